@@ -1,0 +1,118 @@
+//! The telemetry schema language.
+//!
+//! A schema is one YAML file per product. It says which events the product
+//! sends, each field's type and how it is collected (`allowed`, `hashed`, or
+//! `forbidden`), how users opt out, and what is never collected. This crate
+//! loads and validates schemas; errors name the file, line and column, say
+//! what is wrong and how to fix it, and every error of a file is reported at
+//! once.
+//!
+//! ```
+//! let schema = telemetry_schema::load_str(
+//!     r#"
+//! version: 1
+//! app: { name: demo, title: Demo, description: Helps us see which commands are used. }
+//! events:
+//!   command_run:
+//!     description: A command finished.
+//!     fields:
+//!       command: { collect: allowed, type: enum, values: [build, test], description: Which command. }
+//!       user_email: { collect: forbidden, reason: Personal information. }
+//! "#,
+//!     "demo.yaml",
+//! )
+//! .unwrap();
+//! assert_eq!(schema.events[0].fields.len(), 2);
+//!
+//! let err = telemetry_schema::load_str(
+//!     "version: 1\napp: { name: demo, title: Demo, description: x }\nevents:\n  e:\n    description: x\n    fields:\n      ok: { collect: hashd, type: string, description: x }\n",
+//!     "demo.yaml",
+//! )
+//! .unwrap_err();
+//! assert_eq!(
+//!     err.to_string(),
+//!     "demo.yaml:7:22: error: unknown `collect` value `hashd`\n  help: did you mean `hashed`?"
+//! );
+//! ```
+#![forbid(unsafe_code)]
+
+mod error;
+mod model;
+mod parse;
+mod valid;
+mod yaml;
+
+pub use error::{Diagnostic, Loc, SchemaError, did_you_mean};
+pub use model::*;
+pub use valid::{is_snake_case, pii_token, to_snake_case};
+
+use std::path::Path;
+
+/// Largest schema file accepted. Real schemas are a few kilobytes; this bound
+/// keeps a mistaken or hostile file from stalling the compiler.
+pub const MAX_SCHEMA_BYTES: usize = 1 << 20;
+
+/// Loads and validates the schema at `path`.
+pub fn load_path(path: &Path) -> Result<Schema, SchemaError> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        let help = match e.kind() {
+            std::io::ErrorKind::NotFound => "check the path; a relative path is resolved from the file that names it".to_string(),
+            _ => "check the file's permissions".to_string(),
+        };
+        SchemaError::whole_file(path, format!("cannot read schema file: {e}"), Some(help))
+    })?;
+    load_bytes(&bytes, path)
+}
+
+/// Loads and validates a schema from raw bytes; `file` is used in error messages.
+pub fn load_bytes(bytes: &[u8], file: impl AsRef<Path>) -> Result<Schema, SchemaError> {
+    let file = file.as_ref();
+    if bytes.len() > MAX_SCHEMA_BYTES {
+        return Err(SchemaError::whole_file(
+            file,
+            format!("schema file is {} bytes, more than the {} byte limit", bytes.len(), MAX_SCHEMA_BYTES),
+            Some("a schema describes events, not data; split it or remove what does not belong".into()),
+        ));
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => load_str(text, file),
+        Err(e) => {
+            let good = &bytes[..e.valid_up_to()];
+            let line = good.iter().filter(|b| **b == b'\n').count() + 1;
+            let line_start = good.iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1);
+            let col = String::from_utf8_lossy(&good[line_start..]).chars().count() + 1;
+            let mut d = error::Diags::new(file);
+            d.error(
+                Loc::new(line as u32, col as u32),
+                "schema file is not valid UTF-8",
+                "save the file as UTF-8",
+            );
+            Err(d.into_error())
+        }
+    }
+}
+
+/// Loads and validates a schema from text; `file` is used in error messages.
+pub fn load_str(text: &str, file: impl AsRef<Path>) -> Result<Schema, SchemaError> {
+    let file = file.as_ref();
+    let mut d = error::Diags::new(file);
+    if let Some(pos) = text.find('\t').filter(|p| text[..*p].lines().last().is_none_or(|l| l.trim().is_empty())) {
+        let line = text[..pos].matches('\n').count() + 1;
+        d.error(Loc::new(line as u32, 1), "tab used for indentation", "YAML indents with spaces; replace the tab with spaces");
+        return Err(d.into_error());
+    }
+    let Some(root) = yaml::parse(text, &mut d) else {
+        if d.is_empty() {
+            d.error(Loc::new(1, 1), "the schema file is empty", "start with `version: 1`, then `app:` and `events:`");
+        }
+        return Err(d.into_error());
+    };
+    let schema = parse::schema(&root, file, &mut d);
+    if let Some(s) = &schema {
+        valid::check(s, &mut d);
+    }
+    match schema {
+        Some(s) => d.finish(s),
+        None => Err(d.into_error()),
+    }
+}

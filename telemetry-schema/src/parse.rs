@@ -1,0 +1,489 @@
+//! From the located YAML tree to the model. Shape problems (unknown keys,
+//! wrong value kinds, missing keys) are collected here; the rules about
+//! what a field may say live in `valid.rs`.
+
+use crate::error::{Diags, Loc, unknown_help};
+use crate::model::*;
+use crate::yaml::{Key, Node, NodeKind};
+
+/// A mapping whose keys have been checked against the known set.
+struct Map<'n> {
+    loc: Loc,
+    entries: &'n [(Key, Node)],
+}
+
+impl<'n> Map<'n> {
+    /// Checks `node` is a mapping and reports keys outside `known`.
+    fn new(node: &'n Node, what: &str, known: &[&str], d: &mut Diags) -> Option<Self> {
+        let NodeKind::Map(entries) = &node.kind else {
+            d.error(node.loc, format!("{what} must be a mapping, found {}", node.describe()), format!("write it as `key: value` lines; expected keys: {}", known.join(", ")));
+            return None;
+        };
+        for (k, _) in entries {
+            if !known.contains(&k.text.as_str()) {
+                d.error(k.loc, format!("unknown key `{}` in {what}", k.text), unknown_help(&k.text, known));
+            }
+        }
+        Some(Map { loc: node.loc, entries })
+    }
+
+    fn get(&self, key: &str) -> Option<(&'n Key, &'n Node)> {
+        self.entries.iter().find(|(k, _)| k.text == key).map(|(k, v)| (k, v))
+    }
+
+    fn value(&self, key: &str) -> Option<&'n Node> {
+        self.get(key).map(|(_, v)| v)
+    }
+
+    fn required(&self, key: &str, what: &str, example: &str, d: &mut Diags) -> Option<&'n Node> {
+        let v = self.value(key);
+        if v.is_none() {
+            d.error(self.loc, format!("{what} is missing the required key `{key}`"), format!("add `{key}: {example}`"));
+        }
+        v
+    }
+}
+
+fn string(node: &Node, what: &str, d: &mut Diags) -> Option<String> {
+    match &node.kind {
+        NodeKind::Scalar { text, .. } if !node.is_null() => Some(text.clone()),
+        _ => {
+            d.error(node.loc, format!("{what} must be a string, found {}", node.describe()), "write the text after the colon, quoted if it contains `: ` or `#`");
+            None
+        }
+    }
+}
+
+fn non_empty(node: &Node, what: &str, d: &mut Diags) -> Option<String> {
+    let s = string(node, what, d)?;
+    if s.trim().is_empty() {
+        d.error(node.loc, format!("{what} is empty"), "say it in a sentence: it is published on the generated page");
+        return None;
+    }
+    Some(s)
+}
+
+fn boolean(node: &Node, what: &str, d: &mut Diags) -> Option<bool> {
+    let b = node.as_bool();
+    if b.is_none() {
+        d.error(node.loc, format!("{what} must be `true` or `false`"), "write `true` or `false`, unquoted");
+    }
+    b
+}
+
+fn keyword<T: Copy>(node: &Node, what: &str, choices: &[(&str, T)], d: &mut Diags) -> Option<T> {
+    let text = string(node, what, d)?;
+    if let Some((_, v)) = choices.iter().find(|(k, _)| *k == text) {
+        return Some(*v);
+    }
+    let names: Vec<&str> = choices.iter().map(|(k, _)| *k).collect();
+    d.error(node.loc, format!("unknown {what} `{text}`"), unknown_help(&text, &names));
+    None
+}
+
+/// Entry point: the document root to a schema.
+pub(crate) fn schema(root: &Node, file: &std::path::Path, d: &mut Diags) -> Option<Schema> {
+    const KEYS: &[&str] = &["version", "app", "consent", "context", "events", "never_collected"];
+    let m = Map::new(root, "the schema", KEYS, d)?;
+
+    let version = m.required("version", "the schema", "1", d).and_then(|v| {
+        match v.as_i128() {
+            Some(1) => Some(1),
+            _ => {
+                d.error(v.loc, format!("unsupported schema version `{}`", v.scalar().unwrap_or("?")), "this toolkit reads `version: 1`");
+                None
+            }
+        }
+    });
+    let app = m.required("app", "the schema", "{ name: my-app, title: My App, description: ... }", d).and_then(|n| app(n, d));
+    let consent = match m.value("consent") {
+        Some(n) => consent(n, d),
+        None => Some(Consent { default: ConsentDefault::Enabled, do_not_track: true, env: Vec::new() }),
+    };
+    let context = match m.value("context") {
+        Some(n) => Map::new(n, "`context`", &["fields"], d).and_then(|c| match c.value("fields") {
+            Some(f) => fields(f, "`context.fields`", 0, d),
+            None => Some(Vec::new()),
+        }),
+        None => Some(Vec::new()),
+    };
+    let events = m.required("events", "the schema", "{ my_event: { description: ..., fields: {...} } }", d).and_then(|n| events(n, d));
+    let never_collected = match m.value("never_collected") {
+        Some(n) => never_collected(n, d),
+        None => Some(Vec::new()),
+    };
+    Some(Schema {
+        file: file.to_path_buf(),
+        version: version?,
+        app: app?,
+        consent: consent?,
+        context: context?,
+        events: events?,
+        never_collected: never_collected?,
+    })
+}
+
+fn app(node: &Node, d: &mut Diags) -> Option<App> {
+    let m = Map::new(node, "`app`", &["name", "title", "description", "docs_url", "privacy_url"], d)?;
+    let name = m.required("name", "`app`", "my-app", d).and_then(|n| {
+        let s = string(n, "`app.name`", d)?;
+        let ok = s.starts_with(|c: char| c.is_ascii_lowercase())
+            && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+        if !ok {
+            d.error(n.loc, format!("`app.name` `{s}` is not a valid identifier"), "use lowercase letters, digits, `-` and `_`, starting with a letter (e.g. `my-app`)");
+            return None;
+        }
+        Some(s)
+    });
+    let title = m.required("title", "`app`", "My App", d).and_then(|n| non_empty(n, "`app.title`", d));
+    let description = m.required("description", "`app`", "Why we collect and how it helps.", d).and_then(|n| non_empty(n, "`app.description`", d));
+    let url = |key: &str, d: &mut Diags| -> Option<Option<String>> {
+        match m.value(key) {
+            None => Some(None),
+            Some(n) => {
+                let s = string(n, key, d)?;
+                if !(s.starts_with("https://") || s.starts_with("http://")) {
+                    d.error(n.loc, format!("`app.{key}` must be an http(s) URL, found `{s}`"), "write the full address, e.g. `https://example.org/telemetry`");
+                    return None;
+                }
+                Some(Some(s))
+            }
+        }
+    };
+    let docs_url = url("docs_url", d);
+    let privacy_url = url("privacy_url", d);
+    Some(App { name: name?, title: title?, description: description?, docs_url: docs_url?, privacy_url: privacy_url? })
+}
+
+fn consent(node: &Node, d: &mut Diags) -> Option<Consent> {
+    let m = Map::new(node, "`consent`", &["default", "do_not_track", "env"], d)?;
+    let default = match m.value("default") {
+        Some(n) => keyword(n, "consent default", &[("enabled", ConsentDefault::Enabled), ("disabled", ConsentDefault::Disabled)], d),
+        None => Some(ConsentDefault::Enabled),
+    };
+    let do_not_track = match m.value("do_not_track") {
+        Some(n) => boolean(n, "`consent.do_not_track`", d),
+        None => Some(true),
+    };
+    let env = match m.value("env") {
+        None => Some(Vec::new()),
+        Some(n) => match &n.kind {
+            NodeKind::Seq(items) => {
+                let mut out = Vec::new();
+                let mut ok = true;
+                for item in items {
+                    match switch(item, d) {
+                        Some(s) => out.push(s),
+                        None => ok = false,
+                    }
+                }
+                ok.then_some(out)
+            }
+            _ => {
+                d.error(n.loc, format!("`consent.env` must be a list, found {}", n.describe()), "write one `- { name: VAR, disables_when: truthy }` per variable");
+                None
+            }
+        },
+    };
+    Some(Consent { default: default?, do_not_track: do_not_track?, env: env? })
+}
+
+fn switch(node: &Node, d: &mut Diags) -> Option<EnvSwitch> {
+    let m = Map::new(node, "an environment switch", &["name", "disables_when", "equals", "action"], d)?;
+    let name = m.required("name", "an environment switch", "MY_APP_DISABLE_TELEMETRY", d).and_then(|n| {
+        let s = string(n, "the variable name", d)?;
+        let ok = !s.is_empty() && s.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_') && !s.starts_with(|c: char| c.is_ascii_digit());
+        if !ok {
+            d.error(n.loc, format!("`{s}` is not an environment variable name"), "use uppercase letters, digits and `_`, e.g. `MY_APP_DISABLE_TELEMETRY`");
+            return None;
+        }
+        Some(s)
+    });
+    let triggers = [("set", Trigger::Set), ("truthy", Trigger::Truthy), ("falsy", Trigger::Falsy)];
+    let actions = [("disable", SwitchAction::Disable), ("enable", SwitchAction::Enable), ("log_only", SwitchAction::LogOnly)];
+    let rule = match (m.get("disables_when"), m.get("equals")) {
+        (Some((_, w)), None) => {
+            if let Some((k, _)) = m.get("action") {
+                d.error(k.loc, "`action` goes with `equals`, not with `disables_when`", "remove `action`; `disables_when` always disables");
+            }
+            keyword(w, "`disables_when` value", &triggers, d).map(SwitchRule::DisablesWhen)
+        }
+        (None, Some((_, v))) => {
+            let value = string(v, "`equals`", d);
+            let action = match m.value("action") {
+                Some(a) => keyword(a, "switch action", &actions, d),
+                None => Some(SwitchAction::Disable),
+            };
+            Some(SwitchRule::Equals { value: value?, action: action? })
+        }
+        (Some(_), Some((k, _))) => {
+            d.error(k.loc, "a switch has either `disables_when` or `equals`, not both", "split it into two switches");
+            None
+        }
+        (None, None) => {
+            d.error(m.loc, "this switch says neither `disables_when` nor `equals`", "add `disables_when: truthy` (or `falsy`, `set`), or `equals: VALUE` with `action: disable | enable | log_only`");
+            None
+        }
+    };
+    Some(EnvSwitch { name: name?, rule: rule?, loc: node.loc })
+}
+
+fn events(node: &Node, d: &mut Diags) -> Option<Vec<Event>> {
+    let NodeKind::Map(entries) = &node.kind else {
+        d.error(node.loc, format!("`events` must be a mapping of event names, found {}", node.describe()), "write `events:` then one `event_name:` per event, indented");
+        return None;
+    };
+    if entries.is_empty() {
+        d.error(node.loc, "`events` declares no events", "declare at least one event");
+    }
+    let mut out = Vec::new();
+    let mut ok = true;
+    for (k, v) in entries {
+        match event(k, v, d) {
+            Some(e) => out.push(e),
+            None => ok = false,
+        }
+    }
+    ok.then_some(out)
+}
+
+fn event(key: &Key, node: &Node, d: &mut Diags) -> Option<Event> {
+    let what = format!("event `{}`", key.text);
+    let m = Map::new(node, &what, &["description", "when", "fields"], d)?;
+    let description = m.required("description", &what, "What happened and why it is collected.", d).and_then(|n| non_empty(n, "the event description", d));
+    let when = match m.value("when") {
+        Some(n) => non_empty(n, "`when`", d).map(Some),
+        None => Some(None),
+    };
+    let fields = match m.value("fields") {
+        Some(n) => fields(n, &format!("the fields of {what}"), 0, d),
+        None => Some(Vec::new()),
+    };
+    Some(Event { name: key.text.clone(), loc: key.loc, description: description?, when: when?, fields: fields? })
+}
+
+const FIELD_KEYS: &[&str] = &["collect", "type", "description", "reason", "reviewed", "required", "max_length", "example", "values", "fields", "items"];
+
+/// Objects nest; bound it so hostile input cannot recurse without end
+/// (the YAML layer bounds depth too, this gives the better message).
+const MAX_OBJECT_DEPTH: usize = 8;
+
+fn fields(node: &Node, what: &str, depth: usize, d: &mut Diags) -> Option<Vec<Field>> {
+    let NodeKind::Map(entries) = &node.kind else {
+        d.error(node.loc, format!("{what} must be a mapping of field names, found {}", node.describe()), "write one `field_name: { collect: allowed, type: string, description: ... }` per field");
+        return None;
+    };
+    if depth > MAX_OBJECT_DEPTH {
+        d.error(node.loc, format!("objects are nested more than {MAX_OBJECT_DEPTH} levels deep"), "flatten the structure");
+        return None;
+    }
+    let mut out = Vec::new();
+    let mut ok = true;
+    for (k, v) in entries {
+        match field(k, v, depth, d) {
+            Some(f) => out.push(f),
+            None => ok = false,
+        }
+    }
+    ok.then_some(out)
+}
+
+fn field(key: &Key, node: &Node, depth: usize, d: &mut Diags) -> Option<Field> {
+    let what = format!("field `{}`", key.text);
+    let m = Map::new(node, &what, FIELD_KEYS, d)?;
+    let collect = m.required("collect", &what, "allowed", d).and_then(|n| {
+        keyword(n, "`collect` value", &[("allowed", Collect::Allowed), ("hashed", Collect::Hashed), ("forbidden", Collect::Forbidden)], d)
+    });
+    let text = |k: &str, d: &mut Diags| match m.value(k) {
+        Some(n) => non_empty(n, &format!("`{k}` of {what}"), d).map(Some),
+        None => Some(None),
+    };
+    let description = text("description", d);
+    let reason = text("reason", d);
+    let reviewed = text("reviewed", d);
+    let required = match m.value("required") {
+        Some(n) => boolean(n, "`required`", d),
+        None => Some(true),
+    };
+    let ty = match m.value("type") {
+        Some(_) => type_spec(&m, &what, depth, d).map(Some),
+        None => {
+            for k in ["values", "fields", "items", "max_length"] {
+                if let Some((key, _)) = m.get(k) {
+                    if collect != Some(Collect::Forbidden) {
+                        d.error(key.loc, format!("`{k}` without `type` in {what}"), "add the `type:` this key belongs to");
+                    }
+                }
+            }
+            Some(None)
+        }
+    };
+    let example = m.value("example").map(value);
+    Some(Field {
+        name: key.text.clone(),
+        loc: key.loc,
+        collect: collect?,
+        ty: ty?,
+        description: description?,
+        reason: reason?,
+        reviewed: reviewed?,
+        required: required?,
+        example,
+    })
+}
+
+/// Reads `type` and the keys that refine it (`values`, `fields`, `items`, `max_length`) from `m`.
+fn type_spec(m: &Map<'_>, what: &str, depth: usize, d: &mut Diags) -> Option<FieldType> {
+    let (_, tnode) = m.get("type")?;
+    let name = string(tnode, "`type`", d)?;
+    let stray = |keys: &[&str], d: &mut Diags| {
+        for k in keys {
+            if let Some((key, _)) = m.get(k) {
+                d.error(key.loc, format!("`{k}` does not apply to `type: {name}` in {what}"), format!("remove `{k}`, or change the type"));
+            }
+        }
+    };
+    let ty = match name.as_str() {
+        "bool" => FieldType::Bool,
+        "u8" => FieldType::U8,
+        "u16" => FieldType::U16,
+        "u32" => FieldType::U32,
+        "u64" => FieldType::U64,
+        "i8" => FieldType::I8,
+        "i16" => FieldType::I16,
+        "i32" => FieldType::I32,
+        "i64" => FieldType::I64,
+        "f32" => FieldType::F32,
+        "f64" => FieldType::F64,
+        "string" => {
+            stray(&["values", "fields", "items"], d);
+            let max_length = match m.value("max_length") {
+                None => None,
+                Some(n) => match n.as_i128().and_then(|v| u32::try_from(v).ok()).filter(|v| *v > 0) {
+                    Some(v) => Some(v),
+                    None => {
+                        d.error(n.loc, "`max_length` must be a positive whole number", "write e.g. `max_length: 64`");
+                        return None;
+                    }
+                },
+            };
+            return Some(FieldType::String { max_length });
+        }
+        "enum" => {
+            stray(&["fields", "items", "max_length"], d);
+            let Some(v) = m.value("values") else {
+                d.error(tnode.loc, format!("`type: enum` in {what} needs `values`"), "add `values: [first, second]`");
+                return None;
+            };
+            return enum_values(v, d).map(|values| FieldType::Enum { values });
+        }
+        "object" => {
+            stray(&["values", "items", "max_length"], d);
+            let Some(f) = m.value("fields") else {
+                d.error(tnode.loc, format!("`type: object` in {what} needs `fields`"), "add `fields:` with the nested fields");
+                return None;
+            };
+            return fields(f, &format!("the fields of {what}"), depth + 1, d).map(|fields| FieldType::Object { fields });
+        }
+        "list" => {
+            stray(&["values", "fields", "max_length"], d);
+            let Some(items) = m.value("items") else {
+                d.error(tnode.loc, format!("`type: list` in {what} needs `items`"), "add `items: { type: string }` (or another type)");
+                return None;
+            };
+            return list_items(items, what, depth, d).map(|items| FieldType::List { items: Box::new(items) });
+        }
+        other => {
+            d.error(tnode.loc, format!("unknown type `{other}` in {what}"), unknown_help(other, TYPE_NAMES));
+            return None;
+        }
+    };
+    stray(&["values", "fields", "items", "max_length"], d);
+    Some(ty)
+}
+
+fn list_items(node: &Node, what: &str, depth: usize, d: &mut Diags) -> Option<FieldType> {
+    if let Some(name) = node.scalar().filter(|_| !node.is_null()) {
+        // `items: string` shorthand for scalar item types.
+        let fake = [(Key { text: "type".into(), loc: node.loc }, node.clone())];
+        let m = Map { loc: node.loc, entries: &fake };
+        if matches!(name, "enum" | "object" | "list") {
+            d.error(node.loc, format!("`items: {name}` needs more than a type name"), format!("write `items: {{ type: {name}, ... }}`"));
+            return None;
+        }
+        return type_spec(&m, what, depth, d);
+    }
+    let m = Map::new(node, &format!("the `items` of {what}"), &["type", "values", "fields", "items", "max_length"], d)?;
+    if m.value("type").is_none() {
+        d.error(node.loc, format!("the `items` of {what} need a `type`"), "add `type: string` (or another type)");
+        return None;
+    }
+    type_spec(&m, what, depth + 1, d)
+}
+
+fn enum_values(node: &Node, d: &mut Diags) -> Option<Vec<String>> {
+    let NodeKind::Seq(items) = &node.kind else {
+        d.error(node.loc, format!("`values` must be a list, found {}", node.describe()), "write `values: [first, second]`");
+        return None;
+    };
+    if items.is_empty() {
+        d.error(node.loc, "`values` is empty", "list at least one value");
+        return None;
+    }
+    let mut out: Vec<String> = Vec::new();
+    for item in items {
+        let s = string(item, "an enum value", d)?;
+        if !crate::valid::is_snake_case(&s) {
+            d.error(item.loc, format!("enum value `{s}` is not snake_case"), format!("write it as `{}`", crate::valid::to_snake_case(&s)));
+        }
+        if out.contains(&s) {
+            d.error(item.loc, format!("duplicate enum value `{s}`"), "list each value once");
+        }
+        out.push(s);
+    }
+    Some(out)
+}
+
+fn never_collected(node: &Node, d: &mut Diags) -> Option<Vec<NeverCollected>> {
+    let NodeKind::Seq(items) = &node.kind else {
+        d.error(node.loc, format!("`never_collected` must be a list, found {}", node.describe()), "write one `- statement` per line");
+        return None;
+    };
+    let mut out = Vec::new();
+    for item in items {
+        if item.scalar().is_some() {
+            out.push(NeverCollected { what: non_empty(item, "a `never_collected` entry", d)?, reason: None });
+        } else {
+            let m = Map::new(item, "a `never_collected` entry", &["what", "reason"], d)?;
+            let what = m.required("what", "a `never_collected` entry", "Your data records.", d).and_then(|n| non_empty(n, "`what`", d));
+            let reason = match m.value("reason") {
+                Some(n) => non_empty(n, "`reason`", d).map(Some),
+                None => Some(None),
+            };
+            out.push(NeverCollected { what: what?, reason: reason? });
+        }
+    }
+    Some(out)
+}
+
+fn value(node: &Node) -> Value {
+    match &node.kind {
+        NodeKind::Scalar { text, plain } => {
+            if !plain {
+                Value::Str(text.clone())
+            } else if node.is_null() {
+                Value::Null
+            } else if let Some(b) = node.as_bool() {
+                Value::Bool(b)
+            } else if let Some(i) = node.as_i128() {
+                Value::Int(i)
+            } else if let Some(f) = node.as_f64().filter(|f| f.is_finite()) {
+                Value::Float(f)
+            } else {
+                Value::Str(text.clone())
+            }
+        }
+        NodeKind::Seq(items) => Value::List(items.iter().map(value).collect()),
+        NodeKind::Map(entries) => Value::Map(entries.iter().map(|(k, v)| (k.text.clone(), value(v))).collect()),
+    }
+}
