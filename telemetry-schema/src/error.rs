@@ -85,12 +85,7 @@ impl SchemaError {
 
     /// A single problem with the file as a whole.
     pub(crate) fn whole_file(file: &Path, message: String, help: Option<String>) -> Self {
-        SchemaError::new(vec![Diagnostic {
-            file: file.to_path_buf(),
-            loc: None,
-            message,
-            help,
-        }])
+        SchemaError::new(vec![Diagnostic { file: file.to_path_buf(), loc: None, message, help }])
     }
 
     /// The problems, sorted by position.
@@ -122,10 +117,7 @@ pub(crate) struct Diags {
 
 impl Diags {
     pub(crate) fn new(file: &Path) -> Self {
-        Diags {
-            file: file.to_path_buf(),
-            list: Vec::new(),
-        }
+        Diags { file: file.to_path_buf(), list: Vec::new() }
     }
 
     pub(crate) fn error(&mut self, loc: Loc, message: impl Into<String>, help: impl Into<String>) {
@@ -143,11 +135,7 @@ impl Diags {
     }
 
     pub(crate) fn finish<T>(self, value: T) -> Result<T, SchemaError> {
-        if self.list.is_empty() {
-            Ok(value)
-        } else {
-            Err(SchemaError::new(self.list))
-        }
+        if self.list.is_empty() { Ok(value) } else { Err(SchemaError::new(self.list)) }
     }
 
     pub(crate) fn into_error(self) -> SchemaError {

@@ -56,7 +56,9 @@ pub const MAX_SCHEMA_BYTES: usize = 1 << 20;
 pub fn load_path(path: &Path) -> Result<Schema, SchemaError> {
     let bytes = std::fs::read(path).map_err(|e| {
         let help = match e.kind() {
-            std::io::ErrorKind::NotFound => "check the path; a relative path is resolved from the file that names it".to_string(),
+            std::io::ErrorKind::NotFound => {
+                "check the path; a relative path is resolved from the file that names it".to_string()
+            }
             _ => "check the file's permissions".to_string(),
         };
         SchemaError::whole_file(path, format!("cannot read schema file: {e}"), Some(help))
@@ -82,11 +84,7 @@ pub fn load_bytes(bytes: &[u8], file: impl AsRef<Path>) -> Result<Schema, Schema
             let line_start = good.iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1);
             let col = String::from_utf8_lossy(&good[line_start..]).chars().count() + 1;
             let mut d = error::Diags::new(file);
-            d.error(
-                Loc::new(line as u32, col as u32),
-                "schema file is not valid UTF-8",
-                "save the file as UTF-8",
-            );
+            d.error(Loc::new(line as u32, col as u32), "schema file is not valid UTF-8", "save the file as UTF-8");
             Err(d.into_error())
         }
     }
@@ -98,7 +96,11 @@ pub fn load_str(text: &str, file: impl AsRef<Path>) -> Result<Schema, SchemaErro
     let mut d = error::Diags::new(file);
     if let Some(pos) = text.find('\t').filter(|p| text[..*p].lines().last().is_none_or(|l| l.trim().is_empty())) {
         let line = text[..pos].matches('\n').count() + 1;
-        d.error(Loc::new(line as u32, 1), "tab used for indentation", "YAML indents with spaces; replace the tab with spaces");
+        d.error(
+            Loc::new(line as u32, 1),
+            "tab used for indentation",
+            "YAML indents with spaces; replace the tab with spaces",
+        );
         return Err(d.into_error());
     }
     let Some(root) = yaml::parse(text, &mut d) else {

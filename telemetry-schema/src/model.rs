@@ -246,9 +246,8 @@ impl FieldType {
 }
 
 /// The `type:` keywords, for suggestions.
-pub const TYPE_NAMES: &[&str] = &[
-    "bool", "u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64", "f32", "f64", "string", "enum", "object", "list",
-];
+pub const TYPE_NAMES: &[&str] =
+    &["bool", "u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64", "f32", "f64", "string", "enum", "object", "list"];
 
 /// A field of an event, of the context, or of a nested object.
 #[derive(Debug, Clone, PartialEq)]

@@ -16,7 +16,11 @@ impl<'n> Map<'n> {
     /// Checks `node` is a mapping and reports keys outside `known`.
     fn new(node: &'n Node, what: &str, known: &[&str], d: &mut Diags) -> Option<Self> {
         let NodeKind::Map(entries) = &node.kind else {
-            d.error(node.loc, format!("{what} must be a mapping, found {}", node.describe()), format!("write it as `key: value` lines; expected keys: {}", known.join(", ")));
+            d.error(
+                node.loc,
+                format!("{what} must be a mapping, found {}", node.describe()),
+                format!("write it as `key: value` lines; expected keys: {}", known.join(", ")),
+            );
             return None;
         };
         for (k, _) in entries {
@@ -48,7 +52,11 @@ fn string(node: &Node, what: &str, d: &mut Diags) -> Option<String> {
     match &node.kind {
         NodeKind::Scalar { text, .. } if !node.is_null() => Some(text.clone()),
         _ => {
-            d.error(node.loc, format!("{what} must be a string, found {}", node.describe()), "write the text after the colon, quoted if it contains `: ` or `#`");
+            d.error(
+                node.loc,
+                format!("{what} must be a string, found {}", node.describe()),
+                "write the text after the colon, quoted if it contains `: ` or `#`",
+            );
             None
         }
     }
@@ -86,16 +94,19 @@ pub(crate) fn schema(root: &Node, file: &std::path::Path, d: &mut Diags) -> Opti
     const KEYS: &[&str] = &["version", "app", "consent", "context", "events", "never_collected"];
     let m = Map::new(root, "the schema", KEYS, d)?;
 
-    let version = m.required("version", "the schema", "1", d).and_then(|v| {
-        match v.as_i128() {
-            Some(1) => Some(1),
-            _ => {
-                d.error(v.loc, format!("unsupported schema version `{}`", v.scalar().unwrap_or("?")), "this toolkit reads `version: 1`");
-                None
-            }
+    let version = m.required("version", "the schema", "1", d).and_then(|v| match v.as_i128() {
+        Some(1) => Some(1),
+        _ => {
+            d.error(
+                v.loc,
+                format!("unsupported schema version `{}`", v.scalar().unwrap_or("?")),
+                "this toolkit reads `version: 1`",
+            );
+            None
         }
     });
-    let app = m.required("app", "the schema", "{ name: my-app, title: My App, description: ... }", d).and_then(|n| app(n, d));
+    let app =
+        m.required("app", "the schema", "{ name: my-app, title: My App, description: ... }", d).and_then(|n| app(n, d));
     let consent = match m.value("consent") {
         Some(n) => consent(n, d),
         None => Some(Consent { default: ConsentDefault::Enabled, do_not_track: true, env: Vec::new() }),
@@ -107,7 +118,9 @@ pub(crate) fn schema(root: &Node, file: &std::path::Path, d: &mut Diags) -> Opti
         }),
         None => Some(Vec::new()),
     };
-    let events = m.required("events", "the schema", "{ my_event: { description: ..., fields: {...} } }", d).and_then(|n| events(n, d));
+    let events = m
+        .required("events", "the schema", "{ my_event: { description: ..., fields: {...} } }", d)
+        .and_then(|n| events(n, d));
     let never_collected = match m.value("never_collected") {
         Some(n) => never_collected(n, d),
         None => Some(Vec::new()),
@@ -130,20 +143,30 @@ fn app(node: &Node, d: &mut Diags) -> Option<App> {
         let ok = s.starts_with(|c: char| c.is_ascii_lowercase())
             && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
         if !ok {
-            d.error(n.loc, format!("`app.name` `{s}` is not a valid identifier"), "use lowercase letters, digits, `-` and `_`, starting with a letter (e.g. `my-app`)");
+            d.error(
+                n.loc,
+                format!("`app.name` `{s}` is not a valid identifier"),
+                "use lowercase letters, digits, `-` and `_`, starting with a letter (e.g. `my-app`)",
+            );
             return None;
         }
         Some(s)
     });
     let title = m.required("title", "`app`", "My App", d).and_then(|n| non_empty(n, "`app.title`", d));
-    let description = m.required("description", "`app`", "Why we collect and how it helps.", d).and_then(|n| non_empty(n, "`app.description`", d));
+    let description = m
+        .required("description", "`app`", "Why we collect and how it helps.", d)
+        .and_then(|n| non_empty(n, "`app.description`", d));
     let url = |key: &str, d: &mut Diags| -> Option<Option<String>> {
         match m.value(key) {
             None => Some(None),
             Some(n) => {
                 let s = string(n, key, d)?;
                 if !(s.starts_with("https://") || s.starts_with("http://")) {
-                    d.error(n.loc, format!("`app.{key}` must be an http(s) URL, found `{s}`"), "write the full address, e.g. `https://example.org/telemetry`");
+                    d.error(
+                        n.loc,
+                        format!("`app.{key}` must be an http(s) URL, found `{s}`"),
+                        "write the full address, e.g. `https://example.org/telemetry`",
+                    );
                     return None;
                 }
                 Some(Some(s))
@@ -158,7 +181,12 @@ fn app(node: &Node, d: &mut Diags) -> Option<App> {
 fn consent(node: &Node, d: &mut Diags) -> Option<Consent> {
     let m = Map::new(node, "`consent`", &["default", "do_not_track", "env"], d)?;
     let default = match m.value("default") {
-        Some(n) => keyword(n, "consent default", &[("enabled", ConsentDefault::Enabled), ("disabled", ConsentDefault::Disabled)], d),
+        Some(n) => keyword(
+            n,
+            "consent default",
+            &[("enabled", ConsentDefault::Enabled), ("disabled", ConsentDefault::Disabled)],
+            d,
+        ),
         None => Some(ConsentDefault::Enabled),
     };
     let do_not_track = match m.value("do_not_track") {
@@ -180,7 +208,11 @@ fn consent(node: &Node, d: &mut Diags) -> Option<Consent> {
                 ok.then_some(out)
             }
             _ => {
-                d.error(n.loc, format!("`consent.env` must be a list, found {}", n.describe()), "write one `- { name: VAR, disables_when: truthy }` per variable");
+                d.error(
+                    n.loc,
+                    format!("`consent.env` must be a list, found {}", n.describe()),
+                    "write one `- { name: VAR, disables_when: truthy }` per variable",
+                );
                 None
             }
         },
@@ -192,19 +224,30 @@ fn switch(node: &Node, d: &mut Diags) -> Option<EnvSwitch> {
     let m = Map::new(node, "an environment switch", &["name", "disables_when", "equals", "action"], d)?;
     let name = m.required("name", "an environment switch", "MY_APP_DISABLE_TELEMETRY", d).and_then(|n| {
         let s = string(n, "the variable name", d)?;
-        let ok = !s.is_empty() && s.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_') && !s.starts_with(|c: char| c.is_ascii_digit());
+        let ok = !s.is_empty()
+            && s.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+            && !s.starts_with(|c: char| c.is_ascii_digit());
         if !ok {
-            d.error(n.loc, format!("`{s}` is not an environment variable name"), "use uppercase letters, digits and `_`, e.g. `MY_APP_DISABLE_TELEMETRY`");
+            d.error(
+                n.loc,
+                format!("`{s}` is not an environment variable name"),
+                "use uppercase letters, digits and `_`, e.g. `MY_APP_DISABLE_TELEMETRY`",
+            );
             return None;
         }
         Some(s)
     });
     let triggers = [("set", Trigger::Set), ("truthy", Trigger::Truthy), ("falsy", Trigger::Falsy)];
-    let actions = [("disable", SwitchAction::Disable), ("enable", SwitchAction::Enable), ("log_only", SwitchAction::LogOnly)];
+    let actions =
+        [("disable", SwitchAction::Disable), ("enable", SwitchAction::Enable), ("log_only", SwitchAction::LogOnly)];
     let rule = match (m.get("disables_when"), m.get("equals")) {
         (Some((_, w)), None) => {
             if let Some((k, _)) = m.get("action") {
-                d.error(k.loc, "`action` goes with `equals`, not with `disables_when`", "remove `action`; `disables_when` always disables");
+                d.error(
+                    k.loc,
+                    "`action` goes with `equals`, not with `disables_when`",
+                    "remove `action`; `disables_when` always disables",
+                );
             }
             keyword(w, "`disables_when` value", &triggers, d).map(SwitchRule::DisablesWhen)
         }
@@ -230,7 +273,11 @@ fn switch(node: &Node, d: &mut Diags) -> Option<EnvSwitch> {
 
 fn events(node: &Node, d: &mut Diags) -> Option<Vec<Event>> {
     let NodeKind::Map(entries) = &node.kind else {
-        d.error(node.loc, format!("`events` must be a mapping of event names, found {}", node.describe()), "write `events:` then one `event_name:` per event, indented");
+        d.error(
+            node.loc,
+            format!("`events` must be a mapping of event names, found {}", node.describe()),
+            "write `events:` then one `event_name:` per event, indented",
+        );
         return None;
     };
     if entries.is_empty() {
@@ -250,7 +297,9 @@ fn events(node: &Node, d: &mut Diags) -> Option<Vec<Event>> {
 fn event(key: &Key, node: &Node, d: &mut Diags) -> Option<Event> {
     let what = format!("event `{}`", key.text);
     let m = Map::new(node, &what, &["description", "when", "fields"], d)?;
-    let description = m.required("description", &what, "What happened and why it is collected.", d).and_then(|n| non_empty(n, "the event description", d));
+    let description = m
+        .required("description", &what, "What happened and why it is collected.", d)
+        .and_then(|n| non_empty(n, "the event description", d));
     let when = match m.value("when") {
         Some(n) => non_empty(n, "`when`", d).map(Some),
         None => Some(None),
@@ -262,7 +311,19 @@ fn event(key: &Key, node: &Node, d: &mut Diags) -> Option<Event> {
     Some(Event { name: key.text.clone(), loc: key.loc, description: description?, when: when?, fields: fields? })
 }
 
-const FIELD_KEYS: &[&str] = &["collect", "type", "description", "reason", "reviewed", "required", "max_length", "example", "values", "fields", "items"];
+const FIELD_KEYS: &[&str] = &[
+    "collect",
+    "type",
+    "description",
+    "reason",
+    "reviewed",
+    "required",
+    "max_length",
+    "example",
+    "values",
+    "fields",
+    "items",
+];
 
 /// Objects nest; bound it so hostile input cannot recurse without end
 /// (the YAML layer bounds depth too, this gives the better message).
@@ -270,11 +331,19 @@ const MAX_OBJECT_DEPTH: usize = 8;
 
 fn fields(node: &Node, what: &str, depth: usize, d: &mut Diags) -> Option<Vec<Field>> {
     let NodeKind::Map(entries) = &node.kind else {
-        d.error(node.loc, format!("{what} must be a mapping of field names, found {}", node.describe()), "write one `field_name: { collect: allowed, type: string, description: ... }` per field");
+        d.error(
+            node.loc,
+            format!("{what} must be a mapping of field names, found {}", node.describe()),
+            "write one `field_name: { collect: allowed, type: string, description: ... }` per field",
+        );
         return None;
     };
     if depth > MAX_OBJECT_DEPTH {
-        d.error(node.loc, format!("objects are nested more than {MAX_OBJECT_DEPTH} levels deep"), "flatten the structure");
+        d.error(
+            node.loc,
+            format!("objects are nested more than {MAX_OBJECT_DEPTH} levels deep"),
+            "flatten the structure",
+        );
         return None;
     }
     let mut out = Vec::new();
@@ -292,7 +361,12 @@ fn field(key: &Key, node: &Node, depth: usize, d: &mut Diags) -> Option<Field> {
     let what = format!("field `{}`", key.text);
     let m = Map::new(node, &what, FIELD_KEYS, d)?;
     let collect = m.required("collect", &what, "allowed", d).and_then(|n| {
-        keyword(n, "`collect` value", &[("allowed", Collect::Allowed), ("hashed", Collect::Hashed), ("forbidden", Collect::Forbidden)], d)
+        keyword(
+            n,
+            "`collect` value",
+            &[("allowed", Collect::Allowed), ("hashed", Collect::Hashed), ("forbidden", Collect::Forbidden)],
+            d,
+        )
     });
     let text = |k: &str, d: &mut Diags| match m.value(k) {
         Some(n) => non_empty(n, &format!("`{k}` of {what}"), d).map(Some),
@@ -311,7 +385,11 @@ fn field(key: &Key, node: &Node, depth: usize, d: &mut Diags) -> Option<Field> {
             for k in ["values", "fields", "items", "max_length"] {
                 if let Some((key, _)) = m.get(k) {
                     if collect != Some(Collect::Forbidden) {
-                        d.error(key.loc, format!("`{k}` without `type` in {what}"), "add the `type:` this key belongs to");
+                        d.error(
+                            key.loc,
+                            format!("`{k}` without `type` in {what}"),
+                            "add the `type:` this key belongs to",
+                        );
                     }
                 }
             }
@@ -339,7 +417,11 @@ fn type_spec(m: &Map<'_>, what: &str, depth: usize, d: &mut Diags) -> Option<Fie
     let stray = |keys: &[&str], d: &mut Diags| {
         for k in keys {
             if let Some((key, _)) = m.get(k) {
-                d.error(key.loc, format!("`{k}` does not apply to `type: {name}` in {what}"), format!("remove `{k}`, or change the type"));
+                d.error(
+                    key.loc,
+                    format!("`{k}` does not apply to `type: {name}` in {what}"),
+                    format!("remove `{k}`, or change the type"),
+                );
             }
         }
     };
@@ -380,15 +462,24 @@ fn type_spec(m: &Map<'_>, what: &str, depth: usize, d: &mut Diags) -> Option<Fie
         "object" => {
             stray(&["values", "items", "max_length"], d);
             let Some(f) = m.value("fields") else {
-                d.error(tnode.loc, format!("`type: object` in {what} needs `fields`"), "add `fields:` with the nested fields");
+                d.error(
+                    tnode.loc,
+                    format!("`type: object` in {what} needs `fields`"),
+                    "add `fields:` with the nested fields",
+                );
                 return None;
             };
-            return fields(f, &format!("the fields of {what}"), depth + 1, d).map(|fields| FieldType::Object { fields });
+            return fields(f, &format!("the fields of {what}"), depth + 1, d)
+                .map(|fields| FieldType::Object { fields });
         }
         "list" => {
             stray(&["values", "fields", "max_length"], d);
             let Some(items) = m.value("items") else {
-                d.error(tnode.loc, format!("`type: list` in {what} needs `items`"), "add `items: { type: string }` (or another type)");
+                d.error(
+                    tnode.loc,
+                    format!("`type: list` in {what} needs `items`"),
+                    "add `items: { type: string }` (or another type)",
+                );
                 return None;
             };
             return list_items(items, what, depth, d).map(|items| FieldType::List { items: Box::new(items) });
@@ -408,7 +499,11 @@ fn list_items(node: &Node, what: &str, depth: usize, d: &mut Diags) -> Option<Fi
         let fake = [(Key { text: "type".into(), loc: node.loc }, node.clone())];
         let m = Map { loc: node.loc, entries: &fake };
         if matches!(name, "enum" | "object" | "list") {
-            d.error(node.loc, format!("`items: {name}` needs more than a type name"), format!("write `items: {{ type: {name}, ... }}`"));
+            d.error(
+                node.loc,
+                format!("`items: {name}` needs more than a type name"),
+                format!("write `items: {{ type: {name}, ... }}`"),
+            );
             return None;
         }
         return type_spec(&m, what, depth, d);
@@ -423,7 +518,11 @@ fn list_items(node: &Node, what: &str, depth: usize, d: &mut Diags) -> Option<Fi
 
 fn enum_values(node: &Node, d: &mut Diags) -> Option<Vec<String>> {
     let NodeKind::Seq(items) = &node.kind else {
-        d.error(node.loc, format!("`values` must be a list, found {}", node.describe()), "write `values: [first, second]`");
+        d.error(
+            node.loc,
+            format!("`values` must be a list, found {}", node.describe()),
+            "write `values: [first, second]`",
+        );
         return None;
     };
     if items.is_empty() {
@@ -434,7 +533,11 @@ fn enum_values(node: &Node, d: &mut Diags) -> Option<Vec<String>> {
     for item in items {
         let s = string(item, "an enum value", d)?;
         if !crate::valid::is_snake_case(&s) {
-            d.error(item.loc, format!("enum value `{s}` is not snake_case"), format!("write it as `{}`", crate::valid::to_snake_case(&s)));
+            d.error(
+                item.loc,
+                format!("enum value `{s}` is not snake_case"),
+                format!("write it as `{}`", crate::valid::to_snake_case(&s)),
+            );
         }
         if out.contains(&s) {
             d.error(item.loc, format!("duplicate enum value `{s}`"), "list each value once");
@@ -446,7 +549,11 @@ fn enum_values(node: &Node, d: &mut Diags) -> Option<Vec<String>> {
 
 fn never_collected(node: &Node, d: &mut Diags) -> Option<Vec<NeverCollected>> {
     let NodeKind::Seq(items) = &node.kind else {
-        d.error(node.loc, format!("`never_collected` must be a list, found {}", node.describe()), "write one `- statement` per line");
+        d.error(
+            node.loc,
+            format!("`never_collected` must be a list, found {}", node.describe()),
+            "write one `- statement` per line",
+        );
         return None;
     };
     let mut out = Vec::new();
@@ -455,7 +562,9 @@ fn never_collected(node: &Node, d: &mut Diags) -> Option<Vec<NeverCollected>> {
             out.push(NeverCollected { what: non_empty(item, "a `never_collected` entry", d)?, reason: None });
         } else {
             let m = Map::new(item, "a `never_collected` entry", &["what", "reason"], d)?;
-            let what = m.required("what", "a `never_collected` entry", "Your data records.", d).and_then(|n| non_empty(n, "`what`", d));
+            let what = m
+                .required("what", "a `never_collected` entry", "Your data records.", d)
+                .and_then(|n| non_empty(n, "`what`", d));
             let reason = match m.value("reason") {
                 Some(n) => non_empty(n, "`reason`", d).map(Some),
                 None => Some(None),

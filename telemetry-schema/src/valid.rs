@@ -7,10 +7,12 @@ use crate::model::{Collect, Field, FieldType, Schema};
 /// snake_case name contains one (as a whole token) cannot be `allowed`
 /// without a `reviewed:` note saying why it is not personal data.
 const PII_TOKENS: &[&str] = &[
-    "email", "ip", "hostname", "username", "password", "passwd", "token", "secret", "phone", "path", "cwd", "home", "mac",
+    "email", "ip", "hostname", "username", "password", "passwd", "token", "secret", "phone", "path", "cwd", "home",
+    "mac",
 ];
 /// Two-token spellings of the same ideas (`api_key`, `user_name`, ...).
-const PII_PAIRS: &[(&str, &str)] = &[("api", "key"), ("user", "name"), ("host", "name"), ("full", "name"), ("ip", "address")];
+const PII_PAIRS: &[(&str, &str)] =
+    &[("api", "key"), ("user", "name"), ("host", "name"), ("full", "name"), ("ip", "address")];
 
 /// The token that makes `name` look like personal data, if any.
 ///
@@ -24,10 +26,7 @@ pub fn pii_token(name: &str) -> Option<String> {
     if let Some(t) = tokens.iter().find(|t| PII_TOKENS.contains(t)) {
         return Some((*t).to_string());
     }
-    tokens
-        .windows(2)
-        .find(|w| PII_PAIRS.contains(&(w[0], w[1])))
-        .map(|w| format!("{}_{}", w[0], w[1]))
+    tokens.windows(2).find(|w| PII_PAIRS.contains(&(w[0], w[1]))).map(|w| format!("{}_{}", w[0], w[1]))
 }
 
 /// `lower_snake_case`: ASCII lowercase letters and digits in `_`-separated words, starting with a letter.
@@ -65,7 +64,11 @@ pub(crate) fn check(schema: &Schema, d: &mut Diags) {
     }
     for e in &schema.events {
         if !is_snake_case(&e.name) {
-            d.error(e.loc, format!("event name `{}` is not snake_case", e.name), format!("rename it `{}`", to_snake_case(&e.name)));
+            d.error(
+                e.loc,
+                format!("event name `{}` is not snake_case", e.name),
+                format!("rename it `{}`", to_snake_case(&e.name)),
+            );
         }
         let owner = format!("event `{}`", e.name);
         for f in &e.fields {
@@ -82,27 +85,55 @@ fn check_field(f: &Field, owner: &str, d: &mut Diags) {
     match f.collect {
         Collect::Forbidden => {
             if f.reason.is_none() {
-                d.error(f.loc, format!("{what} is forbidden but gives no `reason`"), "add `reason: ...` saying why it must never be collected; it is published on the generated page");
+                d.error(
+                    f.loc,
+                    format!("{what} is forbidden but gives no `reason`"),
+                    "add `reason: ...` saying why it must never be collected; it is published on the generated page",
+                );
             }
             if f.ty.is_some() {
-                d.error(f.loc, format!("{what} is forbidden but declares a `type`"), "a forbidden field is never sent: remove `type` (and `values`, `fields`, `items`, `max_length`)");
+                d.error(
+                    f.loc,
+                    format!("{what} is forbidden but declares a `type`"),
+                    "a forbidden field is never sent: remove `type` (and `values`, `fields`, `items`, `max_length`)",
+                );
             }
             if f.example.is_some() {
-                d.error(f.loc, format!("{what} is forbidden but has an `example`"), "remove `example`: a forbidden value must not appear on the page");
+                d.error(
+                    f.loc,
+                    format!("{what} is forbidden but has an `example`"),
+                    "remove `example`: a forbidden value must not appear on the page",
+                );
             }
             if !f.required {
-                d.error(f.loc, format!("{what} is forbidden but says `required: false`"), "remove `required`: a forbidden field is never sent, optionally or not");
+                d.error(
+                    f.loc,
+                    format!("{what} is forbidden but says `required: false`"),
+                    "remove `required`: a forbidden field is never sent, optionally or not",
+                );
             }
         }
         Collect::Allowed | Collect::Hashed => {
             if f.description.is_none() {
-                d.error(f.loc, format!("{what} has no `description`"), "add `description: ...`: every collected field is explained on the generated page");
+                d.error(
+                    f.loc,
+                    format!("{what} has no `description`"),
+                    "add `description: ...`: every collected field is explained on the generated page",
+                );
             }
             if f.reason.is_some() {
-                d.error(f.loc, format!("{what} is collected but has a `reason`"), "`reason` explains forbidden fields; use `description` for collected ones");
+                d.error(
+                    f.loc,
+                    format!("{what} is collected but has a `reason`"),
+                    "`reason` explains forbidden fields; use `description` for collected ones",
+                );
             }
             let Some(ty) = &f.ty else {
-                d.error(f.loc, format!("{what} has no `type`"), "add `type: string` (or bool, u64, enum, object, list, ...)");
+                d.error(
+                    f.loc,
+                    format!("{what} has no `type`"),
+                    "add `type: string` (or bool, u64, enum, object, list, ...)",
+                );
                 return;
             };
             if f.collect == Collect::Hashed && !ty.is_hashable() {

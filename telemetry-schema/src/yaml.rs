@@ -21,7 +21,10 @@ pub(crate) struct Node {
 #[derive(Debug, Clone)]
 pub(crate) enum NodeKind {
     /// `plain` is false for quoted and block scalars, which are always strings.
-    Scalar { text: String, plain: bool },
+    Scalar {
+        text: String,
+        plain: bool,
+    },
     Seq(Vec<Node>),
     Map(Vec<(Key, Node)>),
 }
@@ -42,11 +45,7 @@ fn loc(span: &Span) -> Loc {
 /// Parses one YAML document. Syntax errors stop parsing (the parser cannot
 /// resynchronise); structural problems are collected and parsing goes on.
 pub(crate) fn parse(text: &str, diags: &mut Diags) -> Option<Node> {
-    let mut p = Reader {
-        events: Parser::new_from_str(text),
-        diags,
-        failed: false,
-    };
+    let mut p = Reader { events: Parser::new_from_str(text), diags, failed: false };
     let root = p.document();
     if p.failed { None } else { root }
 }
@@ -132,10 +131,7 @@ impl<'a> Reader<'a, '_> {
                 }
                 Some(Node {
                     loc: at,
-                    kind: NodeKind::Scalar {
-                        text: text.into_owned(),
-                        plain: style == ScalarStyle::Plain,
-                    },
+                    kind: NodeKind::Scalar { text: text.into_owned(), plain: style == ScalarStyle::Plain },
                 })
             }
             Event::Alias(_) => {
@@ -156,10 +152,7 @@ impl<'a> Reader<'a, '_> {
                         items.push(n);
                     }
                 }
-                Some(Node {
-                    loc: at,
-                    kind: NodeKind::Seq(items),
-                })
+                Some(Node { loc: at, kind: NodeKind::Seq(items) })
             }
             Event::MappingStart(anchor, _) => {
                 if anchor != 0 {
@@ -176,10 +169,7 @@ impl<'a> Reader<'a, '_> {
                     let value = self.node(vev, vspan, depth + 1);
                     let Some(key_node) = key_node else { continue };
                     let key = match key_node.kind {
-                        NodeKind::Scalar { text, .. } => Key {
-                            text,
-                            loc: key_node.loc,
-                        },
+                        NodeKind::Scalar { text, .. } => Key { text, loc: key_node.loc },
                         _ => {
                             self.diags.error(
                                 key_node.loc,
@@ -201,13 +191,15 @@ impl<'a> Reader<'a, '_> {
                         entries.push((key, value));
                     }
                 }
-                Some(Node {
-                    loc: at,
-                    kind: NodeKind::Map(entries),
-                })
+                Some(Node { loc: at, kind: NodeKind::Map(entries) })
             }
-            Event::SequenceEnd | Event::MappingEnd | Event::StreamStart | Event::StreamEnd
-            | Event::DocumentStart(_) | Event::DocumentEnd | Event::Nothing => None,
+            Event::SequenceEnd
+            | Event::MappingEnd
+            | Event::StreamStart
+            | Event::StreamEnd
+            | Event::DocumentStart(_)
+            | Event::DocumentEnd
+            | Event::Nothing => None,
         }
     }
 }

@@ -1,0 +1,200 @@
+//! Writes an event's properties straight into a JSON buffer. `hashed`
+//! values are hashed as they are written: the raw value is never stored.
+
+use crate::Hasher;
+
+/// Writes one JSON object (an event's properties, or a nested object).
+///
+/// Derived code calls it; applications rarely need to.
+///
+/// ```
+/// use telemetry_core::{Hasher, PropertyWriter};
+/// let hasher = Hasher::new(b"key");
+/// let mut buf = Vec::new();
+/// let mut w = PropertyWriter::new(&mut buf, &hasher);
+/// w.u64("records", 42);
+/// w.str("state", "started", None);
+/// w.finish();
+/// assert_eq!(buf, br#"{"records":42,"state":"started"}"#);
+/// ```
+pub struct PropertyWriter<'a> {
+    buf: &'a mut Vec<u8>,
+    hasher: &'a Hasher,
+    first: bool,
+}
+
+fn push_str(buf: &mut Vec<u8>, s: &str) {
+    // serde_json's escaping: correct for every control and non-ASCII char.
+    serde_json::to_writer(buf, s).expect("writing to a Vec cannot fail");
+}
+
+/// Cuts `s` to at most `max` characters, on a character boundary.
+fn truncate(s: &str, max: Option<u32>) -> &str {
+    match max {
+        Some(max) => match s.char_indices().nth(max as usize) {
+            Some((i, _)) => &s[..i],
+            None => s,
+        },
+        None => s,
+    }
+}
+
+impl<'a> PropertyWriter<'a> {
+    /// Starts an object at the end of `buf`.
+    pub fn new(buf: &'a mut Vec<u8>, hasher: &'a Hasher) -> Self {
+        buf.push(b'{');
+        PropertyWriter { buf, hasher, first: true }
+    }
+
+    /// Closes the object.
+    pub fn finish(self) {
+        self.buf.push(b'}');
+    }
+
+    fn key(&mut self, name: &str) {
+        if !self.first {
+            self.buf.push(b',');
+        }
+        self.first = false;
+        push_str(self.buf, name);
+        self.buf.push(b':');
+    }
+
+    /// A `bool` field.
+    pub fn bool(&mut self, name: &str, v: bool) {
+        self.key(name);
+        self.buf.extend_from_slice(if v { b"true" } else { b"false" });
+    }
+
+    /// An unsigned integer field.
+    pub fn u64(&mut self, name: &str, v: u64) {
+        self.key(name);
+        write_u64(self.buf, v);
+    }
+
+    /// A signed integer field.
+    pub fn i64(&mut self, name: &str, v: i64) {
+        self.key(name);
+        write_i64(self.buf, v);
+    }
+
+    /// A float field; NaN and infinities are written as `null` (JSON has no such numbers).
+    pub fn f64(&mut self, name: &str, v: f64) {
+        self.key(name);
+        write_f64(self.buf, v);
+    }
+
+    /// A string field sent as is, cut to `max_length` characters if the schema bounds it.
+    pub fn str(&mut self, name: &str, v: &str, max_length: Option<u32>) {
+        self.key(name);
+        push_str(self.buf, truncate(v, max_length));
+    }
+
+    /// A `hashed` string field: only its HMAC-SHA256 (64 hex digits) is written.
+    pub fn hashed(&mut self, name: &str, v: &str) {
+        self.key(name);
+        write_hash(self.buf, self.hasher, v);
+    }
+
+    /// A nested object field.
+    pub fn object(&mut self, name: &str, f: impl FnOnce(&mut PropertyWriter<'_>)) {
+        self.key(name);
+        let mut inner = PropertyWriter { buf: self.buf, hasher: self.hasher, first: true };
+        inner.buf.push(b'{');
+        f(&mut inner);
+        inner.finish();
+    }
+
+    /// A list field.
+    pub fn list(&mut self, name: &str, f: impl FnOnce(&mut ListWriter<'_>)) {
+        self.key(name);
+        self.buf.push(b'[');
+        let mut lw = ListWriter { buf: self.buf, hasher: self.hasher, first: true };
+        f(&mut lw);
+        lw.buf.push(b']');
+    }
+}
+
+/// Writes the items of a JSON array.
+pub struct ListWriter<'a> {
+    buf: &'a mut Vec<u8>,
+    hasher: &'a Hasher,
+    first: bool,
+}
+
+impl ListWriter<'_> {
+    fn sep(&mut self) {
+        if !self.first {
+            self.buf.push(b',');
+        }
+        self.first = false;
+    }
+
+    /// A `bool` item.
+    pub fn bool(&mut self, v: bool) {
+        self.sep();
+        self.buf.extend_from_slice(if v { b"true" } else { b"false" });
+    }
+
+    /// An unsigned integer item.
+    pub fn u64(&mut self, v: u64) {
+        self.sep();
+        write_u64(self.buf, v);
+    }
+
+    /// A signed integer item.
+    pub fn i64(&mut self, v: i64) {
+        self.sep();
+        write_i64(self.buf, v);
+    }
+
+    /// A float item.
+    pub fn f64(&mut self, v: f64) {
+        self.sep();
+        write_f64(self.buf, v);
+    }
+
+    /// A string item.
+    pub fn str(&mut self, v: &str, max_length: Option<u32>) {
+        self.sep();
+        push_str(self.buf, truncate(v, max_length));
+    }
+
+    /// A hashed string item.
+    pub fn hashed(&mut self, v: &str) {
+        self.sep();
+        write_hash(self.buf, self.hasher, v);
+    }
+
+    /// An object item.
+    pub fn object(&mut self, f: impl FnOnce(&mut PropertyWriter<'_>)) {
+        self.sep();
+        let mut inner = PropertyWriter::new(self.buf, self.hasher);
+        f(&mut inner);
+        inner.finish();
+    }
+}
+
+fn write_u64(buf: &mut Vec<u8>, v: u64) {
+    serde_json::to_writer(buf, &v).expect("writing to a Vec cannot fail");
+}
+
+fn write_i64(buf: &mut Vec<u8>, v: i64) {
+    serde_json::to_writer(buf, &v).expect("writing to a Vec cannot fail");
+}
+
+fn write_f64(buf: &mut Vec<u8>, v: f64) {
+    if v.is_finite() {
+        serde_json::to_writer(buf, &v).expect("writing to a Vec cannot fail");
+    } else {
+        buf.extend_from_slice(b"null");
+    }
+}
+
+fn write_hash(buf: &mut Vec<u8>, hasher: &Hasher, v: &str) {
+    let mut hex = [0u8; 64];
+    hasher.hash_into(v, &mut hex);
+    buf.push(b'"');
+    buf.extend_from_slice(&hex);
+    buf.push(b'"');
+}
