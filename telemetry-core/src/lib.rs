@@ -7,13 +7,31 @@
 //! with `hashed` fields replaced by their HMAC-SHA256 under a per-install key.
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "clap")]
+pub mod cli;
+mod client;
+mod consent;
+mod context;
+mod delivery;
+mod env;
+mod envelope;
 mod event;
+mod format;
 mod hash;
 pub mod meta;
+mod spool;
+mod state;
+mod transport;
 pub mod value;
 mod writer;
 
+pub use client::{BuildError, Builder, Status, Telemetry, check_endpoint};
+pub use consent::{Choice, Mode, Reason};
+pub use context::WELL_KNOWN_CONTEXT;
+pub use delivery::Stats;
+pub use env::{EnvNames, EnvSource, env_prefix};
 pub use event::{TelemetryEvent, TelemetryObject, properties_json};
+pub use format::WireFormat;
 pub use hash::Hasher;
 pub use telemetry_derive::{TelemetryEnum, TelemetryEvent, app_meta, generate_events};
 pub use value::TelemetryEnum;

@@ -1,0 +1,2 @@
+//! Example CLI (work in progress).
+fn main() {}

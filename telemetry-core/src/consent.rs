@@ -1,0 +1,191 @@
+//! Whether telemetry is on, and why: resolved once, from static rules.
+
+use std::fmt;
+
+use crate::env::{EnvNames, EnvSource, set_not_false};
+use crate::meta::{AppMeta, SwitchAction, Trigger};
+
+/// What happens to recorded events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Nothing is recorded, written or sent.
+    Off,
+    /// Events are delivered by the configured transport.
+    On,
+    /// Events are written to stderr, one line each, and never sent or stored.
+    LogOnly,
+}
+
+/// The user's persisted choice (`telemetry enable` / `telemetry disable`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Choice {
+    /// Telemetry on.
+    Enabled,
+    /// Telemetry off.
+    Disabled,
+}
+
+/// What decided the [`Mode`]: the first rule that applies, in this order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reason {
+    /// `<APP>_TELEMETRY_OFFLINE` is set (to anything but empty, `0` or `false`).
+    Offline {
+        /// The variable.
+        variable: String,
+        /// Its value.
+        value: String,
+    },
+    /// `DO_NOT_TRACK` is set (to anything but empty, `0` or `false`) and the schema honours it.
+    DoNotTrack {
+        /// Its value.
+        value: String,
+    },
+    /// A product switch from the schema fired.
+    Switch {
+        /// The variable.
+        variable: &'static str,
+        /// Its value.
+        value: String,
+        /// What the switch does.
+        action: SwitchAction,
+    },
+    /// The choice persisted by `telemetry enable` / `telemetry disable`.
+    Choice(Choice),
+    /// Nothing else applied: the schema's `consent.default`.
+    Default {
+        /// `consent.default: enabled`.
+        enabled: bool,
+    },
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Reason::Offline { variable, value } => write!(f, "{variable} is set to {value:?}"),
+            Reason::DoNotTrack { value } => write!(f, "DO_NOT_TRACK is set to {value:?}"),
+            Reason::Switch { variable, value, action } => {
+                let what = match action {
+                    SwitchAction::Disable => "disables telemetry",
+                    SwitchAction::Enable => "enables telemetry",
+                    SwitchAction::LogOnly => "logs events locally instead of sending them",
+                };
+                write!(f, "{variable} is set to {value:?}, which {what}")
+            }
+            Reason::Choice(Choice::Enabled) => f.write_str("you enabled it (`telemetry enable`)"),
+            Reason::Choice(Choice::Disabled) => f.write_str("you disabled it (`telemetry disable`)"),
+            Reason::Default { enabled: true } => f.write_str("it is on by default"),
+            Reason::Default { enabled: false } => f.write_str("it is off by default (opt-in)"),
+        }
+    }
+}
+
+/// Resolves consent in its fixed order: offline switch, `DO_NOT_TRACK`, each
+/// product switch in schema order, the persisted choice, the default.
+///
+/// `choice` is read lazily: it is only looked up when no variable decides.
+pub(crate) fn resolve(meta: &AppMeta, env: &EnvSource, choice: impl FnOnce() -> Option<Choice>) -> (Mode, Reason) {
+    let names = EnvNames::for_app(meta.name);
+    if let Some(value) = env.get(&names.offline).filter(|v| set_not_false(v)) {
+        return (Mode::Off, Reason::Offline { variable: names.offline, value });
+    }
+    if meta.do_not_track
+        && let Some(value) = env.get("DO_NOT_TRACK").filter(|v| set_not_false(v))
+    {
+        return (Mode::Off, Reason::DoNotTrack { value });
+    }
+    for switch in meta.env {
+        let Some(value) = env.get(switch.name) else { continue };
+        if !switch.trigger.fires(&value) {
+            continue;
+        }
+        // `Equals("")` would fire on an empty value; any other trigger needs content.
+        if value.trim().is_empty() && !matches!(switch.trigger, Trigger::Equals(_)) {
+            continue;
+        }
+        let mode = match switch.action {
+            SwitchAction::Disable => Mode::Off,
+            SwitchAction::Enable => Mode::On,
+            SwitchAction::LogOnly => Mode::LogOnly,
+        };
+        return (mode, Reason::Switch { variable: switch.name, value, action: switch.action });
+    }
+    if let Some(c) = choice() {
+        let mode = match c {
+            Choice::Enabled => Mode::On,
+            Choice::Disabled => Mode::Off,
+        };
+        return (mode, Reason::Choice(c));
+    }
+    let mode = if meta.enabled_by_default { Mode::On } else { Mode::Off };
+    (mode, Reason::Default { enabled: meta.enabled_by_default })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::meta::EnvSwitch;
+
+    static META: AppMeta = AppMeta {
+        name: "demo-app",
+        title: "Demo",
+        docs_url: None,
+        enabled_by_default: true,
+        do_not_track: true,
+        env: &[
+            EnvSwitch { name: "DEMO_DISABLE", trigger: Trigger::Truthy, action: SwitchAction::Disable },
+            EnvSwitch { name: "DEMO_ENABLE", trigger: Trigger::Falsy, action: SwitchAction::Disable },
+            EnvSwitch { name: "TRACKING", trigger: Trigger::Equals("logging"), action: SwitchAction::LogOnly },
+            EnvSwitch { name: "DEMO_FORCE", trigger: Trigger::Set, action: SwitchAction::Enable },
+        ],
+        context: &[],
+        events: &[],
+    };
+
+    fn run(pairs: &[(&str, &str)], choice: Option<Choice>) -> (Mode, String) {
+        let env = EnvSource::from_pairs(pairs.iter().copied());
+        let (mode, reason) = resolve(&META, &env, || choice);
+        (mode, reason.to_string())
+    }
+
+    #[test]
+    fn order_and_reasons() {
+        assert_eq!(run(&[], None), (Mode::On, "it is on by default".into()));
+        assert_eq!(run(&[], Some(Choice::Disabled)), (Mode::Off, "you disabled it (`telemetry disable`)".into()));
+        assert_eq!(
+            run(&[("DEMO_APP_TELEMETRY_OFFLINE", "1"), ("DO_NOT_TRACK", "1")], None),
+            (Mode::Off, "DEMO_APP_TELEMETRY_OFFLINE is set to \"1\"".into())
+        );
+        assert_eq!(run(&[("DO_NOT_TRACK", "1")], Some(Choice::Enabled)).0, Mode::Off);
+        assert_eq!(run(&[("DO_NOT_TRACK", "0")], None).0, Mode::On);
+        assert_eq!(run(&[("DO_NOT_TRACK", "false")], None).0, Mode::On);
+        assert_eq!(run(&[("DO_NOT_TRACK", "")], None).0, Mode::On);
+        assert_eq!(run(&[("DO_NOT_TRACK", "yes")], None).0, Mode::Off);
+        assert_eq!(
+            run(&[("DEMO_DISABLE", "true")], None),
+            (Mode::Off, "DEMO_DISABLE is set to \"true\", which disables telemetry".into())
+        );
+        assert_eq!(run(&[("DEMO_DISABLE", "0")], None).0, Mode::On);
+        assert_eq!(run(&[("DEMO_ENABLE", "false")], None).0, Mode::Off);
+        assert_eq!(run(&[("DEMO_ENABLE", "true")], None).0, Mode::On);
+        assert_eq!(run(&[("TRACKING", "logging")], None).0, Mode::LogOnly);
+        assert_eq!(run(&[("DEMO_FORCE", "1")], Some(Choice::Disabled)).0, Mode::On);
+        // First switch in schema order wins.
+        assert_eq!(run(&[("DEMO_DISABLE", "1"), ("DEMO_FORCE", "1")], None).0, Mode::Off);
+    }
+
+    #[test]
+    fn dnt_ignored_when_schema_says_so() {
+        static NO_DNT: AppMeta = AppMeta { do_not_track: false, enabled_by_default: false, ..META };
+        let env = EnvSource::from_pairs([("DO_NOT_TRACK", "1")]);
+        let (mode, reason) = resolve(&NO_DNT, &env, || Some(Choice::Enabled));
+        assert_eq!((mode, reason), (Mode::On, Reason::Choice(Choice::Enabled)));
+        let (mode, reason) = resolve(&NO_DNT, &env, || None);
+        assert_eq!((mode, reason.to_string()), (Mode::Off, "it is off by default (opt-in)".to_string()));
+    }
+
+    #[test]
+    fn choice_not_read_when_env_decides() {
+        let env = EnvSource::from_pairs([("DO_NOT_TRACK", "1")]);
+        let _ = resolve(&META, &env, || panic!("state must not be read"));
+    }
+}

@@ -1,0 +1,336 @@
+//! The wire envelope of one event, written on the caller's thread, and
+//! read back by the worker when a wire format needs its parts.
+//!
+//! ```json
+//! {"event":"<name>","properties":{...},"context":{...},"anonymous_id":"<uuid>",
+//!  "session_id":"<uuid>","message_id":"<uuid>","timestamp":"<rfc3339>",
+//!  "app":"<app name>","app_version":"<version>"}
+//! ```
+
+use std::borrow::Cow;
+use std::io::Write;
+use std::time::SystemTime;
+
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use crate::{Hasher, PropertyWriter};
+
+/// The parts of an envelope that are the same for every event of a process.
+#[derive(Debug)]
+pub(crate) struct Template {
+    /// `,"context":{..},"anonymous_id":"..","session_id":"..","message_id":"`
+    middle: Vec<u8>,
+    /// `","app":"..","app_version":".."}`
+    tail: Vec<u8>,
+}
+
+pub(crate) fn push_json_str(buf: &mut Vec<u8>, s: &str) {
+    serde_json::to_writer(buf, s).expect("writing to a Vec cannot fail");
+}
+
+impl Template {
+    pub(crate) fn new(context: &[u8], anonymous_id: &str, session_id: &str, app: &str, app_version: &str) -> Self {
+        let mut middle = Vec::with_capacity(context.len() + 140);
+        middle.extend_from_slice(b",\"context\":");
+        middle.extend_from_slice(context);
+        middle.extend_from_slice(b",\"anonymous_id\":");
+        push_json_str(&mut middle, anonymous_id);
+        middle.extend_from_slice(b",\"session_id\":");
+        push_json_str(&mut middle, session_id);
+        middle.extend_from_slice(b",\"message_id\":\"");
+        let mut tail = b"\",\"app\":".to_vec();
+        push_json_str(&mut tail, app);
+        tail.extend_from_slice(b",\"app_version\":");
+        push_json_str(&mut tail, app_version);
+        tail.push(b'}');
+        Template { middle, tail }
+    }
+
+    /// A size hint for a buffer holding one envelope.
+    pub(crate) fn size_hint(&self) -> usize {
+        self.middle.len() + self.tail.len() + 200
+    }
+
+    /// Writes one envelope into `buf`.
+    pub(crate) fn write(
+        &self,
+        buf: &mut Vec<u8>,
+        name: &str,
+        hasher: &Hasher,
+        message_id: uuid::Uuid,
+        now: SystemTime,
+        write_properties: &mut dyn FnMut(&mut PropertyWriter<'_>),
+    ) {
+        buf.extend_from_slice(b"{\"event\":");
+        push_json_str(buf, name);
+        buf.extend_from_slice(b",\"properties\":");
+        let mut w = PropertyWriter::new(buf, hasher);
+        write_properties(&mut w);
+        w.finish();
+        buf.extend_from_slice(&self.middle);
+        let mut id = [0u8; 36];
+        buf.extend_from_slice(message_id.hyphenated().encode_lower(&mut id).as_bytes());
+        buf.extend_from_slice(b"\",\"timestamp\":\"");
+        write_timestamp(buf, now);
+        buf.extend_from_slice(&self.tail);
+    }
+}
+
+/// RFC 3339, UTC, milliseconds: `2024-05-01T12:00:00.123Z`.
+pub(crate) fn write_timestamp(buf: &mut Vec<u8>, t: SystemTime) {
+    let _ = write!(buf, "{}", humantime::format_rfc3339_millis(t));
+}
+
+/// [`write_timestamp`] as a `String`.
+pub(crate) fn timestamp(t: SystemTime) -> String {
+    humantime::format_rfc3339_millis(t).to_string()
+}
+
+/// An envelope read back, borrowing from its JSON text.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Envelope<'a> {
+    #[serde(borrow)]
+    pub event: Cow<'a, str>,
+    #[serde(borrow)]
+    pub properties: &'a RawValue,
+    #[serde(borrow)]
+    pub context: &'a RawValue,
+    #[serde(borrow)]
+    pub anonymous_id: Cow<'a, str>,
+    #[serde(borrow)]
+    pub session_id: Cow<'a, str>,
+    #[serde(borrow)]
+    pub message_id: Cow<'a, str>,
+    #[serde(borrow)]
+    pub timestamp: Cow<'a, str>,
+    #[serde(borrow)]
+    pub app: Cow<'a, str>,
+    #[serde(borrow)]
+    pub app_version: Cow<'a, str>,
+}
+
+impl<'a> Envelope<'a> {
+    pub(crate) fn parse(json: &'a str) -> Option<Self> {
+        serde_json::from_str(json).ok()
+    }
+}
+
+/// A JSON value that keeps object keys in order (`serde_json::Value` sorts them).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Ordered {
+    Null,
+    Bool(bool),
+    I64(i64),
+    U64(u64),
+    F64(f64),
+    Str(String),
+    List(Vec<Ordered>),
+    Object(Vec<(String, Ordered)>),
+}
+
+impl<'de> Deserialize<'de> for Ordered {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Ordered;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_unit<E>(self) -> Result<Ordered, E> {
+                Ok(Ordered::Null)
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Ordered, E> {
+                Ok(Ordered::Bool(v))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Ordered, E> {
+                Ok(Ordered::I64(v))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Ordered, E> {
+                Ok(i64::try_from(v).map_or(Ordered::U64(v), Ordered::I64))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Ordered, E> {
+                Ok(Ordered::F64(v))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Ordered, E> {
+                Ok(Ordered::Str(v.to_string()))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Ordered, E> {
+                Ok(Ordered::Str(v))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut a: A) -> Result<Ordered, A::Error> {
+                let mut items = Vec::new();
+                while let Some(x) = a.next_element()? {
+                    items.push(x);
+                }
+                Ok(Ordered::List(items))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut a: A) -> Result<Ordered, A::Error> {
+                let mut items = Vec::new();
+                while let Some((k, v)) = a.next_entry()? {
+                    items.push((k, v));
+                }
+                Ok(Ordered::Object(items))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl Ordered {
+    /// The members of a JSON object text, in order; empty if it is not an object.
+    pub(crate) fn members(raw: &RawValue) -> Vec<(String, Ordered)> {
+        match serde_json::from_str(raw.get()) {
+            Ok(Ordered::Object(m)) => m,
+            _ => Vec::new(),
+        }
+    }
+
+    /// Writes this value as JSON.
+    pub(crate) fn write(&self, buf: &mut Vec<u8>) {
+        match self {
+            Ordered::Null => buf.extend_from_slice(b"null"),
+            Ordered::Bool(b) => buf.extend_from_slice(if *b { b"true" } else { b"false" }),
+            Ordered::I64(v) => {
+                let _ = write!(buf, "{v}");
+            }
+            Ordered::U64(v) => {
+                let _ = write!(buf, "{v}");
+            }
+            Ordered::F64(v) => serde_json::to_writer(&mut *buf, v).expect("Vec write"),
+            Ordered::Str(s) => push_json_str(buf, s),
+            Ordered::List(items) => {
+                buf.push(b'[');
+                for (i, x) in items.iter().enumerate() {
+                    if i > 0 {
+                        buf.push(b',');
+                    }
+                    x.write(buf);
+                }
+                buf.push(b']');
+            }
+            Ordered::Object(m) => {
+                buf.push(b'{');
+                for (i, (k, v)) in m.iter().enumerate() {
+                    if i > 0 {
+                        buf.push(b',');
+                    }
+                    push_json_str(buf, k);
+                    buf.push(b':');
+                    v.write(buf);
+                }
+                buf.push(b'}');
+            }
+        }
+    }
+}
+
+/// Re-indents compact JSON (two spaces), keeping key order and string contents.
+pub(crate) fn pretty(json: &str) -> String {
+    let b = json.as_bytes();
+    let mut out = String::with_capacity(json.len() * 2);
+    let mut depth = 0usize;
+    let mut i = 0;
+    let newline = |out: &mut String, depth: usize| {
+        out.push('\n');
+        for _ in 0..depth {
+            out.push_str("  ");
+        }
+    };
+    while i < b.len() {
+        let c = b[i];
+        match c {
+            b'"' => {
+                let start = i;
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                let end = (i + 1).min(b.len());
+                out.push_str(&json[start..end]);
+            }
+            b'{' | b'[' => {
+                let close = if c == b'{' { b'}' } else { b']' };
+                let mut j = i + 1;
+                while j < b.len() && b[j].is_ascii_whitespace() {
+                    j += 1;
+                }
+                if j < b.len() && b[j] == close {
+                    out.push(char::from(c));
+                    out.push(char::from(close));
+                    i = j;
+                } else {
+                    out.push(char::from(c));
+                    depth += 1;
+                    newline(&mut out, depth);
+                }
+            }
+            b'}' | b']' => {
+                depth = depth.saturating_sub(1);
+                newline(&mut out, depth);
+                out.push(char::from(c));
+            }
+            b',' => {
+                out.push(',');
+                newline(&mut out, depth);
+            }
+            b':' => out.push_str(": "),
+            c if c.is_ascii_whitespace() => {}
+            _ => {
+                // Numbers, literals, and (inside no string) nothing else: copy the run.
+                let start = i;
+                while i + 1 < b.len() && !b"{}[],:\" \n\r\t".contains(&b[i + 1]) {
+                    i += 1;
+                }
+                out.push_str(&json[start..=i]);
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn envelope_bytes_exact() {
+        let t = Template::new(br#"{"os":"linux"}"#, "a-id", "s-id", "demo", "1.0");
+        let mut buf = Vec::new();
+        let id = uuid::Uuid::from_u128(0x0123_4567_89ab_4def_8123_4567_89ab_cdef);
+        let at = SystemTime::UNIX_EPOCH + std::time::Duration::from_millis(1_700_000_000_123);
+        t.write(&mut buf, "ran", &Hasher::new(b"k"), id, at, &mut |w| w.u64("n", 1));
+        assert_eq!(
+            String::from_utf8(buf.clone()).unwrap(),
+            r#"{"event":"ran","properties":{"n":1},"context":{"os":"linux"},"anonymous_id":"a-id","session_id":"s-id","message_id":"01234567-89ab-4def-8123-456789abcdef","timestamp":"2023-11-14T22:13:20.123Z","app":"demo","app_version":"1.0"}"#
+        );
+        let s = String::from_utf8(buf).unwrap();
+        let e = Envelope::parse(&s).unwrap();
+        assert_eq!(e.properties.get(), r#"{"n":1}"#);
+        assert_eq!(e.timestamp, "2023-11-14T22:13:20.123Z");
+    }
+
+    #[test]
+    fn pretty_keeps_order_and_strings() {
+        let src = r#"{"b":[1,2.5e3,{}],"a":"x, {y}: \"z\"","c":{"d":null,"e":[]}}"#;
+        let p = pretty(src);
+        assert_eq!(
+            p,
+            "{\n  \"b\": [\n    1,\n    2.5e3,\n    {}\n  ],\n  \"a\": \"x, {y}: \\\"z\\\"\",\n  \"c\": {\n    \"d\": null,\n    \"e\": []\n  }\n}"
+        );
+        let a: serde_json::Value = serde_json::from_str(src).unwrap();
+        let b: serde_json::Value = serde_json::from_str(&p).unwrap();
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn ordered_roundtrip() {
+        let src = r#"{"z":1,"a":[true,null,"s"],"m":{"y":-2,"x":1.5},"big":18446744073709551615}"#;
+        let v: Ordered = serde_json::from_str(src).unwrap();
+        let mut out = Vec::new();
+        v.write(&mut out);
+        assert_eq!(String::from_utf8(out).unwrap(), src);
+    }
+}

@@ -1,0 +1,199 @@
+//! Where delivered events go: stderr (debug, log-only), a JSON-lines file, or HTTP.
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+use crate::envelope::{Envelope, pretty};
+use crate::format::{WireFormat, body};
+use crate::state::{create_dir, create_private};
+
+/// Where the notice, debug and log-only output go (stderr unless a test
+/// or app redirects it).
+#[derive(Clone)]
+pub(crate) struct Output(pub Arc<Mutex<Box<dyn Write + Send>>>);
+
+impl Output {
+    pub(crate) fn stderr() -> Self {
+        Output(Arc::new(Mutex::new(Box::new(io::stderr()))))
+    }
+
+    /// Writes `text` in one call; errors and poisoning are ignored (output is best effort).
+    pub(crate) fn write(&self, text: &str) {
+        let mut w = match self.0.lock() {
+            Ok(w) => w,
+            Err(p) => p.into_inner(),
+        };
+        let _ = w.write_all(text.as_bytes());
+        let _ = w.flush();
+    }
+}
+
+impl std::fmt::Debug for Output {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Output")
+    }
+}
+
+/// Result of one delivery attempt.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    Delivered,
+    /// Network error, 5xx or 429: try again, after `Retry-After` if given.
+    Retry {
+        after: Option<Duration>,
+        why: String,
+    },
+    /// Any other answer: the events are dropped.
+    Reject(String),
+}
+
+/// An HTTP endpoint.
+pub(crate) struct Http {
+    pub client: reqwest::blocking::Client,
+    pub url: reqwest::Url,
+    pub format: WireFormat,
+    pub api_key: Option<String>,
+}
+
+impl Http {
+    pub(crate) fn new(
+        url: reqwest::Url,
+        format: WireFormat,
+        api_key: Option<String>,
+        timeout: Duration,
+    ) -> Result<Self, String> {
+        let client = reqwest::blocking::Client::builder()
+            .timeout(timeout)
+            .connect_timeout(timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("telemetry-core/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| e.to_string())?;
+        Ok(Http { client, url, format, api_key })
+    }
+
+    fn send(&self, events: &[&str]) -> Outcome {
+        let payload = body(self.format, events, self.api_key.as_deref(), SystemTime::now());
+        let mut req = self.client.post(self.url.clone()).header("content-type", "application/json").body(payload);
+        if self.format == WireFormat::Segment
+            && let Some(key) = &self.api_key
+        {
+            req = req.basic_auth(key, Some(""));
+        }
+        match req.send() {
+            Err(e) => Outcome::Retry { after: None, why: e.to_string() },
+            Ok(resp) => {
+                let status = resp.status();
+                let after = resp
+                    .headers()
+                    .get("retry-after")
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| v.trim().parse::<u64>().ok())
+                    .map(Duration::from_secs);
+                // Read the (small) answer so the connection can be reused.
+                let _ = resp.bytes();
+                if status.is_success() {
+                    Outcome::Delivered
+                } else if status.as_u16() == 429 || status.is_server_error() {
+                    Outcome::Retry { after, why: format!("HTTP {status}") }
+                } else {
+                    Outcome::Reject(format!("HTTP {status}"))
+                }
+            }
+        }
+    }
+}
+
+/// A transport.
+pub(crate) enum Sink {
+    /// Pretty JSON per event on the output; nothing sent or stored.
+    Debug(Output),
+    /// One line per event on the output; nothing sent or stored.
+    LogOnly(Output, String),
+    /// Appends envelopes, one per line; rotates to `<file>.1` past `max_bytes`.
+    File { path: PathBuf, max_bytes: u64 },
+    /// POSTs batches.
+    Http(Box<Http>),
+}
+
+impl Sink {
+    pub(crate) fn is_http(&self) -> bool {
+        matches!(self, Sink::Http(_))
+    }
+
+    pub(crate) fn deliver(&self, events: &[&str]) -> Outcome {
+        match self {
+            Sink::Debug(out) => {
+                let mut text = String::new();
+                for e in events {
+                    text.push_str(&pretty(e));
+                    text.push('\n');
+                }
+                out.write(&text);
+                Outcome::Delivered
+            }
+            Sink::LogOnly(out, app) => {
+                let mut text = String::new();
+                for e in events {
+                    if let Some(env) = Envelope::parse(e) {
+                        text.push_str(&format!("[{app} telemetry, not sent] {} {}\n", env.event, env.properties.get()));
+                    }
+                }
+                out.write(&text);
+                Outcome::Delivered
+            }
+            Sink::File { path, max_bytes } => match append(path, *max_bytes, events) {
+                Ok(()) => Outcome::Delivered,
+                Err(e) => Outcome::Reject(format!("cannot write {}: {e}", path.display())),
+            },
+            Sink::Http(http) => http.send(events),
+        }
+    }
+}
+
+fn append(path: &std::path::Path, max_bytes: u64, events: &[&str]) -> io::Result<()> {
+    let mut bytes = Vec::with_capacity(events.iter().map(|e| e.len() + 1).sum());
+    for e in events {
+        bytes.extend_from_slice(e.as_bytes());
+        bytes.push(b'\n');
+    }
+    if let Some(dir) = path.parent() {
+        create_dir(dir)?;
+    }
+    let size = fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    if size > 0 && size + bytes.len() as u64 > max_bytes {
+        let mut rotated = path.as_os_str().to_owned();
+        rotated.push(".1");
+        fs::rename(path, PathBuf::from(rotated))?;
+    }
+    let mut f = match fs::OpenOptions::new().append(true).open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            let f = create_private(path)?;
+            drop(f);
+            fs::OpenOptions::new().append(true).open(path)?
+        }
+        Err(e) => return Err(e),
+    };
+    f.write_all(&bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_rotates() {
+        let dir = std::env::temp_dir().join(format!("tc-file-{}", uuid::Uuid::new_v4().simple()));
+        let path = dir.join("events.jsonl");
+        let sink = Sink::File { path: path.clone(), max_bytes: 10 };
+        assert_eq!(sink.deliver(&["{\"a\":1}"]), Outcome::Delivered);
+        assert_eq!(sink.deliver(&["{\"b\":2}"]), Outcome::Delivered);
+        assert_eq!(fs::read_to_string(&path).unwrap(), "{\"b\":2}\n");
+        assert_eq!(fs::read_to_string(dir.join("events.jsonl.1")).unwrap(), "{\"a\":1}\n");
+        fs::remove_dir_all(&dir).unwrap();
+    }
+}
