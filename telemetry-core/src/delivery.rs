@@ -87,6 +87,8 @@ struct Queue {
     closed: bool,
     /// The worker has exited (done, gave up before the deadline, or panicked).
     worker_gone: bool,
+    /// The worker has taken the previous runs' spool into `pending`.
+    started: bool,
 }
 
 pub(crate) struct Shared {
@@ -150,9 +152,14 @@ impl Shared {
         self.settled.notify_all();
     }
 
-    /// Puts events spooled by earlier runs in front of the queue.
-    pub(crate) fn push_front_spooled(&self, events: Vec<Event>) {
+    /// Puts events spooled by earlier runs in front of the queue, and marks
+    /// the worker started. Gives them back if the caller already closed.
+    pub(crate) fn start(&self, events: Vec<Event>) -> Result<(), Vec<Event>> {
         let mut q = lock(&self.queue);
+        q.started = true;
+        if q.closed {
+            return Err(events);
+        }
         for e in events.into_iter().rev() {
             q.pending_bytes += e.json.len();
             q.pending.push_front(e);
@@ -160,6 +167,7 @@ impl Shared {
         if q.oldest.is_none() && !q.pending.is_empty() {
             q.oldest = Some(Instant::now());
         }
+        Ok(())
     }
 
     /// Waits until everything queued so far is settled, or `timeout`.
@@ -189,7 +197,7 @@ impl Shared {
         }
         q.shutdown = Some(deadline);
         self.work.notify_one();
-        while (!q.pending.is_empty() || q.inflight.is_some()) && !q.worker_gone {
+        while (!q.started || !q.pending.is_empty() || q.inflight.is_some()) && !q.worker_gone {
             let now = Instant::now();
             if now >= deadline {
                 break;
@@ -275,6 +283,7 @@ fn worker(shared: &Shared, sink: &Sink, spool_in: Option<&Spool>, diag: Option<&
             d.write(&format!("[{app} telemetry] {msg}\n"));
         }
     };
+    let mut inherited = Vec::new();
     if let Some(spool) = spool_in {
         let (events, discarded) = spool.take_all();
         if discarded > 0 {
@@ -282,8 +291,18 @@ fn worker(shared: &Shared, sink: &Sink, spool_in: Option<&Spool>, diag: Option<&
         }
         if !events.is_empty() {
             say(format!("resending {} spooled events", events.len()));
-            shared.push_front_spooled(events);
         }
+        inherited = events;
+    }
+    if let Err(events) = shared.start(inherited) {
+        // The caller closed before we started: put them back, unchanged.
+        if let Some(spool) = spool_in {
+            for generation in 0..MAX_GENERATION {
+                let group: Vec<&Event> = events.iter().filter(|e| e.generation == generation).collect();
+                let _ = spool.write(&group, generation);
+            }
+        }
+        return;
     }
     loop {
         // Wait for a batch to be due, then move it to `inflight`.

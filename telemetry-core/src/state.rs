@@ -89,7 +89,7 @@ impl Loaded {
 pub(crate) fn read(dir: &Path) -> Loaded {
     let path = dir.join(STATE_FILE);
     match fs::read(&path) {
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Loaded::Missing,
+        Err(e) if matches!(e.kind(), io::ErrorKind::NotFound | io::ErrorKind::NotADirectory) => Loaded::Missing,
         Err(e) => Loaded::Corrupt(format!("cannot read {}: {e}", path.display())),
         Ok(bytes) => match serde_json::from_slice::<StateData>(&bytes) {
             Ok(s) => Loaded::Ok(s),

@@ -1,0 +1,496 @@
+//! Delivery against a real HTTP collector on 127.0.0.1: every wire format,
+//! retries, rejections, spooling across runs, and exit with a hanging peer.
+
+mod common;
+
+use std::collections::HashSet;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use common::*;
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use telemetry_core::{Builder, EnvSource, Stats, Telemetry, WireFormat};
+
+fn ms(n: u64) -> Duration {
+    Duration::from_millis(n)
+}
+
+fn builder(dir: &Path) -> Builder {
+    Telemetry::builder(&APP)
+        .app_version("1.2.3")
+        .state_dir(dir)
+        .env(EnvSource::from_pairs::<&str, &str>([]))
+        .notice(false)
+        .backoff(ms(5), ms(20))
+        .shutdown_deadline(Duration::from_secs(5))
+}
+
+fn key_of(dir: &Path) -> String {
+    state_of(dir)["key"].as_str().unwrap().to_string()
+}
+
+fn stats(recorded: u64, sent: u64, retried: u64, spooled: u64, dropped: u64, resent: u64) -> Stats {
+    Stats { recorded, sent, retried, spooled, dropped, resent }
+}
+
+/// The native body, checked field by field with unknown fields refused.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NativeBatch<'a> {
+    #[serde(borrow)]
+    batch: Vec<NativeEnvelope<'a>>,
+    sent_at: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NativeEnvelope<'a> {
+    event: String,
+    #[serde(borrow)]
+    properties: &'a RawValue,
+    #[serde(borrow)]
+    context: &'a RawValue,
+    anonymous_id: String,
+    session_id: String,
+    message_id: String,
+    timestamp: String,
+    app: String,
+    app_version: String,
+}
+
+fn is_rfc3339_millis_utc(s: &str) -> bool {
+    s.len() == 24 && s.ends_with('Z') && s.as_bytes()[19] == b'.' && humantime::parse_rfc3339(s).is_ok()
+}
+
+fn expected_context() -> String {
+    format!(
+        r#"{{"os":"{}","arch":"{}","app_version":"1.2.3","ci":false}}"#,
+        std::env::consts::OS,
+        std::env::consts::ARCH
+    )
+}
+
+#[test]
+fn native_format_exact_envelopes() {
+    let dir = temp_dir("native");
+    let c = Collector::ok();
+    let t = builder(&dir).endpoint(format!("{}/ingest", c.url()), WireFormat::Native).build().unwrap();
+    t.record(&run(1));
+    t.record(&run(2));
+    let session = t.status().clone();
+    assert_eq!(t.shutdown(), stats(2, 2, 0, 0, 0, 0));
+    let reqs = c.requests();
+    assert_eq!(reqs.len(), 1);
+    assert_eq!((reqs[0].method.as_str(), reqs[0].path.as_str()), ("POST", "/ingest"));
+    assert_eq!(reqs[0].header("content-type"), Some("application/json"));
+    let text = reqs[0].text();
+    let body: NativeBatch<'_> = serde_json::from_str(&text).unwrap();
+    assert!(is_rfc3339_millis_utc(&body.sent_at));
+    let key = key_of(&dir);
+    let ids: HashSet<&str> = body.batch.iter().map(|e| e.message_id.as_str()).collect();
+    assert_eq!(ids.len(), 2);
+    for (n, e) in body.batch.iter().enumerate() {
+        assert_eq!(e.event, "command_run");
+        assert_eq!(e.properties.get(), run_properties(n as u64 + 1, &key));
+        assert_eq!(e.context.get(), expected_context());
+        assert_eq!(Some(&e.anonymous_id), session.anonymous_id.as_ref());
+        assert_eq!(e.anonymous_id, state_of(&dir)["anonymous_id"].as_str().unwrap());
+        assert_eq!(uuid::Uuid::parse_str(&e.message_id).unwrap().get_version_num(), 4);
+        assert_eq!(uuid::Uuid::parse_str(&e.session_id).unwrap().get_version_num(), 4);
+        assert!(is_rfc3339_millis_utc(&e.timestamp), "{}", e.timestamp);
+        assert_eq!((e.app.as_str(), e.app_version.as_str()), ("example-cli", "1.2.3"));
+    }
+    // Key order of the envelope, as the generated JSON Schema documents it.
+    let first = &text[text.find("[{").unwrap()..];
+    let order = [
+        "\"event\":",
+        "\"properties\":",
+        "\"context\":",
+        "\"anonymous_id\":",
+        "\"session_id\":",
+        "\"message_id\":",
+        "\"timestamp\":",
+        "\"app\":",
+        "\"app_version\":",
+    ];
+    let mut at = 0;
+    for k in order {
+        let (before, after) = first.split_at(at);
+        let found = after.find(k).unwrap_or_else(|| panic!("{k} not after {before}"));
+        at += found + k.len();
+        // Skip the value of properties/context (objects) so their keys are not taken for envelope keys.
+        if k == "\"properties\":" || k == "\"context\":" {
+            at += after[found + k.len()..].find('}').unwrap();
+        }
+    }
+    assert!(!text.contains("acme-website"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Segment's `POST /v1/batch`, per its HTTP API docs: required fields, no others.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SegmentBatch<'a> {
+    #[serde(borrow)]
+    batch: Vec<SegmentTrack<'a>>,
+    #[serde(rename = "sentAt")]
+    sent_at: Option<String>,
+    context: Option<serde_json::Value>,
+    integrations: Option<serde_json::Value>,
+    #[serde(rename = "writeKey")]
+    write_key: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SegmentTrack<'a> {
+    #[serde(rename = "type")]
+    kind: String,
+    event: String,
+    #[serde(borrow)]
+    properties: &'a RawValue,
+    context: Option<serde_json::Value>,
+    integrations: Option<serde_json::Value>,
+    #[serde(rename = "anonymousId")]
+    anonymous_id: Option<String>,
+    #[serde(rename = "userId")]
+    user_id: Option<String>,
+    #[serde(rename = "messageId")]
+    message_id: Option<String>,
+    timestamp: Option<String>,
+}
+
+#[test]
+fn segment_format() {
+    let dir = temp_dir("segment");
+    let c = Collector::ok();
+    let t = builder(&dir).endpoint(c.url(), WireFormat::Segment).api_key("wk").build().unwrap();
+    t.record(&run(7));
+    let session_id = t.status().anonymous_id.clone().unwrap();
+    assert_eq!(t.shutdown(), stats(1, 1, 0, 0, 0, 0));
+    let reqs = c.requests();
+    assert_eq!(reqs[0].path, "/v1/batch");
+    // Basic auth, write key as user, empty password: base64("wk:").
+    assert_eq!(reqs[0].header("authorization"), Some("Basic d2s6"));
+    let text = reqs[0].text();
+    let body: SegmentBatch<'_> = serde_json::from_str(&text).unwrap();
+    assert!(body.context.is_none() && body.integrations.is_none() && body.write_key.is_none());
+    assert!(is_rfc3339_millis_utc(&body.sent_at.unwrap()));
+    let e = &body.batch[0];
+    assert_eq!((e.kind.as_str(), e.event.as_str()), ("track", "command_run"));
+    assert_eq!(e.properties.get(), run_properties(7, &key_of(&dir)));
+    assert_eq!(e.anonymous_id.as_deref(), Some(session_id.as_str()));
+    assert!(e.user_id.is_none() && e.integrations.is_none());
+    assert_eq!(uuid::Uuid::parse_str(e.message_id.as_deref().unwrap()).unwrap().get_version_num(), 4);
+    assert!(is_rfc3339_millis_utc(e.timestamp.as_deref().unwrap()));
+    let ctx = e.context.as_ref().unwrap();
+    assert_eq!(ctx["app"], serde_json::json!({"name": "example-cli", "version": "1.2.3"}));
+    assert_eq!(ctx["os"], serde_json::json!({"name": std::env::consts::OS}));
+    assert_eq!(ctx["library"]["name"], "telemetry-core");
+    assert_eq!(ctx["arch"], std::env::consts::ARCH);
+    assert_eq!(ctx["ci"], false);
+    assert!(ctx["session_id"].is_string());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// PostHog's `POST /batch/`, per its capture API docs.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PostHogBatch<'a> {
+    api_key: String,
+    historical_migration: Option<bool>,
+    #[serde(borrow)]
+    batch: Vec<PostHogEvent<'a>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PostHogEvent<'a> {
+    event: String,
+    #[serde(borrow)]
+    properties: &'a RawValue,
+    distinct_id: Option<String>,
+    uuid: Option<String>,
+    timestamp: Option<String>,
+}
+
+#[test]
+fn posthog_format() {
+    let dir = temp_dir("posthog");
+    let c = Collector::ok();
+    let t = builder(&dir).endpoint(c.url(), WireFormat::PostHog).api_key("phc_test").build().unwrap();
+    t.record(&run(3));
+    let anon = t.status().anonymous_id.clone().unwrap();
+    assert_eq!(t.shutdown(), stats(1, 1, 0, 0, 0, 0));
+    let reqs = c.requests();
+    assert_eq!(reqs[0].path, "/batch/");
+    let text = reqs[0].text();
+    let body: PostHogBatch<'_> = serde_json::from_str(&text).unwrap();
+    assert_eq!(body.api_key, "phc_test");
+    assert!(body.historical_migration.is_none());
+    let e = &body.batch[0];
+    assert_eq!(e.event, "command_run");
+    assert!(e.distinct_id.is_none(), "distinct_id travels in properties");
+    let message_id = e.uuid.clone().unwrap();
+    assert!(is_rfc3339_millis_utc(e.timestamp.as_deref().unwrap()));
+    let props: serde_json::Value = serde_json::from_str(e.properties.get()).unwrap();
+    let session = props["$session_id"].as_str().unwrap().to_string();
+    let event_props = run_properties(3, &key_of(&dir));
+    assert_eq!(
+        e.properties.get(),
+        format!(
+            r#"{},"distinct_id":"{anon}","$session_id":"{session}","$lib":"telemetry-core","$lib_version":"{}","$app_name":"example-cli","$app_version":"1.2.3","context.os":"{}","context.arch":"{}","context.app_version":"1.2.3","context.ci":false}}"#,
+            event_props.strip_suffix('}').unwrap(),
+            env!("CARGO_PKG_VERSION"),
+            std::env::consts::OS,
+            std::env::consts::ARCH,
+        )
+    );
+    assert_eq!(uuid::Uuid::parse_str(&message_id).unwrap().get_version_num(), 4);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Every key of `ours` is in `theirs` with the same value: nothing we sent
+/// was ignored by the peer's parser.
+fn is_subset(ours: &serde_json::Value, theirs: &serde_json::Value) -> bool {
+    use serde_json::Value::*;
+    match (ours, theirs) {
+        (Object(a), Object(b)) => a.iter().all(|(k, v)| b.get(k).is_some_and(|w| is_subset(v, w))),
+        (Array(a), Array(b)) => a.len() == b.len() && a.iter().zip(b).all(|(v, w)| is_subset(v, w)),
+        (a, b) => a == b,
+    }
+}
+
+#[test]
+fn otlp_format_parses_as_export_logs_request() {
+    use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
+    use opentelemetry_proto::tonic::common::v1::{AnyValue, ArrayValue, KeyValue, any_value::Value};
+
+    let dir = temp_dir("otlp");
+    let c = Collector::ok();
+    let t = builder(&dir).endpoint(format!("{}/", c.url()), WireFormat::Otlp).build().unwrap();
+    t.record(&run(5));
+    let anon = t.status().anonymous_id.clone().unwrap();
+    assert_eq!(t.shutdown(), stats(1, 1, 0, 0, 0, 0));
+    let reqs = c.requests();
+    assert_eq!(reqs[0].path, "/v1/logs");
+    let req: ExportLogsServiceRequest = serde_json::from_slice(&reqs[0].body).unwrap();
+    let theirs = serde_json::to_value(&req).unwrap();
+    assert!(is_subset(&reqs[0].json(), &theirs), "{}\nvs\n{theirs}", reqs[0].text());
+
+    let s = |v: &str| Some(AnyValue { value: Some(Value::StringValue(v.into())) });
+    let kv = |k: &str, value| KeyValue { key: k.into(), value, ..Default::default() };
+    let rl = &req.resource_logs[0];
+    assert_eq!(
+        rl.resource.as_ref().unwrap().attributes,
+        vec![
+            kv("service.name", s("example-cli")),
+            kv("service.version", s("1.2.3")),
+            kv("os", s(std::env::consts::OS)),
+            kv("arch", s(std::env::consts::ARCH)),
+            kv("app_version", s("1.2.3")),
+            kv("ci", Some(AnyValue { value: Some(Value::BoolValue(false)) })),
+        ]
+    );
+    let scope = &rl.scope_logs[0];
+    assert_eq!(scope.scope.as_ref().unwrap().name, "telemetry-core");
+    let rec = &scope.log_records[0];
+    assert_eq!(rec.event_name, "command_run");
+    assert_eq!(rec.body, s("command_run"));
+    assert_eq!(rec.severity_number, 9);
+    assert!(rec.time_unix_nano > 1_600_000_000_000_000_000);
+    let key = key_of(&dir);
+    let hash = serde_json::from_str::<serde_json::Value>(&run_properties(5, &key)).unwrap()["project"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let int = |i| Some(AnyValue { value: Some(Value::IntValue(i)) });
+    let mut expected = vec![
+        kv("command", s("build")),
+        kv("duration_ms", int(5)),
+        kv("outcome", s("success")),
+        kv("exit_code", int(0)),
+        kv("project", s(&hash)),
+        kv(
+            "flags",
+            Some(AnyValue { value: Some(Value::ArrayValue(ArrayValue { values: vec![s("release").unwrap()] })) }),
+        ),
+    ];
+    let session = rec.attributes.iter().find(|a| a.key == "session.id").unwrap().clone();
+    let uid = rec.attributes.iter().find(|a| a.key == "log.record.uid").unwrap().clone();
+    expected.push(session);
+    expected.push(kv("enduser.pseudo.id", s(&anon)));
+    expected.push(uid);
+    assert_eq!(rec.attributes, expected);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn retries_on_500_503_and_429_with_retry_after() {
+    let dir = temp_dir("retry");
+    let c = Collector::start(
+        vec![
+            Reply::Status(500, vec![]),
+            Reply::Status(503, vec![]),
+            Reply::Status(429, vec![("Retry-After", "1".into())]),
+        ],
+        Reply::Status(200, vec![]),
+    );
+    let t = builder(&dir).endpoint(c.url(), WireFormat::Native).build().unwrap();
+    t.record(&run(1));
+    t.record(&run(2));
+    assert!(t.flush(Duration::from_secs(10)));
+    assert_eq!(t.shutdown(), stats(2, 2, 6, 0, 0, 0));
+    let reqs = c.requests();
+    assert_eq!(reqs.len(), 4);
+    // The same batch each time (same message ids).
+    let ids = |r: &Request| -> Vec<String> {
+        r.json()["batch"].as_array().unwrap().iter().map(|e| e["message_id"].as_str().unwrap().to_string()).collect()
+    };
+    assert!(reqs.iter().all(|r| ids(r) == ids(&reqs[0])));
+    // Retry-After: 1 was honoured.
+    assert!(reqs[3].at - reqs[2].at >= ms(990), "{:?}", reqs[3].at - reqs[2].at);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn no_retry_on_400() {
+    let dir = temp_dir("400");
+    let c = Collector::start(vec![Reply::Status(400, vec![])], Reply::Status(200, vec![]));
+    let t = builder(&dir).endpoint(c.url(), WireFormat::Native).build().unwrap();
+    t.record(&run(1));
+    t.record(&run(2));
+    assert!(t.flush(Duration::from_secs(10)));
+    assert_eq!(t.shutdown(), stats(2, 0, 0, 0, 2, 0));
+    assert_eq!(c.requests().len(), 1);
+    assert!(!dir.join("spool").exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+fn message_ids(reqs: &[Request]) -> Vec<String> {
+    reqs.iter()
+        .flat_map(|r| {
+            r.json()["batch"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["message_id"].as_str().unwrap().to_string())
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+#[test]
+fn spooled_at_exit_and_sent_once_by_next_run() {
+    let dir = temp_dir("spool");
+    let down = Collector::start(Vec::new(), Reply::Status(503, vec![]));
+    // Backoff longer than the exit deadline: the worker gives up at once.
+    let t = builder(&dir)
+        .endpoint(down.url(), WireFormat::Native)
+        .backoff(Duration::from_secs(30), Duration::from_secs(30))
+        .shutdown_deadline(ms(100))
+        .build()
+        .unwrap();
+    for n in 0..3 {
+        t.record(&run(n));
+    }
+    assert!(!t.flush(ms(200)));
+    assert_eq!(t.shutdown(), stats(3, 0, 0, 3, 0, 0));
+    let first_ids = message_ids(&down.requests()[..1]);
+    assert_eq!(std::fs::read_dir(dir.join("spool")).unwrap().count(), 1);
+
+    let up = Collector::ok();
+    let t = builder(&dir).endpoint(up.url(), WireFormat::Native).build().unwrap();
+    t.record(&run(10));
+    assert_eq!(t.shutdown(), stats(1, 1, 0, 0, 0, 3));
+    let got = message_ids(&up.requests());
+    assert_eq!(got.len(), 4, "each event exactly once");
+    assert_eq!(got.iter().collect::<HashSet<_>>().len(), 4);
+    assert_eq!(&got[..3], &first_ids[..], "spooled events first, in order");
+    assert_eq!(std::fs::read_dir(dir.join("spool")).unwrap().count(), 0);
+
+    // A third run has nothing left to resend.
+    let t = builder(&dir).endpoint(up.url(), WireFormat::Native).build().unwrap();
+    assert_eq!(t.shutdown(), stats(0, 0, 0, 0, 0, 0));
+    assert_eq!(up.requests().len(), 1);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn hanging_collector_exit_within_deadline_then_next_run_delivers() {
+    let dir = temp_dir("hang");
+    let hang = Collector::start(Vec::new(), Reply::Hang);
+    let t = builder(&dir)
+        .endpoint(hang.url(), WireFormat::Native)
+        .request_timeout(Duration::from_secs(30))
+        .shutdown_deadline(ms(100))
+        .build()
+        .unwrap();
+    for n in 0..5 {
+        t.record(&run(n));
+    }
+    // Let the request reach the collector, so it hangs mid-request.
+    let start = Instant::now();
+    while hang.requests().is_empty() && start.elapsed() < Duration::from_secs(10) {
+        t.flush(ms(20));
+    }
+    let start = Instant::now();
+    let s = t.shutdown();
+    // Generous guard: the request timeout is 30 s, the deadline 100 ms.
+    assert!(start.elapsed() < Duration::from_secs(5), "{:?}", start.elapsed());
+    assert_eq!(s, stats(5, 0, 0, 5, 0, 0));
+
+    let up = Collector::ok();
+    let t = builder(&dir).endpoint(up.url(), WireFormat::Native).build().unwrap();
+    assert_eq!(t.shutdown(), stats(0, 0, 0, 0, 0, 5));
+    // The hanging peer saw the batch but never acknowledged it; the collector
+    // that answers gets each event exactly once. Deduped on message id, the
+    // union is exactly the 5 events.
+    let delivered = message_ids(&up.requests());
+    assert_eq!(delivered.len(), 5);
+    let seen_by_hang = message_ids(&hang.requests());
+    let union: HashSet<&String> = delivered.iter().chain(&seen_by_hang).collect();
+    assert_eq!(union.len(), 5);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn message_ids_are_unique_v4() {
+    let dir = temp_dir("ids");
+    let c = Collector::ok();
+    let t = builder(&dir).endpoint(c.url(), WireFormat::Native).build().unwrap();
+    for n in 0..250 {
+        t.record(&run(n));
+    }
+    assert_eq!(t.shutdown(), stats(250, 250, 0, 0, 0, 0));
+    let ids = message_ids(&c.requests());
+    assert_eq!(ids.len(), 250);
+    assert_eq!(ids.iter().collect::<HashSet<_>>().len(), 250);
+    // Batches of at most 100 events.
+    assert!(c.requests().iter().all(|r| r.json()["batch"].as_array().unwrap().len() <= 100));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn insecure_endpoints_rejected_at_build() {
+    use telemetry_core::BuildError;
+    let dir = temp_dir("insecure");
+    let b = builder(&dir).env(EnvSource::from_pairs([("DO_NOT_TRACK", "1")]));
+    let err = b.clone().endpoint("http://collector.example.org/ingest", WireFormat::Native).build().unwrap_err();
+    assert_eq!(err, BuildError::InsecureEndpoint { url: "http://collector.example.org/ingest".into() });
+    assert_eq!(
+        err.to_string(),
+        "telemetry endpoint \"http://collector.example.org/ingest\" uses plain http: use https://, or http:// only to 127.0.0.1, localhost or [::1]"
+    );
+    assert!(b.clone().endpoint("ftp://127.0.0.1/", WireFormat::Native).build().is_err());
+    assert!(b.clone().endpoint("not a url", WireFormat::Native).build().is_err());
+    for ok in ["https://collector.example.org", "http://localhost:1", "http://[::1]:1", "http://127.0.0.1:1"] {
+        assert!(b.clone().endpoint(ok, WireFormat::Native).build().is_ok(), "{ok}");
+    }
+    assert_eq!(
+        b.clone().endpoint("https://eu.i.posthog.com", WireFormat::PostHog).build().unwrap_err(),
+        BuildError::MissingApiKey { format: WireFormat::PostHog }
+    );
+    assert!(!dir.exists());
+}
