@@ -25,7 +25,13 @@ impl<'n> Map<'n> {
         };
         for (k, _) in entries {
             if !known.contains(&k.text.as_str()) {
-                d.error(k.loc, format!("unknown key `{}` in {what}", k.text), unknown_help(&k.text, known));
+                // `{ description: A, B. }` ends the value at the comma and reads ` B.` as a key.
+                let help = if k.text.contains(' ') || k.text.ends_with('.') {
+                    "this looks like the end of a value cut at a comma: inside `{ ... }` a `,` ends the value, so quote a value that contains one".to_string()
+                } else {
+                    unknown_help(&k.text, known)
+                };
+                d.error(k.loc, format!("unknown key `{}` in {what}", k.text), help);
             }
         }
         Some(Map { loc: node.loc, entries })
@@ -383,14 +389,15 @@ fn field(key: &Key, node: &Node, depth: usize, d: &mut Diags) -> Option<Field> {
         Some(_) => type_spec(&m, &what, depth, d).map(Some),
         None => {
             for k in ["values", "fields", "items", "max_length"] {
-                if let Some((key, _)) = m.get(k) {
-                    if collect != Some(Collect::Forbidden) {
-                        d.error(
-                            key.loc,
-                            format!("`{k}` without `type` in {what}"),
-                            "add the `type:` this key belongs to",
-                        );
-                    }
+                let Some((key, _)) = m.get(k) else { continue };
+                if collect == Some(Collect::Forbidden) {
+                    d.error(
+                        key.loc,
+                        format!("{what} is forbidden but carries `{k}`"),
+                        format!("a forbidden field is never sent: remove `{k}`"),
+                    );
+                } else {
+                    d.error(key.loc, format!("`{k}` without `type` in {what}"), "add the `type:` this key belongs to");
                 }
             }
             Some(None)
