@@ -530,6 +530,8 @@ fn enum_values(node: &Node, d: &mut Diags) -> Option<Vec<String>> {
         return None;
     }
     let mut out: Vec<String> = Vec::new();
+    // A set, not `out.contains`: a hostile list of 100k values must stay linear.
+    let mut seen = std::collections::HashSet::new();
     for item in items {
         let s = string(item, "an enum value", d)?;
         if !crate::valid::is_snake_case(&s) {
@@ -539,7 +541,7 @@ fn enum_values(node: &Node, d: &mut Diags) -> Option<Vec<String>> {
                 format!("write it as `{}`", crate::valid::to_snake_case(&s)),
             );
         }
-        if out.contains(&s) {
+        if !seen.insert(s.clone()) {
             d.error(item.loc, format!("duplicate enum value `{s}`"), "list each value once");
         }
         out.push(s);
