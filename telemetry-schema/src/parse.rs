@@ -94,13 +94,28 @@ pub(crate) fn schema(root: &Node, file: &std::path::Path, d: &mut Diags) -> Opti
     const KEYS: &[&str] = &["version", "app", "consent", "context", "events", "never_collected"];
     let m = Map::new(root, "the schema", KEYS, d)?;
 
-    let version = m.required("version", "the schema", "1", d).and_then(|v| match v.as_i128() {
-        Some(1) => Some(1),
-        _ => {
+    let version = m.required("version", "the schema", "1", d).and_then(|v| match (v.as_i128(), &v.kind) {
+        (Some(1), _) => Some(1),
+        (Some(n), _) => {
+            d.error(v.loc, format!("unsupported schema version `{n}`"), "this toolkit reads `version: 1`");
+            None
+        }
+        (None, NodeKind::Scalar { text, plain }) if !v.is_null() => {
+            // `"1"` or `1.0` used to read "unsupported schema version `1`", which
+            // contradicts its own help.
+            let found = if *plain { format!("`{text}`") } else { format!("the quoted string `{text}`") };
             d.error(
                 v.loc,
-                format!("unsupported schema version `{}`", v.scalar().unwrap_or("?")),
-                "this toolkit reads `version: 1`",
+                format!("the schema version must be a whole number, found {found}"),
+                "write `version: 1`, unquoted",
+            );
+            None
+        }
+        (None, _) => {
+            d.error(
+                v.loc,
+                format!("the schema version must be a whole number, found {}", v.describe()),
+                "write `version: 1`",
             );
             None
         }
@@ -183,7 +198,7 @@ fn consent(node: &Node, d: &mut Diags) -> Option<Consent> {
     let default = match m.value("default") {
         Some(n) => keyword(
             n,
-            "consent default",
+            "`consent.default` value",
             &[("enabled", ConsentDefault::Enabled), ("disabled", ConsentDefault::Disabled)],
             d,
         ),
@@ -254,7 +269,7 @@ fn switch(node: &Node, d: &mut Diags) -> Option<EnvSwitch> {
         (None, Some((_, v))) => {
             let value = string(v, "`equals`", d);
             let action = match m.value("action") {
-                Some(a) => keyword(a, "switch action", &actions, d),
+                Some(a) => keyword(a, "`action` value", &actions, d),
                 None => Some(SwitchAction::Disable),
             };
             Some(SwitchRule::Equals { value: value?, action: action? })
@@ -380,17 +395,27 @@ fn field(key: &Key, node: &Node, depth: usize, d: &mut Diags) -> Option<Field> {
         None => Some(true),
     };
     let ty = match m.value("type") {
+        // A forbidden field is never sent, so it has no type. Say so at each
+        // typing key, rather than checking the type (`type: enum` would ask for
+        // `values`, leading the user the wrong way) or silently accepting
+        // `values`/`max_length` without `type`. Not fatal: the rules still run.
+        _ if collect == Some(Collect::Forbidden) => {
+            for k in ["type", "values", "fields", "items", "max_length"] {
+                if let Some((key, _)) = m.get(k) {
+                    d.error(
+                        key.loc,
+                        format!("{what} is forbidden but declares `{k}`"),
+                        format!("a forbidden field is never sent, so it has no type: remove `{k}`"),
+                    );
+                }
+            }
+            Some(None)
+        }
         Some(_) => type_spec(&m, &what, depth, d).map(Some),
         None => {
             for k in ["values", "fields", "items", "max_length"] {
                 if let Some((key, _)) = m.get(k) {
-                    if collect != Some(Collect::Forbidden) {
-                        d.error(
-                            key.loc,
-                            format!("`{k}` without `type` in {what}"),
-                            "add the `type:` this key belongs to",
-                        );
-                    }
+                    d.error(key.loc, format!("`{k}` without `type` in {what}"), "add the `type:` this key belongs to");
                 }
             }
             Some(None)
@@ -534,12 +559,10 @@ fn enum_values(node: &Node, d: &mut Diags) -> Option<Vec<String>> {
     let mut seen = std::collections::HashSet::new();
     for item in items {
         let s = string(item, "an enum value", d)?;
-        if !crate::valid::is_snake_case(&s) {
-            d.error(
-                item.loc,
-                format!("enum value `{s}` is not snake_case"),
-                format!("write it as `{}`", crate::valid::to_snake_case(&s)),
-            );
+        if s.is_empty() {
+            d.error(item.loc, "an enum value is empty", "write a snake_case value such as `success`, or remove it");
+        } else if !crate::valid::is_snake_case(&s) {
+            d.error(item.loc, format!("enum value `{s}` is not snake_case"), crate::valid::snake_help(&s));
         }
         if !seen.insert(s.clone()) {
             d.error(item.loc, format!("duplicate enum value `{s}`"), "list each value once");
@@ -558,23 +581,23 @@ fn never_collected(node: &Node, d: &mut Diags) -> Option<Vec<NeverCollected>> {
         );
         return None;
     };
-    let mut out = Vec::new();
-    for item in items {
+    // Every entry is checked, not just the ones before the first bad one.
+    let entry = |item: &Node, d: &mut Diags| -> Option<NeverCollected> {
         if item.scalar().is_some() {
-            out.push(NeverCollected { what: non_empty(item, "a `never_collected` entry", d)?, reason: None });
-        } else {
-            let m = Map::new(item, "a `never_collected` entry", &["what", "reason"], d)?;
-            let what = m
-                .required("what", "a `never_collected` entry", "Your data records.", d)
-                .and_then(|n| non_empty(n, "`what`", d));
-            let reason = match m.value("reason") {
-                Some(n) => non_empty(n, "`reason`", d).map(Some),
-                None => Some(None),
-            };
-            out.push(NeverCollected { what: what?, reason: reason? });
+            return Some(NeverCollected { what: non_empty(item, "a `never_collected` entry", d)?, reason: None });
         }
-    }
-    Some(out)
+        let m = Map::new(item, "a `never_collected` entry", &["what", "reason"], d)?;
+        let what = m
+            .required("what", "a `never_collected` entry", "Your data records.", d)
+            .and_then(|n| non_empty(n, "`what`", d));
+        let reason = match m.value("reason") {
+            Some(n) => non_empty(n, "`reason`", d).map(Some),
+            None => Some(None),
+        };
+        Some(NeverCollected { what: what?, reason: reason? })
+    };
+    let entries: Vec<Option<NeverCollected>> = items.iter().map(|item| entry(item, d)).collect();
+    entries.into_iter().collect()
 }
 
 fn value(node: &Node) -> Value {

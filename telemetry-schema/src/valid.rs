@@ -58,17 +58,28 @@ pub fn to_snake_case(s: &str) -> String {
     if trimmed.is_empty() { "name".to_string() } else { trimmed.to_string() }
 }
 
+/// `help:` text for a name that is not snake_case: a rename when the
+/// mechanical spelling is itself valid and keeps every letter, else the rule.
+pub(crate) fn snake_help(name: &str) -> String {
+    const RULE: &str = "use lowercase ASCII letters, digits and `_`, starting with a letter (e.g. `command_run`)";
+    if name.is_empty() {
+        return format!("give it a name: {RULE}");
+    }
+    let suggestion = to_snake_case(name);
+    if !name.is_ascii() || !is_snake_case(&suggestion) {
+        // `café` -> `caf` or `1st` -> `1st` would be a bad suggestion.
+        return format!("{RULE}; names become Rust identifiers and JSON keys");
+    }
+    format!("rename it `{suggestion}`")
+}
+
 pub(crate) fn check(schema: &Schema, d: &mut Diags) {
     for f in &schema.context {
         check_field(f, "the context", d);
     }
     for e in &schema.events {
         if !is_snake_case(&e.name) {
-            d.error(
-                e.loc,
-                format!("event name `{}` is not snake_case", e.name),
-                format!("rename it `{}`", to_snake_case(&e.name)),
-            );
+            d.error(e.loc, format!("event name `{}` is not snake_case", e.name), snake_help(&e.name));
         }
         let owner = format!("event `{}`", e.name);
         for f in &e.fields {
@@ -80,7 +91,7 @@ pub(crate) fn check(schema: &Schema, d: &mut Diags) {
 fn check_field(f: &Field, owner: &str, d: &mut Diags) {
     let what = format!("field `{}` of {owner}", f.name);
     if !is_snake_case(&f.name) {
-        d.error(f.loc, format!("{what}: name is not snake_case"), format!("rename it `{}`", to_snake_case(&f.name)));
+        d.error(f.loc, format!("{what}: name is not snake_case"), snake_help(&f.name));
     }
     match f.collect {
         Collect::Forbidden => {
