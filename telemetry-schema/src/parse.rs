@@ -133,22 +133,27 @@ pub(crate) fn schema(root: &Node, file: &std::path::Path, d: &mut Diags) -> Opti
         }),
         None => Some(Vec::new()),
     };
-    let events = m
-        .required("events", "the schema", "{ my_event: { description: ..., fields: {...} } }", d)
-        .and_then(|n| events(n, d));
+    let events = match m.required("events", "the schema", "{ my_event: { description: ..., fields: {...} } }", d) {
+        Some(n) => events(n, d),
+        None => Err(Vec::new()),
+    };
     let never_collected = match m.value("never_collected") {
         Some(n) => never_collected(n, d),
         None => Some(Vec::new()),
     };
-    Some(Schema {
-        file: file.to_path_buf(),
-        version: version?,
-        app: app?,
-        consent: consent?,
-        context: context?,
-        events: events?,
-        never_collected: never_collected?,
-    })
+    match (version, app, consent, context, events, never_collected) {
+        (Some(version), Some(app), Some(consent), Some(context), Ok(events), Some(never_collected)) => {
+            Some(Schema { file: file.to_path_buf(), version, app, consent, context, events, never_collected })
+        }
+        (_, _, _, context, events, _) => {
+            // The file is already in error. Still apply the privacy rules to
+            // what did parse, so that a typo in `consent` does not hide a
+            // field that leaks personal data until the next run.
+            let events = events.unwrap_or_else(|partial| partial);
+            crate::valid::check_parts(context.as_deref().unwrap_or_default(), &events, d);
+            None
+        }
+    }
 }
 
 fn app(node: &Node, d: &mut Diags) -> Option<App> {
@@ -286,14 +291,15 @@ fn switch(node: &Node, d: &mut Diags) -> Option<EnvSwitch> {
     Some(EnvSwitch { name: name?, rule: rule?, loc: node.loc })
 }
 
-fn events(node: &Node, d: &mut Diags) -> Option<Vec<Event>> {
+/// `Err` holds the events that did parse when some did not.
+fn events(node: &Node, d: &mut Diags) -> Result<Vec<Event>, Vec<Event>> {
     let NodeKind::Map(entries) = &node.kind else {
         d.error(
             node.loc,
             format!("`events` must be a mapping of event names, found {}", node.describe()),
             "write `events:` then one `event_name:` per event, indented",
         );
-        return None;
+        return Err(Vec::new());
     };
     if entries.is_empty() {
         d.error(node.loc, "`events` declares no events", "declare at least one event");
@@ -306,7 +312,7 @@ fn events(node: &Node, d: &mut Diags) -> Option<Vec<Event>> {
             None => ok = false,
         }
     }
-    ok.then_some(out)
+    if ok { Ok(out) } else { Err(out) }
 }
 
 fn event(key: &Key, node: &Node, d: &mut Diags) -> Option<Event> {
@@ -314,9 +320,9 @@ fn event(key: &Key, node: &Node, d: &mut Diags) -> Option<Event> {
     let m = Map::new(node, &what, &["description", "when", "fields"], d)?;
     let description = m
         .required("description", &what, "What happened and why it is collected.", d)
-        .and_then(|n| non_empty(n, "the event description", d));
+        .and_then(|n| non_empty(n, &format!("`description` of {what}"), d));
     let when = match m.value("when") {
-        Some(n) => non_empty(n, "`when`", d).map(Some),
+        Some(n) => non_empty(n, &format!("`when` of {what}"), d).map(Some),
         None => Some(None),
     };
     let fields = match m.value("fields") {
@@ -469,7 +475,11 @@ fn type_spec(m: &Map<'_>, what: &str, depth: usize, d: &mut Diags) -> Option<Fie
                 Some(n) => match n.as_i128().and_then(|v| u32::try_from(v).ok()).filter(|v| *v > 0) {
                     Some(v) => Some(v),
                     None => {
-                        d.error(n.loc, "`max_length` must be a positive whole number", "write e.g. `max_length: 64`");
+                        d.error(
+                            n.loc,
+                            format!("`max_length` must be a whole number from 1 to {}", u32::MAX),
+                            "write e.g. `max_length: 64`",
+                        );
                         return None;
                     }
                 },

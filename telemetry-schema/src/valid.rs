@@ -1,7 +1,7 @@
 //! The privacy rules: what a well-formed schema may still not say.
 
 use crate::error::Diags;
-use crate::model::{Collect, Field, FieldType, Schema};
+use crate::model::{Collect, Event, Field, FieldType, Schema};
 
 /// Name tokens that suggest personal data. A collected field whose
 /// snake_case name contains one (as a whole token) cannot be `allowed`
@@ -74,11 +74,19 @@ pub(crate) fn snake_help(name: &str) -> String {
 }
 
 pub(crate) fn check(schema: &Schema, d: &mut Diags) {
-    for f in &schema.context {
+    check_parts(&schema.context, &schema.events, d);
+}
+
+/// The rules over the context fields and the events; also run on the parts
+/// of a schema that parsed when other parts did not.
+pub(crate) fn check_parts(context: &[Field], events: &[Event], d: &mut Diags) {
+    for f in context {
         check_field(f, "the context", d);
     }
-    for e in &schema.events {
-        if !is_snake_case(&e.name) {
+    for e in events {
+        if e.name.is_empty() {
+            d.error(e.loc, "an event name is empty", snake_help(&e.name));
+        } else if !is_snake_case(&e.name) {
             d.error(e.loc, format!("event name `{}` is not snake_case", e.name), snake_help(&e.name));
         }
         let owner = format!("event `{}`", e.name);
@@ -90,7 +98,9 @@ pub(crate) fn check(schema: &Schema, d: &mut Diags) {
 
 fn check_field(f: &Field, owner: &str, d: &mut Diags) {
     let what = format!("field `{}` of {owner}", f.name);
-    if !is_snake_case(&f.name) {
+    if f.name.is_empty() {
+        d.error(f.loc, format!("a field name of {owner} is empty"), snake_help(&f.name));
+    } else if !is_snake_case(&f.name) {
         d.error(f.loc, format!("{what}: name is not snake_case"), snake_help(&f.name));
     }
     match f.collect {
