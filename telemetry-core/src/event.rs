@@ -18,6 +18,11 @@ pub trait TelemetryEvent {
 /// A struct checked against a nested `object` field of an event.
 ///
 /// Derived with `#[derive(TelemetryEvent)]` and `#[telemetry(object = "path")]`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot carry a telemetry field of schema type `object`",
+    label = "the schema declares this field `type: object`",
+    note = "derive `TelemetryEvent` on a struct with `#[telemetry(schema = ..., event = ..., object = \"field\")]`"
+)]
 pub trait TelemetryObject {
     /// `event.field[.field...]`: where in the schema this object is declared.
     const SCHEMA_PATH: &'static str;
@@ -28,7 +33,7 @@ pub trait TelemetryObject {
 
 /// An event's properties as JSON bytes, hashing `hashed` fields with `hasher`.
 ///
-/// ```ignore
+/// ```
 /// use telemetry_core::{Hasher, TelemetryEvent, TelemetryEnum};
 ///
 /// #[derive(TelemetryEnum)]
@@ -60,7 +65,7 @@ pub trait TelemetryObject {
 ///     )
 /// );
 /// assert!(!json.contains("acme-website"));
-/// ```ignore
+/// ```
 pub fn properties_json<E: TelemetryEvent + ?Sized>(event: &E, hasher: &Hasher) -> Vec<u8> {
     let mut buf = Vec::with_capacity(128);
     let mut w = PropertyWriter::new(&mut buf, hasher);

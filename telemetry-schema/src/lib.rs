@@ -94,10 +94,15 @@ pub fn load_bytes(bytes: &[u8], file: impl AsRef<Path>) -> Result<Schema, Schema
 pub fn load_str(text: &str, file: impl AsRef<Path>) -> Result<Schema, SchemaError> {
     let file = file.as_ref();
     let mut d = error::Diags::new(file);
-    if let Some(pos) = text.find('\t').filter(|p| text[..*p].lines().last().is_none_or(|l| l.trim().is_empty())) {
+    // The text between the start of the tab's line and the tab: blank means the
+    // tab indents. (Not `lines().last()`, which skips the empty last line and so
+    // missed a tab at the very start of a line.)
+    let line_before = |pos: usize| text[..pos].rsplit('\n').next().unwrap_or("");
+    if let Some(pos) = text.find('\t').filter(|p| line_before(*p).trim().is_empty()) {
         let line = text[..pos].matches('\n').count() + 1;
+        let col = line_before(pos).chars().count() + 1;
         d.error(
-            Loc::new(line as u32, 1),
+            Loc::new(line as u32, col as u32),
             "tab used for indentation",
             "YAML indents with spaces; replace the tab with spaces",
         );

@@ -25,7 +25,13 @@ impl<'n> Map<'n> {
         };
         for (k, _) in entries {
             if !known.contains(&k.text.as_str()) {
-                d.error(k.loc, format!("unknown key `{}` in {what}", k.text), unknown_help(&k.text, known));
+                // `{ description: A, B. }` ends the value at the comma and reads ` B.` as a key.
+                let help = if k.text.contains(' ') || k.text.ends_with('.') {
+                    "this looks like the end of a value cut at a comma: inside `{ ... }` a `,` ends the value, so quote a value that contains one".to_string()
+                } else {
+                    unknown_help(&k.text, known)
+                };
+                d.error(k.loc, format!("unknown key `{}` in {what}", k.text), help);
             }
         }
         Some(Map { loc: node.loc, entries })
@@ -94,13 +100,28 @@ pub(crate) fn schema(root: &Node, file: &std::path::Path, d: &mut Diags) -> Opti
     const KEYS: &[&str] = &["version", "app", "consent", "context", "events", "never_collected"];
     let m = Map::new(root, "the schema", KEYS, d)?;
 
-    let version = m.required("version", "the schema", "1", d).and_then(|v| match v.as_i128() {
-        Some(1) => Some(1),
-        _ => {
+    let version = m.required("version", "the schema", "1", d).and_then(|v| match (v.as_i128(), &v.kind) {
+        (Some(1), _) => Some(1),
+        (Some(n), _) => {
+            d.error(v.loc, format!("unsupported schema version `{n}`"), "this toolkit reads `version: 1`");
+            None
+        }
+        (None, NodeKind::Scalar { text, plain }) if !v.is_null() => {
+            // `"1"` or `1.0` used to read "unsupported schema version `1`", which
+            // contradicts its own help.
+            let found = if *plain { format!("`{text}`") } else { format!("the quoted string `{text}`") };
             d.error(
                 v.loc,
-                format!("unsupported schema version `{}`", v.scalar().unwrap_or("?")),
-                "this toolkit reads `version: 1`",
+                format!("the schema version must be a whole number, found {found}"),
+                "write `version: 1`, unquoted",
+            );
+            None
+        }
+        (None, _) => {
+            d.error(
+                v.loc,
+                format!("the schema version must be a whole number, found {}", v.describe()),
+                "write `version: 1`",
             );
             None
         }
@@ -118,22 +139,27 @@ pub(crate) fn schema(root: &Node, file: &std::path::Path, d: &mut Diags) -> Opti
         }),
         None => Some(Vec::new()),
     };
-    let events = m
-        .required("events", "the schema", "{ my_event: { description: ..., fields: {...} } }", d)
-        .and_then(|n| events(n, d));
+    let events = match m.required("events", "the schema", "{ my_event: { description: ..., fields: {...} } }", d) {
+        Some(n) => events(n, d),
+        None => Err(Vec::new()),
+    };
     let never_collected = match m.value("never_collected") {
         Some(n) => never_collected(n, d),
         None => Some(Vec::new()),
     };
-    Some(Schema {
-        file: file.to_path_buf(),
-        version: version?,
-        app: app?,
-        consent: consent?,
-        context: context?,
-        events: events?,
-        never_collected: never_collected?,
-    })
+    match (version, app, consent, context, events, never_collected) {
+        (Some(version), Some(app), Some(consent), Some(context), Ok(events), Some(never_collected)) => {
+            Some(Schema { file: file.to_path_buf(), version, app, consent, context, events, never_collected })
+        }
+        (_, _, _, context, events, _) => {
+            // The file is already in error. Still apply the privacy rules to
+            // what did parse, so that a typo in `consent` does not hide a
+            // field that leaks personal data until the next run.
+            let events = events.unwrap_or_else(|partial| partial);
+            crate::valid::check_parts(context.as_deref().unwrap_or_default(), &events, d);
+            None
+        }
+    }
 }
 
 fn app(node: &Node, d: &mut Diags) -> Option<App> {
@@ -183,7 +209,7 @@ fn consent(node: &Node, d: &mut Diags) -> Option<Consent> {
     let default = match m.value("default") {
         Some(n) => keyword(
             n,
-            "consent default",
+            "`consent.default` value",
             &[("enabled", ConsentDefault::Enabled), ("disabled", ConsentDefault::Disabled)],
             d,
         ),
@@ -254,7 +280,7 @@ fn switch(node: &Node, d: &mut Diags) -> Option<EnvSwitch> {
         (None, Some((_, v))) => {
             let value = string(v, "`equals`", d);
             let action = match m.value("action") {
-                Some(a) => keyword(a, "switch action", &actions, d),
+                Some(a) => keyword(a, "`action` value", &actions, d),
                 None => Some(SwitchAction::Disable),
             };
             Some(SwitchRule::Equals { value: value?, action: action? })
@@ -271,14 +297,15 @@ fn switch(node: &Node, d: &mut Diags) -> Option<EnvSwitch> {
     Some(EnvSwitch { name: name?, rule: rule?, loc: node.loc })
 }
 
-fn events(node: &Node, d: &mut Diags) -> Option<Vec<Event>> {
+/// `Err` holds the events that did parse when some did not.
+fn events(node: &Node, d: &mut Diags) -> Result<Vec<Event>, Vec<Event>> {
     let NodeKind::Map(entries) = &node.kind else {
         d.error(
             node.loc,
             format!("`events` must be a mapping of event names, found {}", node.describe()),
             "write `events:` then one `event_name:` per event, indented",
         );
-        return None;
+        return Err(Vec::new());
     };
     if entries.is_empty() {
         d.error(node.loc, "`events` declares no events", "declare at least one event");
@@ -291,7 +318,7 @@ fn events(node: &Node, d: &mut Diags) -> Option<Vec<Event>> {
             None => ok = false,
         }
     }
-    ok.then_some(out)
+    if ok { Ok(out) } else { Err(out) }
 }
 
 fn event(key: &Key, node: &Node, d: &mut Diags) -> Option<Event> {
@@ -299,9 +326,9 @@ fn event(key: &Key, node: &Node, d: &mut Diags) -> Option<Event> {
     let m = Map::new(node, &what, &["description", "when", "fields"], d)?;
     let description = m
         .required("description", &what, "What happened and why it is collected.", d)
-        .and_then(|n| non_empty(n, "the event description", d));
+        .and_then(|n| non_empty(n, &format!("`description` of {what}"), d));
     let when = match m.value("when") {
-        Some(n) => non_empty(n, "`when`", d).map(Some),
+        Some(n) => non_empty(n, &format!("`when` of {what}"), d).map(Some),
         None => Some(None),
     };
     let fields = match m.value("fields") {
@@ -380,17 +407,27 @@ fn field(key: &Key, node: &Node, depth: usize, d: &mut Diags) -> Option<Field> {
         None => Some(true),
     };
     let ty = match m.value("type") {
+        // A forbidden field is never sent, so it has no type. Say so at each
+        // typing key, rather than checking the type (`type: enum` would ask for
+        // `values`, leading the user the wrong way) or silently accepting
+        // `values`/`max_length` without `type`. Not fatal: the rules still run.
+        _ if collect == Some(Collect::Forbidden) => {
+            for k in ["type", "values", "fields", "items", "max_length"] {
+                if let Some((key, _)) = m.get(k) {
+                    d.error(
+                        key.loc,
+                        format!("{what} is forbidden but declares `{k}`"),
+                        format!("a forbidden field is never sent, so it has no type: remove `{k}`"),
+                    );
+                }
+            }
+            Some(None)
+        }
         Some(_) => type_spec(&m, &what, depth, d).map(Some),
         None => {
             for k in ["values", "fields", "items", "max_length"] {
                 if let Some((key, _)) = m.get(k) {
-                    if collect != Some(Collect::Forbidden) {
-                        d.error(
-                            key.loc,
-                            format!("`{k}` without `type` in {what}"),
-                            "add the `type:` this key belongs to",
-                        );
-                    }
+                    d.error(key.loc, format!("`{k}` without `type` in {what}"), "add the `type:` this key belongs to");
                 }
             }
             Some(None)
@@ -444,7 +481,11 @@ fn type_spec(m: &Map<'_>, what: &str, depth: usize, d: &mut Diags) -> Option<Fie
                 Some(n) => match n.as_i128().and_then(|v| u32::try_from(v).ok()).filter(|v| *v > 0) {
                     Some(v) => Some(v),
                     None => {
-                        d.error(n.loc, "`max_length` must be a positive whole number", "write e.g. `max_length: 64`");
+                        d.error(
+                            n.loc,
+                            format!("`max_length` must be a whole number from 1 to {}", u32::MAX),
+                            "write e.g. `max_length: 64`",
+                        );
                         return None;
                     }
                 },
@@ -530,16 +571,16 @@ fn enum_values(node: &Node, d: &mut Diags) -> Option<Vec<String>> {
         return None;
     }
     let mut out: Vec<String> = Vec::new();
+    // A set, not `out.contains`: a hostile list of 100k values must stay linear.
+    let mut seen = std::collections::HashSet::new();
     for item in items {
         let s = string(item, "an enum value", d)?;
-        if !crate::valid::is_snake_case(&s) {
-            d.error(
-                item.loc,
-                format!("enum value `{s}` is not snake_case"),
-                format!("write it as `{}`", crate::valid::to_snake_case(&s)),
-            );
+        if s.is_empty() {
+            d.error(item.loc, "an enum value is empty", "write a snake_case value such as `success`, or remove it");
+        } else if !crate::valid::is_snake_case(&s) {
+            d.error(item.loc, format!("enum value `{s}` is not snake_case"), crate::valid::snake_help(&s));
         }
-        if out.contains(&s) {
+        if !seen.insert(s.clone()) {
             d.error(item.loc, format!("duplicate enum value `{s}`"), "list each value once");
         }
         out.push(s);
@@ -556,23 +597,23 @@ fn never_collected(node: &Node, d: &mut Diags) -> Option<Vec<NeverCollected>> {
         );
         return None;
     };
-    let mut out = Vec::new();
-    for item in items {
+    // Every entry is checked, not just the ones before the first bad one.
+    let entry = |item: &Node, d: &mut Diags| -> Option<NeverCollected> {
         if item.scalar().is_some() {
-            out.push(NeverCollected { what: non_empty(item, "a `never_collected` entry", d)?, reason: None });
-        } else {
-            let m = Map::new(item, "a `never_collected` entry", &["what", "reason"], d)?;
-            let what = m
-                .required("what", "a `never_collected` entry", "Your data records.", d)
-                .and_then(|n| non_empty(n, "`what`", d));
-            let reason = match m.value("reason") {
-                Some(n) => non_empty(n, "`reason`", d).map(Some),
-                None => Some(None),
-            };
-            out.push(NeverCollected { what: what?, reason: reason? });
+            return Some(NeverCollected { what: non_empty(item, "a `never_collected` entry", d)?, reason: None });
         }
-    }
-    Some(out)
+        let m = Map::new(item, "a `never_collected` entry", &["what", "reason"], d)?;
+        let what = m
+            .required("what", "a `never_collected` entry", "Your data records.", d)
+            .and_then(|n| non_empty(n, "`what`", d));
+        let reason = match m.value("reason") {
+            Some(n) => non_empty(n, "`reason`", d).map(Some),
+            None => Some(None),
+        };
+        Some(NeverCollected { what: what?, reason: reason? })
+    };
+    let entries: Vec<Option<NeverCollected>> = items.iter().map(|item| entry(item, d)).collect();
+    entries.into_iter().collect()
 }
 
 fn value(node: &Node) -> Value {

@@ -1,7 +1,7 @@
 //! The privacy rules: what a well-formed schema may still not say.
 
 use crate::error::Diags;
-use crate::model::{Collect, Field, FieldType, Schema};
+use crate::model::{Collect, Event, Field, FieldType, Schema};
 
 /// Name tokens that suggest personal data. A collected field whose
 /// snake_case name contains one (as a whole token) cannot be `allowed`
@@ -58,17 +58,36 @@ pub fn to_snake_case(s: &str) -> String {
     if trimmed.is_empty() { "name".to_string() } else { trimmed.to_string() }
 }
 
+/// `help:` text for a name that is not snake_case: a rename when the
+/// mechanical spelling is itself valid and keeps every letter, else the rule.
+pub(crate) fn snake_help(name: &str) -> String {
+    const RULE: &str = "use lowercase ASCII letters, digits and `_`, starting with a letter (e.g. `command_run`)";
+    if name.is_empty() {
+        return format!("give it a name: {RULE}");
+    }
+    let suggestion = to_snake_case(name);
+    if !name.is_ascii() || !is_snake_case(&suggestion) {
+        // `café` -> `caf` or `1st` -> `1st` would be a bad suggestion.
+        return format!("{RULE}; names become Rust identifiers and JSON keys");
+    }
+    format!("rename it `{suggestion}`")
+}
+
 pub(crate) fn check(schema: &Schema, d: &mut Diags) {
-    for f in &schema.context {
+    check_parts(&schema.context, &schema.events, d);
+}
+
+/// The rules over the context fields and the events; also run on the parts
+/// of a schema that parsed when other parts did not.
+pub(crate) fn check_parts(context: &[Field], events: &[Event], d: &mut Diags) {
+    for f in context {
         check_field(f, "the context", d);
     }
-    for e in &schema.events {
-        if !is_snake_case(&e.name) {
-            d.error(
-                e.loc,
-                format!("event name `{}` is not snake_case", e.name),
-                format!("rename it `{}`", to_snake_case(&e.name)),
-            );
+    for e in events {
+        if e.name.is_empty() {
+            d.error(e.loc, "an event name is empty", snake_help(&e.name));
+        } else if !is_snake_case(&e.name) {
+            d.error(e.loc, format!("event name `{}` is not snake_case", e.name), snake_help(&e.name));
         }
         let owner = format!("event `{}`", e.name);
         for f in &e.fields {
@@ -79,8 +98,10 @@ pub(crate) fn check(schema: &Schema, d: &mut Diags) {
 
 fn check_field(f: &Field, owner: &str, d: &mut Diags) {
     let what = format!("field `{}` of {owner}", f.name);
-    if !is_snake_case(&f.name) {
-        d.error(f.loc, format!("{what}: name is not snake_case"), format!("rename it `{}`", to_snake_case(&f.name)));
+    if f.name.is_empty() {
+        d.error(f.loc, format!("a field name of {owner} is empty"), snake_help(&f.name));
+    } else if !is_snake_case(&f.name) {
+        d.error(f.loc, format!("{what}: name is not snake_case"), snake_help(&f.name));
     }
     match f.collect {
         Collect::Forbidden => {
@@ -143,14 +164,15 @@ fn check_field(f: &Field, owner: &str, d: &mut Diags) {
                     "only `string` (or a list of string) can be hashed: a hash of a bool or a number is reversed by trying every value; collect it as `allowed`, or not at all",
                 );
             }
-            if f.collect == Collect::Allowed && f.reviewed.is_none() {
-                if let Some(tok) = pii_token(&f.name) {
-                    d.error(
-                        f.loc,
-                        format!("{what} looks like personal data (`{tok}`) but is collected as `allowed`"),
-                        "collect it as `hashed` or `forbidden`, or add `reviewed: \"why this is not personal data\"`",
-                    );
-                }
+            if f.collect == Collect::Allowed
+                && f.reviewed.is_none()
+                && let Some(tok) = pii_token(&f.name)
+            {
+                d.error(
+                    f.loc,
+                    format!("{what} looks like personal data (`{tok}`) but is collected as `allowed`"),
+                    "collect it as `hashed` or `forbidden`, or add `reviewed: \"why this is not personal data\"`",
+                );
             }
             check_type(ty, &what, d);
         }

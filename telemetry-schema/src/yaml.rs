@@ -8,6 +8,7 @@
 
 use crate::error::{Diags, Loc};
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
+use std::collections::HashMap;
 
 /// Deeper than any real schema; bounds recursion on hostile input.
 const MAX_DEPTH: usize = 64;
@@ -159,6 +160,9 @@ impl<'a> Reader<'a, '_> {
                     self.anchor_error(&span);
                 }
                 let mut entries: Vec<(Key, Node)> = Vec::new();
+                // Key text -> line of its first definition. A map, not a scan of
+                // `entries`: a hostile file with 100k keys must stay linear.
+                let mut seen: HashMap<String, u32> = HashMap::new();
                 loop {
                     let (ev, kspan) = self.next()?;
                     if matches!(ev, Event::MappingEnd) {
@@ -179,15 +183,16 @@ impl<'a> Reader<'a, '_> {
                             continue;
                         }
                     };
-                    if let Some((first, _)) = entries.iter().find(|(k, _)| k.text == key.text) {
+                    if let Some(first_line) = seen.get(&key.text) {
                         self.diags.error(
                             key.loc,
-                            format!("duplicate key `{}` (first defined at line {})", key.text, first.loc.line),
+                            format!("duplicate key `{}` (first defined at line {first_line})", key.text),
                             "each name may appear once in a mapping; remove or rename one of them",
                         );
                         continue;
                     }
                     if let Some(value) = value {
+                        seen.insert(key.text.clone(), key.loc.line);
                         entries.push((key, value));
                     }
                 }

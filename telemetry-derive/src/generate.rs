@@ -1,0 +1,125 @@
+//! `generate_events!("schema.yaml")`: the event structs (and the enums and
+//! nested structs they need) generated from a schema, each deriving
+//! `TelemetryEvent`, for users who would rather not write them.
+
+use crate::load;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use syn::{Ident, LitStr};
+use telemetry_schema::{Field, FieldType};
+
+pub(crate) fn expand(lit: &LitStr) -> syn::Result<TokenStream> {
+    let loaded = load::load(lit)?;
+    let abs = loaded.abs.display().to_string();
+    let mut out = TokenStream::new();
+    for event in &loaded.schema.events {
+        let name = camel(&event.name);
+        let doc = &event.description;
+        let ev = &event.name;
+        let mut extra = TokenStream::new();
+        let fields = struct_fields(&name, &event.fields, &abs, ev, "", &mut extra)?;
+        out.extend(quote! {
+            #[doc = #doc]
+            #[derive(Debug, Clone, PartialEq, ::telemetry_core::TelemetryEvent)]
+            #[telemetry(schema = #abs, event = #ev)]
+            pub struct #name { #fields }
+            #extra
+        });
+    }
+    Ok(out)
+}
+
+fn struct_fields(
+    owner: &Ident,
+    fields: &[Field],
+    abs: &str,
+    event: &str,
+    path: &str,
+    extra: &mut TokenStream,
+) -> syn::Result<TokenStream> {
+    let mut out = TokenStream::new();
+    for f in fields.iter().filter(|f| f.is_collected()) {
+        let ty = f.ty.as_ref().expect("validated: collected fields have a type");
+        let ident = field_ident(&f.name);
+        let doc = f.description.clone().unwrap_or_default();
+        let sub = format_ident!("{}{}", owner, camel(&f.name).to_string());
+        let child_path = if path.is_empty() { f.name.clone() } else { format!("{path}.{}", f.name) };
+        let rust = rust_type(ty, &sub, abs, event, &child_path, extra)?;
+        let rust = if f.required { rust } else { quote!(::core::option::Option<#rust>) };
+        out.extend(quote!(#[doc = #doc] pub #ident: #rust,));
+    }
+    Ok(out)
+}
+
+fn rust_type(
+    ty: &FieldType,
+    name: &Ident,
+    abs: &str,
+    event: &str,
+    path: &str,
+    extra: &mut TokenStream,
+) -> syn::Result<TokenStream> {
+    Ok(match ty {
+        FieldType::Bool => quote!(bool),
+        FieldType::U8 => quote!(u8),
+        FieldType::U16 => quote!(u16),
+        FieldType::U32 => quote!(u32),
+        FieldType::U64 => quote!(u64),
+        FieldType::I8 => quote!(i8),
+        FieldType::I16 => quote!(i16),
+        FieldType::I32 => quote!(i32),
+        FieldType::I64 => quote!(i64),
+        FieldType::F32 => quote!(f32),
+        FieldType::F64 => quote!(f64),
+        FieldType::String { .. } => quote!(::std::string::String),
+        FieldType::Enum { values } => {
+            let variants = values.iter().map(|v| {
+                let ident = camel(v);
+                quote!(#[telemetry(rename = #v)] #ident)
+            });
+            let doc = format!("Values of `{path}`.");
+            extra.extend(quote! {
+                #[doc = #doc]
+                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::telemetry_core::TelemetryEnum)]
+                pub enum #name { #(#variants,)* }
+            });
+            quote!(#name)
+        }
+        FieldType::Object { fields } => {
+            let body = struct_fields(name, fields, abs, event, path, extra)?;
+            let doc = format!("The object `{path}` of event `{event}`.");
+            extra.extend(quote! {
+                #[doc = #doc]
+                #[derive(Debug, Clone, PartialEq, ::telemetry_core::TelemetryEvent)]
+                #[telemetry(schema = #abs, event = #event, object = #path)]
+                pub struct #name { #body }
+            });
+            quote!(#name)
+        }
+        FieldType::List { items } => {
+            let item = rust_type(items, name, abs, event, path, extra)?;
+            quote!(::std::vec::Vec<#item>)
+        }
+    })
+}
+
+/// `snake_case` to `UpperCamelCase`.
+fn camel(s: &str) -> Ident {
+    let mut out = String::new();
+    for word in s.split('_').filter(|w| !w.is_empty()) {
+        let mut chars = word.chars();
+        if let Some(c) = chars.next() {
+            out.push(c.to_ascii_uppercase());
+            out.extend(chars);
+        }
+    }
+    format_ident!("{}", out)
+}
+
+/// A field name as an identifier; raw when it is a keyword (`type` as `r#type`).
+fn field_ident(name: &str) -> Ident {
+    match syn::parse_str::<Ident>(name) {
+        Ok(i) => i,
+        Err(_) => format_ident!("r#{}", name),
+    }
+}

@@ -1,0 +1,118 @@
+//! Finds and loads the schema a derive names, once per compiler process.
+
+use std::collections::HashMap;
+use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::SystemTime;
+use syn::{Error, LitStr};
+use telemetry_schema::{Schema, SchemaError};
+
+/// A loaded schema and the path the expansion `include_bytes!`s.
+pub(crate) struct Loaded {
+    pub schema: Arc<Schema>,
+    /// Absolute path, for `include_bytes!`.
+    pub abs: PathBuf,
+    /// How to name the file in messages: relative to the crate when possible.
+    pub shown: String,
+}
+
+type Cached = Arc<Result<Arc<Schema>, SchemaError>>;
+type Cache = Mutex<HashMap<PathBuf, (Option<SystemTime>, Cached)>>;
+
+/// Keyed by path and modification time: a long-lived compiler process
+/// (rust-analyzer) sees edits, and many derives naming one file parse it once.
+fn cache() -> &'static Cache {
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    CACHE.get_or_init(Default::default)
+}
+
+/// Resolves `lit` like `include_str!`: relative to the file holding the
+/// attribute, falling back to `CARGO_MANIFEST_DIR`.
+fn resolve(lit: &LitStr) -> PathBuf {
+    let rel = PathBuf::from(lit.value());
+    if rel.is_absolute() {
+        return rel;
+    }
+    let from_file =
+        proc_macro::Span::call_site().local_file().and_then(|f| f.parent().map(|d| d.join(&rel))).map(|p| absolute(&p));
+    match from_file {
+        Some(p) if p.exists() => p,
+        other => {
+            let manifest = std::env::var_os("CARGO_MANIFEST_DIR").map(|d| absolute(&PathBuf::from(d).join(&rel)));
+            match manifest {
+                Some(m) if m.exists() => m,
+                // Neither exists: report the include_str!-style path.
+                _ => other.or(manifest).unwrap_or(rel),
+            }
+        }
+    }
+}
+
+/// An absolute path with `.` and `..` removed lexically.
+fn absolute(p: &Path) -> PathBuf {
+    let joined = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir().map(|d| d.join(p)).unwrap_or_else(|_| p.to_path_buf())
+    };
+    let mut out = PathBuf::new();
+    for c in joined.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// How to show `abs` to a person: from the workspace root (the nearest
+/// directory above the crate that holds `Cargo.lock`) when under it.
+fn shown(abs: &Path) -> String {
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from);
+    let root = manifest.as_deref().and_then(|m| m.ancestors().find(|d| d.join("Cargo.lock").exists()));
+    let bases = [root.map(Path::to_path_buf), manifest.clone(), std::env::current_dir().ok()];
+    let rel = bases.iter().flatten().find_map(|b| abs.strip_prefix(b).ok());
+    rel.unwrap_or(abs).display().to_string()
+}
+
+pub(crate) fn load(lit: &LitStr) -> Result<Loaded, Error> {
+    let abs = resolve(lit);
+    let shown = shown(&abs);
+    let mtime = std::fs::metadata(&abs).and_then(|m| m.modified()).ok();
+    let cached = {
+        let mut map = cache().lock().unwrap_or_else(|p| p.into_inner());
+        match map.get(&abs) {
+            Some((t, v)) if *t == mtime && mtime.is_some() => v.clone(),
+            _ => {
+                let v: Cached = Arc::new(telemetry_schema::load_path(&abs).map(Arc::new));
+                map.insert(abs.clone(), (mtime, v.clone()));
+                v
+            }
+        }
+    };
+    match &*cached {
+        Ok(schema) => Ok(Loaded { schema: schema.clone(), abs, shown }),
+        Err(e) => Err(schema_error(lit, e, &shown)),
+    }
+}
+
+/// Every diagnostic of the file as one combined error at the `schema = "..."` literal.
+fn schema_error(lit: &LitStr, e: &SchemaError, shown: &str) -> Error {
+    let mut out: Option<Error> = None;
+    for d in e.diagnostics() {
+        let at = match d.loc {
+            Some(l) => format!("{shown}:{l}"),
+            None => shown.to_string(),
+        };
+        let mut msg = format!("schema error at {at}: {}", d.message);
+        if let Some(h) = &d.help {
+            msg.push_str("\n  help: ");
+            msg.push_str(h);
+        }
+        crate::attr::combine(&mut out, Error::new(lit.span(), msg));
+    }
+    out.unwrap_or_else(|| Error::new(lit.span(), "schema error"))
+}

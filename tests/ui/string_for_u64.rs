@@ -1,0 +1,21 @@
+// Text where the schema says u64.
+use telemetry_core::{TelemetryEnum, TelemetryEvent};
+
+#[derive(TelemetryEnum)]
+enum Outcome {
+    Success,
+    Failure,
+}
+
+#[derive(TelemetryEvent)]
+#[telemetry(schema = "../../schemas/example-cli.yaml")]
+struct CommandRun<'a> {
+    command: &'a str,
+    duration_ms: String,
+    outcome: Outcome,
+    exit_code: i32,
+    project: &'a str,
+    flags: Vec<&'a str>,
+}
+
+fn main() {}

@@ -1,0 +1,10 @@
+// A wrong type inside a nested object.
+use telemetry_core::TelemetryEvent;
+#[derive(TelemetryEvent)]
+#[telemetry(schema = "schemas/nested.yaml", event = "report", object = "environment.python")]
+struct Python {
+    version: String,
+    venv: u8,
+}
+
+fn main() {}
