@@ -155,7 +155,9 @@ impl fmt::Display for Status {
         if let Some(url) = self.docs_url {
             writeln!(f, "  What is sent:  {url}")?;
         }
-        writeln!(f, "  Opt out:       {}", self.opt_out)?;
+        if self.mode != Mode::Off {
+            writeln!(f, "  Opt out:       {}", self.opt_out)?;
+        }
         for n in &self.notes {
             writeln!(f, "  Note: {n}")?;
         }

@@ -297,3 +297,9 @@ fn full_queue_drops_and_counts() {
     assert_eq!(t.shutdown(), stats(5, 2, 3));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn hand_written_meta_matches_the_schema() {
+    static FROM_SCHEMA: telemetry_core::meta::AppMeta = telemetry_core::app_meta!("../../schemas/example-cli.yaml");
+    assert_eq!(FROM_SCHEMA, APP);
+}
