@@ -460,13 +460,13 @@ fn message_ids_are_unique_v4() {
     let dir = temp_dir("ids");
     let c = Collector::ok();
     let t = builder(&dir).endpoint(c.url(), WireFormat::Native).build().unwrap();
-    for n in 0..250 {
+    for n in 0..600 {
         t.record(&run(n));
     }
-    assert_eq!(t.shutdown(), stats(250, 250, 0, 0, 0, 0));
+    assert_eq!(t.shutdown(), stats(600, 600, 0, 0, 0, 0));
     let ids = message_ids(&c.requests());
-    assert_eq!(ids.len(), 250);
-    assert_eq!(ids.iter().collect::<HashSet<_>>().len(), 250);
+    assert_eq!(ids.len(), 600);
+    assert_eq!(ids.iter().collect::<HashSet<_>>().len(), 600, "unique across id pool refills");
     // Batches of at most 100 events.
     assert!(c.requests().iter().all(|r| r.json()["batch"].as_array().unwrap().len() <= 100));
     std::fs::remove_dir_all(&dir).unwrap();

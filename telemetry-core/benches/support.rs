@@ -1,0 +1,102 @@
+//! Shared by the benches: the example app's schema, a derived event, and
+//! handles in each state the benches measure.
+#![allow(dead_code, missing_docs)]
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use telemetry_core::meta::AppMeta;
+use telemetry_core::{EnvSource, Telemetry, TelemetryEnum, TelemetryEvent, WireFormat};
+
+pub static APP: AppMeta = telemetry_core::app_meta!("../../schemas/example-cli.yaml");
+
+#[derive(TelemetryEnum)]
+pub enum Outcome {
+    Success,
+    #[allow(dead_code)]
+    Failure,
+}
+
+#[derive(TelemetryEvent)]
+#[telemetry(schema = "../../schemas/example-cli.yaml")]
+pub struct CommandRun<'a> {
+    pub command: &'a str,
+    pub duration_ms: u64,
+    pub outcome: Outcome,
+    pub exit_code: i32,
+    pub project: &'a str,
+    pub flags: Vec<&'a str>,
+    pub ci: Option<bool>,
+}
+
+pub fn event() -> CommandRun<'static> {
+    CommandRun {
+        command: "build",
+        duration_ms: 1234,
+        outcome: Outcome::Success,
+        exit_code: 0,
+        project: "acme-website",
+        flags: vec!["release", "locked"],
+        ci: Some(false),
+    }
+}
+
+pub fn state_dir(tag: &str) -> PathBuf {
+    std::env::temp_dir().join(format!("telemetry-bench-{tag}-{}", std::process::id()))
+}
+
+/// A loopback port with nothing listening: connections are refused.
+pub fn down_url() -> String {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    drop(l);
+    format!("http://127.0.0.1:{port}/ingest")
+}
+
+/// Telemetry off (DO_NOT_TRACK=1).
+pub fn disabled() -> Telemetry {
+    Telemetry::builder(&APP)
+        .app_version("1.0.0")
+        .state_dir(state_dir("off"))
+        .env(EnvSource::from_pairs([("DO_NOT_TRACK", "1")]))
+        .build()
+        .unwrap()
+}
+
+/// Telemetry on, endpoint down, the worker backing off; the queue holds `queue` events.
+pub fn enabled_collector_down(queue: usize) -> Telemetry {
+    Telemetry::builder(&APP)
+        .app_version("1.0.0")
+        .state_dir(state_dir("on"))
+        .env(EnvSource::from_pairs::<&str, &str>([]))
+        .notice(false)
+        .endpoint(down_url(), WireFormat::Native)
+        .queue_capacity(queue, usize::MAX)
+        .backoff(Duration::from_secs(600), Duration::from_secs(600))
+        .shutdown_deadline(Duration::from_millis(1))
+        .spool_limits(0, 0)
+        .build()
+        .unwrap()
+}
+
+pub fn cleanup() {
+    let _ = std::fs::remove_dir_all(state_dir("on"));
+    let _ = std::fs::remove_dir_all(state_dir("off"));
+}
+
+/// Telemetry on, the worker draining the queue into the JSON-lines file.
+pub fn enabled_file() -> Telemetry {
+    Telemetry::builder(&APP)
+        .app_version("1.0.0")
+        .state_dir(state_dir("file"))
+        .env(EnvSource::from_pairs::<&str, &str>([]))
+        .notice(false)
+        .file_max_bytes(64 << 20)
+        .shutdown_deadline(Duration::from_secs(5))
+        .build()
+        .unwrap()
+}
+
+pub fn cleanup_file() {
+    let _ = std::fs::remove_dir_all(state_dir("file"));
+}
