@@ -17,7 +17,7 @@ use crate::format::WireFormat;
 use crate::meta::{AppMeta, EventMeta, SwitchAction, Trigger};
 use crate::spool::Spool;
 use crate::state::{self, EVENTS_FILE, Loaded, SPOOL_DIR, StateData};
-use crate::transport::{Http, Output, Sink};
+use crate::transport::{Output, Sink};
 use crate::{Hasher, PropertyWriter, TelemetryEvent};
 
 /// Why [`Builder::build`] refused a configuration.
@@ -32,6 +32,11 @@ pub enum BuildError {
     },
     /// Plain `http://` to a host that is not loopback: events would travel unencrypted.
     InsecureEndpoint {
+        /// What was given.
+        url: String,
+    },
+    /// An endpoint was set, but this build has no HTTP transport (cargo feature `http`).
+    HttpUnavailable {
         /// What was given.
         url: String,
     },
@@ -52,6 +57,9 @@ impl fmt::Display for BuildError {
                 f,
                 "telemetry endpoint {url:?} uses plain http: use https://, or http:// only to 127.0.0.1, localhost or [::1]"
             ),
+            BuildError::HttpUnavailable { url } => {
+                write!(f, "telemetry endpoint {url:?} needs the HTTP transport: enable telemetry-core's `http` feature")
+            }
             BuildError::MissingApiKey { format } => {
                 write!(f, "the {} wire format needs an API key: call .api_key(..)", format.name())
             }
@@ -61,6 +69,7 @@ impl fmt::Display for BuildError {
 
 impl std::error::Error for BuildError {}
 
+#[cfg(feature = "http")]
 /// Checks an endpoint: `https://`, or `http://` to loopback only. Appends the
 /// format's default path when the URL has none.
 ///
@@ -496,8 +505,16 @@ impl Builder {
     /// Fails only on a bad endpoint or a missing API key, whether or not
     /// telemetry is on, so a misconfiguration shows up on every machine.
     pub fn build(&self) -> Result<Telemetry, BuildError> {
+        #[cfg(feature = "http")]
         let url = match &self.endpoint {
             Some(u) => Some(check_endpoint(u, self.format)?),
+            None => None,
+        };
+        #[cfg(not(feature = "http"))]
+        let url: Option<std::convert::Infallible> = match &self.endpoint {
+            Some(u) => {
+                return Err(BuildError::HttpUnavailable { url: u.clone() });
+            }
             None => None,
         };
         if url.is_some() && self.format == WireFormat::PostHog && self.api_key.is_none() {
@@ -548,6 +565,9 @@ impl Builder {
         let (sink, spool_dir): (SinkPlan, Option<Spool>) = match (r.mode, r.debug, url) {
             (Mode::LogOnly, ..) => (SinkPlan::Ready(Sink::LogOnly(output.clone(), self.meta.name.into())), None),
             (_, true, _) => (SinkPlan::Ready(Sink::Debug(output.clone())), None),
+            #[cfg(not(feature = "http"))]
+            (_, false, Some(never)) => match never {},
+            #[cfg(feature = "http")]
             (_, false, Some(url)) => {
                 let spool = r.dir.as_ref().map(|d| Spool {
                     dir: d.join(SPOOL_DIR),
@@ -576,11 +596,14 @@ impl Builder {
             let spool_in = spool_dir.clone();
             let diag = diag.clone();
             let app = self.meta.name.to_string();
+            #[cfg(feature = "http")]
             let (format, api_key, timeout) = (self.format, self.api_key.clone(), self.request_timeout);
             std::thread::Builder::new().name(format!("{app}-telemetry")).spawn(move || {
+                #[cfg_attr(not(feature = "http"), allow(clippy::infallible_destructuring_match))]
                 let sink = match sink {
                     SinkPlan::Ready(s) => s,
-                    SinkPlan::Http(url) => match Http::new(url, format, api_key, timeout) {
+                    #[cfg(feature = "http")]
+                    SinkPlan::Http(url) => match crate::http::Http::new(url, format, api_key, timeout) {
                         Ok(h) => Sink::Http(Box::new(h)),
                         Err(e) => {
                             if let Some(d) = &diag {
@@ -626,6 +649,7 @@ fn run_worker_gone(shared: &Shared) {
 
 enum SinkPlan {
     Ready(Sink),
+    #[cfg(feature = "http")]
     Http(reqwest::Url),
 }
 

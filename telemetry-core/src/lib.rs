@@ -5,7 +5,77 @@
 //! checks a struct against its event at compile time, so a forbidden or
 //! undeclared field does not compile, and writes the event's properties
 //! with `hashed` fields replaced by their HMAC-SHA256 under a per-install key.
+//!
+//! # The runtime
+//!
+//! ```
+//! use std::time::Duration;
+//! use telemetry_core::{EnvSource, Telemetry, TelemetryEnum, TelemetryEvent};
+//!
+//! static APP: telemetry_core::meta::AppMeta = telemetry_core::app_meta!("../schemas/example-cli.yaml");
+//!
+//! #[derive(TelemetryEnum)]
+//! enum Outcome { Success, Failure }
+//!
+//! #[derive(TelemetryEvent)]
+//! #[telemetry(schema = "../schemas/example-cli.yaml")]
+//! struct CommandRun<'a> {
+//!     command: &'a str,
+//!     duration_ms: u64,
+//!     outcome: Outcome,
+//!     exit_code: i32,
+//!     project: &'a str,
+//!     flags: Vec<&'a str>,
+//!     ci: Option<bool>,
+//! }
+//!
+//! # let dir = std::env::temp_dir().join(format!("telemetry-doc-{}", std::process::id()));
+//! let telemetry = Telemetry::builder(&APP)
+//!     .app_version(env!("CARGO_PKG_VERSION"))
+//!     .opt_out_command("example-cli telemetry disable")
+//! #   .state_dir(&dir).env(EnvSource::from_pairs::<&str, &str>([])).notice(false)
+//!     .build()
+//!     .expect("the endpoint is valid");
+//! telemetry.record(&CommandRun {
+//!     command: "build", duration_ms: 1200, outcome: Outcome::Success, exit_code: 0,
+//!     project: "acme-website", flags: vec!["release"], ci: None,
+//! });
+//! // Dropping the handle flushes within 100 ms; `shutdown` also returns the counters.
+//! let stats = telemetry.shutdown();
+//! assert_eq!((stats.recorded, stats.sent), (1, 1));
+//! # std::fs::remove_dir_all(&dir).unwrap();
+//! ```
+//!
+//! - **Consent** is resolved once, by `build()`, in this order; the first
+//!   that applies decides, and [`Status`] says which: `<APP>_TELEMETRY_OFFLINE`
+//!   (off), `DO_NOT_TRACK` (off, if the schema honours it; any value but
+//!   empty, `0` or `false`), the schema's product switches in order (off,
+//!   on, or log-only), the choice saved by [`Builder::enable`] /
+//!   [`Builder::disable`], the schema's default. When off, `record` is one
+//!   relaxed atomic load; nothing is read beyond that, written or started.
+//! - **State** lives in the platform config dir (`<APP>_TELEMETRY_DIR`
+//!   overrides it): one `state.json` (anonymous id, hashing key, choice,
+//!   notice shown), written atomically, owner-only. `<APP>_ANONYMOUS_ID`
+//!   overrides the id for one process.
+//! - **The first-run notice** goes to stderr, once per install, the first
+//!   time telemetry is on (debug mode included, since events are recorded
+//!   then too). It is not shown in log-only mode, where nothing leaves the
+//!   process, nor when off.
+//! - **Where events go**: `<APP>_TELEMETRY_DEBUG=1` prints them as pretty
+//!   JSON to stderr and sends nothing; a log-only switch prints one line
+//!   each; with [`Builder::endpoint`] they are POSTed in a [`WireFormat`]
+//!   (cargo feature `http`, on by default); otherwise they are appended to
+//!   `events.jsonl` in the state dir.
+//! - **Delivery** runs on one background thread: batches, retries with
+//!   backoff on network errors, 5xx and 429, drops on other 4xx. At exit
+//!   (drop or [`Telemetry::shutdown`]) what is not delivered within the
+//!   deadline is spooled to `spool/` and sent first by the next run.
+//!
+//! Cargo features: `http` (default): the HTTP transport; `clap`: a ready
+//! `telemetry status|enable|disable` subcommand (module `cli`).
 #![forbid(unsafe_code)]
+// Without the HTTP transport, the wire formats and retry paths are unused.
+#![cfg_attr(not(feature = "http"), allow(dead_code))]
 
 #[cfg(feature = "clap")]
 pub mod cli;
@@ -18,6 +88,8 @@ mod envelope;
 mod event;
 mod format;
 mod hash;
+#[cfg(feature = "http")]
+mod http;
 pub mod meta;
 mod spool;
 mod state;
@@ -25,7 +97,9 @@ mod transport;
 pub mod value;
 mod writer;
 
-pub use client::{BuildError, Builder, Status, Telemetry, check_endpoint};
+#[cfg(feature = "http")]
+pub use client::check_endpoint;
+pub use client::{BuildError, Builder, Status, Telemetry};
 pub use consent::{Choice, Mode, Reason};
 pub use context::WELL_KNOWN_CONTEXT;
 pub use delivery::Stats;

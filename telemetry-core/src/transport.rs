@@ -4,10 +4,9 @@ use std::fs;
 use std::io::{self, Write};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use crate::envelope::{Envelope, pretty};
-use crate::format::{WireFormat, body};
 use crate::state::{create_dir, create_private};
 
 /// Where the notice, debug and log-only output go (stderr unless a test
@@ -50,63 +49,6 @@ pub(crate) enum Outcome {
     Reject(String),
 }
 
-/// An HTTP endpoint.
-pub(crate) struct Http {
-    pub client: reqwest::blocking::Client,
-    pub url: reqwest::Url,
-    pub format: WireFormat,
-    pub api_key: Option<String>,
-}
-
-impl Http {
-    pub(crate) fn new(
-        url: reqwest::Url,
-        format: WireFormat,
-        api_key: Option<String>,
-        timeout: Duration,
-    ) -> Result<Self, String> {
-        let client = reqwest::blocking::Client::builder()
-            .timeout(timeout)
-            .connect_timeout(timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("telemetry-core/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| e.to_string())?;
-        Ok(Http { client, url, format, api_key })
-    }
-
-    fn send(&self, events: &[&str]) -> Outcome {
-        let payload = body(self.format, events, self.api_key.as_deref(), SystemTime::now());
-        let mut req = self.client.post(self.url.clone()).header("content-type", "application/json").body(payload);
-        if self.format == WireFormat::Segment
-            && let Some(key) = &self.api_key
-        {
-            req = req.basic_auth(key, Some(""));
-        }
-        match req.send() {
-            Err(e) => Outcome::Retry { after: None, why: e.to_string() },
-            Ok(resp) => {
-                let status = resp.status();
-                let after = resp
-                    .headers()
-                    .get("retry-after")
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(|v| v.trim().parse::<u64>().ok())
-                    .map(Duration::from_secs);
-                // Read the (small) answer so the connection can be reused.
-                let _ = resp.bytes();
-                if status.is_success() {
-                    Outcome::Delivered
-                } else if status.as_u16() == 429 || status.is_server_error() {
-                    Outcome::Retry { after, why: format!("HTTP {status}") }
-                } else {
-                    Outcome::Reject(format!("HTTP {status}"))
-                }
-            }
-        }
-    }
-}
-
 /// A transport.
 pub(crate) enum Sink {
     /// Pretty JSON per event on the output; nothing sent or stored.
@@ -116,12 +58,17 @@ pub(crate) enum Sink {
     /// Appends envelopes, one per line; rotates to `<file>.1` past `max_bytes`.
     File { path: PathBuf, max_bytes: u64 },
     /// POSTs batches.
-    Http(Box<Http>),
+    #[cfg(feature = "http")]
+    Http(Box<crate::http::Http>),
 }
 
 impl Sink {
     pub(crate) fn is_http(&self) -> bool {
-        matches!(self, Sink::Http(_))
+        #[cfg(feature = "http")]
+        if matches!(self, Sink::Http(_)) {
+            return true;
+        }
+        false
     }
 
     pub(crate) fn deliver(&self, events: &[&str]) -> Outcome {
@@ -149,6 +96,7 @@ impl Sink {
                 Ok(()) => Outcome::Delivered,
                 Err(e) => Outcome::Reject(format!("cannot write {}: {e}", path.display())),
             },
+            #[cfg(feature = "http")]
             Sink::Http(http) => http.send(events),
         }
     }

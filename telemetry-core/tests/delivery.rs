@@ -1,5 +1,6 @@
 //! Delivery against a real HTTP collector on 127.0.0.1: every wire format,
 //! retries, rejections, spooling across runs, and exit with a hanging peer.
+#![cfg(feature = "http")]
 
 mod common;
 

@@ -8,7 +8,9 @@ use std::path::Path;
 use std::time::Duration;
 
 use common::*;
-use telemetry_core::{Builder, Choice, EnvSource, Mode, Reason, Stats, Telemetry, WireFormat};
+#[cfg(feature = "http")]
+use telemetry_core::WireFormat;
+use telemetry_core::{Builder, Choice, EnvSource, Mode, Reason, Stats, Telemetry};
 
 fn builder(dir: &Path, env: &[(&str, &str)]) -> Builder {
     Telemetry::builder(&APP)
@@ -23,6 +25,7 @@ fn stats(recorded: u64, sent: u64, dropped: u64) -> Stats {
     Stats { recorded, sent, dropped, ..Stats::default() }
 }
 
+#[cfg(feature = "http")]
 #[test]
 fn do_not_track_opens_no_socket_and_writes_no_file() {
     let c = Collector::ok();
@@ -172,6 +175,7 @@ fn status_text() {
     assert!(!dir.exists(), "status writes nothing");
 }
 
+#[cfg(feature = "http")]
 #[test]
 fn debug_prints_pretty_json_and_sends_nothing() {
     let dir = temp_dir("debug");
@@ -204,6 +208,7 @@ fn debug_prints_pretty_json_and_sends_nothing() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+#[cfg(feature = "http")]
 fn hex(s: &str) -> Vec<u8> {
     (0..s.len() / 2).map(|i| u8::from_str_radix(&s[2 * i..2 * i + 2], 16).unwrap()).collect()
 }
@@ -302,4 +307,16 @@ fn full_queue_drops_and_counts() {
 fn hand_written_meta_matches_the_schema() {
     static FROM_SCHEMA: telemetry_core::meta::AppMeta = telemetry_core::app_meta!("../../schemas/example-cli.yaml");
     assert_eq!(FROM_SCHEMA, APP);
+}
+
+#[cfg(not(feature = "http"))]
+#[test]
+fn endpoint_without_http_feature_is_a_build_error() {
+    let dir = temp_dir("nohttp");
+    let err =
+        builder(&dir, &[]).endpoint("https://example.org", telemetry_core::WireFormat::Native).build().unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "telemetry endpoint \"https://example.org\" needs the HTTP transport: enable telemetry-core's `http` feature"
+    );
 }
