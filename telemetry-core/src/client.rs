@@ -752,7 +752,10 @@ struct Inner {
 ///
 /// `record` never blocks on I/O and never panics; when telemetry is off it
 /// costs one relaxed atomic load. Dropping the handle flushes within the
-/// shutdown deadline and spools the rest.
+/// shutdown deadline and spools the rest. It is `Send + Sync`: share it by
+/// reference or `Arc`. A handle kept in a `static` is never dropped: call
+/// [`Telemetry::flush`] before the process exits (nothing is spooled then),
+/// or better, own it in `main` so that it drops.
 pub struct Telemetry {
     active: AtomicBool,
     meta: &'static AppMeta,

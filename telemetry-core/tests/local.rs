@@ -320,3 +320,30 @@ fn endpoint_without_http_feature_is_a_build_error() {
         "telemetry endpoint \"https://example.org\" needs the HTTP transport: enable telemetry-core's `http` feature"
     );
 }
+
+/// An event whose writer panics (a bug in hand-written code): `record`
+/// must not panic into the app; the event is dropped and counted.
+struct Panics;
+impl telemetry_core::TelemetryEvent for Panics {
+    const META: &'static telemetry_core::meta::EventMeta = &COMMAND_RUN;
+    fn write_properties(&self, _: &mut telemetry_core::PropertyWriter<'_>) {
+        panic!("bug in an event writer");
+    }
+}
+
+#[test]
+fn record_never_panics_into_the_app() {
+    let dir = temp_dir("panic");
+    let t = builder(&dir, &[]).notice(false).build().unwrap();
+    t.record(&Panics);
+    t.record(&run(1));
+    assert_eq!(t.shutdown(), stats(2, 1, 1));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn handle_is_send_and_sync() {
+    fn check<T: Send + Sync + 'static>() {}
+    check::<Telemetry>();
+    check::<Builder>();
+}
