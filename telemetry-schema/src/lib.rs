@@ -37,6 +37,7 @@
 #![forbid(unsafe_code)]
 
 mod error;
+mod example;
 mod model;
 mod parse;
 mod valid;
@@ -112,6 +113,7 @@ pub fn load_str(text: &str, file: impl AsRef<Path>) -> Result<Schema, SchemaErro
     let schema = parse::schema(&root, file, &mut d);
     if let Some(s) = &schema {
         valid::check(s, &mut d);
+        example::check(s, &mut d);
     }
     match schema {
         Some(s) => d.finish(s),
