@@ -160,7 +160,7 @@ pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str
 }
 
 /// `help:` text for an unknown word: a suggestion when one is close, else the list of valid words.
-pub(crate) fn unknown_help<'a>(word: &str, valid: &[&'a str]) -> String {
+pub(crate) fn unknown_help(word: &str, valid: &[&str]) -> String {
     match did_you_mean(word, valid.iter().copied()) {
         Some(s) => format!("did you mean `{s}`?"),
         None => format!("expected one of: {}", valid.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ")),

@@ -19,14 +19,14 @@ pub(crate) fn check(schema: &Schema, d: &mut Diags) {
 
 fn check_field(f: &Field, owner: &str, d: &mut Diags) {
     let Some(ty) = &f.ty else { return };
-    if let Some(example) = &f.example {
-        if let Err(problem) = fits(ty, example) {
-            d.error(
+    if let Some(example) = &f.example
+        && let Err(problem) = fits(ty, example)
+    {
+        d.error(
                 f.loc,
                 format!("the `example` of field `{}` of {owner} does not fit `type: {}`: {problem}", f.name, ty.name()),
                 "change the example to a value of the field's type; quote text that YAML would read as a number or boolean (`example: \"3.10\"`)",
             );
-        }
     }
     if let FieldType::Object { fields } = ty {
         for sub in fields {

@@ -400,14 +400,10 @@ fn field(key: &Key, node: &Node, depth: usize, d: &mut Diags) -> Option<Field> {
         Some(_) => type_spec(&m, &what, depth, d).map(Some),
         None => {
             for k in ["values", "fields", "items", "max_length"] {
-                if let Some((key, _)) = m.get(k) {
-                    if collect != Some(Collect::Forbidden) {
-                        d.error(
-                            key.loc,
-                            format!("`{k}` without `type` in {what}"),
-                            "add the `type:` this key belongs to",
-                        );
-                    }
+                if let Some((key, _)) = m.get(k)
+                    && collect != Some(Collect::Forbidden)
+                {
+                    d.error(key.loc, format!("`{k}` without `type` in {what}"), "add the `type:` this key belongs to");
                 }
             }
             Some(None)

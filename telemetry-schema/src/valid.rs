@@ -143,14 +143,15 @@ fn check_field(f: &Field, owner: &str, d: &mut Diags) {
                     "only `string` (or a list of string) can be hashed: a hash of a bool or a number is reversed by trying every value; collect it as `allowed`, or not at all",
                 );
             }
-            if f.collect == Collect::Allowed && f.reviewed.is_none() {
-                if let Some(tok) = pii_token(&f.name) {
-                    d.error(
-                        f.loc,
-                        format!("{what} looks like personal data (`{tok}`) but is collected as `allowed`"),
-                        "collect it as `hashed` or `forbidden`, or add `reviewed: \"why this is not personal data\"`",
-                    );
-                }
+            if f.collect == Collect::Allowed
+                && f.reviewed.is_none()
+                && let Some(tok) = pii_token(&f.name)
+            {
+                d.error(
+                    f.loc,
+                    format!("{what} looks like personal data (`{tok}`) but is collected as `allowed`"),
+                    "collect it as `hashed` or `forbidden`, or add `reviewed: \"why this is not personal data\"`",
+                );
             }
             check_type(ty, &what, d);
         }
