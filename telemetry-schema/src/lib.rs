@@ -38,8 +38,14 @@
 
 mod error;
 mod example;
+#[cfg(feature = "serde")]
+pub mod format;
+#[cfg(feature = "serde")]
+mod json;
 mod model;
 mod parse;
+#[cfg(feature = "render")]
+pub mod render;
 mod valid;
 mod yaml;
 
