@@ -17,6 +17,8 @@ pub(crate) enum J {
     Obj(Vec<(String, J)>),
 }
 
+// The builders are used by the renderers; the format schema only prints.
+#[cfg_attr(not(feature = "render"), allow(dead_code))]
 impl J {
     /// A string.
     pub(crate) fn s(text: impl Into<String>) -> J {
