@@ -70,7 +70,8 @@ pub const DEMO_SESSION_ID: &str = "1f2e3d4c-5b6a-4978-8695-a4b3c2d1e0f9";
 pub const DEMO_MESSAGE_ID: &str = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
 /// Placeholder `timestamp` of example payloads.
 pub const DEMO_TIMESTAMP: &str = "2025-01-01T12:00:00.000Z";
-/// Placeholder `app_version` of example payloads (when the context has no `app_version` example).
+/// Placeholder `app_version` of example payloads, used when the context has no
+/// `app_version` (or `<app>_version`) field with an example.
 pub const DEMO_APP_VERSION: &str = "1.0.0";
 
 /// HMAC-SHA256 of `value` under [`DEMO_KEY`], as 64 lowercase hex digits:
@@ -124,10 +125,12 @@ pub fn example_payload_text(schema: &Schema, event: &Event) -> String {
 }
 
 pub(crate) fn example_envelope(schema: &Schema, event: &Event) -> J {
+    // The product's own version field, if the context declares one, keeps the example consistent.
+    let own = format!("{}_version", schema.app.name.replace('-', "_"));
     let app_version = schema
         .context
         .iter()
-        .find(|f| f.name == "app_version")
+        .find(|f| f.name == "app_version" || f.name == own)
         .and_then(|f| match &f.example {
             Some(Value::Str(s)) => Some(s.clone()),
             _ => None,
