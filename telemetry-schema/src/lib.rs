@@ -37,8 +37,15 @@
 #![forbid(unsafe_code)]
 
 mod error;
+mod example;
+#[cfg(feature = "serde")]
+pub mod format;
+#[cfg(feature = "serde")]
+mod json;
 mod model;
 mod parse;
+#[cfg(feature = "render")]
+pub mod render;
 mod valid;
 mod yaml;
 
@@ -117,6 +124,7 @@ pub fn load_str(text: &str, file: impl AsRef<Path>) -> Result<Schema, SchemaErro
     let schema = parse::schema(&root, file, &mut d);
     if let Some(s) = &schema {
         valid::check(s, &mut d);
+        example::check(s, &mut d);
     }
     match schema {
         Some(s) => d.finish(s),

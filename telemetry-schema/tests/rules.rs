@@ -1456,7 +1456,7 @@ events: { e: { description: x } }
 "#
         ),
         r##"demo.yaml:2:6: error: `app` must be a mapping, found a scalar
-  help: write it as `key: value` lines; expected keys: name, title, description, docs_url, privacy_url"##
+  help: write it as `key: value` lines; expected keys: name, title, description, docs_url, privacy_url, anonymous_id_env"##
     );
 }
 
