@@ -262,6 +262,7 @@ fn every_event(w: &mut String, schema: &Schema) {
     line(w, "| `session_id` | UUID | A random id, new for each run of the program; groups the events of one run. |");
     line(w, "| `message_id` | UUID | A random id, new for each event; lets the collector drop duplicates. |");
     line(w, "| `timestamp` | date-time | When the event was recorded (RFC 3339, UTC). |");
+    line(w, cell_row(&["`app`", "string", &format!("Always `{}`: which product sent the event.", schema.app.name)]));
     line(w, cell_row(&["`app_version`", "string", &format!("The version of {title}, when known.")]));
     line(w, "");
     line(w, "### Context");
