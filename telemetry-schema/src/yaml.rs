@@ -3,7 +3,8 @@
 //!
 //! The tree is deliberately small: schema files need mappings, sequences
 //! and scalars. Anchors and aliases are refused (a schema has no use for
-//! them, and refusing them rules out "billion laughs" expansion), nesting
+//! them, and refusing them rules out "billion laughs" expansion), so are
+//! tags (they were silently ignored, so `!!str 1` read as the number 1), nesting
 //! is bounded, and duplicate keys are errors rather than silent overwrites.
 
 use crate::error::{Diags, Loc};
@@ -114,6 +115,14 @@ impl<'a> Reader<'a, '_> {
         );
     }
 
+    fn tag_error(&mut self, span: &Span) {
+        self.diags.error(
+            loc(span),
+            "YAML tags (`!!str`, `!name`) are not supported in schema files",
+            "remove the tag; quote a value to make it a string",
+        );
+    }
+
     fn node(&mut self, ev: Event<'a>, span: Span, depth: usize) -> Option<Node> {
         if depth > MAX_DEPTH {
             self.diags.error(
@@ -126,9 +135,12 @@ impl<'a> Reader<'a, '_> {
         }
         let at = loc(&span);
         match ev {
-            Event::Scalar(text, style, anchor, _tag) => {
+            Event::Scalar(text, style, anchor, tag) => {
                 if anchor != 0 {
                     self.anchor_error(&span);
+                }
+                if tag.is_some() {
+                    self.tag_error(&span);
                 }
                 Some(Node {
                     loc: at,
@@ -139,9 +151,12 @@ impl<'a> Reader<'a, '_> {
                 self.anchor_error(&span);
                 None
             }
-            Event::SequenceStart(anchor, _) => {
+            Event::SequenceStart(anchor, tag) => {
                 if anchor != 0 {
                     self.anchor_error(&span);
+                }
+                if tag.is_some() {
+                    self.tag_error(&span);
                 }
                 let mut items = Vec::new();
                 loop {
@@ -155,9 +170,12 @@ impl<'a> Reader<'a, '_> {
                 }
                 Some(Node { loc: at, kind: NodeKind::Seq(items) })
             }
-            Event::MappingStart(anchor, _) => {
+            Event::MappingStart(anchor, tag) => {
                 if anchor != 0 {
                     self.anchor_error(&span);
+                }
+                if tag.is_some() {
+                    self.tag_error(&span);
                 }
                 let mut entries: Vec<(Key, Node)> = Vec::new();
                 // Key text -> line of its first definition. A map, not a scan of
