@@ -71,11 +71,21 @@ impl<'a> Reader<'a, '_> {
                     u32::try_from(m.line()).unwrap_or(u32::MAX),
                     u32::try_from(m.col() + 1).unwrap_or(u32::MAX),
                 );
-                self.diags.error(
-                    at,
-                    format!("YAML syntax error: {}", e.info()),
-                    "fix the YAML syntax here (indent with spaces, not tabs; quote values that contain `: ` or start with a special character)",
-                );
+                if e.info() == "recursion limit exceeded" {
+                    // saphyr's own bound, met while it scans ahead of our
+                    // depth check on very deep flow collections.
+                    self.diags.error(
+                        at,
+                        "the YAML is nested too deeply",
+                        "a schema never needs this depth; flatten the structure",
+                    );
+                } else {
+                    self.diags.error(
+                        at,
+                        format!("YAML syntax error: {}", e.info()),
+                        "fix the YAML syntax here (indent with spaces, not tabs; quote values that contain `: ` or start with a special character)",
+                    );
+                }
                 self.failed = true;
                 None
             }
