@@ -47,15 +47,31 @@ fn loc(span: &Span) -> Loc {
 /// Parses one YAML document. Syntax errors stop parsing (the parser cannot
 /// resynchronise); structural problems are collected and parsing goes on.
 pub(crate) fn parse(text: &str, diags: &mut Diags) -> Option<Node> {
-    let mut p = Reader { events: Parser::new_from_str(text), diags, failed: false };
+    let mut p = Reader { events: Parser::new_from_str(text), diags, failed: false, end: end_of(text) };
     let root = p.document();
     if p.failed { None } else { root }
+}
+
+/// The position just past the last character, counting lines as YAML does
+/// (`\r\n`, `\r` and `\n` each end one).
+pub(crate) fn end_of(text: &str) -> Loc {
+    let (mut line, mut col) = (1u32, 1u32);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\n' | '\r' => (line, col) = (line.saturating_add(1), 1),
+            _ => col = col.saturating_add(1),
+        }
+    }
+    Loc::new(line, col)
 }
 
 struct Reader<'a, 'd> {
     events: Parser<'a, saphyr_parser::StrInput<'a>>,
     diags: &'d mut Diags,
     failed: bool,
+    end: Loc,
 }
 
 impl<'a> Reader<'a, '_> {
@@ -67,10 +83,13 @@ impl<'a> Reader<'a, '_> {
             Some(Ok(ev)) => Some(ev),
             Some(Err(e)) => {
                 let m = e.marker();
+                // At the end of a file without a final newline, saphyr
+                // reports the line after the last one; point at the end.
                 let at = Loc::new(
                     u32::try_from(m.line()).unwrap_or(u32::MAX),
                     u32::try_from(m.col() + 1).unwrap_or(u32::MAX),
-                );
+                )
+                .min(self.end);
                 if e.info() == "recursion limit exceeded" {
                     // saphyr's own bound, met while it scans ahead of our
                     // depth check on very deep flow collections.
