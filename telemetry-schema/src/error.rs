@@ -121,11 +121,11 @@ impl Diags {
     }
 
     pub(crate) fn error(&mut self, loc: Loc, message: impl Into<String>, help: impl Into<String>) {
-        let help = help.into();
+        let help = visible(help.into());
         self.list.push(Diagnostic {
             file: self.file.clone(),
             loc: Some(loc),
-            message: message.into(),
+            message: visible(message.into()),
             help: (!help.is_empty()).then_some(help),
         });
     }
@@ -141,6 +141,21 @@ impl Diags {
     pub(crate) fn into_error(self) -> SchemaError {
         SchemaError::new(self.list)
     }
+}
+
+/// Messages quote names from the file. Control characters (a terminal
+/// escape sequence in a key would rewrite the user's screen) and invisible
+/// or direction-changing characters (a name that looks valid but is not) are
+/// shown as `\u{..}` escapes.
+fn visible(s: String) -> String {
+    let hidden = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}')
+    };
+    if !s.chars().any(hidden) {
+        return s;
+    }
+    s.chars().map(|c| if hidden(c) { c.escape_unicode().to_string() } else { c.to_string() }).collect()
 }
 
 /// The closest candidate to a misspelt word, if one is close enough to be a

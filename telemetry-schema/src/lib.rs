@@ -37,8 +37,15 @@
 #![forbid(unsafe_code)]
 
 mod error;
+mod example;
+#[cfg(feature = "serde")]
+pub mod format;
+#[cfg(feature = "serde")]
+mod json;
 mod model;
 mod parse;
+#[cfg(feature = "render")]
+pub mod render;
 mod valid;
 mod yaml;
 
@@ -79,12 +86,9 @@ pub fn load_bytes(bytes: &[u8], file: impl AsRef<Path>) -> Result<Schema, Schema
     match std::str::from_utf8(bytes) {
         Ok(text) => load_str(text, file),
         Err(e) => {
-            let good = &bytes[..e.valid_up_to()];
-            let line = good.iter().filter(|b| **b == b'\n').count() + 1;
-            let line_start = good.iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1);
-            let col = String::from_utf8_lossy(&good[line_start..]).chars().count() + 1;
+            let good = String::from_utf8_lossy(&bytes[..e.valid_up_to()]);
             let mut d = error::Diags::new(file);
-            d.error(Loc::new(line as u32, col as u32), "schema file is not valid UTF-8", "save the file as UTF-8");
+            d.error(yaml::end_of(&good), "schema file is not valid UTF-8", "save the file as UTF-8");
             Err(d.into_error())
         }
     }
@@ -97,12 +101,11 @@ pub fn load_str(text: &str, file: impl AsRef<Path>) -> Result<Schema, SchemaErro
     // The text between the start of the tab's line and the tab: blank means the
     // tab indents. (Not `lines().last()`, which skips the empty last line and so
     // missed a tab at the very start of a line.)
-    let line_before = |pos: usize| text[..pos].rsplit('\n').next().unwrap_or("");
+    // Lines end at `\n` or `\r`, as in YAML (and as saphyr counts them).
+    let line_before = |pos: usize| text[..pos].rsplit(['\n', '\r']).next().unwrap_or("");
     if let Some(pos) = text.find('\t').filter(|p| line_before(*p).trim().is_empty()) {
-        let line = text[..pos].matches('\n').count() + 1;
-        let col = line_before(pos).chars().count() + 1;
         d.error(
-            Loc::new(line as u32, col as u32),
+            yaml::end_of(&text[..pos]),
             "tab used for indentation",
             "YAML indents with spaces; replace the tab with spaces",
         );
@@ -117,6 +120,7 @@ pub fn load_str(text: &str, file: impl AsRef<Path>) -> Result<Schema, SchemaErro
     let schema = parse::schema(&root, file, &mut d);
     if let Some(s) = &schema {
         valid::check(s, &mut d);
+        example::check(s, &mut d);
     }
     match schema {
         Some(s) => d.finish(s),

@@ -45,6 +45,10 @@ pub struct App {
     pub docs_url: Option<String>,
     /// The product's privacy policy.
     pub privacy_url: Option<String>,
+    /// An environment variable that, when set, replaces the random anonymous
+    /// install id (`app.anonymous_id_env`, optional). For products whose users
+    /// pin the id themselves, e.g. PyAirbyte's `AIRBYTE_ANALYTICS_ID`.
+    pub anonymous_id_env: Option<String>,
 }
 
 impl App {
@@ -52,7 +56,7 @@ impl App {
     ///
     /// ```
     /// # let app = telemetry_schema::App { name: "my-cli".into(), title: String::new(),
-    /// #     description: String::new(), docs_url: None, privacy_url: None };
+    /// #     description: String::new(), docs_url: None, privacy_url: None, anonymous_id_env: None };
     /// assert_eq!(app.env_prefix(), "MY_CLI");
     /// ```
     pub fn env_prefix(&self) -> String {

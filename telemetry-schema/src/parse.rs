@@ -163,7 +163,8 @@ pub(crate) fn schema(root: &Node, file: &std::path::Path, d: &mut Diags) -> Opti
 }
 
 fn app(node: &Node, d: &mut Diags) -> Option<App> {
-    let m = Map::new(node, "`app`", &["name", "title", "description", "docs_url", "privacy_url"], d)?;
+    let m =
+        Map::new(node, "`app`", &["name", "title", "description", "docs_url", "privacy_url", "anonymous_id_env"], d)?;
     let name = m.required("name", "`app`", "my-app", d).and_then(|n| {
         let s = string(n, "`app.name`", d)?;
         let ok = s.starts_with(|c: char| c.is_ascii_lowercase())
@@ -201,7 +202,18 @@ fn app(node: &Node, d: &mut Diags) -> Option<App> {
     };
     let docs_url = url("docs_url", d);
     let privacy_url = url("privacy_url", d);
-    Some(App { name: name?, title: title?, description: description?, docs_url: docs_url?, privacy_url: privacy_url? })
+    let anonymous_id_env = match m.value("anonymous_id_env") {
+        None => Some(None),
+        Some(n) => env_name(n, "MY_APP_ANONYMOUS_ID", d).map(Some),
+    };
+    Some(App {
+        name: name?,
+        title: title?,
+        description: description?,
+        docs_url: docs_url?,
+        privacy_url: privacy_url?,
+        anonymous_id_env: anonymous_id_env?,
+    })
 }
 
 fn consent(node: &Node, d: &mut Diags) -> Option<Consent> {
@@ -246,23 +258,28 @@ fn consent(node: &Node, d: &mut Diags) -> Option<Consent> {
     Some(Consent { default: default?, do_not_track: do_not_track?, env: env? })
 }
 
+/// An environment variable name: uppercase letters, digits and `_`, not starting with a digit.
+fn env_name(node: &Node, example: &str, d: &mut Diags) -> Option<String> {
+    let s = string(node, "the variable name", d)?;
+    let ok = !s.is_empty()
+        && s.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+        && !s.starts_with(|c: char| c.is_ascii_digit());
+    if !ok {
+        d.error(
+            node.loc,
+            format!("`{s}` is not an environment variable name"),
+            format!("use uppercase letters, digits and `_`, e.g. `{example}`"),
+        );
+        return None;
+    }
+    Some(s)
+}
+
 fn switch(node: &Node, d: &mut Diags) -> Option<EnvSwitch> {
     let m = Map::new(node, "an environment switch", &["name", "disables_when", "equals", "action"], d)?;
-    let name = m.required("name", "an environment switch", "MY_APP_DISABLE_TELEMETRY", d).and_then(|n| {
-        let s = string(n, "the variable name", d)?;
-        let ok = !s.is_empty()
-            && s.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
-            && !s.starts_with(|c: char| c.is_ascii_digit());
-        if !ok {
-            d.error(
-                n.loc,
-                format!("`{s}` is not an environment variable name"),
-                "use uppercase letters, digits and `_`, e.g. `MY_APP_DISABLE_TELEMETRY`",
-            );
-            return None;
-        }
-        Some(s)
-    });
+    let name = m
+        .required("name", "an environment switch", "MY_APP_DISABLE_TELEMETRY", d)
+        .and_then(|n| env_name(n, "MY_APP_DISABLE_TELEMETRY", d));
     let triggers = [("set", Trigger::Set), ("truthy", Trigger::Truthy), ("falsy", Trigger::Falsy)];
     let actions =
         [("disable", SwitchAction::Disable), ("enable", SwitchAction::Enable), ("log_only", SwitchAction::LogOnly)];
@@ -426,7 +443,9 @@ fn field(key: &Key, node: &Node, depth: usize, d: &mut Diags) -> Option<Field> {
         Some(_) => type_spec(&m, &what, depth, d).map(Some),
         None => {
             for k in ["values", "fields", "items", "max_length"] {
-                if let Some((key, _)) = m.get(k) {
+                if let Some((key, _)) = m.get(k)
+                    && collect != Some(Collect::Forbidden)
+                {
                     d.error(key.loc, format!("`{k}` without `type` in {what}"), "add the `type:` this key belongs to");
                 }
             }
@@ -616,7 +635,7 @@ fn never_collected(node: &Node, d: &mut Diags) -> Option<Vec<NeverCollected>> {
     entries.into_iter().collect()
 }
 
-fn value(node: &Node) -> Value {
+pub(crate) fn value(node: &Node) -> Value {
     match &node.kind {
         NodeKind::Scalar { text, plain } => {
             if !plain {
@@ -635,5 +654,28 @@ fn value(node: &Node) -> Value {
         }
         NodeKind::Seq(items) => Value::List(items.iter().map(value).collect()),
         NodeKind::Map(entries) => Value::Map(entries.iter().map(|(k, v)| (k.text.clone(), value(v))).collect()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    const APP: &str =
+        "version: 1\nevents: { e: { description: x } }\napp:\n  name: demo\n  title: Demo\n  description: x\n";
+
+    #[test]
+    fn anonymous_id_env_is_read() {
+        let s = crate::load_str(&format!("{APP}  anonymous_id_env: DEMO_ANALYTICS_ID\n"), "demo.yaml").unwrap();
+        assert_eq!(s.app.anonymous_id_env.as_deref(), Some("DEMO_ANALYTICS_ID"));
+        let s = crate::load_str(APP, "demo.yaml").unwrap();
+        assert_eq!(s.app.anonymous_id_env, None);
+    }
+
+    #[test]
+    fn anonymous_id_env_must_be_a_variable_name() {
+        let err = crate::load_str(&format!("{APP}  anonymous_id_env: demo-id\n"), "demo.yaml").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "demo.yaml:7:21: error: `demo-id` is not an environment variable name\n  help: use uppercase letters, digits and `_`, e.g. `MY_APP_ANONYMOUS_ID`"
+        );
     }
 }

@@ -3,7 +3,8 @@
 //!
 //! The tree is deliberately small: schema files need mappings, sequences
 //! and scalars. Anchors and aliases are refused (a schema has no use for
-//! them, and refusing them rules out "billion laughs" expansion), nesting
+//! them, and refusing them rules out "billion laughs" expansion), so are
+//! tags (they were silently ignored, so `!!str 1` read as the number 1), nesting
 //! is bounded, and duplicate keys are errors rather than silent overwrites.
 
 use crate::error::{Diags, Loc};
@@ -46,15 +47,31 @@ fn loc(span: &Span) -> Loc {
 /// Parses one YAML document. Syntax errors stop parsing (the parser cannot
 /// resynchronise); structural problems are collected and parsing goes on.
 pub(crate) fn parse(text: &str, diags: &mut Diags) -> Option<Node> {
-    let mut p = Reader { events: Parser::new_from_str(text), diags, failed: false };
+    let mut p = Reader { events: Parser::new_from_str(text), diags, failed: false, end: end_of(text) };
     let root = p.document();
     if p.failed { None } else { root }
+}
+
+/// The position just past the last character, counting lines as YAML does
+/// (`\r\n`, `\r` and `\n` each end one).
+pub(crate) fn end_of(text: &str) -> Loc {
+    let (mut line, mut col) = (1u32, 1u32);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\n' | '\r' => (line, col) = (line.saturating_add(1), 1),
+            _ => col = col.saturating_add(1),
+        }
+    }
+    Loc::new(line, col)
 }
 
 struct Reader<'a, 'd> {
     events: Parser<'a, saphyr_parser::StrInput<'a>>,
     diags: &'d mut Diags,
     failed: bool,
+    end: Loc,
 }
 
 impl<'a> Reader<'a, '_> {
@@ -66,15 +83,28 @@ impl<'a> Reader<'a, '_> {
             Some(Ok(ev)) => Some(ev),
             Some(Err(e)) => {
                 let m = e.marker();
+                // At the end of a file without a final newline, saphyr
+                // reports the line after the last one; point at the end.
                 let at = Loc::new(
                     u32::try_from(m.line()).unwrap_or(u32::MAX),
                     u32::try_from(m.col() + 1).unwrap_or(u32::MAX),
-                );
-                self.diags.error(
-                    at,
-                    format!("YAML syntax error: {}", e.info()),
-                    "fix the YAML syntax here (indent with spaces, not tabs; quote values that contain `: ` or start with a special character)",
-                );
+                )
+                .min(self.end);
+                if e.info() == "recursion limit exceeded" {
+                    // saphyr's own bound, met while it scans ahead of our
+                    // depth check on very deep flow collections.
+                    self.diags.error(
+                        at,
+                        "the YAML is nested too deeply",
+                        "a schema never needs this depth; flatten the structure",
+                    );
+                } else {
+                    self.diags.error(
+                        at,
+                        format!("YAML syntax error: {}", e.info()),
+                        "fix the YAML syntax here (indent with spaces, not tabs; quote values that contain `: ` or start with a special character)",
+                    );
+                }
                 self.failed = true;
                 None
             }
@@ -114,6 +144,14 @@ impl<'a> Reader<'a, '_> {
         );
     }
 
+    fn tag_error(&mut self, span: &Span) {
+        self.diags.error(
+            loc(span),
+            "YAML tags (`!!str`, `!name`) are not supported in schema files",
+            "remove the tag; quote a value to make it a string",
+        );
+    }
+
     fn node(&mut self, ev: Event<'a>, span: Span, depth: usize) -> Option<Node> {
         if depth > MAX_DEPTH {
             self.diags.error(
@@ -126,9 +164,12 @@ impl<'a> Reader<'a, '_> {
         }
         let at = loc(&span);
         match ev {
-            Event::Scalar(text, style, anchor, _tag) => {
+            Event::Scalar(text, style, anchor, tag) => {
                 if anchor != 0 {
                     self.anchor_error(&span);
+                }
+                if tag.is_some() {
+                    self.tag_error(&span);
                 }
                 Some(Node {
                     loc: at,
@@ -139,9 +180,12 @@ impl<'a> Reader<'a, '_> {
                 self.anchor_error(&span);
                 None
             }
-            Event::SequenceStart(anchor, _) => {
+            Event::SequenceStart(anchor, tag) => {
                 if anchor != 0 {
                     self.anchor_error(&span);
+                }
+                if tag.is_some() {
+                    self.tag_error(&span);
                 }
                 let mut items = Vec::new();
                 loop {
@@ -155,9 +199,12 @@ impl<'a> Reader<'a, '_> {
                 }
                 Some(Node { loc: at, kind: NodeKind::Seq(items) })
             }
-            Event::MappingStart(anchor, _) => {
+            Event::MappingStart(anchor, tag) => {
                 if anchor != 0 {
                     self.anchor_error(&span);
+                }
+                if tag.is_some() {
+                    self.tag_error(&span);
                 }
                 let mut entries: Vec<(Key, Node)> = Vec::new();
                 // Key text -> line of its first definition. A map, not a scan of

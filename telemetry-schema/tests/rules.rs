@@ -1456,7 +1456,7 @@ events: { e: { description: x } }
 "#
         ),
         r##"demo.yaml:2:6: error: `app` must be a mapping, found a scalar
-  help: write it as `key: value` lines; expected keys: name, title, description, docs_url, privacy_url"##
+  help: write it as `key: value` lines; expected keys: name, title, description, docs_url, privacy_url, anonymous_id_env"##
     );
 }
 
@@ -2106,5 +2106,52 @@ fn pii_name_full_name_allowed_without_review_rejected() {
         )),
         r##"demo.yaml:7:7: error: field `full_name` of event `e` looks like personal data (`full_name`) but is collected as `allowed`
   help: collect it as `hashed` or `forbidden`, or add `reviewed: "why this is not personal data"`"##
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Regressions found by the property tests and the corpus.
+
+/// saphyr reports an error at the end of a file without a final newline on
+/// the line after the last one; the location is clamped to the end.
+#[test]
+fn syntax_error_at_end_of_file_without_final_newline_stays_in_the_file() {
+    assert_eq!(
+        load_err("version: 1\napp: { name: demo"),
+        "demo.yaml:2:18: error: YAML syntax error: while parsing a flow mapping, did not find expected ',' or '}'\n  \
+         help: fix the YAML syntax here (indent with spaces, not tabs; quote values that contain `: ` or start with a special character)"
+    );
+}
+
+/// A lone `\r` ends a line in YAML; the loader's own positions agree.
+#[test]
+fn lone_carriage_return_ends_a_line() {
+    assert_eq!(
+        load_err("version: 1\r\tapp: x\n"),
+        "demo.yaml:2:1: error: tab used for indentation\n  help: YAML indents with spaces; replace the tab with spaces"
+    );
+    assert_eq!(
+        load_bytes(b"a\rb\xff", "demo.yaml").unwrap_err().to_string(),
+        "demo.yaml:2:2: error: schema file is not valid UTF-8\n  help: save the file as UTF-8"
+    );
+}
+
+#[test]
+fn yaml_tags_refused() {
+    assert_eq!(
+        load_err(&head("events: !events { e: { description: x } }\n")),
+        "demo.yaml:3:9: error: YAML tags (`!!str`, `!name`) are not supported in schema files\n  \
+         help: remove the tag; quote a value to make it a string"
+    );
+}
+
+/// Names are quoted from the file; control and invisible characters are
+/// escaped so the message neither rewrites the terminal nor hides them.
+#[test]
+fn hidden_characters_in_names_are_escaped() {
+    assert_eq!(
+        load_err(&with_fields("\"a\\u200bb\\e[2J\": { collect: allowed, type: bool, description: x }\n")),
+        "demo.yaml:7:7: error: field `a\\u{200b}b\\u{1b}[2J` of event `e`: name is not snake_case\n  \
+         help: use lowercase ASCII letters, digits and `_`, starting with a letter (e.g. `command_run`); names become Rust identifiers and JSON keys"
     );
 }

@@ -1,0 +1,232 @@
+//! The payload JSON Schema: events exactly as they travel.
+
+use super::source_name;
+use crate::json::J;
+use crate::model::{Collect, Field, FieldType, Schema};
+
+/// Lowercase hyphenated UUID.
+const UUID_PATTERN: &str = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$";
+/// RFC 3339 date-time (checked as a pattern too: many validators do not assert `format`).
+const TIMESTAMP_PATTERN: &str =
+    "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$";
+/// A hashed value: HMAC-SHA256 as 64 lowercase hex digits.
+const HASH_PATTERN: &str = "^[0-9a-f]{64}$";
+
+/// The JSON Schema (draft 2020-12) of one event of `schema` as it travels:
+/// the envelope described in [the module docs](super), with `oneOf` over the
+/// events keyed by the `event` constant. Every object has
+/// `additionalProperties: false`; forbidden fields are listed with a schema
+/// that never matches, so a collector rejects them by name.
+///
+/// ```
+/// let schema = telemetry_schema::load_str(
+///     "version: 1\napp: { name: demo, title: Demo, description: x }\nevents:\n  e:\n    description: x\n    fields:\n      n: { collect: allowed, type: u8, description: x, required: false }\n",
+///     "demo.yaml",
+/// )
+/// .unwrap();
+/// let s = telemetry_schema::render::payload_schema(&schema);
+/// let props = &s["$defs"]["event_e"]["properties"]["properties"];
+/// assert_eq!(props["properties"]["n"]["maximum"], 255);
+/// assert_eq!(props["additionalProperties"], false);
+/// assert!(props.get("required").is_none());
+/// ```
+pub fn payload_schema(schema: &Schema) -> serde_json::Value {
+    build(schema).to_value()
+}
+
+/// [`payload_schema`] as pretty JSON text with a final newline: the bytes of
+/// `docs/<app>.events.schema.json`.
+///
+/// ```
+/// # let schema = telemetry_schema::load_str(
+/// #     "version: 1\napp: { name: demo, title: Demo, description: x }\nevents: { e: { description: x } }\n", "demo.yaml").unwrap();
+/// let text = telemetry_schema::render::payload_schema_text(&schema);
+/// assert!(text.starts_with("{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n"));
+/// ```
+pub fn payload_schema_text(schema: &Schema) -> String {
+    build(schema).pretty()
+}
+
+fn build(schema: &Schema) -> J {
+    let title = &schema.app.title;
+    let mut defs = J::obj([
+        ("uuid", J::obj([("type", J::s("string")), ("format", J::s("uuid")), ("pattern", J::s(UUID_PATTERN))])),
+        (
+            "timestamp",
+            J::obj([
+                ("description", J::s("When the event was recorded (RFC 3339).")),
+                ("type", J::s("string")),
+                ("format", J::s("date-time")),
+                ("pattern", J::s(TIMESTAMP_PATTERN)),
+            ]),
+        ),
+        ("context", {
+            let mut c = object(&schema.context);
+            if let J::Obj(entries) = &mut c {
+                entries.insert(0, ("description".into(), J::s("Fields sent with every event.")));
+            }
+            c
+        }),
+    ]);
+    let mut one_of = Vec::new();
+    for e in &schema.events {
+        let key = format!("event_{}", e.name);
+        one_of.push(J::obj([("$ref", J::s(format!("#/$defs/{key}")))]));
+        let mut props = object(&e.fields);
+        if let J::Obj(entries) = &mut props {
+            entries.insert(0, ("description".into(), J::s("The event's fields.")));
+        }
+        let mut description = e.description.clone();
+        if let Some(when) = &e.when {
+            description.push_str(" When: ");
+            description.push_str(when);
+        }
+        defs.push(
+            &key,
+            J::obj([
+                ("description", J::s(description)),
+                ("type", J::s("object")),
+                (
+                    "properties",
+                    J::obj([
+                        ("event", J::obj([("const", J::s(&e.name))])),
+                        ("properties", props),
+                        ("context", J::obj([("$ref", J::s("#/$defs/context"))])),
+                        (
+                            "anonymous_id",
+                            J::obj([
+                                ("description", J::s("Random id of this install.")),
+                                ("$ref", J::s("#/$defs/uuid")),
+                            ]),
+                        ),
+                        (
+                            "session_id",
+                            J::obj([
+                                ("description", J::s("Random id of this process run.")),
+                                ("$ref", J::s("#/$defs/uuid")),
+                            ]),
+                        ),
+                        (
+                            "message_id",
+                            J::obj([
+                                ("description", J::s("Random id of this event, for deduplication.")),
+                                ("$ref", J::s("#/$defs/uuid")),
+                            ]),
+                        ),
+                        ("timestamp", J::obj([("$ref", J::s("#/$defs/timestamp"))])),
+                        (
+                            "app",
+                            J::obj([
+                                ("description", J::s("The product that sent the event (`app.name`).")),
+                                ("const", J::s(&schema.app.name)),
+                            ]),
+                        ),
+                        (
+                            "app_version",
+                            J::obj([
+                                ("description", J::s(format!("Version of {title}, when known."))),
+                                ("type", J::s("string")),
+                                ("maxLength", J::int(64)),
+                            ]),
+                        ),
+                    ]),
+                ),
+                (
+                    "required",
+                    J::Arr(
+                        [
+                            "event",
+                            "properties",
+                            "context",
+                            "anonymous_id",
+                            "session_id",
+                            "message_id",
+                            "timestamp",
+                            "app",
+                        ]
+                        .into_iter()
+                        .map(J::s)
+                        .collect(),
+                    ),
+                ),
+                ("additionalProperties", J::Bool(false)),
+            ]),
+        );
+    }
+    J::obj([
+        ("$schema", J::s("https://json-schema.org/draft/2020-12/schema")),
+        ("title", J::s(format!("{title} telemetry event"))),
+        (
+            "description",
+            J::s(format!(
+                "One telemetry event of {title} as sent. Generated from {} by `cargo xtask docs`; do not edit.",
+                source_name(schema)
+            )),
+        ),
+        ("type", J::s("object")),
+        ("oneOf", J::Arr(one_of)),
+        ("$defs", defs),
+    ])
+}
+
+/// `{type: object, properties, required, additionalProperties: false}` for `fields`.
+fn object(fields: &[Field]) -> J {
+    let mut props = Vec::new();
+    let mut required = Vec::new();
+    for f in fields {
+        match (&f.ty, f.collect) {
+            (Some(ty), Collect::Allowed | Collect::Hashed) => {
+                let mut s = type_schema(ty, f.collect == Collect::Hashed);
+                if let (J::Obj(entries), Some(d)) = (&mut s, &f.description) {
+                    entries.insert(0, ("description".into(), J::s(d)));
+                }
+                props.push((f.name.clone(), s));
+                if f.required {
+                    required.push(J::s(&f.name));
+                }
+            }
+            _ => {
+                let reason = f.reason.as_deref().unwrap_or("forbidden by the schema");
+                props.push((
+                    f.name.clone(),
+                    J::obj([("description", J::s(format!("Never collected: {reason}"))), ("not", J::Obj(vec![]))]),
+                ));
+            }
+        }
+    }
+    let mut o = J::obj([("type", J::s("object")), ("properties", J::Obj(props))]);
+    if !required.is_empty() {
+        o.push("required", J::Arr(required));
+    }
+    o.push("additionalProperties", J::Bool(false));
+    o
+}
+
+fn int(min: i128, max: i128) -> J {
+    J::obj([("type", J::s("integer")), ("minimum", J::int(min)), ("maximum", J::int(max))])
+}
+
+fn type_schema(ty: &FieldType, hashed: bool) -> J {
+    match ty {
+        FieldType::Bool => J::obj([("type", J::s("boolean"))]),
+        FieldType::U8 => int(0, u8::MAX.into()),
+        FieldType::U16 => int(0, u16::MAX.into()),
+        FieldType::U32 => int(0, u32::MAX.into()),
+        FieldType::U64 => int(0, u64::MAX.into()),
+        FieldType::I8 => int(i8::MIN.into(), i8::MAX.into()),
+        FieldType::I16 => int(i16::MIN.into(), i16::MAX.into()),
+        FieldType::I32 => int(i32::MIN.into(), i32::MAX.into()),
+        FieldType::I64 => int(i64::MIN.into(), i64::MAX.into()),
+        FieldType::F32 | FieldType::F64 => J::obj([("type", J::s("number"))]),
+        FieldType::String { .. } if hashed => J::obj([("type", J::s("string")), ("pattern", J::s(HASH_PATTERN))]),
+        FieldType::String { max_length: Some(n) } => {
+            J::obj([("type", J::s("string")), ("maxLength", J::int((*n).into()))])
+        }
+        FieldType::String { max_length: None } => J::obj([("type", J::s("string"))]),
+        FieldType::Enum { values } => {
+            J::obj([("type", J::s("string")), ("enum", J::Arr(values.iter().map(J::s).collect()))])
+        }
+        FieldType::Object { fields } => object(fields),
+        FieldType::List { items } => J::obj([("type", J::s("array")), ("items", type_schema(items, hashed))]),
+    }
+}
