@@ -142,3 +142,30 @@ fn insecure_endpoint_is_refused() {
         "error: telemetry endpoint \"http://collector.example.org\" uses plain http: use https://, or http:// only to 127.0.0.1, localhost or [::1]\n"
     );
 }
+
+/// What the runtime writes matches the payload JSON Schema the docs
+/// generator publishes (`docs/example-cli.events.schema.json`): the
+/// runtime and the "what we collect" page cannot drift apart unnoticed.
+#[test]
+fn events_validate_against_the_published_payload_schema() {
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/example-cli.events.schema.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let state = temp_dir("cli-schema");
+    cli(&state, &[], &["build", "--release"]);
+    cli(&state, &[("CI", "true")], &["test", "--fail"]);
+    cli(&state, &[], &["telemetry", "enable"]);
+    let text = std::fs::read_to_string(state.join("events.jsonl")).unwrap();
+    let events: Vec<serde_json::Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(events.len(), 3);
+    for e in &events {
+        let errors: Vec<String> =
+            validator.iter_errors(e).map(|err| format!("{err} at {}", err.instance_path)).collect();
+        assert!(errors.is_empty(), "{e}\n{errors:#?}");
+    }
+    assert_eq!(events[1]["context"]["ci"], true);
+    std::fs::remove_dir_all(&state).unwrap();
+}
