@@ -531,7 +531,7 @@ impl Builder {
 
         // Identity: persisted when on; read-only (or process-only) in log-only mode.
         let loaded = match &r.loaded {
-            Some(l) => clone_loaded(l),
+            Some(l) => l.clone(),
             None => r.dir.as_deref().map(state::read).unwrap_or(Loaded::Missing),
         };
         let (mut anonymous_id, key, show_notice) = match identity(self, &r, loaded, &mut notes) {
@@ -651,14 +651,6 @@ enum SinkPlan {
     Ready(Sink),
     #[cfg(feature = "http")]
     Http(reqwest::Url),
-}
-
-fn clone_loaded(l: &Loaded) -> Loaded {
-    match l {
-        Loaded::Missing => Loaded::Missing,
-        Loaded::Ok(s) => Loaded::Ok(s.clone()),
-        Loaded::Corrupt(w) => Loaded::Corrupt(w.clone()),
-    }
 }
 
 /// The anonymous id and key to use, and whether to show the notice now.

@@ -66,7 +66,7 @@ impl From<Choice> for ChoiceJson {
 }
 
 /// Result of reading the state file.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) enum Loaded {
     /// No file (or no state dir): a first run.
     Missing,
