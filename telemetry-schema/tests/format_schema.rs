@@ -100,3 +100,22 @@ fn committed_file_is_current() {
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(committed == format::json_schema_text(), "{} is stale: run `cargo xtask docs`", path.display());
 }
+
+/// The editor schema lists its `type:` keywords separately from the loader;
+/// this keeps the two lists the same.
+#[test]
+fn type_keywords_match_the_loader() {
+    let schema = format::json_schema();
+    let consts = |def: &str| -> Vec<String> {
+        schema["$defs"][def]["oneOf"]
+            .as_array()
+            .unwrap_or_else(|| panic!("$defs.{def}.oneOf"))
+            .iter()
+            .map(|v| v["const"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(consts("TypeName"), telemetry_schema::TYPE_NAMES);
+    let scalars: Vec<&str> =
+        telemetry_schema::TYPE_NAMES.iter().copied().filter(|t| !matches!(*t, "enum" | "object" | "list")).collect();
+    assert_eq!(consts("ScalarTypeName"), scalars);
+}
