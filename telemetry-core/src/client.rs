@@ -834,6 +834,12 @@ impl Telemetry {
         self.inner.as_ref().map(|i| i.shared.counters.snapshot()).unwrap_or_default()
     }
 
+    /// Events and bytes waiting in the queue now, for monitoring: never more
+    /// than [`Builder::queue_capacity`] (the batch being sent is not counted).
+    pub fn queued(&self) -> (usize, usize) {
+        self.inner.as_ref().map(|i| i.shared.queued()).unwrap_or_default()
+    }
+
     /// Sends everything recorded so far, waiting at most `timeout`. Returns
     /// whether all of it was settled (sent or dropped). Nothing is spooled.
     pub fn flush(&self, timeout: Duration) -> bool {

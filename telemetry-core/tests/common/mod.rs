@@ -75,6 +75,8 @@ struct Inner {
     answered: Mutex<Vec<Answered>>,
     connections: AtomicUsize,
     started: AtomicUsize,
+    events: AtomicU64,
+    keep: AtomicBool,
     open: Mutex<HashMap<u64, TcpStream>>,
     next_conn: AtomicU64,
     script: Mutex<VecDeque<Reply>>,
@@ -116,6 +118,8 @@ impl Collector {
             answered: Mutex::new(Vec::new()),
             connections: AtomicUsize::new(0),
             started: AtomicUsize::new(0),
+            events: AtomicU64::new(0),
+            keep: AtomicBool::new(true),
             open: Mutex::new(HashMap::new()),
             next_conn: AtomicU64::new(0),
             script: Mutex::new(script.into()),
@@ -175,6 +179,17 @@ impl Collector {
     /// TCP connections accepted so far.
     pub fn connections(&self) -> usize {
         self.inner.connections.load(SeqCst)
+    }
+
+    /// Events (`"message_id":` keys) in requests answered 2xx so far.
+    pub fn events_accepted(&self) -> u64 {
+        self.inner.events.load(SeqCst)
+    }
+
+    /// Whether to keep requests for [`Collector::requests`] and
+    /// [`Collector::answered`] (default true; load tests count only).
+    pub fn keep_requests(&self, keep: bool) {
+        self.inner.keep.store(keep, SeqCst);
     }
 
     /// Answers `reply` from now on (after the script).
@@ -271,14 +286,23 @@ fn serve(mut stream: TcpStream, i: &Inner) {
         if stream.read_exact(&mut body).is_err() {
             return;
         }
-        let request = Request { method, path, headers, body, at: Instant::now() };
-        i.requests.lock().unwrap().push(request.clone());
+        let n_events = body.windows(13).filter(|w| w == b"\"message_id\":").count() as u64;
+        let keep = i.keep.load(SeqCst);
+        let request = Request { method, path, headers, body: if keep { body } else { Vec::new() }, at: Instant::now() };
+        if keep {
+            i.requests.lock().unwrap().push(request.clone());
+        }
         let delay = *i.delay.lock().unwrap();
         if !delay.is_zero() {
             std::thread::sleep(delay);
         }
         let answered = |status: u16| {
-            i.answered.lock().unwrap().push(Answered { request: request.clone(), status, done: Instant::now() })
+            if (200..300).contains(&status) {
+                i.events.fetch_add(n_events, SeqCst);
+            }
+            if keep {
+                i.answered.lock().unwrap().push(Answered { request: request.clone(), status, done: Instant::now() });
+            }
         };
         match reply {
             Reply::Hang => {
