@@ -659,6 +659,7 @@ enum SinkPlan {
 fn identity(b: &Builder, r: &Resolved, loaded: Loaded, notes: &mut Vec<String>) -> Option<(String, [u8; 32], bool)> {
     let fresh_id = || uuid::Uuid::new_v4().to_string();
     let persist = r.mode == Mode::On;
+    let first_run = matches!(loaded, Loaded::Missing);
     let mut st = match loaded {
         Loaded::Ok(s) => s,
         Loaded::Missing => StateData { version: 1, ..StateData::default() },
@@ -692,9 +693,22 @@ fn identity(b: &Builder, r: &Resolved, loaded: Loaded, notes: &mut Vec<String>) 
     }
     if persist && changed {
         let written = match &r.dir {
-            Some(dir) => state::write(dir, &st).map_err(|e| format!("cannot save state in {}: {e}", dir.display())),
-            None => Err("no config directory".to_string()),
+            // A first run creates the file only if still absent: when another
+            // process starting at the same time won, use its identity.
+            Some(dir) if first_run => match state::create(dir, &st) {
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => match state::read(dir) {
+                    won @ Loaded::Ok(_) => return identity(b, r, won, notes),
+                    _ => state::write(dir, &st),
+                },
+                other => other,
+            },
+            Some(dir) => state::write(dir, &st),
+            None => Err(io::Error::other("no config directory")),
         };
+        let written = written.map_err(|e| match &r.dir {
+            Some(dir) => format!("cannot save state in {}: {e}", dir.display()),
+            None => e.to_string(),
+        });
         if let Err(why) = written {
             notes.push(format!("{why}; using a process-only id and key"));
         }
@@ -818,6 +832,12 @@ impl Telemetry {
     /// A snapshot of the counters.
     pub fn stats(&self) -> Stats {
         self.inner.as_ref().map(|i| i.shared.counters.snapshot()).unwrap_or_default()
+    }
+
+    /// Events and bytes waiting in the queue now, for monitoring: never more
+    /// than [`Builder::queue_capacity`] (the batch being sent is not counted).
+    pub fn queued(&self) -> (usize, usize) {
+        self.inner.as_ref().map(|i| i.shared.queued()).unwrap_or_default()
     }
 
     /// Sends everything recorded so far, waiting at most `timeout`. Returns

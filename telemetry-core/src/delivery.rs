@@ -146,6 +146,12 @@ impl Shared {
         }
     }
 
+    /// Events and bytes waiting in the queue now (not counting the batch in flight).
+    pub(crate) fn queued(&self) -> (usize, usize) {
+        let q = lock(&self.queue);
+        (q.pending.len(), q.pending_bytes)
+    }
+
     /// Records that no worker will ever run (it could not start).
     pub(crate) fn mark_worker_gone(&self) {
         lock(&self.queue).worker_gone = true;

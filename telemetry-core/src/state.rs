@@ -147,11 +147,37 @@ pub(crate) fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<(
     result
 }
 
-/// Writes the state file.
-pub(crate) fn write(dir: &Path, state: &StateData) -> io::Result<()> {
+fn state_bytes(state: &StateData) -> io::Result<Vec<u8>> {
     let mut bytes = serde_json::to_vec_pretty(state).map_err(io::Error::other)?;
     bytes.push(b'\n');
-    write_atomic(dir, STATE_FILE, &bytes)
+    Ok(bytes)
+}
+
+/// Writes the state file.
+pub(crate) fn write(dir: &Path, state: &StateData) -> io::Result<()> {
+    write_atomic(dir, STATE_FILE, &state_bytes(state)?)
+}
+
+/// Creates the state file, atomically, only if there is none: fails with
+/// `AlreadyExists` when another process created it first. Two first runs
+/// starting together must not both mint an identity and each keep its own
+/// (the loser re-reads the winner's). A private temp file is written and
+/// synced, then hard-linked to the target, which never replaces a file; a
+/// file system without hard links falls back to the replacing rename.
+pub(crate) fn create(dir: &Path, state: &StateData) -> io::Result<()> {
+    create_dir(dir)?;
+    let tmp = dir.join(format!(".{STATE_FILE}.{}.{}.tmp", std::process::id(), uuid::Uuid::new_v4().simple()));
+    let result = (|| {
+        let mut f = create_private(&tmp)?;
+        f.write_all(&state_bytes(state)?)?;
+        f.sync_all()?;
+        match fs::hard_link(&tmp, dir.join(STATE_FILE)) {
+            Err(e) if e.kind() != io::ErrorKind::AlreadyExists => fs::rename(&tmp, dir.join(STATE_FILE)),
+            r => r,
+        }
+    })();
+    let _ = fs::remove_file(&tmp);
+    result
 }
 
 /// The state dir: the builder's override, else `<APP>_TELEMETRY_DIR`, else
@@ -217,6 +243,18 @@ mod tests {
         assert_eq!(k.len(), 64);
         assert_eq!(hex(&parse_key(&k).unwrap()), k);
         assert!(parse_key("zz").is_none());
+    }
+
+    #[test]
+    fn create_never_replaces_an_existing_state_file() {
+        let dir = std::env::temp_dir().join(format!("tc-state-{}", uuid::Uuid::new_v4().simple()));
+        let first = StateData { version: 1, anonymous_id: Some("first".into()), ..StateData::default() };
+        let second = StateData { version: 1, anonymous_id: Some("second".into()), ..StateData::default() };
+        create(&dir, &first).unwrap();
+        assert_eq!(create(&dir, &second).unwrap_err().kind(), io::ErrorKind::AlreadyExists);
+        assert!(matches!(read(&dir), Loaded::Ok(s) if s == first));
+        assert_eq!(fs::read_dir(&dir).unwrap().count(), 1, "no temp file left");
+        fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

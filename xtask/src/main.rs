@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use xtask::{Drift, generate, workspace_root};
 
 mod bench_compile;
+mod fuzz;
 
 const USAGE: &str = "\
 usage: cargo xtask <task>
@@ -19,6 +20,10 @@ tasks:
   bench-docs [--events N] [--runs N]
       Time loading and rendering a generated N-event schema (default 1000
       events, 11 runs) and print the medians.
+  fuzz [--seconds N]
+      Fuzz the schema loader (fuzz/, cargo-fuzz, RUSTC_BOOTSTRAP=1) for N seconds
+      (default 60), seeded from schemas/ and tests/bad-schemas/; prints executions
+      and crashes. Installs cargo-fuzz if missing. Not run by CI.
   help
       This text.";
 
@@ -35,6 +40,7 @@ fn main() -> ExitCode {
                 bench_compile::upsert_section(&root.join("BENCHMARKS.md"), "## Compile time", &md)
             })
         }
+        Some("fuzz") => fuzz::run(&workspace_root(), &args[1..]),
         Some("help" | "--help" | "-h") | None => {
             println!("{USAGE}");
             Ok(())

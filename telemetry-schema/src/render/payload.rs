@@ -217,7 +217,8 @@ fn type_schema(ty: &FieldType, hashed: bool) -> J {
         FieldType::I16 => int(i16::MIN.into(), i16::MAX.into()),
         FieldType::I32 => int(i32::MIN.into(), i32::MAX.into()),
         FieldType::I64 => int(i64::MIN.into(), i64::MAX.into()),
-        FieldType::F32 | FieldType::F64 => J::obj([("type", J::s("number"))]),
+        // The runtime writes NaN and the infinities as `null`: JSON has no number for them.
+        FieldType::F32 | FieldType::F64 => J::obj([("type", J::Arr(vec![J::s("number"), J::s("null")]))]),
         FieldType::String { .. } if hashed => J::obj([("type", J::s("string")), ("pattern", J::s(HASH_PATTERN))]),
         FieldType::String { max_length: Some(n) } => {
             J::obj([("type", J::s("string")), ("maxLength", J::int((*n).into()))])

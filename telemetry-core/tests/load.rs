@@ -1,0 +1,134 @@
+//! Load: 8 threads record 100,000 events each (800,000, the real numbers,
+//! also in debug builds) against a collector that answers each request
+//! after 20 ms, far slower than the events arrive. The queue must stay
+//! within its bounds, every event must be counted exactly once as sent,
+//! spooled or dropped, and nothing may deadlock.
+#![cfg(feature = "http")]
+
+mod common;
+
+use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use common::*;
+use telemetry_core::{EnvSource, Telemetry, WireFormat};
+
+const THREADS: u64 = 8;
+const PER_THREAD: u64 = 100_000;
+/// The default queue bounds, spelled out.
+const QUEUE_EVENTS: usize = 1000;
+const QUEUE_BYTES: usize = 4 << 20;
+/// The whole test, as a deadlock guard (it takes about 10 s in debug on 2 cores).
+const WATCHDOG: Duration = Duration::from_secs(120);
+
+/// `VmRSS` and `VmHWM` (peak) of this process in KiB, from /proc (Linux).
+fn memory_kib() -> Option<(u64, u64)> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let field = |name: &str| -> Option<u64> {
+        status.lines().find_map(|l| l.strip_prefix(name))?.split_whitespace().next()?.parse().ok()
+    };
+    Some((field("VmRSS:")?, field("VmHWM:")?))
+}
+
+#[derive(Debug)]
+struct Figures {
+    stats: telemetry_core::Stats,
+    accepted: u64,
+    max_queued: (usize, usize),
+    record_secs: f64,
+    slowest_record: Duration,
+    exit: Duration,
+}
+
+fn run_load() -> Figures {
+    let dir = temp_dir("load");
+    let c = Collector::ok();
+    c.keep_requests(false);
+    c.set_delay(Duration::from_millis(20));
+    let t = Telemetry::builder(&APP)
+        .app_version("1.2.3")
+        .state_dir(&dir)
+        .env(EnvSource::from_pairs::<&str, &str>([]))
+        .notice(false)
+        .endpoint(c.url(), WireFormat::Native)
+        .queue_capacity(QUEUE_EVENTS, QUEUE_BYTES)
+        .shutdown_deadline(Duration::from_secs(10))
+        .build()
+        .unwrap();
+    let done = AtomicBool::new(false);
+    let start = Instant::now();
+    let (max_queued, slowest) = std::thread::scope(|s| {
+        // Samples the queue's occupancy while the threads record.
+        let sampler = s.spawn(|| {
+            let mut max = (0, 0);
+            while !done.load(SeqCst) {
+                let (n, b) = t.queued();
+                max = (max.0.max(n), max.1.max(b));
+                std::thread::sleep(Duration::from_micros(200));
+            }
+            max
+        });
+        let workers: Vec<_> = (0..THREADS)
+            .map(|k| {
+                let t = &t;
+                s.spawn(move || {
+                    let mut slowest = Duration::ZERO;
+                    for i in 0..PER_THREAD {
+                        let at = Instant::now();
+                        t.record(&run(k * PER_THREAD + i));
+                        slowest = slowest.max(at.elapsed());
+                    }
+                    slowest
+                })
+            })
+            .collect();
+        let slowest = workers.into_iter().map(|w| w.join().unwrap()).max().unwrap();
+        done.store(true, SeqCst);
+        (sampler.join().unwrap(), slowest)
+    });
+    let record_secs = start.elapsed().as_secs_f64();
+    let at = Instant::now();
+    let stats = t.shutdown();
+    let exit = at.elapsed();
+    std::fs::remove_dir_all(&dir).unwrap();
+    Figures { stats, accepted: c.events_accepted(), max_queued, record_secs, slowest_record: slowest, exit }
+}
+
+#[test]
+fn eight_threads_against_a_slow_collector() {
+    let before = memory_kib();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || tx.send(run_load()).unwrap());
+    let f = rx.recv_timeout(WATCHDOG).expect("deadlock: the load test did not finish");
+    let after = memory_kib();
+    let s = f.stats;
+    eprintln!(
+        "load: {s:?}; collector accepted {}; recording took {:.1} s, slowest record() {:?}; exit {:?}; \
+         max queued {:?}; memory (VmRSS, VmHWM) KiB before {before:?}, after {after:?}",
+        f.accepted, f.record_secs, f.slowest_record, f.exit, f.max_queued
+    );
+
+    assert_eq!(s.recorded, THREADS * PER_THREAD);
+    assert_eq!(s.recorded, s.sent + s.spooled + s.dropped, "{s:?}");
+    // The collector takes 20 ms a batch: most events cannot be queued.
+    assert!(s.dropped > 0 && s.sent > 0, "{s:?}");
+    // A 10 s deadline drains a 1000-event queue at 100 events per 20 ms.
+    assert_eq!(s.spooled, 0, "{s:?}");
+    assert_eq!(s.retried, 0, "{s:?}");
+    // Every event counted as sent was accepted by the collector, once.
+    assert_eq!(f.accepted, s.sent, "{s:?}");
+    assert!(f.max_queued.0 <= QUEUE_EVENTS && f.max_queued.1 <= QUEUE_BYTES, "{:?}", f.max_queued);
+    // Hang guard only: no record() waited for the 20 ms collector, let alone the network.
+    assert!(f.slowest_record < Duration::from_millis(500), "{:?}", f.slowest_record);
+    assert!(f.exit < Duration::from_secs(10) + Duration::from_secs(2), "{:?}", f.exit);
+
+    // Memory: the queue holds at most 1000 envelopes (about 0.5 MiB); had it
+    // kept all 800,000 (about 450 bytes each) it would need about 340 MiB.
+    // The bound is generous (allocator, 10 threads' stacks, reqwest and the
+    // collector's threads) and still far below an unbounded queue.
+    if let (Some((rss0, _)), Some((_, hwm1))) = (before, after) {
+        let growth_mib = hwm1.saturating_sub(rss0) / 1024;
+        assert!(growth_mib < 64, "peak RSS grew by {growth_mib} MiB");
+    }
+}
