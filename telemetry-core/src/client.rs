@@ -17,7 +17,7 @@ use crate::format::WireFormat;
 use crate::meta::{AppMeta, EventMeta, SwitchAction, Trigger};
 use crate::spool::Spool;
 use crate::state::{self, EVENTS_FILE, Loaded, SPOOL_DIR, StateData};
-use crate::transport::{Output, Sink};
+use crate::transport::{MemorySink, Output, Sink};
 use crate::{Hasher, PropertyWriter, TelemetryEvent};
 
 /// Why [`Builder::build`] refused a configuration.
@@ -206,6 +206,7 @@ pub struct Builder {
     state_dir: Option<PathBuf>,
     env: EnvSource,
     output: Option<Output>,
+    memory: Option<MemorySink>,
     tuning: Tuning,
     spool_max_bytes: u64,
     spool_max_files: usize,
@@ -236,6 +237,7 @@ impl Builder {
             state_dir: None,
             env: EnvSource::process(),
             output: None,
+            memory: None,
             tuning: Tuning {
                 queue_events: 1000,
                 queue_bytes: 4 << 20,
@@ -302,6 +304,15 @@ impl Builder {
     /// Write the notice, debug and log-only output here instead of stderr.
     pub fn output(mut self, w: impl io::Write + Send + 'static) -> Self {
         self.output = Some(Output(Arc::new(Mutex::new(Box::new(w)))));
+        self
+    }
+
+    /// Deliver to an in-process [`MemorySink`] instead of an endpoint or the
+    /// JSON-lines file: nothing leaves the process. For tests and benchmarks.
+    /// Consent still applies (off means nothing is recorded); debug and
+    /// log-only modes still print instead.
+    pub fn memory(mut self, sink: MemorySink) -> Self {
+        self.memory = Some(sink);
         self
     }
 
@@ -399,6 +410,7 @@ impl Builder {
             Mode::Off => "nowhere (telemetry is off)".into(),
             Mode::LogOnly => "stderr, one line per event (log only: nothing is sent or stored)".into(),
             Mode::On if debug => "stderr, as pretty JSON (debug: nothing is sent or stored)".into(),
+            Mode::On if self.memory.is_some() => "memory (in-process; nothing is sent or stored)".into(),
             Mode::On => match (&self.endpoint, dir) {
                 (Some(url), _) => format!("{url} ({} format)", self.format.name()),
                 (None, Some(d)) => format!("{} (JSON lines; nothing is sent)", d.join(EVENTS_FILE).display()),
@@ -565,6 +577,9 @@ impl Builder {
         let (sink, spool_dir): (SinkPlan, Option<Spool>) = match (r.mode, r.debug, url) {
             (Mode::LogOnly, ..) => (SinkPlan::Ready(Sink::LogOnly(output.clone(), self.meta.name.into())), None),
             (_, true, _) => (SinkPlan::Ready(Sink::Debug(output.clone())), None),
+            (_, false, _) if self.memory.is_some() => {
+                (SinkPlan::Ready(Sink::Memory(self.memory.clone().unwrap_or_default())), None)
+            }
             #[cfg(not(feature = "http"))]
             (_, false, Some(never)) => match never {},
             #[cfg(feature = "http")]
