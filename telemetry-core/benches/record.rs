@@ -104,3 +104,34 @@ mod side_by_side {
         b.bench_local(|| serde_json::to_vec(black_box(&p)).unwrap());
     }
 }
+
+/// Where the time of `side_by_side::record_enabled_memory` goes.
+mod parts {
+    use super::*;
+
+    /// The properties alone (8 fields, both HMACs), as `properties_json` writes them.
+    #[divan::bench(sample_count = 500, sample_size = 100)]
+    fn properties_8_fields_2_hashed(b: Bencher) {
+        let h = telemetry_core::Hasher::new(&[7; 32]);
+        let e = build_finished();
+        b.bench_local(|| telemetry_core::properties_json(black_box(&e), &h));
+    }
+
+    /// The two HMAC-SHA256 of the event's hashed fields.
+    #[divan::bench(sample_count = 500, sample_size = 100)]
+    fn two_hmacs(b: Bencher) {
+        let h = telemetry_core::Hasher::new(&[7; 32]);
+        let mut out = [0u8; 64];
+        b.bench_local(|| {
+            h.hash_into(black_box("acme-website"), &mut out);
+            h.hash_into(black_box("main"), &mut out);
+            out
+        });
+    }
+
+    /// `SystemTime::now()` (the event's timestamp).
+    #[divan::bench(sample_count = 500, sample_size = 100)]
+    fn system_time_now() -> std::time::SystemTime {
+        std::time::SystemTime::now()
+    }
+}

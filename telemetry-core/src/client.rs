@@ -4,7 +4,7 @@ use std::fmt;
 use std::io;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::Relaxed};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant, SystemTime};
@@ -648,6 +648,7 @@ impl Builder {
             inner: Some(Inner {
                 ids: Mutex::new(IdPool::new()),
                 shared,
+                size_hint: AtomicUsize::new(template.size_hint()),
                 template,
                 hasher,
                 worker: Mutex::new(Some(worker)),
@@ -749,6 +750,8 @@ struct Inner {
     ids: Mutex<IdPool>,
     shared: Arc<Shared>,
     template: Template,
+    /// The largest envelope written so far: the capacity of the next buffer.
+    size_hint: AtomicUsize,
     hasher: Hasher,
     worker: Mutex<Option<JoinHandle<()>>>,
     leftovers: Leftovers,
@@ -808,8 +811,11 @@ impl Telemetry {
         }
         let built = catch_unwind(AssertUnwindSafe(|| {
             let id = inner.ids.lock().ok()?.next()?;
-            let mut buf = Vec::with_capacity(inner.template.size_hint());
+            // Sized to the largest envelope so far: a fixed guess was too small
+            // for events with hashed fields and cost a realloc per event.
+            let mut buf = Vec::with_capacity(inner.size_hint.load(Relaxed));
             inner.template.write(&mut buf, meta.name, &inner.hasher, id, SystemTime::now(), write);
+            inner.size_hint.fetch_max(buf.len(), Relaxed);
             String::from_utf8(buf).ok()
         }));
         match built {
