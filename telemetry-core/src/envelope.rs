@@ -25,8 +25,20 @@ pub(crate) struct Template {
     tail: Vec<u8>,
 }
 
+/// Writes `s` as a JSON string. Strings with nothing to escape (field names
+/// always, most values) are copied in one go; the rest go through
+/// serde_json's escaping, which writes the same bytes for the plain case.
+/// (serde_json's generic writer cost ~120 instructions per short string,
+/// 13 strings per event: 8 % of `record()` in callgrind.)
 pub(crate) fn push_json_str(buf: &mut Vec<u8>, s: &str) {
-    serde_json::to_writer(buf, s).expect("writing to a Vec cannot fail");
+    if !needs_escape(s.as_bytes()) {
+        buf.reserve(s.len() + 2);
+        buf.push(b'"');
+        buf.extend_from_slice(s.as_bytes());
+        buf.push(b'"');
+    } else {
+        serde_json::to_writer(buf, s).expect("writing to a Vec cannot fail");
+    }
 }
 
 impl Template {
@@ -75,6 +87,25 @@ impl Template {
         write_timestamp(buf, now);
         buf.extend_from_slice(&self.tail);
     }
+}
+
+/// Whether JSON needs any byte of `s` escaped: a control character, `"` or `\\`.
+/// Eight bytes at a time (the "has a zero byte" bit trick: exact for "any").
+fn needs_escape(s: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero_byte = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    let mut chunks = s.chunks_exact(8);
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        let x = u64::from_le_bytes(w);
+        let control = x.wrapping_sub(ONES * 0x20) & !x & HIGH;
+        if control | zero_byte(x ^ (ONES * u64::from(b'"'))) | zero_byte(x ^ (ONES * u64::from(b'\\'))) != 0 {
+            return true;
+        }
+    }
+    chunks.remainder().iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\')
 }
 
 /// RFC 3339, UTC, milliseconds: `2024-05-01T12:00:00.123Z`.
@@ -310,6 +341,15 @@ mod tests {
         let e = Envelope::parse(&s).unwrap();
         assert_eq!(e.properties.get(), r#"{"n":1}"#);
         assert_eq!(e.timestamp, "2023-11-14T22:13:20.123Z");
+    }
+
+    #[test]
+    fn json_strings_match_serde() {
+        for s in ["", "plain", "exactly8", "sixteen bytes ok", "long enough to take\"the word path", "0123456789abcdef\\", "a\"b", "back\\slash", "tab\tnew\nline", "\u{1}\u{1f}", "é ✓ 😀", "\u{7f}"] {
+            let mut buf = Vec::new();
+            push_json_str(&mut buf, s);
+            assert_eq!(buf, serde_json::to_vec(s).unwrap(), "{s:?}");
+        }
     }
 
     #[test]
