@@ -646,7 +646,6 @@ impl Builder {
             meta: self.meta,
             status,
             inner: Some(Inner {
-                ids: Mutex::new(IdPool::new()),
                 shared,
                 size_hint: AtomicUsize::new(template.size_hint()),
                 template,
@@ -726,8 +725,20 @@ struct IdPool {
     pos: usize,
 }
 
+thread_local! {
+    /// One pool per recording thread: `record()` takes no lock for its id
+    /// (it used to lock a pool shared by all threads on every call).
+    static IDS: std::cell::RefCell<IdPool> = const { std::cell::RefCell::new(IdPool::new()) };
+}
+
+/// A fresh message id from this thread's pool; `None` if there is no randomness
+/// (or the thread is being torn down).
+fn next_message_id() -> Option<uuid::Uuid> {
+    IDS.try_with(|p| p.try_borrow_mut().ok()?.next()).ok().flatten()
+}
+
 impl IdPool {
-    fn new() -> Self {
+    const fn new() -> Self {
         IdPool { buf: [0; 4096], pos: 4096 }
     }
 
@@ -747,7 +758,6 @@ impl IdPool {
 }
 
 struct Inner {
-    ids: Mutex<IdPool>,
     shared: Arc<Shared>,
     template: Template,
     /// The largest envelope written so far: the capacity of the next buffer.
@@ -810,7 +820,7 @@ impl Telemetry {
             return;
         }
         let built = catch_unwind(AssertUnwindSafe(|| {
-            let id = inner.ids.lock().ok()?.next()?;
+            let id = next_message_id()?;
             // Sized to the largest envelope so far: a fixed guess was too small
             // for events with hashed fields and cost a realloc per event.
             let mut buf = Vec::with_capacity(inner.size_hint.load(Relaxed));
