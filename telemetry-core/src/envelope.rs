@@ -405,7 +405,20 @@ mod tests {
 
     #[test]
     fn json_strings_match_serde() {
-        for s in ["", "plain", "exactly8", "sixteen bytes ok", "long enough to take\"the word path", "0123456789abcdef\\", "a\"b", "back\\slash", "tab\tnew\nline", "\u{1}\u{1f}", "é ✓ 😀", "\u{7f}"] {
+        for s in [
+            "",
+            "plain",
+            "exactly8",
+            "sixteen bytes ok",
+            "long enough to take\"the word path",
+            "0123456789abcdef\\",
+            "a\"b",
+            "back\\slash",
+            "tab\tnew\nline",
+            "\u{1}\u{1f}",
+            "é ✓ 😀",
+            "\u{7f}",
+        ] {
             let mut buf = Vec::new();
             push_json_str(&mut buf, s);
             assert_eq!(buf, serde_json::to_vec(s).unwrap(), "{s:?}");
