@@ -10,7 +10,7 @@
 #[path = "support.rs"]
 mod support;
 
-#[allow(dead_code, missing_docs, unreachable_pub)]
+#[allow(missing_docs)]
 #[path = "../tests/common/mod.rs"]
 mod common;
 

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 use xtask::{Drift, generate, workspace_root};
 
+mod bench;
 mod bench_compile;
 
 const USAGE: &str = "\
@@ -19,6 +20,9 @@ tasks:
   bench-docs [--events N] [--runs N]
       Time loading and rendering a generated N-event schema (default 1000
       events, 11 runs) and print the medians.
+  bench [--quick]
+      Run every benchmark beside its baseline (record, hashing, delivery, exit
+      time, compile time, docs) and write the summary at the top of BENCHMARKS.md.
   help
       This text.";
 
@@ -35,6 +39,7 @@ fn main() -> ExitCode {
                 bench_compile::upsert_section(&root.join("BENCHMARKS.md"), "## Compile time", &md)
             })
         }
+        Some("bench") => bench::run(&workspace_root(), &args[1..]),
         Some("help" | "--help" | "-h") | None => {
             println!("{USAGE}");
             Ok(())
