@@ -9,7 +9,13 @@ use support::*;
 
 fn main() {
     divan::main();
+    if let Some((sink, t)) = side_by_side::MEMORY.get() {
+        t.flush(std::time::Duration::from_secs(10));
+        // Events dropped on a full queue would make record() look cheaper: show them.
+        println!("memory sink: {:?}; delivered {}", t.stats(), sink.delivered());
+    }
     cleanup();
+    cleanup_memory();
 }
 
 /// Telemetry off: one relaxed atomic load and a branch.
@@ -55,4 +61,77 @@ fn part_uuid_v4() -> uuid::Uuid {
 #[divan::bench(sample_count = 200, sample_size = 100)]
 fn part_timestamp() -> String {
     humantime::format_rfc3339_millis(std::time::SystemTime::now()).to_string()
+}
+
+/// Side by side (`cargo xtask bench`): the 8-field event of `benches/bench.yaml`
+/// with 2 hashed fields, recorded, vs a plain serde struct serialized.
+mod side_by_side {
+    use super::*;
+    use std::sync::OnceLock;
+    use telemetry_core::{MemorySink, Telemetry};
+
+    pub(crate) static MEMORY: OnceLock<(MemorySink, Telemetry)> = OnceLock::new();
+
+    /// `record()`, on: envelope written (2 HMACs), queued; the worker drains to memory.
+    #[divan::bench(sample_count = 500, sample_size = 100)]
+    fn record_enabled_memory(b: Bencher) {
+        let (_, t) = MEMORY.get_or_init(|| {
+            let sink = MemorySink::counting();
+            let t = enabled_memory(&sink);
+            (sink, t)
+        });
+        let e = build_finished();
+        b.bench_local(|| t.record(black_box(&e)));
+    }
+
+    /// `record()`, off (`DO_NOT_TRACK=1`).
+    #[divan::bench(sample_count = 1000, sample_size = 1000)]
+    fn record_disabled(b: Bencher) {
+        let t = Telemetry::builder(&BENCH_APP)
+            .app_version("1.0.0")
+            .state_dir(state_dir("off"))
+            .env(telemetry_core::EnvSource::from_pairs([("DO_NOT_TRACK", "1")]))
+            .build()
+            .unwrap();
+        let e = build_finished();
+        b.bench_local(|| t.record(black_box(&e)));
+    }
+
+    /// Baseline: `serde_json::to_vec` of the same fields, strings already hashed.
+    #[divan::bench(sample_count = 500, sample_size = 100)]
+    fn serde_to_vec_baseline(b: Bencher) {
+        let p = plain_build_finished(&telemetry_core::Hasher::new(&[7; 32]));
+        b.bench_local(|| serde_json::to_vec(black_box(&p)).unwrap());
+    }
+}
+
+/// Where the time of `side_by_side::record_enabled_memory` goes.
+mod parts {
+    use super::*;
+
+    /// The properties alone (8 fields, both HMACs), as `properties_json` writes them.
+    #[divan::bench(sample_count = 500, sample_size = 100)]
+    fn properties_8_fields_2_hashed(b: Bencher) {
+        let h = telemetry_core::Hasher::new(&[7; 32]);
+        let e = build_finished();
+        b.bench_local(|| telemetry_core::properties_json(black_box(&e), &h));
+    }
+
+    /// The two HMAC-SHA256 of the event's hashed fields.
+    #[divan::bench(sample_count = 500, sample_size = 100)]
+    fn two_hmacs(b: Bencher) {
+        let h = telemetry_core::Hasher::new(&[7; 32]);
+        let mut out = [0u8; 64];
+        b.bench_local(|| {
+            h.hash_into(black_box("acme-website"), &mut out);
+            h.hash_into(black_box("main"), &mut out);
+            out
+        });
+    }
+
+    /// `SystemTime::now()` (the event's timestamp).
+    #[divan::bench(sample_count = 500, sample_size = 100)]
+    fn system_time_now() -> std::time::SystemTime {
+        std::time::SystemTime::now()
+    }
 }

@@ -100,3 +100,87 @@ pub fn enabled_file() -> Telemetry {
 pub fn cleanup_file() {
     let _ = std::fs::remove_dir_all(state_dir("file"));
 }
+
+// ---- The side-by-side event: 8 fields, 2 hashed (benches/bench.yaml) ----
+
+pub static BENCH_APP: AppMeta = telemetry_core::app_meta!("bench.yaml");
+
+#[derive(TelemetryEnum, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BuildOutcome {
+    Success,
+    #[allow(dead_code)]
+    Failure,
+}
+
+/// The event as an app writes it: `project` and `branch` are hashed as written.
+#[derive(TelemetryEvent)]
+#[telemetry(schema = "bench.yaml")]
+pub struct BuildFinished<'a> {
+    pub command: &'a str,
+    pub duration_ms: u64,
+    pub outcome: BuildOutcome,
+    pub exit_code: i32,
+    pub project: &'a str,
+    pub branch: &'a str,
+    pub flags: Vec<&'a str>,
+    pub ci: bool,
+}
+
+pub fn build_finished() -> BuildFinished<'static> {
+    BuildFinished {
+        command: "build",
+        duration_ms: 1234,
+        outcome: BuildOutcome::Success,
+        exit_code: 0,
+        project: "acme-website",
+        branch: "main",
+        flags: vec!["release", "locked"],
+        ci: false,
+    }
+}
+
+/// The serde-only baseline: the same fields, strings already hashed.
+#[derive(serde::Serialize)]
+pub struct PlainBuildFinished<'a> {
+    pub command: &'a str,
+    pub duration_ms: u64,
+    pub outcome: BuildOutcome,
+    pub exit_code: i32,
+    pub project: String,
+    pub branch: String,
+    pub flags: Vec<&'a str>,
+    pub ci: bool,
+}
+
+pub fn plain_build_finished(h: &telemetry_core::Hasher) -> PlainBuildFinished<'static> {
+    PlainBuildFinished {
+        command: "build",
+        duration_ms: 1234,
+        outcome: BuildOutcome::Success,
+        exit_code: 0,
+        project: h.hash_hex("acme-website"),
+        branch: h.hash_hex("main"),
+        flags: vec!["release", "locked"],
+        ci: false,
+    }
+}
+
+/// Telemetry on, the worker draining into an in-process [`MemorySink`] that counts.
+pub fn enabled_memory(sink: &telemetry_core::MemorySink) -> Telemetry {
+    Telemetry::builder(&BENCH_APP)
+        .app_version("1.0.0")
+        .state_dir(state_dir("memory"))
+        .env(EnvSource::from_pairs::<&str, &str>([]))
+        .notice(false)
+        .memory(sink.clone())
+        // Room for bursts while the worker is descheduled (2 shared cores):
+        // a dropped event skips the push and would flatter the figure.
+        .queue_capacity(1 << 20, 1 << 30)
+        .build()
+        .unwrap()
+}
+
+pub fn cleanup_memory() {
+    let _ = std::fs::remove_dir_all(state_dir("memory"));
+}

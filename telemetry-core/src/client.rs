@@ -4,7 +4,7 @@ use std::fmt;
 use std::io;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::Relaxed};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant, SystemTime};
@@ -17,7 +17,7 @@ use crate::format::WireFormat;
 use crate::meta::{AppMeta, EventMeta, SwitchAction, Trigger};
 use crate::spool::Spool;
 use crate::state::{self, EVENTS_FILE, Loaded, SPOOL_DIR, StateData};
-use crate::transport::{Output, Sink};
+use crate::transport::{MemorySink, Output, Sink};
 use crate::{Hasher, PropertyWriter, TelemetryEvent};
 
 /// Why [`Builder::build`] refused a configuration.
@@ -206,6 +206,7 @@ pub struct Builder {
     state_dir: Option<PathBuf>,
     env: EnvSource,
     output: Option<Output>,
+    memory: Option<MemorySink>,
     tuning: Tuning,
     spool_max_bytes: u64,
     spool_max_files: usize,
@@ -236,6 +237,7 @@ impl Builder {
             state_dir: None,
             env: EnvSource::process(),
             output: None,
+            memory: None,
             tuning: Tuning {
                 queue_events: 1000,
                 queue_bytes: 4 << 20,
@@ -302,6 +304,15 @@ impl Builder {
     /// Write the notice, debug and log-only output here instead of stderr.
     pub fn output(mut self, w: impl io::Write + Send + 'static) -> Self {
         self.output = Some(Output(Arc::new(Mutex::new(Box::new(w)))));
+        self
+    }
+
+    /// Deliver to an in-process [`MemorySink`] instead of an endpoint or the
+    /// JSON-lines file: nothing leaves the process. For tests and benchmarks.
+    /// Consent still applies (off means nothing is recorded); debug and
+    /// log-only modes still print instead.
+    pub fn memory(mut self, sink: MemorySink) -> Self {
+        self.memory = Some(sink);
         self
     }
 
@@ -399,6 +410,7 @@ impl Builder {
             Mode::Off => "nowhere (telemetry is off)".into(),
             Mode::LogOnly => "stderr, one line per event (log only: nothing is sent or stored)".into(),
             Mode::On if debug => "stderr, as pretty JSON (debug: nothing is sent or stored)".into(),
+            Mode::On if self.memory.is_some() => "memory (in-process; nothing is sent or stored)".into(),
             Mode::On => match (&self.endpoint, dir) {
                 (Some(url), _) => format!("{url} ({} format)", self.format.name()),
                 (None, Some(d)) => format!("{} (JSON lines; nothing is sent)", d.join(EVENTS_FILE).display()),
@@ -565,6 +577,9 @@ impl Builder {
         let (sink, spool_dir): (SinkPlan, Option<Spool>) = match (r.mode, r.debug, url) {
             (Mode::LogOnly, ..) => (SinkPlan::Ready(Sink::LogOnly(output.clone(), self.meta.name.into())), None),
             (_, true, _) => (SinkPlan::Ready(Sink::Debug(output.clone())), None),
+            (_, false, _) if self.memory.is_some() => {
+                (SinkPlan::Ready(Sink::Memory(self.memory.clone().unwrap_or_default())), None)
+            }
             #[cfg(not(feature = "http"))]
             (_, false, Some(never)) => match never {},
             #[cfg(feature = "http")]
@@ -631,8 +646,8 @@ impl Builder {
             meta: self.meta,
             status,
             inner: Some(Inner {
-                ids: Mutex::new(IdPool::new()),
                 shared,
+                size_hint: AtomicUsize::new(template.size_hint()),
                 template,
                 hasher,
                 worker: Mutex::new(Some(worker)),
@@ -724,8 +739,20 @@ struct IdPool {
     pos: usize,
 }
 
+thread_local! {
+    /// One pool per recording thread: `record()` takes no lock for its id
+    /// (it used to lock a pool shared by all threads on every call).
+    static IDS: std::cell::RefCell<IdPool> = const { std::cell::RefCell::new(IdPool::new()) };
+}
+
+/// A fresh message id from this thread's pool; `None` if there is no randomness
+/// (or the thread is being torn down).
+fn next_message_id() -> Option<uuid::Uuid> {
+    IDS.try_with(|p| p.try_borrow_mut().ok()?.next()).ok().flatten()
+}
+
 impl IdPool {
-    fn new() -> Self {
+    const fn new() -> Self {
         IdPool { buf: [0; 4096], pos: 4096 }
     }
 
@@ -745,9 +772,10 @@ impl IdPool {
 }
 
 struct Inner {
-    ids: Mutex<IdPool>,
     shared: Arc<Shared>,
     template: Template,
+    /// The largest envelope written so far: the capacity of the next buffer.
+    size_hint: AtomicUsize,
     hasher: Hasher,
     worker: Mutex<Option<JoinHandle<()>>>,
     leftovers: Leftovers,
@@ -806,9 +834,12 @@ impl Telemetry {
             return;
         }
         let built = catch_unwind(AssertUnwindSafe(|| {
-            let id = inner.ids.lock().ok()?.next()?;
-            let mut buf = Vec::with_capacity(inner.template.size_hint());
+            let id = next_message_id()?;
+            // Sized to the largest envelope so far: a fixed guess was too small
+            // for events with hashed fields and cost a realloc per event.
+            let mut buf = Vec::with_capacity(inner.size_hint.load(Relaxed));
             inner.template.write(&mut buf, meta.name, &inner.hasher, id, SystemTime::now(), write);
+            inner.size_hint.fetch_max(buf.len(), Relaxed);
             String::from_utf8(buf).ok()
         }));
         match built {

@@ -108,6 +108,7 @@ pub use event::{TelemetryEvent, TelemetryObject, properties_json};
 pub use format::WireFormat;
 pub use hash::Hasher;
 pub use telemetry_derive::{TelemetryEnum, TelemetryEvent, app_meta, generate_events};
+pub use transport::MemorySink;
 pub use value::TelemetryEnum;
 pub use writer::{ListWriter, PropertyWriter};
 

@@ -23,14 +23,13 @@ pub struct PropertyWriter<'a> {
     first: bool,
 }
 
-fn push_str(buf: &mut Vec<u8>, s: &str) {
-    // serde_json's escaping: correct for every control and non-ASCII char.
-    serde_json::to_writer(buf, s).expect("writing to a Vec cannot fail");
-}
+use crate::envelope::push_json_str as push_str;
 
 /// Cuts `s` to at most `max` characters, on a character boundary.
 fn truncate(s: &str, max: Option<u32>) -> &str {
     match max {
+        // No more bytes than the limit: no more characters either (no scan).
+        Some(max) if s.len() <= max as usize => s,
         Some(max) => match s.char_indices().nth(max as usize) {
             Some((i, _)) => &s[..i],
             None => s,

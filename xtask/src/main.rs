@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 use xtask::{Drift, generate, workspace_root};
 
+mod bench;
 mod bench_compile;
 mod fuzz;
 
@@ -20,6 +21,9 @@ tasks:
   bench-docs [--events N] [--runs N]
       Time loading and rendering a generated N-event schema (default 1000
       events, 11 runs) and print the medians.
+  bench [--quick]
+      Run every benchmark beside its baseline (record, hashing, delivery, exit
+      time, compile time, docs) and write the summary at the top of BENCHMARKS.md.
   fuzz [--seconds N]
       Fuzz the schema loader (fuzz/, cargo-fuzz, RUSTC_BOOTSTRAP=1) for N seconds
       (default 60), seeded from schemas/ and tests/bad-schemas/; prints executions
@@ -40,6 +44,7 @@ fn main() -> ExitCode {
                 bench_compile::upsert_section(&root.join("BENCHMARKS.md"), "## Compile time", &md)
             })
         }
+        Some("bench") => bench::run(&workspace_root(), &args[1..]),
         Some("fuzz") => fuzz::run(&workspace_root(), &args[1..]),
         Some("help" | "--help" | "-h") | None => {
             println!("{USAGE}");
