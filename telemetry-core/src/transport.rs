@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::envelope::{Envelope, pretty};
-use crate::state::{create_dir, create_private};
+use crate::state::create_dir;
 
 /// Where the notice, debug and log-only output go (stderr unless a test
 /// or app redirects it).
@@ -202,16 +202,18 @@ fn append(path: &std::path::Path, max_bytes: u64, events: &[&str]) -> io::Result
         rotated.push(".1");
         fs::rename(path, PathBuf::from(rotated))?;
     }
-    let mut f = match fs::OpenOptions::new().append(true).open(path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {
-            let f = create_private(path)?;
-            drop(f);
-            fs::OpenOptions::new().append(true).open(path)?
-        }
-        Err(e) => return Err(e),
-    };
-    f.write_all(&bytes)
+    // One open that creates the file if needed: two writers finding it
+    // missing at once must both append, not race on creating it (the loser
+    // of a create-then-open would lose its batch). The mode applies only
+    // when the file is created.
+    let mut o = fs::OpenOptions::new();
+    o.append(true).create(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    o.open(path)?.write_all(&bytes)
 }
 
 #[cfg(test)]
