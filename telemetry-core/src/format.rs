@@ -71,24 +71,14 @@ pub(crate) fn body(format: WireFormat, events: &[&str], api_key: Option<&str>, s
     match format {
         WireFormat::Native => {
             b.extend_from_slice(b"{\"batch\":[");
-            for (i, e) in events.iter().enumerate() {
-                if i > 0 {
-                    b.push(b',');
-                }
-                b.extend_from_slice(e.as_bytes());
-            }
+            push_items(&mut b, events.iter(), |b, e| b.extend_from_slice(e.as_bytes()));
             b.extend_from_slice(b"],\"sent_at\":");
             push_json_str(&mut b, &timestamp(sent_at));
             b.push(b'}');
         }
         WireFormat::Segment => {
             b.extend_from_slice(b"{\"batch\":[");
-            for (i, e) in parsed(events).enumerate() {
-                if i > 0 {
-                    b.push(b',');
-                }
-                segment_item(&mut b, &e);
-            }
+            push_items(&mut b, parsed(events), |b, e| segment_item(b, &e));
             b.extend_from_slice(b"],\"sentAt\":");
             push_json_str(&mut b, &timestamp(sent_at));
             b.push(b'}');
@@ -97,17 +87,22 @@ pub(crate) fn body(format: WireFormat, events: &[&str], api_key: Option<&str>, s
             b.extend_from_slice(b"{\"api_key\":");
             push_json_str(&mut b, api_key.unwrap_or_default());
             b.extend_from_slice(b",\"batch\":[");
-            for (i, e) in parsed(events).enumerate() {
-                if i > 0 {
-                    b.push(b',');
-                }
-                posthog_item(&mut b, &e);
-            }
+            push_items(&mut b, parsed(events), |b, e| posthog_item(b, &e));
             b.extend_from_slice(b"]}");
         }
         WireFormat::Otlp => otlp(&mut b, events),
     }
     b
+}
+
+/// Writes `items` separated by commas (the inside of a JSON array).
+fn push_items<T>(b: &mut Vec<u8>, items: impl Iterator<Item = T>, mut write: impl FnMut(&mut Vec<u8>, T)) {
+    for (i, item) in items.enumerate() {
+        if i > 0 {
+            b.push(b',');
+        }
+        write(b, item);
+    }
 }
 
 fn parsed<'a>(events: &'a [&'a str]) -> impl Iterator<Item = Envelope<'a>> + 'a {
@@ -240,12 +235,7 @@ fn otlp_value(b: &mut Vec<u8>, v: &Ordered) {
         }
         Ordered::List(items) => {
             b.extend_from_slice(b"{\"arrayValue\":{\"values\":[");
-            for (i, x) in items.iter().enumerate() {
-                if i > 0 {
-                    b.push(b',');
-                }
-                otlp_value(b, x);
-            }
+            push_items(b, items.iter(), otlp_value);
             b.extend_from_slice(b"]}}");
         }
         Ordered::Object(m) => {
@@ -258,16 +248,13 @@ fn otlp_value(b: &mut Vec<u8>, v: &Ordered) {
 
 fn otlp_attributes<'v>(b: &mut Vec<u8>, kvs: impl Iterator<Item = (&'v str, &'v Ordered)>) {
     b.push(b'[');
-    for (i, (k, v)) in kvs.enumerate() {
-        if i > 0 {
-            b.push(b',');
-        }
+    push_items(b, kvs, |b, (k, v)| {
         b.extend_from_slice(b"{\"key\":");
         push_json_str(b, k);
         b.extend_from_slice(b",\"value\":");
         otlp_value(b, v);
         b.push(b'}');
-    }
+    });
     b.push(b']');
 }
 
