@@ -404,6 +404,22 @@ mod tests {
     }
 
     #[test]
+    fn json_strings_match_serde_for_every_ascii_char_at_every_position() {
+        // The eight-bytes-at-a-time scan must agree with serde_json for each
+        // character in each lane of a word and in the remainder.
+        for c in (0u8..0x80).map(char::from).chain(['é', '✓', '😀']) {
+            for pos in 0..17 {
+                let mut s: String = "abcdefghijklmnopq".chars().take(pos).collect();
+                s.push(c);
+                s.push_str("rstuvwxyz");
+                let mut buf = Vec::new();
+                push_json_str(&mut buf, &s);
+                assert_eq!(buf, serde_json::to_vec(&s).unwrap(), "{s:?}");
+            }
+        }
+    }
+
+    #[test]
     fn json_strings_match_serde() {
         for s in [
             "",
