@@ -38,6 +38,7 @@ fn record_n(t: &Telemetry, n: u64) {
     }
 }
 
+#[cfg(all(unix, feature = "http"))]
 fn settled(s: Stats, recorded: u64) {
     assert_eq!(s.recorded, recorded, "{s:?}");
     assert_eq!(s.recorded, s.sent + s.spooled + s.dropped, "{s:?}");
