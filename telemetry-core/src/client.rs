@@ -182,7 +182,7 @@ impl fmt::Display for Status {
 /// use telemetry_core::{EnvSource, Telemetry};
 ///
 /// static APP: AppMeta = AppMeta {
-///     name: "demo", title: "Demo", docs_url: None, enabled_by_default: true,
+///     name: "demo", title: "Demo", docs_url: None, anonymous_id_env: None, enabled_by_default: true,
 ///     do_not_track: true, env: &[], context: &[], events: &[],
 /// };
 /// let telemetry = Telemetry::builder(&APP)
@@ -555,11 +555,13 @@ impl Builder {
                 return Ok(Telemetry { active: AtomicBool::new(false), meta: self.meta, status, inner: None });
             }
         };
-        if let Some(id) = self.env.get(&r.names.anonymous_id).filter(|v| !v.is_empty()) {
+        // The schema's own variable first (the product's documented one), then ours.
+        let id_vars = self.meta.anonymous_id_env.into_iter().chain([r.names.anonymous_id.as_str()]);
+        if let Some((var, id)) = id_vars.filter_map(|v| Some((v, self.env.get(v).filter(|x| !x.is_empty())?))).next() {
             if state::valid_uuid(&id) {
                 anonymous_id = id.to_lowercase();
             } else {
-                notes.push(format!("{} is not a UUID; ignored", r.names.anonymous_id));
+                notes.push(format!("{var} is not a UUID; ignored"));
             }
         }
         if show_notice {

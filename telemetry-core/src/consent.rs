@@ -129,6 +129,7 @@ mod tests {
         name: "demo-app",
         title: "Demo",
         docs_url: None,
+        anonymous_id_env: None,
         enabled_by_default: true,
         do_not_track: true,
         env: &[

@@ -101,6 +101,9 @@ pub struct AppMeta {
     pub title: &'static str,
     /// The published "what we collect" page.
     pub docs_url: Option<&'static str>,
+    /// The schema's `app.anonymous_id_env`: a product variable that replaces
+    /// the anonymous id (checked before `<APP>_ANONYMOUS_ID`).
+    pub anonymous_id_env: Option<&'static str>,
     /// Telemetry is on unless something switches it off.
     pub enabled_by_default: bool,
     /// Honour `DO_NOT_TRACK`.

@@ -48,7 +48,7 @@ impl std::fmt::Debug for Output {
 /// use telemetry_core::{EnvSource, MemorySink, Telemetry};
 ///
 /// static APP: AppMeta = AppMeta {
-///     name: "demo", title: "Demo", docs_url: None, enabled_by_default: true,
+///     name: "demo", title: "Demo", docs_url: None, anonymous_id_env: None, enabled_by_default: true,
 ///     do_not_track: true, env: &[], context: &[], events: &[],
 /// };
 /// let dir = std::env::temp_dir().join(format!("memory-sink-doc-{}", std::process::id()));

@@ -286,6 +286,33 @@ fn anonymous_id_override_and_foreign_events() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// A schema's `app.anonymous_id_env` (PyAirbyte's `AIRBYTE_ANALYTICS_ID`)
+/// is honoured, and wins over `<APP>_ANONYMOUS_ID`; a bad value is named.
+#[test]
+fn the_schemas_own_anonymous_id_variable_wins() {
+    static PRODUCT: telemetry_core::meta::AppMeta =
+        telemetry_core::meta::AppMeta { anonymous_id_env: Some("ACME_ANALYTICS_ID"), ..APP };
+    let dir = temp_dir("id-env");
+    let ours = "0b1e2f4a-3c5d-4e6f-8a9b-0c1d2e3f4a5b";
+    let theirs = "11111111-2222-4333-8444-555555555555";
+    let build = |env: &[(&str, &str)]| {
+        Telemetry::builder(&PRODUCT)
+            .state_dir(&dir)
+            .env(EnvSource::from_pairs(env.iter().copied()))
+            .notice(false)
+            .build()
+            .unwrap()
+    };
+    let t = build(&[("ACME_ANALYTICS_ID", theirs), ("EXAMPLE_CLI_ANONYMOUS_ID", ours)]);
+    assert_eq!(t.status().anonymous_id.as_deref(), Some(theirs));
+    drop(t);
+    let t = build(&[("ACME_ANALYTICS_ID", "not-a-uuid")]);
+    assert_ne!(t.status().anonymous_id.as_deref(), Some("not-a-uuid"));
+    assert_eq!(t.status().notes, ["ACME_ANALYTICS_ID is not a UUID; ignored"]);
+    drop(t);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 #[test]
 fn full_queue_drops_and_counts() {
     let dir = temp_dir("full");

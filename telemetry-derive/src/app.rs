@@ -17,6 +17,10 @@ pub(crate) fn expand(lit: &LitStr) -> syn::Result<TokenStream> {
         Some(u) => quote!(::core::option::Option::Some(#u)),
         None => quote!(::core::option::Option::None),
     };
+    let id_env = match &s.app.anonymous_id_env {
+        Some(v) => quote!(::core::option::Option::Some(#v)),
+        None => quote!(::core::option::Option::None),
+    };
     let enabled = s.consent.default == ConsentDefault::Enabled;
     let dnt = s.consent.do_not_track;
     let m = quote!(::telemetry_core::meta);
@@ -51,6 +55,7 @@ pub(crate) fn expand(lit: &LitStr) -> syn::Result<TokenStream> {
             name: #name,
             title: #title,
             docs_url: #docs,
+            anonymous_id_env: #id_env,
             enabled_by_default: #enabled,
             do_not_track: #dnt,
             env: &[#(#switches),*],

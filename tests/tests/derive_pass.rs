@@ -263,6 +263,9 @@ fn app_meta_bakes_the_consent_section() {
     );
     assert_eq!(APP.context.iter().map(|f| f.name).collect::<Vec<_>>(), ["os", "arch", "app_version", "ci"]);
     assert_eq!(APP.events, &["command_run", "telemetry_changed"]);
+    assert_eq!(APP.anonymous_id_env, None);
+    const PYAIRBYTE: AppMeta = telemetry_core::app_meta!("../../schemas/pyairbyte.yaml");
+    assert_eq!(PYAIRBYTE.anonymous_id_env, Some("AIRBYTE_ANALYTICS_ID"));
 }
 
 #[test]

@@ -391,6 +391,7 @@ pub static APP: AppMeta = AppMeta {
     name: "example-cli",
     title: "Example CLI",
     docs_url: Some("https://example.org/example-cli/telemetry"),
+    anonymous_id_env: None,
     enabled_by_default: true,
     do_not_track: true,
     env: &[EnvSwitch {
