@@ -288,11 +288,28 @@ fn type_name(ty: &FieldType) -> String {
     }
 }
 
+/// Visits every field in schema order, each followed by the fields of its
+/// nested object (or list of objects), named `a.b` (or `a[].b`).
+fn walk(fields: &[Field], prefix: &str, visit: &mut dyn FnMut(&str, &Field)) {
+    for f in fields {
+        let name = format!("{prefix}{}", f.name);
+        visit(&name, f);
+        match &f.ty {
+            Some(FieldType::Object { fields }) => walk(fields, &format!("{name}."), visit),
+            Some(FieldType::List { items }) => {
+                if let FieldType::Object { fields } = &**items {
+                    walk(fields, &format!("{name}[]."), visit);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Rows of collected fields, nested object fields with dotted names.
 fn rows(w: &mut String, fields: &[Field], prefix: &str) {
-    for f in fields.iter().filter(|f| f.is_collected()) {
-        let Some(ty) = &f.ty else { continue };
-        let name = format!("{prefix}{}", f.name);
+    walk(fields, prefix, &mut |name, f| {
+        let Some(ty) = f.ty.as_ref().filter(|_| f.is_collected()) else { return };
         let how = match f.collect {
             Collect::Hashed => "hashed",
             _ => "as is",
@@ -300,16 +317,7 @@ fn rows(w: &mut String, fields: &[Field], prefix: &str) {
         let required = if f.required { "required" } else { "optional" };
         let description = f.description.as_deref().unwrap_or("");
         line(w, cell_row(&[&format!("`{name}`"), &type_name(ty), how, required, description]));
-        match ty {
-            FieldType::Object { fields } => rows(w, fields, &format!("{name}.")),
-            FieldType::List { items } => {
-                if let FieldType::Object { fields } = &**items {
-                    rows(w, fields, &format!("{name}[]."));
-                }
-            }
-            _ => {}
-        }
-    }
+    });
 }
 
 fn table(w: &mut String, fields: &[Field]) {
@@ -348,22 +356,11 @@ fn events(w: &mut String, schema: &Schema) {
 
 /// Forbidden fields of `fields`, with dotted names, as `(name, reason)`.
 fn forbidden(fields: &[Field], prefix: &str, out: &mut Vec<(String, String)>) {
-    for f in fields {
-        let name = format!("{prefix}{}", f.name);
+    walk(fields, prefix, &mut |name, f| {
         if f.collect == Collect::Forbidden {
-            out.push((name, f.reason.clone().unwrap_or_default()));
-            continue;
+            out.push((name.to_string(), f.reason.clone().unwrap_or_default()));
         }
-        match &f.ty {
-            Some(FieldType::Object { fields }) => forbidden(fields, &format!("{name}."), out),
-            Some(FieldType::List { items }) => {
-                if let FieldType::Object { fields } = &**items {
-                    forbidden(fields, &format!("{name}[]."), out);
-                }
-            }
-            _ => {}
-        }
-    }
+    });
 }
 
 fn never_collected(w: &mut String, schema: &Schema) {
@@ -413,21 +410,11 @@ fn never_collected(w: &mut String, schema: &Schema) {
 }
 
 fn hashed_fields(fields: &[Field], prefix: &str, out: &mut Vec<String>) {
-    for f in fields.iter().filter(|f| f.is_collected()) {
-        let name = format!("{prefix}{}", f.name);
+    walk(fields, prefix, &mut |name, f| {
         if f.collect == Collect::Hashed {
-            out.push(name.clone());
+            out.push(name.to_string());
         }
-        match &f.ty {
-            Some(FieldType::Object { fields }) => hashed_fields(fields, &format!("{name}."), out),
-            Some(FieldType::List { items }) => {
-                if let FieldType::Object { fields } = &**items {
-                    hashed_fields(fields, &format!("{name}[]."), out);
-                }
-            }
-            _ => {}
-        }
-    }
+    });
 }
 
 fn hashing(w: &mut String, schema: &Schema) {
