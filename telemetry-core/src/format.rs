@@ -203,46 +203,34 @@ fn posthog_item(b: &mut Vec<u8>, e: &Envelope<'_>) {
     b.push(b'}');
 }
 
+/// One OTLP `AnyValue`: `{"<kind>": <value>}`.
 fn otlp_value(b: &mut Vec<u8>, v: &Ordered) {
+    fn any(b: &mut Vec<u8>, kind: &str, write: impl FnOnce(&mut Vec<u8>)) {
+        b.push(b'{');
+        push_json_str(b, kind);
+        b.push(b':');
+        write(b);
+        b.push(b'}');
+    }
     match v {
         Ordered::Null => b.extend_from_slice(b"{}"),
-        Ordered::Bool(_) => {
-            b.extend_from_slice(b"{\"boolValue\":");
-            v.write(b);
-            b.push(b'}');
-        }
+        Ordered::Bool(_) => any(b, "boolValue", |b| v.write(b)),
         // int64 travels as a decimal string in OTLP JSON.
-        Ordered::I64(x) => {
-            b.extend_from_slice(b"{\"intValue\":");
-            push_json_str(b, &x.to_string());
-            b.push(b'}');
-        }
+        Ordered::I64(x) => any(b, "intValue", |b| push_json_str(b, &x.to_string())),
         // Above i64::MAX: no OTLP integer holds it; send the exact digits as text.
-        Ordered::U64(x) => {
-            b.extend_from_slice(b"{\"stringValue\":");
-            push_json_str(b, &x.to_string());
-            b.push(b'}');
-        }
-        Ordered::F64(_) => {
-            b.extend_from_slice(b"{\"doubleValue\":");
-            v.write(b);
-            b.push(b'}');
-        }
-        Ordered::Str(s) => {
-            b.extend_from_slice(b"{\"stringValue\":");
-            push_json_str(b, s);
-            b.push(b'}');
-        }
-        Ordered::List(items) => {
-            b.extend_from_slice(b"{\"arrayValue\":{\"values\":[");
+        Ordered::U64(x) => any(b, "stringValue", |b| push_json_str(b, &x.to_string())),
+        Ordered::F64(_) => any(b, "doubleValue", |b| v.write(b)),
+        Ordered::Str(s) => any(b, "stringValue", |b| push_json_str(b, s)),
+        Ordered::List(items) => any(b, "arrayValue", |b| {
+            b.extend_from_slice(b"{\"values\":[");
             push_items(b, items.iter(), otlp_value);
-            b.extend_from_slice(b"]}}");
-        }
-        Ordered::Object(m) => {
-            b.extend_from_slice(b"{\"kvlistValue\":{\"values\":");
+            b.extend_from_slice(b"]}");
+        }),
+        Ordered::Object(m) => any(b, "kvlistValue", |b| {
+            b.extend_from_slice(b"{\"values\":");
             otlp_attributes(b, m.iter().map(|(k, v)| (k.as_str(), v)));
-            b.extend_from_slice(b"}}");
-        }
+            b.push(b'}');
+        }),
     }
 }
 
