@@ -23,7 +23,7 @@ pub struct PropertyWriter<'a> {
     first: bool,
 }
 
-use crate::envelope::push_json_str as push_str;
+use crate::json::push_json_str as push_str;
 
 /// Cuts `s` to at most `max` characters, on a character boundary.
 fn truncate(s: &str, max: Option<u32>) -> &str {

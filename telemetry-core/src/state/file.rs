@@ -1,12 +1,13 @@
-//! Install state: one small JSON file in the app's config dir, written
-//! atomically with owner-only permissions.
+//! The state dir's files: `state.json` (its format, read and written
+//! atomically, created race-free on a first run) and the names of the others.
 
 use std::fs;
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use super::private::{create_dir, create_private, temp_path, write_atomic};
 use crate::consent::Choice;
 
 /// File name of the state file inside the state dir.
@@ -98,55 +99,6 @@ pub(crate) fn read(dir: &Path) -> Loaded {
     }
 }
 
-/// Creates `dir` (owner-only on unix) if missing.
-pub(crate) fn create_dir(dir: &Path) -> io::Result<()> {
-    if dir.is_dir() {
-        return Ok(());
-    }
-    if let Some(parent) = dir.parent() {
-        fs::create_dir_all(parent)?;
-    }
-    let mut b = fs::DirBuilder::new();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        b.mode(0o700);
-    }
-    match b.create(dir) {
-        Err(e) if e.kind() == io::ErrorKind::AlreadyExists && dir.is_dir() => Ok(()),
-        r => r,
-    }
-}
-
-/// Opens a new file that only its owner can read (0600 on unix).
-pub(crate) fn create_private(path: &Path) -> io::Result<fs::File> {
-    let mut o = fs::OpenOptions::new();
-    o.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        o.mode(0o600);
-    }
-    o.open(path)
-}
-
-/// Writes `bytes` to `dir/name` atomically: a private temp file in the same
-/// dir, synced, then renamed over the target.
-pub(crate) fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<()> {
-    create_dir(dir)?;
-    let tmp = dir.join(format!(".{name}.{}.{}.tmp", std::process::id(), uuid::Uuid::new_v4().simple()));
-    let result = (|| {
-        let mut f = create_private(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        fs::rename(&tmp, dir.join(name))
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
-}
-
 fn state_bytes(state: &StateData) -> io::Result<Vec<u8>> {
     let mut bytes = serde_json::to_vec_pretty(state).map_err(io::Error::other)?;
     bytes.push(b'\n');
@@ -166,7 +118,7 @@ pub(crate) fn write(dir: &Path, state: &StateData) -> io::Result<()> {
 /// file system without hard links falls back to the replacing rename.
 pub(crate) fn create(dir: &Path, state: &StateData) -> io::Result<()> {
     create_dir(dir)?;
-    let tmp = dir.join(format!(".{STATE_FILE}.{}.{}.tmp", std::process::id(), uuid::Uuid::new_v4().simple()));
+    let tmp = temp_path(dir, STATE_FILE);
     let result = (|| {
         let mut f = create_private(&tmp)?;
         f.write_all(&state_bytes(state)?)?;
@@ -180,70 +132,9 @@ pub(crate) fn create(dir: &Path, state: &StateData) -> io::Result<()> {
     result
 }
 
-/// The state dir: the builder's override, else `<APP>_TELEMETRY_DIR`, else
-/// the platform config dir for the app name.
-pub(crate) fn resolve_dir(app: &str, override_dir: Option<&Path>, env_dir: Option<String>) -> Option<PathBuf> {
-    if let Some(d) = override_dir {
-        return Some(d.to_path_buf());
-    }
-    if let Some(d) = env_dir.filter(|d| !d.trim().is_empty()) {
-        return Some(PathBuf::from(d));
-    }
-    directories::ProjectDirs::from("", "", app).map(|p| p.config_dir().to_path_buf())
-}
-
-/// A new random 32-byte key, as 64 hex digits; `None` if the OS has no randomness to give.
-pub(crate) fn new_key_hex() -> Option<String> {
-    let mut key = [0u8; 32];
-    getrandom::fill(&mut key).ok()?;
-    Some(hex(&key))
-}
-
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push(char::from(HEX[usize::from(b >> 4)]));
-        s.push(char::from(HEX[usize::from(b & 0xf)]));
-    }
-    s
-}
-
-/// Parses 64 hex digits into a key.
-pub(crate) fn parse_key(s: &str) -> Option<[u8; 32]> {
-    let s = s.as_bytes();
-    if s.len() != 64 {
-        return None;
-    }
-    let nibble = |c: u8| match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        b'A'..=b'F' => Some(c - b'A' + 10),
-        _ => None,
-    };
-    let mut key = [0u8; 32];
-    for (i, k) in key.iter_mut().enumerate() {
-        *k = nibble(s[2 * i])? << 4 | nibble(s[2 * i + 1])?;
-    }
-    Some(key)
-}
-
-/// Whether `s` is a UUID (any version), in the hyphenated form.
-pub(crate) fn valid_uuid(s: &str) -> bool {
-    s.len() == 36 && uuid::Uuid::try_parse(s).is_ok()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn key_roundtrip() {
-        let k = new_key_hex().unwrap();
-        assert_eq!(k.len(), 64);
-        assert_eq!(hex(&parse_key(&k).unwrap()), k);
-        assert!(parse_key("zz").is_none());
-    }
 
     #[test]
     fn create_never_replaces_an_existing_state_file() {

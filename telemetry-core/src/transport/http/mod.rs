@@ -1,10 +1,17 @@
 //! The HTTP transport (cargo feature `http`, on by default): reqwest's
-//! blocking client with rustls, on the worker thread only.
+//! blocking client with rustls, on the worker thread only. Its children are
+//! the endpoint policy and the request bodies of each wire format.
+
+mod body;
+mod endpoint;
+mod otlp;
 
 use std::time::{Duration, SystemTime};
 
-use crate::format::{WireFormat, body};
-use crate::transport::Outcome;
+pub use endpoint::check_endpoint;
+
+use super::Outcome;
+use crate::format::WireFormat;
 
 /// An HTTP endpoint.
 pub(crate) struct Http {
@@ -32,7 +39,7 @@ impl Http {
     }
 
     pub(crate) fn send(&self, events: &[&str]) -> Outcome {
-        let payload = body(self.format, events, self.api_key.as_deref(), SystemTime::now());
+        let payload = body::body(self.format, events, self.api_key.as_deref(), SystemTime::now());
         let mut req = self.client.post(self.url.clone()).header("content-type", "application/json").body(payload);
         if self.format == WireFormat::Segment
             && let Some(key) = &self.api_key
