@@ -149,6 +149,10 @@ fn event(out: &mut Out<'_>, b: &Event, h: &Event) {
         (None | Some(Expiry::Never { .. }), Some(Expiry::On(new))) => {
             out.push(&h.name, format!("now expires on {new}"), &[Narrows], at)
         }
+        (None, Some(Expiry::Never { .. })) => {
+            out.push(&h.name, "now says `expires: never`, with a reason", &[Wording], at)
+        }
+        (Some(Expiry::Never { .. }), None) => out.push(&h.name, "no longer says `expires: never`", &[Wording], at),
         (old, new) if old != new => out.push(&h.name, "`expires_reason` changed", &[Wording], at),
         _ => {}
     }

@@ -49,10 +49,11 @@
 //! assert_eq!(json_schema["$defs"]["event_ping"]["properties"]["event"]["const"], "ping");
 //! ```
 
+mod governance;
 mod markdown;
 mod payload;
 
-pub use markdown::{GENERATED_MARKER, markdown};
+pub use markdown::{GENERATED_MARKER, markdown, markdown_on};
 pub use payload::{payload_schema, payload_schema_text};
 
 use crate::json::J;
