@@ -83,7 +83,8 @@ impl Judge<'_> {
         let set = |v: SchemaVersion| format!("set `schema_version: \"{v}\"`");
         match (from, to) {
             (Some(f), Some(t)) if t < f => {
-                self.error(&file, format!("`schema_version` goes back from {f} to {t}"), set(needed.unwrap_or(f)))
+                let v = needed.filter(|_| !why.is_empty()).unwrap_or(f);
+                self.error(&file, format!("`schema_version` goes back from {f} to {t}"), set(v))
             }
             (_, None) if !why.is_empty() => {
                 let v = needed.unwrap_or(SchemaVersion { major: 1, minor: 0 });
@@ -146,7 +147,9 @@ impl Judge<'_> {
             changes.iter().filter(|c| c.is(class)).map(|c| c.item.as_str()).collect()
         };
         let (widens, narrows) = (set(Class::Widens), set(Class::Narrows));
-        let Some(version) = head.schema_version else { return };
+        // Without a new version the version finding already says what to do first.
+        let from = base.and_then(|b| b.schema_version);
+        let Some(version) = head.schema_version.filter(|v| from.is_none_or(|f| *v > f)) else { return };
         if widens.is_empty() && narrows.is_empty() {
             return;
         }
@@ -179,7 +182,15 @@ impl Judge<'_> {
                 );
             }
             if !extra.is_empty() {
-                self.error(&location, format!("the `history` entry of version {version} lists under `{key}` what this change does not {key}: {}", list(&extra)), format!("remove {} from its `{key}`", list(&extra)));
+                self.error(
+                    &location,
+                    format!(
+                        "the `history` entry of version {version} lists under `{key}` what this change does not {}: {}",
+                        key.trim_end_matches('s'),
+                        list(&extra)
+                    ),
+                    format!("remove {} from its `{key}`", list(&extra)),
+                );
             }
         }
     }
