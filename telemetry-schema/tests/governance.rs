@@ -78,7 +78,7 @@ fn owners_are_emails_or_team_names() {
         "demo.yaml:6:12: error: `owner` of event `e` is not an owner: `TODO` is a placeholder\n  help: write an email address (`telemetry@example.org`) or a team name (`Platform team`)"
     );
     let s = load_str_on(
-        &format!("version: 1\napp: {{ name: demo, title: Demo, description: x, owner: Platform team }}\nevents:\n  e: {{ description: x, owner: ada@example.org }}\n  f: {{ description: x }}\n"),
+        "version: 1\napp: { name: demo, title: Demo, description: x, owner: Platform team }\nevents:\n  e: { description: x, owner: ada@example.org }\n  f: { description: x }\n",
         "d.yaml",
         TODAY,
     )
@@ -135,10 +135,8 @@ fn governance_keys_are_suggested_when_misspelt() {
 
 #[test]
 fn page_shows_version_owner_expiry_and_history() {
-    let text = format!(
-        "schema_version: \"1.1\"\nversion: 1\napp: {{ name: demo, title: Demo, description: x, owner: Platform team }}\nevents:\n  e: {{ description: x, expires: 2026-03-01 }}\n  f: {{ description: y, owner: ada@example.org, expires: never, expires_reason: Counts installs for ever. }}\nhistory:\n  - {{ version: \"1.0\", date: 2025-01-01, summary: First version. }}\n  - {{ version: \"1.1\", date: 2025-06-01, widens: [f], narrows: [e] }}\n"
-    );
-    let s = load_str_on(&text, "demo.yaml", TODAY).unwrap();
+    let text = "schema_version: \"1.1\"\nversion: 1\napp: { name: demo, title: Demo, description: x, owner: Platform team }\nevents:\n  e: { description: x, expires: 2026-03-01 }\n  f: { description: y, owner: ada@example.org, expires: never, expires_reason: Counts installs for ever. }\nhistory:\n  - { version: \"1.0\", date: 2025-01-01, summary: First version. }\n  - { version: \"1.1\", date: 2025-06-01, widens: [f], narrows: [e] }\n";
+    let s = load_str_on(text, "demo.yaml", TODAY).unwrap();
     let page = render::markdown_on(&s, "2026-03-01".parse().unwrap());
     assert!(page.contains("\nSchema version **1.1**; owner: Platform team.\n"));
     assert!(page.contains("### `e`\n\nx\n\n**Expired on 2026-03-01: no longer sent.** The declaration stays so the page tells what was collected.\n"));
