@@ -8,18 +8,25 @@
 //! per compiler process and `include_bytes!`d so editing it rebuilds.
 //!
 //! The derive is a pipeline of small pure steps, in the style of
-//! `thiserror`: `attr` reads attributes, `ast` reads the struct, `load`
-//! finds and parses the schema, `valid` matches fields, `expand` emits code.
+//! `thiserror` and serde_derive (`derive` runs them): `attr` reads
+//! attributes, `ast` reads the struct, `load` finds and parses the schema,
+//! `valid` runs every check (`target` finds the event, object or context;
+//! then the fields), and `expand` (with `write`) only emits code. Problems
+//! are collected in one `ctxt::Ctxt`, which alone lays out messages.
 #![forbid(unsafe_code)]
 
 mod app;
 mod ast;
 mod attr;
+mod ctxt;
+mod derive;
 mod enum_derive;
 mod expand;
 mod generate;
 mod load;
+mod target;
 mod valid;
+mod write;
 
 use proc_macro::TokenStream;
 use syn::{DeriveInput, LitStr, parse_macro_input};
@@ -34,7 +41,7 @@ use syn::{DeriveInput, LitStr, parse_macro_input};
 #[proc_macro_derive(TelemetryEvent, attributes(telemetry))]
 pub fn derive_event(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
-    expand::derive(&input).into()
+    derive::derive(&input, target::Derive::Event).into()
 }
 
 /// Implements `TelemetryEnum` for a fieldless enum: each variant is sent in

@@ -1,5 +1,6 @@
 //! Finds and loads the schema a derive names, once per compiler process.
 
+use crate::ctxt::Ctxt;
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -101,18 +102,17 @@ pub(crate) fn load(lit: &LitStr) -> Result<Loaded, Error> {
 
 /// Every diagnostic of the file as one combined error at the `schema = "..."` literal.
 fn schema_error(lit: &LitStr, e: &SchemaError, shown: &str) -> Error {
-    let mut out: Option<Error> = None;
+    let mut cx = Ctxt::default();
     for d in e.diagnostics() {
         let at = match d.loc {
             Some(l) => format!("{shown}:{l}"),
             None => shown.to_string(),
         };
-        let mut msg = format!("schema error at {at}: {}", d.message);
-        if let Some(h) = &d.help {
-            msg.push_str("\n  help: ");
-            msg.push_str(h);
+        let message = format!("schema error at {at}: {}", d.message);
+        match &d.help {
+            Some(help) => cx.error(lit.span(), message, help),
+            None => cx.push(Error::new(lit.span(), message)),
         }
-        crate::attr::combine(&mut out, Error::new(lit.span(), msg));
     }
-    out.unwrap_or_else(|| Error::new(lit.span(), "schema error"))
+    cx.into_error().unwrap_or_else(|| Error::new(lit.span(), "schema error"))
 }
