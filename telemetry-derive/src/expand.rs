@@ -2,11 +2,12 @@
 //! impls of a checked struct. Every user-facing check ran before, in
 //! `valid`; this module only writes code.
 
-use crate::target::Kind;
+use crate::target::{Derive, Kind, PLACEHOLDER_PATH};
 use crate::valid::Plan;
 use crate::write;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
+use syn::DeriveInput;
 use telemetry_schema::{Collect, Field as SchemaField, FieldType};
 
 /// `include_bytes!` makes cargo rebuild the crate when the schema changes.
@@ -69,6 +70,38 @@ pub(crate) fn expand(plan: &Plan<'_>) -> TokenStream {
         }
     };
     quote!(#imp #(#items)*)
+}
+
+/// What a struct implements when its checks failed: the impl of the right
+/// trait with nothing in it, beside the errors, so that code using the
+/// struct compiles and only the real mistakes are reported.
+pub(crate) fn placeholder(node: &DeriveInput, derive: Derive, object: bool) -> TokenStream {
+    let ident = &node.ident;
+    let (impl_generics, ty_generics, where_clause) = node.generics.split_for_impl();
+    let krate = quote!(::telemetry_core);
+    let w = quote!(_: &mut #krate::PropertyWriter<'_>);
+    match (derive, object) {
+        (_, true) => quote! {
+            impl #impl_generics #krate::TelemetryObject for #ident #ty_generics #where_clause {
+                const SCHEMA_PATH: &'static str = #PLACEHOLDER_PATH;
+                fn write_fields(&self, #w) {}
+            }
+        },
+        (Derive::Event, false) => quote! {
+            impl #impl_generics #krate::TelemetryEvent for #ident #ty_generics #where_clause {
+                const META: &'static #krate::meta::EventMeta =
+                    &#krate::meta::EventMeta { app: "", name: "", fields: &[] };
+                fn write_properties(&self, #w) {}
+            }
+        },
+        (Derive::Context, false) => quote! {
+            impl #impl_generics #krate::TelemetryContext for #ident #ty_generics #where_clause {
+                const APP: &'static str = "";
+                const KEYS: &'static [&'static str] = &[];
+                fn write_fields(&self, #w) {}
+            }
+        },
+    }
 }
 
 pub(crate) fn field_meta(f: &SchemaField) -> TokenStream {

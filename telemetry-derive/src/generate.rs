@@ -8,8 +8,15 @@ use quote::{format_ident, quote};
 use syn::{Ident, LitStr};
 use telemetry_schema::{Field, FieldType};
 
-pub(crate) fn expand(lit: &LitStr) -> syn::Result<TokenStream> {
-    let loaded = load::load(lit)?;
+/// The items; when the schema is broken, only its errors (once per crate).
+pub(crate) fn expand(lit: &LitStr) -> TokenStream {
+    match load::load(lit) {
+        Ok(loaded) => items(&loaded),
+        Err(e) => e.to_compile_error(),
+    }
+}
+
+fn items(loaded: &load::Loaded) -> TokenStream {
     let abs = loaded.abs.display().to_string();
     let mut out = TokenStream::new();
     for event in &loaded.schema.events {
@@ -17,7 +24,7 @@ pub(crate) fn expand(lit: &LitStr) -> syn::Result<TokenStream> {
         let doc = &event.description;
         let ev = &event.name;
         let mut extra = TokenStream::new();
-        let fields = struct_fields(&name, &event.fields, &abs, ev, "", &mut extra)?;
+        let fields = struct_fields(&name, &event.fields, &abs, ev, "", &mut extra);
         out.extend(quote! {
             #[doc = #doc]
             #[derive(Debug, Clone, PartialEq, ::telemetry_core::TelemetryEvent)]
@@ -26,7 +33,7 @@ pub(crate) fn expand(lit: &LitStr) -> syn::Result<TokenStream> {
             #extra
         });
     }
-    Ok(out)
+    out
 }
 
 fn struct_fields(
@@ -36,7 +43,7 @@ fn struct_fields(
     event: &str,
     path: &str,
     extra: &mut TokenStream,
-) -> syn::Result<TokenStream> {
+) -> TokenStream {
     let mut out = TokenStream::new();
     for f in fields.iter().filter(|f| f.is_collected()) {
         let ty = f.ty.as_ref().expect("validated: collected fields have a type");
@@ -44,22 +51,15 @@ fn struct_fields(
         let doc = f.description.clone().unwrap_or_default();
         let sub = format_ident!("{}{}", owner, camel(&f.name).to_string());
         let child_path = if path.is_empty() { f.name.clone() } else { format!("{path}.{}", f.name) };
-        let rust = rust_type(ty, &sub, abs, event, &child_path, extra)?;
+        let rust = rust_type(ty, &sub, abs, event, &child_path, extra);
         let rust = if f.required { rust } else { quote!(::core::option::Option<#rust>) };
         out.extend(quote!(#[doc = #doc] pub #ident: #rust,));
     }
-    Ok(out)
+    out
 }
 
-fn rust_type(
-    ty: &FieldType,
-    name: &Ident,
-    abs: &str,
-    event: &str,
-    path: &str,
-    extra: &mut TokenStream,
-) -> syn::Result<TokenStream> {
-    Ok(match ty {
+fn rust_type(ty: &FieldType, name: &Ident, abs: &str, event: &str, path: &str, extra: &mut TokenStream) -> TokenStream {
+    match ty {
         FieldType::Bool => quote!(bool),
         FieldType::U8 => quote!(u8),
         FieldType::U16 => quote!(u16),
@@ -86,7 +86,7 @@ fn rust_type(
             quote!(#name)
         }
         FieldType::Object { fields } => {
-            let body = struct_fields(name, fields, abs, event, path, extra)?;
+            let body = struct_fields(name, fields, abs, event, path, extra);
             let doc = format!("The object `{path}` of event `{event}`.");
             extra.extend(quote! {
                 #[doc = #doc]
@@ -97,10 +97,10 @@ fn rust_type(
             quote!(#name)
         }
         FieldType::List { items } => {
-            let item = rust_type(items, name, abs, event, path, extra)?;
+            let item = rust_type(items, name, abs, event, path, extra);
             quote!(::std::vec::Vec<#item>)
         }
-    })
+    }
 }
 
 /// `snake_case` to `UpperCamelCase`.

@@ -57,7 +57,7 @@ pub fn derive_enum(input: TokenStream) -> TokenStream {
 #[proc_macro]
 pub fn app_meta(input: TokenStream) -> TokenStream {
     let lit = parse_macro_input!(input as LitStr);
-    app::expand(&lit).unwrap_or_else(syn::Error::into_compile_error).into()
+    app::expand(&lit).into()
 }
 
 /// `generate_events!("schema.yaml")`: a struct per event (named in
@@ -66,5 +66,5 @@ pub fn app_meta(input: TokenStream) -> TokenStream {
 #[proc_macro]
 pub fn generate_events(input: TokenStream) -> TokenStream {
     let lit = parse_macro_input!(input as LitStr);
-    generate::expand(&lit).unwrap_or_else(syn::Error::into_compile_error).into()
+    generate::expand(&lit).into()
 }

@@ -22,6 +22,10 @@ pub(crate) enum Derive {
 /// an event's object of the same shape.
 pub(crate) const CONTEXT_PATH: &str = "@context";
 
+/// `TelemetryObject::SCHEMA_PATH` of a struct whose derive failed (and said
+/// why): the struct that holds it accepts it, so one mistake gives one error.
+pub(crate) const PLACEHOLDER_PATH: &str = "@unchecked";
+
 impl Derive {
     pub(crate) fn name(self) -> &'static str {
         match self {

@@ -2,7 +2,7 @@
 //! compile-time checks of enum values and object paths that only the type
 //! system can answer (a field's type is not known to the derive).
 
-use crate::target::{CONTEXT_PATH, Owner, shown_path};
+use crate::target::{CONTEXT_PATH, Owner, PLACEHOLDER_PATH, shown_path};
 use crate::valid::Planned;
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
@@ -188,7 +188,10 @@ fn emit(
             checks.push(
                 &t,
                 span,
-                |t| quote_spanned!(span=> #p::str_eq(<#t as ::telemetry_core::TelemetryObject>::SCHEMA_PATH, #path)),
+                |t| {
+                    let of = quote_spanned!(span=> <#t as ::telemetry_core::TelemetryObject>::SCHEMA_PATH);
+                    quote_spanned!(span=> #p::str_eq(#of, #path) || #p::str_eq(#of, #PLACEHOLDER_PATH))
+                },
                 &msg,
             );
             quote_spanned!(span=> #w.object(#key |__telemetry_o| ::telemetry_core::TelemetryObject::write_fields(#v, __telemetry_o)))
