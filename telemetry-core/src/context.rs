@@ -6,8 +6,7 @@ use std::path::Path;
 use crate::env::{EnvSource, is_ci};
 use crate::meta::FieldMeta;
 
-/// Context keys the runtime knows how to fill.
-pub const WELL_KNOWN_CONTEXT: &[&str] = &["os", "os_version", "arch", "app_version", "ci", "container", "locale"];
+pub use telemetry_schema::WELL_KNOWN_CONTEXT;
 
 /// Value of one well-known key, or `None` when unknown here.
 fn value(name: &str, app_version: &str, env: &EnvSource) -> Option<serde_json::Value> {

@@ -104,7 +104,7 @@ pub use consent::{Choice, Mode, Reason};
 pub use context::WELL_KNOWN_CONTEXT;
 pub use delivery::Stats;
 pub use env::{EnvNames, EnvSource, env_prefix};
-pub use event::{TelemetryEvent, TelemetryObject, properties_json};
+pub use event::{TelemetryContext, TelemetryEvent, TelemetryObject, properties_json};
 pub use format::WireFormat;
 pub use hash::Hasher;
 pub use telemetry_derive::{TelemetryEnum, TelemetryEvent, app_meta, generate_events};

@@ -44,6 +44,26 @@ pub fn derive_event(input: TokenStream) -> TokenStream {
     derive::derive(&input, target::Derive::Event).into()
 }
 
+/// Checks a struct against the schema's `context.fields` (or one of its
+/// nested objects) and implements `TelemetryContext` (or `TelemetryObject`).
+///
+/// Attributes: `#[telemetry(schema = "path.yaml")]` (relative to this file,
+/// like `include_str!`), and `object = "field.path"` for a struct that
+/// carries a nested `object` context field (`object = "environment"`,
+/// `object = "environment.python"`).
+///
+/// The rules are those of events: a forbidden, undeclared or mistyped
+/// field fails, `Option<T>` exactly for `required: false`, `hashed` keys are
+/// sent as their keyed hash. Keys the runtime fills itself
+/// (`WELL_KNOWN_CONTEXT`: os, os_version, arch, app_version, ci, container,
+/// locale) may be left out; a struct that carries one overrides it. Any
+/// other required key must be a field. Keys are written in struct order.
+#[proc_macro_derive(TelemetryContext, attributes(telemetry))]
+pub fn derive_context(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    derive::derive(&input, target::Derive::Context).into()
+}
+
 /// Implements `TelemetryEnum` for a fieldless enum: each variant is sent in
 /// snake_case, or as `#[telemetry(rename = "value")]` says.
 #[proc_macro_derive(TelemetryEnum, attributes(telemetry))]

@@ -7,7 +7,7 @@ use crate::ast::{Field, Input, Known, known, option_inner};
 use crate::attr::Container;
 use crate::ctxt::Ctxt;
 use crate::load::Loaded;
-use crate::target::{self, Derive, Kind, Owner, Target};
+use crate::target::{self, CONTEXT_PATH, Derive, Kind, Owner, Target};
 use syn::Type;
 use telemetry_schema::{Collect, Field as SchemaField, FieldType, WELL_KNOWN_CONTEXT};
 
@@ -99,7 +99,11 @@ fn check<'a>(input: &'a Input<'a>, target: &Target<'a>, cx: &mut Ctxt) -> Option
                         owner.what,
                         owner.at(sf)
                     ),
-                    format!("declare it as `Option<{}>`: `None` leaves the key out of the event", rust_suggestion(ty)),
+                    format!(
+                        "declare it as `Option<{}>`: `None` leaves the key out of the {}",
+                        rust_suggestion(ty),
+                        if target.path.starts_with(CONTEXT_PATH) { "context" } else { "event" }
+                    ),
                 );
                 continue;
             }
@@ -137,9 +141,8 @@ fn check<'a>(input: &'a Input<'a>, target: &Target<'a>, cx: &mut Ctxt) -> Option
             cx.error(
                 input.ident.span(),
                 format!(
-                    "missing required context key `{}`: the context of {} declares it required ({}), and the runtime cannot fill it",
+                    "missing required context key `{}`: the context declares it required ({}), and the runtime cannot fill it",
                     sf.name,
-                    owner.file,
                     owner.at(sf)
                 ),
                 format!(
@@ -168,7 +171,7 @@ pub(crate) fn rust_suggestion(ty: &FieldType) -> String {
     match ty {
         FieldType::String { .. } => "&str".into(),
         FieldType::Enum { .. } => "YourEnum /* #[derive(TelemetryEnum)] */".into(),
-        FieldType::Object { .. } => "YourStruct /* #[derive(TelemetryEvent)] with `object = ...` */".into(),
+        FieldType::Object { .. } => "YourStruct /* derived with `object = ...` */".into(),
         FieldType::List { items } => format!("Vec<{}>", rust_suggestion(items)),
         other => other.keyword().into(),
     }
