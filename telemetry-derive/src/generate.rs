@@ -1,6 +1,8 @@
 //! `generate_events!("schema.yaml")`: the event structs (and the enums and
 //! nested structs they need) generated from a schema, each deriving
-//! `TelemetryEvent`, for users who would rather not write them.
+//! `TelemetryEvent`, and a `Context` struct deriving `TelemetryContext`
+//! when the schema declares context keys the runtime cannot fill, for
+//! users who would rather not write them.
 
 use crate::load;
 use proc_macro2::TokenStream;
@@ -24,7 +26,7 @@ fn items(loaded: &load::Loaded) -> TokenStream {
         let doc = &event.description;
         let ev = &event.name;
         let mut extra = TokenStream::new();
-        let fields = struct_fields(&name, &event.fields, &abs, ev, "", &mut extra);
+        let fields = struct_fields(&name, &event.fields, &abs, Root::Event(ev), "", &mut extra);
         out.extend(quote! {
             #[doc = #doc]
             #[derive(Debug, Clone, PartialEq, ::telemetry_core::TelemetryEvent)]
@@ -33,14 +35,49 @@ fn items(loaded: &load::Loaded) -> TokenStream {
             #extra
         });
     }
+    out.extend(context(loaded, &abs));
     out
+}
+
+/// `Context`, carrying the context keys the runtime cannot fill, when the
+/// schema declares any (the well-known ones are left to the runtime).
+fn context(loaded: &load::Loaded, abs: &str) -> TokenStream {
+    let own: Vec<Field> = loaded
+        .schema
+        .context
+        .iter()
+        .filter(|f| f.is_collected() && !telemetry_schema::WELL_KNOWN_CONTEXT.contains(&f.name.as_str()))
+        .cloned()
+        .collect();
+    if own.is_empty() {
+        return TokenStream::new();
+    }
+    let name = format_ident!("Context");
+    let mut extra = TokenStream::new();
+    let fields = struct_fields(&name, &own, abs, Root::Context, "", &mut extra);
+    quote! {
+        /// The context keys sent with every event that the runtime cannot fill itself.
+        #[derive(Debug, Clone, PartialEq, ::telemetry_core::TelemetryContext)]
+        #[telemetry(schema = #abs)]
+        pub struct #name { #fields }
+        #extra
+    }
+}
+
+/// Where a generated struct's fields are declared.
+#[derive(Clone, Copy)]
+enum Root<'a> {
+    /// Under this event.
+    Event(&'a str),
+    /// Under `context`.
+    Context,
 }
 
 fn struct_fields(
     owner: &Ident,
     fields: &[Field],
     abs: &str,
-    event: &str,
+    root: Root<'_>,
     path: &str,
     extra: &mut TokenStream,
 ) -> TokenStream {
@@ -51,14 +88,21 @@ fn struct_fields(
         let doc = f.description.clone().unwrap_or_default();
         let sub = format_ident!("{}{}", owner, camel(&f.name).to_string());
         let child_path = if path.is_empty() { f.name.clone() } else { format!("{path}.{}", f.name) };
-        let rust = rust_type(ty, &sub, abs, event, &child_path, extra);
+        let rust = rust_type(ty, &sub, abs, root, &child_path, extra);
         let rust = if f.required { rust } else { quote!(::core::option::Option<#rust>) };
         out.extend(quote!(#[doc = #doc] pub #ident: #rust,));
     }
     out
 }
 
-fn rust_type(ty: &FieldType, name: &Ident, abs: &str, event: &str, path: &str, extra: &mut TokenStream) -> TokenStream {
+fn rust_type(
+    ty: &FieldType,
+    name: &Ident,
+    abs: &str,
+    root: Root<'_>,
+    path: &str,
+    extra: &mut TokenStream,
+) -> TokenStream {
     match ty {
         FieldType::Bool => quote!(bool),
         FieldType::U8 => quote!(u8),
@@ -86,18 +130,30 @@ fn rust_type(ty: &FieldType, name: &Ident, abs: &str, event: &str, path: &str, e
             quote!(#name)
         }
         FieldType::Object { fields } => {
-            let body = struct_fields(name, fields, abs, event, path, extra);
-            let doc = format!("The object `{path}` of event `{event}`.");
-            extra.extend(quote! {
-                #[doc = #doc]
-                #[derive(Debug, Clone, PartialEq, ::telemetry_core::TelemetryEvent)]
-                #[telemetry(schema = #abs, event = #event, object = #path)]
-                pub struct #name { #body }
-            });
+            let body = struct_fields(name, fields, abs, root, path, extra);
+            let item = match root {
+                Root::Event(event) => {
+                    let doc = format!("The object `{path}` of event `{event}`.");
+                    quote! {
+                        #[doc = #doc]
+                        #[derive(Debug, Clone, PartialEq, ::telemetry_core::TelemetryEvent)]
+                        #[telemetry(schema = #abs, event = #event, object = #path)]
+                    }
+                }
+                Root::Context => {
+                    let doc = format!("The context object `{path}`.");
+                    quote! {
+                        #[doc = #doc]
+                        #[derive(Debug, Clone, PartialEq, ::telemetry_core::TelemetryContext)]
+                        #[telemetry(schema = #abs, object = #path)]
+                    }
+                }
+            };
+            extra.extend(quote!(#item pub struct #name { #body }));
             quote!(#name)
         }
         FieldType::List { items } => {
-            let item = rust_type(items, name, abs, event, path, extra);
+            let item = rust_type(items, name, abs, root, path, extra);
             quote!(::std::vec::Vec<#item>)
         }
     }

@@ -82,7 +82,9 @@ pub fn app_meta(input: TokenStream) -> TokenStream {
 
 /// `generate_events!("schema.yaml")`: a struct per event (named in
 /// UpperCamelCase), an enum per `enum` field and a struct per `object`
-/// field, each deriving the checks.
+/// field, each deriving the checks; and `Context` (deriving
+/// `TelemetryContext`) with the context keys the runtime cannot fill, when
+/// the schema declares any.
 #[proc_macro]
 pub fn generate_events(input: TokenStream) -> TokenStream {
     let lit = parse_macro_input!(input as LitStr);

@@ -169,3 +169,50 @@ fn a_single_key_an_enum_and_an_optional_key_left_out_or_set() {
     ctx.edition = Edition::Community;
     assert_eq!(context_json("{", &ctx), r#"{"edition":"community","server_version":"2.1.0","region":"eu-west"}"#);
 }
+
+// generate_events! also generates `Context` when the schema declares keys
+// the runtime cannot fill (example-cli declares only well-known ones: none).
+mod generated_pyairbyte {
+    telemetry_core::generate_events!("../../schemas/pyairbyte.yaml");
+}
+
+mod generated_evidently {
+    telemetry_core::generate_events!("../../schemas/evidently.yaml");
+}
+
+#[test]
+fn generated_context_structs_write_what_hand_written_ones_do() {
+    use generated_evidently::{Context, ContextEnvironment, ContextEnvironmentPython, ContextEvidently};
+    let ctx = generated_pyairbyte::Context {
+        pyairbyte_version: "0.20.1".into(),
+        python_version: "3.11.9".into(),
+        application_hash: "sync_orders.py".into(),
+        notebook: true,
+        colab: false,
+    };
+    assert_eq!(generated_pyairbyte::Context::KEYS, PyAirbyte::KEYS);
+    let hand = PyAirbyte {
+        pyairbyte_version: "0.20.1",
+        python_version: "3.11.9".into(),
+        application_hash: "sync_orders.py",
+        notebook: true,
+        colab: false,
+    };
+    assert_eq!(context_json("{", &ctx), context_json("{", &hand));
+    let ctx = Context {
+        environment: ContextEnvironment {
+            os: "Linux".into(),
+            python: ContextEnvironmentPython {
+                version: "3.8.2".into(),
+                interpreter: "CPython".into(),
+                conda: true,
+                venv: false,
+            },
+        },
+        evidently: ContextEvidently { version: "0.1.19.dev0".into() },
+    };
+    assert_eq!(
+        context_json("{", &ctx),
+        r#"{"environment":{"os":"Linux","python":{"version":"3.8.2","interpreter":"CPython","conda":true,"venv":false}},"evidently":{"version":"0.1.19.dev0"}}"#
+    );
+}
