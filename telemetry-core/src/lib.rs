@@ -106,7 +106,7 @@ pub use context::WELL_KNOWN_CONTEXT;
 pub use delivery::Stats;
 pub use env::{EnvNames, EnvSource, env_prefix};
 pub use error::BuildError;
-pub use event::{TelemetryEvent, TelemetryObject, properties_json};
+pub use event::{TelemetryContext, TelemetryEvent, TelemetryObject, properties_json};
 pub use format::WireFormat;
 pub use hash::Hasher;
 pub use status::Status;

@@ -62,6 +62,11 @@ pub use valid::{is_snake_case, pii_token, to_snake_case};
 
 use std::path::Path;
 
+/// Context keys the runtime fills itself (`telemetry-core` re-exports this
+/// list under the same name). A schema may declare any of them under
+/// `context.fields`; a `TelemetryContext` struct may leave them out.
+pub const WELL_KNOWN_CONTEXT: &[&str] = &["os", "os_version", "arch", "app_version", "ci", "container", "locale"];
+
 /// Largest schema file accepted. Real schemas are a few kilobytes; this bound
 /// keeps a mistaken or hostile file from stalling the compiler.
 pub const MAX_SCHEMA_BYTES: usize = 1 << 20;
