@@ -44,6 +44,7 @@ pub mod format;
 mod json;
 mod model;
 mod parse;
+mod pii;
 #[cfg(feature = "render")]
 pub mod render;
 mod valid;
@@ -51,7 +52,8 @@ mod yaml;
 
 pub use error::{Diagnostic, Loc, SchemaError, did_you_mean};
 pub use model::*;
-pub use valid::{is_snake_case, pii_token, to_snake_case};
+pub use pii::pii_token;
+pub use valid::{is_snake_case, to_snake_case};
 
 use std::path::Path;
 
