@@ -48,6 +48,7 @@ mod governance;
 mod json;
 mod model;
 mod parse;
+mod pii;
 #[cfg(feature = "render")]
 pub mod render;
 mod shape;
@@ -58,7 +59,8 @@ pub use date::{Date, DateError};
 pub use error::{Diagnostic, Loc, SchemaError, Severity, did_you_mean};
 pub use governance::{Expiry, HistoryEntry, MIN_REVIEW_CHARS, SchemaVersion, placeholder_problem};
 pub use model::*;
-pub use valid::{is_snake_case, pii_token, to_snake_case};
+pub use pii::pii_token;
+pub use valid::{is_snake_case, to_snake_case};
 
 use std::path::Path;
 

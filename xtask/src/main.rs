@@ -32,8 +32,8 @@ tasks:
       time, compile time, docs) and write the summary at the top of BENCHMARKS.md.
   fuzz [--seconds N]
       Fuzz the schema loader (fuzz/, cargo-fuzz, RUSTC_BOOTSTRAP=1) for N seconds
-      (default 60), seeded from schemas/ and tests/bad-schemas/; prints executions
-      and crashes. Installs cargo-fuzz if missing. Not run by CI.
+      (default 60), seeded from schemas/ and telemetry-schema/tests/cases/;
+      prints executions and crashes. Installs cargo-fuzz if missing. Not run by CI.
   help
       This text.";
 
