@@ -36,6 +36,8 @@
 //! ```
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "render")]
+pub mod docs;
 mod error;
 mod example;
 #[cfg(feature = "serde")]

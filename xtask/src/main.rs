@@ -1,10 +1,11 @@
 //! `cargo xtask <task>`: see `cargo xtask help`.
 #![forbid(unsafe_code)]
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
-use xtask::{Drift, generate, workspace_root};
+use telemetry_schema::docs;
+use xtask::workspace_root;
 
 mod bench;
 mod bench_compile;
@@ -67,64 +68,26 @@ fn flag_value(args: &[String], i: &mut usize, flag: &str) -> Result<String, Stri
     args.get(*i).cloned().ok_or_else(|| format!("error: `{flag}` needs a value\n\n{USAGE}"))
 }
 
-/// `path` relative to the current directory when it lies below it, for short messages.
-fn shown(path: &Path) -> String {
-    let cwd = std::env::current_dir().unwrap_or_default();
-    path.strip_prefix(&cwd).unwrap_or(path).display().to_string()
-}
-
 fn docs(args: &[String]) -> Result<(), String> {
-    let root = workspace_root();
-    let (mut check, mut schemas, mut out) = (false, root.join("schemas"), root.join("docs"));
+    let mut options = xtask::docs_options();
+    let mut check = false;
     let mut i = 0;
     while i < args.len() {
         match args[i].as_str() {
             "--check" => check = true,
-            "--schemas" => schemas = PathBuf::from(flag_value(args, &mut i, "--schemas")?),
-            "--out" => out = PathBuf::from(flag_value(args, &mut i, "--out")?),
+            "--schemas" => options.schemas = PathBuf::from(flag_value(args, &mut i, "--schemas")?),
+            "--out" => options.out = PathBuf::from(flag_value(args, &mut i, "--out")?),
+            "--help" | "-h" => {
+                println!("{USAGE}");
+                return Ok(());
+            }
             other => return Err(format!("error: unknown option `{other}` for `docs`\n\n{USAGE}")),
         }
         i += 1;
     }
-    let generated = generate(&schemas)
-        .map_err(|e| format!("{e}\nerror: docs not generated: {} problem(s) in the schemas above", e.problems.len()))?;
-    let counts = format!("{} schemas, {} events, {} fields", generated.schemas, generated.events, generated.fields);
-    if check {
-        let found = xtask::drift(&generated, &out).map_err(|e| format!("{}: error: {e}", shown(&out)))?;
-        if found.is_empty() {
-            println!("docs: up to date ({counts}, {} files in {})", generated.files.len(), shown(&out));
-            return Ok(());
-        }
-        let mut msg = String::new();
-        for d in &found {
-            let what = match d {
-                Drift::Stale(_) => "stale",
-                Drift::Missing(_) => "missing",
-                Drift::Extra(_) => "extra (no schema generates it)",
-                Drift::Clash(_) => "hand-written file in the way of a generated one",
-            };
-            msg.push_str(&format!("{}: {what}\n", shown(&out.join(d.name()))));
-        }
-        msg.push_str(&format!(
-            "error: {} generated file(s) out of date; run `cargo xtask docs` and commit the result",
-            found.len()
-        ));
-        return Err(msg);
-    }
-    let done = xtask::write(&generated, &out)?;
-    for name in &done.written {
-        println!("wrote {}", shown(&out.join(name)));
-    }
-    for name in &done.removed {
-        println!("removed {}", shown(&out.join(name)));
-    }
-    println!(
-        "docs: {counts}; {} files written, {} unchanged, {} removed in {}",
-        done.written.len(),
-        done.unchanged,
-        done.removed.len(),
-        shown(&out)
-    );
+    let result = if check { docs::check(&options) } else { docs::write(&options) };
+    let report = result.map_err(|failure| failure.to_string())?;
+    println!("{report}");
     Ok(())
 }
 
