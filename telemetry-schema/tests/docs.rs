@@ -1,31 +1,24 @@
 //! The docs library a project's own xtask calls: generate, write, check,
 //! and the exact lines it reports.
 
-use std::path::PathBuf;
 use telemetry_schema::docs::{self, Drift, Failure, Options, Report};
 
-struct TempDir(PathBuf);
+/// A project directory with `telemetry/` for schemas, removed when dropped.
+struct Project(tempfile::TempDir);
 
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        let dir = std::env::temp_dir().join(format!("telemetry-schema-docs-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(dir.join("telemetry")).unwrap();
-        TempDir(dir)
+impl Project {
+    fn new() -> Project {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("telemetry")).unwrap();
+        Project(dir)
     }
 
     fn options(&self) -> Options {
-        Options::new(self.0.join("telemetry"), self.0.join("docs"))
+        Options::new(self.0.path().join("telemetry"), self.0.path().join("docs"))
     }
 
     fn schema(&self, file: &str, text: &str) {
-        std::fs::write(self.0.join("telemetry").join(file), text).unwrap();
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
+        std::fs::write(self.0.path().join("telemetry").join(file), text).unwrap();
     }
 }
 
@@ -33,7 +26,7 @@ const DEMO: &str = "version: 1\napp: { name: demo, title: Demo, description: Hel
 
 #[test]
 fn the_default_command_is_the_installable_one_and_can_be_changed() {
-    let tmp = TempDir::new("command");
+    let tmp = Project::new();
     tmp.schema("demo.yaml", DEMO);
     let default = docs::generate(&tmp.options().schemas, &tmp.options().render).unwrap();
     assert_eq!(
@@ -77,7 +70,7 @@ fn the_default_command_is_the_installable_one_and_can_be_changed() {
 
 #[test]
 fn stale_extra_and_hand_written_files_are_each_named() {
-    let tmp = TempDir::new("drift");
+    let tmp = Project::new();
     tmp.schema("demo.yaml", DEMO);
     let options = tmp.options();
     docs::write(&options).unwrap();
@@ -103,7 +96,7 @@ fn stale_extra_and_hand_written_files_are_each_named() {
 
 #[test]
 fn schema_problems_are_all_reported_and_nothing_is_written() {
-    let tmp = TempDir::new("bad");
+    let tmp = Project::new();
     tmp.schema("a.yaml", &DEMO.replace("collect: allowed", "collect: alowed"));
     tmp.schema("b.yaml", &DEMO.replace("name: demo", "name: other").replace("type: u8", "type: u9"));
     let options = tmp.options();
@@ -119,7 +112,7 @@ fn schema_problems_are_all_reported_and_nothing_is_written() {
 
 #[test]
 fn duplicate_app_names_are_refused() {
-    let tmp = TempDir::new("dup");
+    let tmp = Project::new();
     tmp.schema("a.yaml", DEMO);
     tmp.schema("b.yaml", DEMO);
     let err = docs::generate(&tmp.options().schemas, &Default::default()).unwrap_err();
@@ -129,7 +122,7 @@ fn duplicate_app_names_are_refused() {
 
 #[test]
 fn hand_written_pages_are_never_overwritten() {
-    let tmp = TempDir::new("clash");
+    let tmp = Project::new();
     tmp.schema("coverage.yaml", &DEMO.replace("name: demo", "name: coverage"));
     let options = tmp.options();
     std::fs::create_dir_all(&options.out).unwrap();
