@@ -10,6 +10,7 @@ use xtask::workspace_root;
 mod bench;
 mod bench_compile;
 mod fuzz;
+mod package;
 
 const USAGE: &str = "\
 usage: cargo xtask <task>
@@ -29,6 +30,10 @@ tasks:
       Fuzz the schema loader (fuzz/, cargo-fuzz, RUSTC_BOOTSTRAP=1) for N seconds
       (default 60), seeded from schemas/ and tests/bad-schemas/; prints executions
       and crashes. Installs cargo-fuzz if missing. Not run by CI.
+  package [--allow-dirty]
+      Package the publishable crates with verification (cargo package), unpack
+      them into target/package-doctest/ and run their doctests there, each
+      crate against the packaged others. Run by CI.
   help
       This text.";
 
@@ -47,6 +52,7 @@ fn main() -> ExitCode {
         }
         Some("bench") => bench::run(&workspace_root(), &args[1..]),
         Some("fuzz") => fuzz::run(&workspace_root(), &args[1..]),
+        Some("package") => package::run(&workspace_root(), &args[1..]),
         Some("help" | "--help" | "-h") | None => {
             println!("{USAGE}");
             Ok(())
