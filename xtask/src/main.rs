@@ -10,6 +10,7 @@ mod bench;
 mod diff;
 mod docs;
 mod fuzz;
+mod package;
 
 /// Every task: name, arguments, what it does (one line of text per line).
 const TASKS: &[(&str, &str, &str)] = &[
@@ -49,6 +50,13 @@ structs and write the `## Compile time` section of BENCHMARKS.md.",
 (default 60), seeded from schemas/ and telemetry-schema/tests/cases/; prints executions
 and crashes. Installs cargo-fuzz if missing. Not run by CI.",
     ),
+    (
+        "package",
+        "[--allow-dirty]",
+        "Package the publishable crates with verification (cargo package), unpack
+them into target/package-doctest/ and run their doctests there, each
+crate against the packaged others. Run by CI.",
+    ),
     ("help", "", "This text."),
 ];
 
@@ -76,6 +84,7 @@ enum Task {
         quick: bool,
     },
     Fuzz(Vec<String>),
+    Package(Vec<String>),
     /// Print the usage of every task, or of the one named.
     Help(Option<&'static str>),
 }
@@ -89,6 +98,7 @@ fn main() -> ExitCode {
         Task::Bench { quick } => bench::run(&workspace_root(), quick),
         Task::BenchCompile { quick } => bench::compile::task(&workspace_root(), quick),
         Task::Fuzz(args) => fuzz::run(&workspace_root(), &args),
+        Task::Package(args) => package::run(&workspace_root(), &args),
         Task::Help(task) => {
             println!("{}", task.map_or_else(usage, task_usage));
             Ok(())
@@ -147,6 +157,7 @@ fn parse(args: &[String]) -> Result<Task, String> {
         }
         "bench-compile" => Ok(Task::BenchCompile { quick: rest.iter().any(|a| a == "--quick") }),
         "fuzz" => Ok(Task::Fuzz(rest.to_vec())),
+        "package" => Ok(Task::Package(rest.to_vec())),
         other => Err(format!("error: unknown task `{other}`\n\n{}", usage())),
     }
 }
