@@ -18,14 +18,14 @@ use crate::spool::Spool;
 use crate::state::{EVENTS_FILE, Identity, Install, SPOOL_DIR};
 use crate::status::Status;
 use crate::telemetry::Telemetry;
-#[cfg(feature = "http")]
-use crate::transport::check_endpoint;
 use crate::transport::{Plan, Sink};
-
-/// An endpoint that passed the policy. Without the HTTP transport there is
-/// none: setting one fails the build.
 #[cfg(feature = "http")]
-type Endpoint = reqwest::Url;
+use crate::transport::{check_endpoint, check_proxy};
+
+/// An endpoint and the app's proxy, both passed the policy. Without the
+/// HTTP transport there is none: setting one fails the build.
+#[cfg(feature = "http")]
+type Endpoint = (reqwest::Url, Option<reqwest::Url>);
 #[cfg(not(feature = "http"))]
 type Endpoint = Infallible;
 
@@ -44,8 +44,9 @@ impl Builder {
     /// format needs.
     #[cfg(feature = "http")]
     fn checked_endpoint(&self) -> Result<Option<Endpoint>, BuildError> {
+        let proxy = self.proxy.as_deref().map(check_proxy).transpose()?;
         let Some(url) = &self.endpoint else { return Ok(None) };
-        let endpoint = check_endpoint(url, self.format)?;
+        let endpoint = (check_endpoint(url, self.format)?, proxy);
         if self.format == WireFormat::PostHog && self.api_key.is_none() {
             return Err(BuildError::MissingApiKey { format: self.format });
         }
@@ -140,9 +141,13 @@ impl Builder {
                 Plan::Ready(Sink::Memory(self.memory.clone().unwrap_or_default()))
             }
             #[cfg(feature = "http")]
-            (_, false, Some(url)) => {
-                Plan::Http { url, format: self.format, api_key: self.api_key.clone(), timeout: self.request_timeout }
-            }
+            (_, false, Some((url, proxy))) => Plan::Http {
+                url,
+                format: self.format,
+                api_key: self.api_key.clone(),
+                timeout: self.request_timeout,
+                proxy,
+            },
             #[cfg(not(feature = "http"))]
             (_, false, Some(never)) => match never {},
             (_, false, None) => Plan::Ready(match &r.dir {

@@ -46,6 +46,8 @@ pub struct Builder {
     format: WireFormat,
     #[cfg(feature = "http")]
     api_key: Option<String>,
+    #[cfg(feature = "http")]
+    proxy: Option<String>,
     shutdown_deadline: Duration,
     #[cfg(feature = "http")]
     request_timeout: Duration,
@@ -70,6 +72,8 @@ impl Builder {
             format: WireFormat::Native,
             #[cfg(feature = "http")]
             api_key: None,
+            #[cfg(feature = "http")]
+            proxy: None,
             shutdown_deadline: Duration::from_millis(100),
             #[cfg(feature = "http")]
             request_timeout: Duration::from_secs(10),
@@ -107,6 +111,21 @@ impl Builder {
         let this = Builder { api_key: Some(key.into()), ..self };
         #[cfg(not(feature = "http"))]
         let (this, _) = (self, key);
+        this
+    }
+
+    /// Send through this proxy (`https://`, or `http://` to loopback only:
+    /// checked by `build()` like the endpoint). Without it no proxy is used:
+    /// `HTTP_PROXY`, `HTTPS_PROXY` and `ALL_PROXY` are never read, since a
+    /// plain-http proxy from the environment would see every event and key.
+    /// An app that wants the user's proxy reads the variable and passes it
+    /// here, where the policy applies.
+    pub fn proxy(self, url: impl Into<String>) -> Self {
+        // Only HTTP goes through a proxy: the other transports stay on this machine.
+        #[cfg(feature = "http")]
+        let this = Builder { proxy: Some(url.into()), ..self };
+        #[cfg(not(feature = "http"))]
+        let (this, _) = (self, url);
         this
     }
 

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 #[cfg(feature = "http")]
-pub use http::check_endpoint;
+pub use http::{check_endpoint, check_proxy};
 pub use memory::MemorySink;
 
 use crate::envelope::Envelope;
@@ -43,7 +43,14 @@ pub(crate) enum Plan {
     /// An HTTP client: built on the worker, since building one takes a
     /// while (TLS roots) and `build()` must not.
     #[cfg(feature = "http")]
-    Http { url: reqwest::Url, format: WireFormat, api_key: Option<String>, timeout: Duration },
+    Http {
+        url: reqwest::Url,
+        format: WireFormat,
+        api_key: Option<String>,
+        timeout: Duration,
+        /// The app's proxy (checked by the endpoint policy); none from the environment.
+        proxy: Option<reqwest::Url>,
+    },
 }
 
 impl Plan {
@@ -63,8 +70,8 @@ impl Plan {
         match self {
             Plan::Ready(sink) => Ok(sink),
             #[cfg(feature = "http")]
-            Plan::Http { url, format, api_key, timeout } => {
-                http::Http::new(url, format, api_key, timeout).map(|h| Sink::Http(Box::new(h)))
+            Plan::Http { url, format, api_key, timeout, proxy } => {
+                http::Http::new(url, format, api_key, timeout, proxy).map(|h| Sink::Http(Box::new(h)))
             }
         }
     }
