@@ -25,7 +25,12 @@ use crate::output::Output;
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Outcome {
     Delivered,
-    /// Network error, 5xx or 429: try again, after `Retry-After` if given.
+    /// Appended to the JSON-lines file, whose rotation discarded
+    /// `rotated_away` older lines.
+    Written {
+        rotated_away: u64,
+    },
+    /// Network error, 3xx (never followed), 5xx or 429: try again, after `Retry-After` if given.
     /// Only HTTP answers so; the other transports deliver or reject.
     #[cfg(feature = "http")]
     Retry {
@@ -115,7 +120,7 @@ impl Sink {
                 Outcome::Delivered
             }
             Sink::File { path, max_bytes } => match file::append(path, *max_bytes, events) {
-                Ok(()) => Outcome::Delivered,
+                Ok(done) => Outcome::Written { rotated_away: done.rotated_away },
                 Err(e) => Outcome::Reject(format!("cannot write {}: {e}", path.display())),
             },
             Sink::Memory(m) => {

@@ -69,6 +69,11 @@ impl Http {
                 let _ = resp.bytes();
                 if status.is_success() {
                     Outcome::Delivered
+                } else if status.is_redirection() {
+                    // Never followed (the policy checked this URL, not the
+                    // target), yet not the collector refusing the events: a
+                    // moved or misrouted endpoint is kept for a later try.
+                    Outcome::Retry { after, why: format!("HTTP {status}, a redirect (not followed)") }
                 } else if status.as_u16() == 429 || status.is_server_error() {
                     Outcome::Retry { after, why: format!("HTTP {status}") }
                 } else {
