@@ -1,12 +1,14 @@
 //! `generate_events!("schema.yaml")`: the event structs (and the enums and
 //! nested structs they need) generated from a schema, each deriving
-//! `TelemetryEvent`, for users who would rather not write them.
+//! `TelemetryEvent`, for users who would rather not write them. Their
+//! `Debug` prints `hashed` fields as `<hashed>`: an app that logs `?event`
+//! must not leak what the schema promises to send only as a hash.
 
 use crate::load;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::{Ident, LitStr};
-use telemetry_schema::{Field, FieldType};
+use telemetry_schema::{Collect, Field, FieldType};
 
 pub(crate) fn expand(lit: &LitStr) -> syn::Result<TokenStream> {
     let loaded = load::load(lit)?;
@@ -18,11 +20,13 @@ pub(crate) fn expand(lit: &LitStr) -> syn::Result<TokenStream> {
         let ev = &event.name;
         let mut extra = TokenStream::new();
         let fields = struct_fields(&name, &event.fields, &abs, ev, "", &mut extra)?;
+        let debug = redacted_debug(&name, &event.fields);
         out.extend(quote! {
             #[doc = #doc]
-            #[derive(Debug, Clone, PartialEq, ::telemetry_core::TelemetryEvent)]
+            #[derive(Clone, PartialEq, ::telemetry_core::TelemetryEvent)]
             #[telemetry(schema = #abs, event = #ev)]
             pub struct #name { #fields }
+            #debug
             #extra
         });
     }
@@ -88,11 +92,13 @@ fn rust_type(
         FieldType::Object { fields } => {
             let body = struct_fields(name, fields, abs, event, path, extra)?;
             let doc = format!("The object `{path}` of event `{event}`.");
+            let debug = redacted_debug(name, fields);
             extra.extend(quote! {
                 #[doc = #doc]
-                #[derive(Debug, Clone, PartialEq, ::telemetry_core::TelemetryEvent)]
+                #[derive(Clone, PartialEq, ::telemetry_core::TelemetryEvent)]
                 #[telemetry(schema = #abs, event = #event, object = #path)]
                 pub struct #name { #body }
+                #debug
             });
             quote!(#name)
         }
@@ -101,6 +107,28 @@ fn rust_type(
             quote!(::std::vec::Vec<#item>)
         }
     })
+}
+
+/// `Debug` for a generated struct: like the derived one, but a `hashed`
+/// field (a string, or a list of them) prints `<hashed>`, whatever its value.
+/// Forbidden fields are never generated, so there is nothing to print.
+fn redacted_debug(name: &Ident, fields: &[Field]) -> TokenStream {
+    let label = name.to_string();
+    let entries = fields.iter().filter(|f| f.is_collected()).map(|f| {
+        let key = &f.name;
+        let ident = field_ident(&f.name);
+        match f.collect {
+            Collect::Hashed => quote!(.field(#key, &::core::format_args!("<hashed>"))),
+            _ => quote!(.field(#key, &self.#ident)),
+        }
+    });
+    quote! {
+        impl ::core::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.debug_struct(#label) #(#entries)* .finish()
+            }
+        }
+    }
 }
 
 /// `snake_case` to `UpperCamelCase`.

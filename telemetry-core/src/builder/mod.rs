@@ -2,6 +2,7 @@
 //! `build`) or the consent side (`status`, `enable`, `disable`, in `resolve`).
 
 mod build;
+mod debug;
 mod resolve;
 
 use std::io;
@@ -38,7 +39,7 @@ use crate::transport::MemorySink;
 /// assert!(!telemetry.status().enabled());
 /// assert_eq!(telemetry.status().reason.to_string(), "DO_NOT_TRACK is set to \"1\"");
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Builder {
     meta: &'static AppMeta,
     app_version: String,
