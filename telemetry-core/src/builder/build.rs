@@ -7,12 +7,13 @@ use std::path::PathBuf;
 
 use super::Builder;
 use super::resolve::Resolved;
-use crate::consent::Mode;
+use crate::consent::{Mode, Reason};
 use crate::delivery::{Config, Delivery};
 use crate::envelope::Template;
 use crate::error::BuildError;
 #[cfg(feature = "http")]
 use crate::format::WireFormat;
+use crate::meta::FirstRun;
 use crate::output::{Diag, Output};
 use crate::spool::Spool;
 use crate::state::{EVENTS_FILE, Identity, Install, SPOOL_DIR};
@@ -79,6 +80,14 @@ impl Builder {
         };
         if identity.show_notice {
             output.write(&self.notice_text());
+            if self.meta.first_run == FirstRun::NoticeFirst {
+                // The user reads the notice before anything is sent: this
+                // run stays off (the identity is saved, so the next run
+                // neither shows the notice again nor waits).
+                let mut status = self.status_from(r, Some(identity.anonymous_id), notes);
+                (status.mode, status.reason) = (Mode::Off, Reason::NoticeFirst);
+                return Err(Box::new(status));
+            }
         }
         let template = self.template(&identity.anonymous_id, &mut notes);
         let plan = self.plan(r, &output, endpoint);

@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use telemetry_core::meta::{AppMeta, Collect, EnvSwitch, EventMeta, FieldMeta, SwitchAction, Trigger};
+use telemetry_core::meta::{AppMeta, Collect, EnvSwitch, EventMeta, FieldMeta, FirstRun, SwitchAction, Trigger};
 use telemetry_core::{PropertyWriter, TelemetryEvent};
 
 /// How the collector answers one request.
@@ -399,6 +399,8 @@ pub static APP: AppMeta = AppMeta {
         trigger: Trigger::Truthy,
         action: SwitchAction::Disable,
     }],
+    first_run: FirstRun::Send,
+    opt_out_command: None,
     context: &[
         field("os", "string", Collect::Allowed, true),
         field("arch", "string", Collect::Allowed, true),
