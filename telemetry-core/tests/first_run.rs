@@ -11,8 +11,8 @@ use common::*;
 use telemetry_core::meta::{AppMeta, FirstRun};
 use telemetry_core::{EnvSource, MemorySink, Mode, Reason, Stats, Telemetry};
 
-static NOTICE_FIRST: AppMeta =
-    AppMeta { first_run: FirstRun::NoticeFirst, opt_out_command: Some("example-cli telemetry disable"), ..APP };
+static NOTICE_FIRST: AppMeta = AppMeta { first_run: FirstRun::NoticeFirst, ..APP };
+static NO_COMMAND: AppMeta = AppMeta { opt_out_command: None, ..APP };
 
 const NOTICE: &str = "Example CLI collects anonymous usage data (command_run, telemetry_changed) with a random install id, never who you are.
   What is collected and what never is: https://example.org/example-cli/telemetry
@@ -85,6 +85,6 @@ fn the_schema_opt_out_command_is_used_unless_the_builder_sets_one() {
         "run `example-cli config set telemetry off`, or set DO_NOT_TRACK=1 or EXAMPLE_CLI_DISABLE_TELEMETRY=1"
     );
     // Without either, the variables only.
-    let neither = Telemetry::builder(&APP).env(env()).state_dir(temp_dir("opt-out"));
+    let neither = Telemetry::builder(&NO_COMMAND).env(env()).state_dir(temp_dir("opt-out"));
     assert_eq!(neither.status().opt_out, "set DO_NOT_TRACK=1 or EXAMPLE_CLI_DISABLE_TELEMETRY=1");
 }

@@ -7,9 +7,11 @@ use std::fmt;
 
 use super::Builder;
 
-/// Prints `<redacted>` in place of a secret.
+/// Prints `<redacted>` in place of a secret (only HTTP settings hold one).
+#[cfg(feature = "http")]
 struct Redacted;
 
+#[cfg(feature = "http")]
 impl fmt::Debug for Redacted {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("<redacted>")

@@ -400,7 +400,7 @@ pub static APP: AppMeta = AppMeta {
         action: SwitchAction::Disable,
     }],
     first_run: FirstRun::Send,
-    opt_out_command: None,
+    opt_out_command: Some("example-cli telemetry disable"),
     context: &[
         field("os", "string", Collect::Allowed, true),
         field("arch", "string", Collect::Allowed, true),
