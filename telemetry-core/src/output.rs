@@ -12,22 +12,52 @@ pub(crate) struct Output(Arc<Mutex<Box<dyn Write + Send>>>);
 
 impl Output {
     pub(crate) fn stderr() -> Self {
-        Output::new(io::stderr())
+        Output::new(Stderr)
     }
 
     pub(crate) fn new(w: impl Write + Send + 'static) -> Self {
         Output(Arc::new(Mutex::new(Box::new(w))))
     }
 
-    /// Writes `text` in one call; errors and poisoning are ignored (output is best effort).
-    pub(crate) fn write(&self, text: &str) {
+    /// Writes `text` in one call; returns whether it was written. Output
+    /// is best effort: only the notice looks at the result (it is marked
+    /// shown only when it was).
+    pub(crate) fn write(&self, text: &str) -> bool {
         let mut w = match self.0.lock() {
             Ok(w) => w,
             Err(p) => p.into_inner(),
         };
-        let _ = w.write_all(text.as_bytes());
-        let _ = w.flush();
+        w.write_all(text.as_bytes()).and_then(|()| w.flush()).is_ok()
     }
+}
+
+/// stderr, but saying so when nobody can read it. A program started with
+/// stderr closed (`2>&-`) gets `/dev/null` there from the standard library
+/// (which reopens closed standard fds), and writes "succeed": a notice
+/// written so would be marked shown though nobody saw it.
+struct Stderr;
+
+impl Write for Stderr {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        #[cfg(unix)]
+        if unseen() {
+            return Err(io::Error::new(io::ErrorKind::BrokenPipe, "stderr is closed or /dev/null"));
+        }
+        io::stderr().write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        io::stderr().flush()
+    }
+}
+
+/// Whether stderr is closed, or is `/dev/null`.
+#[cfg(unix)]
+#[allow(clippy::unnecessary_cast)] // dev_t and ino_t are not u64 on every unix
+fn unseen() -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(st) = rustix::fs::fstat(io::stderr()) else { return true };
+    std::fs::metadata("/dev/null").is_ok_and(|null| null.dev() == st.st_dev as u64 && null.ino() == st.st_ino as u64)
 }
 
 impl fmt::Debug for Output {

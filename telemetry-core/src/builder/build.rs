@@ -3,10 +3,9 @@
 
 #[cfg(not(feature = "http"))]
 use std::convert::Infallible;
-use std::path::PathBuf;
 
-use super::Builder;
 use super::resolve::Resolved;
+use super::{Builder, TEST_ANONYMOUS_ID};
 use crate::consent::Mode;
 use crate::delivery::{Config, Delivery};
 use crate::envelope::Template;
@@ -15,7 +14,7 @@ use crate::error::BuildError;
 use crate::format::WireFormat;
 use crate::output::{Diag, Output};
 use crate::spool::Spool;
-use crate::state::{EVENTS_FILE, Identity, Install, SPOOL_DIR};
+use crate::state::{Identity, Install, unmark_notice};
 use crate::status::Status;
 use crate::telemetry::Telemetry;
 #[cfg(feature = "http")]
@@ -76,17 +75,22 @@ impl Builder {
             status.mode = Mode::Off;
             return Err(Box::new(status));
         };
-        if identity.show_notice {
-            output.write(&self.notice_text());
+        // Marked shown only if it reached the user: a closed stderr gives it back.
+        if identity.show_notice
+            && !output.write(&self.notice_text())
+            && let Some(gate) = &identity.gate
+            && let Err(e) = unmark_notice(gate)
+        {
+            notes.push(format!("the notice could not be shown, nor marked unshown: {e}"));
         }
         let template = self.template(&identity.anonymous_id, &mut notes);
-        let plan = self.plan(r, &output, endpoint);
-        let spool = r.dir.as_ref().filter(|_| plan.spools()).map(|d| Spool {
-            dir: d.join(SPOOL_DIR),
+        let plan = self.plan(r, &output, endpoint, &identity);
+        let spool = identity.gate.clone().filter(|_| plan.spools()).map(|gate| Spool {
+            gate,
             max_bytes: self.spool_max_bytes,
             max_files: self.spool_max_files,
         });
-        let mut status = self.status_from(r, Some(identity.anonymous_id), notes);
+        let mut status = self.status_from(r, Some((identity.anonymous_id, identity.id_source)), notes);
         for n in &status.notes {
             diag.say(n);
         }
@@ -112,10 +116,13 @@ impl Builder {
     /// log-only mode. The schema's own id variable wins (the product's
     /// documented one), then ours.
     fn identity(&self, r: &Resolved, notes: &mut Vec<String>) -> Option<Identity> {
+        if let Some(key) = self.test_key {
+            let id = TEST_ANONYMOUS_ID.to_string();
+            return Some(Identity { anonymous_id: id, key, show_notice: false, gate: None, id_source: None });
+        }
         let install = Install { dir: r.dir.as_deref(), persist: r.mode == Mode::On, notice: self.notice };
         let mut identity = install.identity(r.state(), notes)?;
-        let vars = self.meta.anonymous_id_env.into_iter().chain([r.names.anonymous_id.as_str()]);
-        identity.override_from(vars, &self.env, notes);
+        identity.override_from(self.id_vars(&r.names), &self.env, notes);
         Some(identity)
     }
 
@@ -132,7 +139,7 @@ impl Builder {
 
     /// Where events go: log-only and debug print, then memory, the
     /// endpoint, or the JSON-lines file in the state dir.
-    fn plan(&self, r: &Resolved, output: &Output, endpoint: Option<Endpoint>) -> Plan {
+    fn plan(&self, r: &Resolved, output: &Output, endpoint: Option<Endpoint>, identity: &Identity) -> Plan {
         match (r.mode, r.debug, endpoint) {
             (Mode::LogOnly, ..) => Plan::Ready(Sink::LogOnly(output.clone(), self.meta.name.into())),
             (_, true, _) => Plan::Ready(Sink::Debug(output.clone())),
@@ -145,10 +152,7 @@ impl Builder {
             }
             #[cfg(not(feature = "http"))]
             (_, false, Some(never)) => match never {},
-            (_, false, None) => Plan::Ready(match &r.dir {
-                Some(d) => Sink::File { path: d.join(EVENTS_FILE), max_bytes: self.file_max_bytes },
-                None => Sink::File { path: PathBuf::new(), max_bytes: 0 },
-            }),
+            (_, false, None) => Plan::Ready(Sink::File { gate: identity.gate.clone(), max_bytes: self.file_max_bytes }),
         }
     }
 }
