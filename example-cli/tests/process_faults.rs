@@ -108,8 +108,11 @@ fn anonymous_id_of(debug_stderr: &str) -> String {
 enum Before {
     /// No state dir: a first run.
     Fresh,
-    /// `telemetry disable` then `telemetry enable`: a state file with no id.
+    /// `telemetry disable` then `telemetry enable`.
     Reenabled,
+    /// What `Builder::enable()` leaves after a `disable` when the app records
+    /// nothing right away: the choice, and no id yet.
+    EnabledWithoutId,
     /// A corrupt state file, rewritten by `telemetry enable`.
     CorruptRewritten,
 }
@@ -125,6 +128,14 @@ fn prepare(before: Before, d: &str) {
             run(&["telemetry", "disable"]);
             run(&["telemetry", "enable"]);
         }
+        Before::EnabledWithoutId => {
+            std::fs::create_dir_all(d).unwrap();
+            std::fs::write(
+                Path::new(d).join("state.json"),
+                b"{\"version\":1,\"consent\":\"enabled\",\"notice_shown\":true}",
+            )
+            .unwrap();
+        }
         Before::CorruptRewritten => {
             std::fs::create_dir_all(d).unwrap();
             std::fs::write(Path::new(d).join("state.json"), b"{\"consent\":\"enabled\",}").unwrap();
@@ -136,18 +147,34 @@ fn prepare(before: Before, d: &str) {
 /// Two processes started together, 20 rounds in each state: both use the
 /// same identity, the one on disk, and the file is whole JSON. Before: on a
 /// first run this held (create-exclusive), but once `state.json` existed
-/// without an id (after `enable`) both minted one and the last rename won.
+/// without an id (`enable` after `disable`) both minted one and the last
+/// rename won.
 #[test]
 fn two_processes_starting_together_agree_on_one_identity_in_every_state() {
-    for before in [Before::Fresh, Before::Reenabled, Before::CorruptRewritten] {
+    for before in [Before::Fresh, Before::Reenabled, Before::EnabledWithoutId, Before::CorruptRewritten] {
         for round in 0..20 {
             let dir = temp_dir("cli-race");
             let d = dir.to_str().unwrap();
             prepare(before, d);
-            let env = [("EXAMPLE_CLI_TELEMETRY_DIR", d), ("EXAMPLE_CLI_TELEMETRY_DEBUG", "1")];
-            let spawn = || cli_without_home(&env, &["build"]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn();
+            let go = temp_dir("cli-race-go");
+            let env =
+                [("EXAMPLE_CLI_TELEMETRY_DIR", d), ("EXAMPLE_CLI_TELEMETRY_DEBUG", "1"), ("GO", go.to_str().unwrap())];
+            // Both wait for one signal (a file appearing), then start: spawned
+            // one after the other, the first was often done before the second read.
+            let spawn = || {
+                let mut sh = Command::new("sh");
+                sh.args([
+                    "-c",
+                    "while [ ! -e \"$GO\" ]; do :; done; exec \"$0\" build",
+                    env!("CARGO_BIN_EXE_example-cli"),
+                ]);
+                without_home(sh, &env).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn()
+            };
             let (a, b) = (spawn().unwrap(), spawn().unwrap());
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            std::fs::write(&go, b"").unwrap();
             let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
+            std::fs::remove_file(&go).unwrap();
             assert_ok(&a, "first");
             assert_ok(&b, "second");
             let (ia, ib) = (anonymous_id_of(&text(&a.stderr)), anonymous_id_of(&text(&b.stderr)));
