@@ -127,3 +127,27 @@ fn untrusted_state_can_only_opt_out() {
     assert_eq!(builder(&dir).status().mode, Mode::Off, "an opt-out in an untrusted file still counts");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A state file owned by another user is not trusted either. Needs root to
+/// give a file away; as another user this says so and checks nothing more
+/// (the mode check above runs everywhere).
+#[test]
+fn state_owned_by_another_user_is_not_trusted() {
+    let dir = temp_dir("foreign-owner");
+    let id = builder(&dir).build().unwrap().status().anonymous_id.clone().unwrap();
+    let path = dir.join("state.json");
+    if std::os::unix::fs::chown(&path, Some(4242), None).is_err() {
+        eprintln!("not root: cannot give a file to another user; owner check not exercised");
+        std::fs::remove_dir_all(&dir).unwrap();
+        return;
+    }
+    let t = builder(&dir).build().unwrap();
+    assert_ne!(t.status().anonymous_id.as_ref(), Some(&id));
+    assert!(
+        t.status().notes[0].starts_with(&format!("{} is owned by another user (uid 4242, not ", path.display())),
+        "{:?}",
+        t.status().notes
+    );
+    drop(t);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
