@@ -8,15 +8,26 @@ use std::sync::{Arc, Mutex};
 
 /// A shared writer; stderr by default.
 #[derive(Clone)]
-pub(crate) struct Output(Arc<Mutex<Box<dyn Write + Send>>>);
+pub(crate) struct Output(Arc<Mutex<Box<dyn Write + Send>>>, bool);
 
 impl Output {
     pub(crate) fn stderr() -> Self {
-        Output::new(Stderr)
+        Output(Arc::new(Mutex::new(Box::new(Stderr))), true)
     }
 
     pub(crate) fn new(w: impl Write + Send + 'static) -> Self {
-        Output(Arc::new(Mutex::new(Box::new(w))))
+        Output(Arc::new(Mutex::new(Box::new(w))), false)
+    }
+
+    /// Whether someone may read what is written: false for a stderr that is
+    /// closed or `/dev/null` (a cron job, `2>/dev/null`). The notice is not
+    /// even attempted then, so it is neither claimed nor given back.
+    pub(crate) fn seen(&self) -> bool {
+        #[cfg(unix)]
+        if self.1 {
+            return !unseen();
+        }
+        true
     }
 
     /// Writes `text` in one call; returns whether it was written. Output

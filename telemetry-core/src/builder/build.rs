@@ -69,7 +69,7 @@ impl Builder {
         let output = self.output.clone().unwrap_or_else(Output::stderr);
         let diag = Diag::new(self.meta.name, r.debug.then(|| output.clone()));
         let mut notes = Vec::new();
-        let Some(identity) = self.identity(r, &mut notes) else {
+        let Some(identity) = self.identity(r, self.notice && output.seen(), &mut notes) else {
             notes.push("the system has no randomness to make a hashing key; telemetry is off".into());
             let mut status = self.status_from(r, None, notes);
             status.mode = Mode::Off;
@@ -115,12 +115,12 @@ impl Builder {
     /// The id and key: persisted when on; read-only (or process-only) in
     /// log-only mode. The schema's own id variable wins (the product's
     /// documented one), then ours.
-    fn identity(&self, r: &Resolved, notes: &mut Vec<String>) -> Option<Identity> {
+    fn identity(&self, r: &Resolved, notice: bool, notes: &mut Vec<String>) -> Option<Identity> {
         if let Some(key) = self.test_key {
             let id = TEST_ANONYMOUS_ID.to_string();
             return Some(Identity { anonymous_id: id, key, show_notice: false, gate: None, id_source: None });
         }
-        let install = Install { dir: r.dir.as_deref(), persist: r.mode == Mode::On, notice: self.notice };
+        let install = Install { dir: r.dir.as_deref(), persist: r.mode == Mode::On, notice };
         let mut identity = install.identity(r.state(), notes)?;
         identity.override_from(self.id_vars(&r.names), &self.env, notes);
         Some(identity)
