@@ -131,14 +131,22 @@ fn main() -> ExitCode {
     }
 
     if let Command::Telemetry(args) = &cli.command {
-        let code = args.run(&builder);
-        if args.command == TelemetryCommand::Enable && code == ExitCode::SUCCESS {
-            // The schema's `telemetry_changed`: sent once, right after enabling.
-            if let Ok(t) = builder.build() {
-                t.record(&TelemetryChanged { source: Source::Command });
+        let status = match args.run_to(&builder, &mut std::io::stdout().lock()) {
+            Ok(status) => status,
+            Err(e) => {
+                eprintln!("error: cannot change telemetry settings: {e}");
+                return ExitCode::FAILURE;
             }
+        };
+        // The schema's `telemetry_changed`: sent once, when enabling changed
+        // something (not again when it was already on).
+        if args.command == TelemetryCommand::Enable
+            && status.changed
+            && let Ok(t) = builder.build()
+        {
+            t.record(&TelemetryChanged { source: Source::Command });
         }
-        return code;
+        return ExitCode::SUCCESS;
     }
 
     let telemetry = match builder.build() {

@@ -11,6 +11,11 @@ use telemetry_testkit::temp_dir;
 fn cli_without_home(env: &[(&str, &str)], args: &[&str]) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_example-cli"));
     c.args(args);
+    without_home(c, env)
+}
+
+/// `c` with a clean telemetry environment, neither HOME nor XDG_CONFIG_HOME, and `env`.
+fn without_home(mut c: Command, env: &[(&str, &str)]) -> Command {
     for v in [
         "HOME",
         "XDG_CONFIG_HOME",
@@ -95,24 +100,134 @@ fn anonymous_id_of(debug_stderr: &str) -> String {
     debug_stderr[at..at + 36].to_string()
 }
 
-/// Two processes on a fresh state dir at once, repeatedly: both use the
-/// same identity, the one on disk, and the file is whole JSON.
-#[test]
-fn two_processes_starting_together_agree_on_one_identity() {
-    for round in 0..12 {
-        let dir = temp_dir("cli-race");
-        let d = dir.to_str().unwrap();
-        let env = [("EXAMPLE_CLI_TELEMETRY_DIR", d), ("EXAMPLE_CLI_TELEMETRY_DEBUG", "1")];
-        let a = cli_without_home(&env, &["build"]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
-        let b = cli_without_home(&env, &["build"]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
-        let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
-        assert_ok(&a, "first");
-        assert_ok(&b, "second");
-        let (ia, ib) = (anonymous_id_of(&text(&a.stderr)), anonymous_id_of(&text(&b.stderr)));
-        let state: serde_json::Value = serde_json::from_slice(&std::fs::read(Path::new(d).join("state.json")).unwrap())
-            .unwrap_or_else(|e| panic!("round {round}: torn state file: {e}"));
-        assert_eq!(ia, ib, "round {round}");
-        assert_eq!(state["anonymous_id"], ia.as_str(), "round {round}");
-        std::fs::remove_dir_all(&dir).unwrap();
+/// How the state dir looks before two processes start together.
+#[derive(Debug, Clone, Copy)]
+enum Before {
+    /// No state dir: a first run.
+    Fresh,
+    /// `telemetry disable` then `telemetry enable`.
+    Reenabled,
+    /// What `Builder::enable()` leaves after a `disable` when the app records
+    /// nothing right away: the choice, and no id yet.
+    EnabledWithoutId,
+    /// A corrupt state file, rewritten by `telemetry enable`.
+    CorruptRewritten,
+}
+
+fn prepare(before: Before, d: &str) {
+    let run = |args: &[&str]| {
+        let out = cli_without_home(&[("EXAMPLE_CLI_TELEMETRY_DIR", d)], args).output().unwrap();
+        assert_ok(&out, &format!("{args:?}"));
+    };
+    match before {
+        Before::Fresh => {}
+        Before::Reenabled => {
+            run(&["telemetry", "disable"]);
+            run(&["telemetry", "enable"]);
+        }
+        Before::EnabledWithoutId => {
+            std::fs::create_dir_all(d).unwrap();
+            std::fs::write(
+                Path::new(d).join("state.json"),
+                b"{\"version\":1,\"consent\":\"enabled\",\"notice_shown\":true}",
+            )
+            .unwrap();
+        }
+        Before::CorruptRewritten => {
+            std::fs::create_dir_all(d).unwrap();
+            std::fs::write(Path::new(d).join("state.json"), b"{\"consent\":\"enabled\",}").unwrap();
+            run(&["telemetry", "enable"]);
+        }
     }
+}
+
+/// Two processes started together, 20 rounds in each state: both use the
+/// same identity, the one on disk, and the file is whole JSON. Before: on a
+/// first run this held (create-exclusive), but once `state.json` existed
+/// without an id (`enable` after `disable`) both minted one and the last
+/// rename won.
+#[test]
+fn two_processes_starting_together_agree_on_one_identity_in_every_state() {
+    for before in [Before::Fresh, Before::Reenabled, Before::EnabledWithoutId, Before::CorruptRewritten] {
+        for round in 0..20 {
+            let dir = temp_dir("cli-race");
+            let d = dir.to_str().unwrap();
+            prepare(before, d);
+            let go = temp_dir("cli-race-go");
+            let env =
+                [("EXAMPLE_CLI_TELEMETRY_DIR", d), ("EXAMPLE_CLI_TELEMETRY_DEBUG", "1"), ("GO", go.to_str().unwrap())];
+            // Both wait for one signal (a file appearing), then start: spawned
+            // one after the other, the first was often done before the second read.
+            let spawn = || {
+                let mut sh = Command::new("sh");
+                sh.args([
+                    "-c",
+                    "while [ ! -e \"$GO\" ]; do :; done; exec \"$0\" build",
+                    env!("CARGO_BIN_EXE_example-cli"),
+                ]);
+                without_home(sh, &env).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn()
+            };
+            let (a, b) = (spawn().unwrap(), spawn().unwrap());
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            std::fs::write(&go, b"").unwrap();
+            let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
+            std::fs::remove_file(&go).unwrap();
+            assert_ok(&a, "first");
+            assert_ok(&b, "second");
+            let (ia, ib) = (anonymous_id_of(&text(&a.stderr)), anonymous_id_of(&text(&b.stderr)));
+            let state: serde_json::Value =
+                serde_json::from_slice(&std::fs::read(Path::new(d).join("state.json")).unwrap())
+                    .unwrap_or_else(|e| panic!("{before:?} round {round}: torn state file: {e}"));
+            assert_eq!(ia, ib, "{before:?} round {round}");
+            assert_eq!(state["anonymous_id"], ia.as_str(), "{before:?} round {round}");
+            std::fs::remove_dir_all(&dir).unwrap();
+        }
+    }
+}
+
+/// With stderr closed (`2>&-`) the notice cannot be shown, so it is not
+/// marked shown: the next run, with stderr open, shows it. Before: marked
+/// shown by the run that could not print it, and never seen.
+#[cfg(unix)]
+#[test]
+fn notice_is_not_marked_shown_when_stderr_is_closed() {
+    let dir = temp_dir("cli-closed-stderr");
+    let d = dir.to_str().unwrap();
+    let mut sh = Command::new("sh");
+    sh.args(["-c", "exec \"$0\" build 2>&-", env!("CARGO_BIN_EXE_example-cli")]);
+    let out = without_home(sh, &[("EXAMPLE_CLI_TELEMETRY_DIR", d)]).output().unwrap();
+    assert_ok(&out, "build with stderr closed");
+    assert_eq!(text(&out.stdout), "built the project\n");
+    let state: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("state.json")).unwrap()).unwrap();
+    assert_eq!(state["notice_shown"], false);
+    assert_eq!(std::fs::read_to_string(dir.join("events.jsonl")).unwrap().lines().count(), 1);
+    let out = cli_without_home(&[("EXAMPLE_CLI_TELEMETRY_DIR", d)], &["build"]).output().unwrap();
+    assert_ok(&out, "build with stderr open");
+    assert!(text(&out.stderr).starts_with("Example CLI collects anonymous usage data"), "{}", text(&out.stderr));
+    let state: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("state.json")).unwrap()).unwrap();
+    assert_eq!(state["notice_shown"], true);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// `DO_NOT_TRACK=$'\xff'` in the real process environment: off, nothing
+/// written. Before: the value was read as unset and the run recorded.
+#[cfg(unix)]
+#[test]
+fn non_utf8_do_not_track_turns_telemetry_off() {
+    use std::os::unix::ffi::OsStringExt;
+    let dir = temp_dir("cli-dnt-bytes");
+    let mut c = cli_without_home(&[("EXAMPLE_CLI_TELEMETRY_DIR", dir.to_str().unwrap())], &["build"]);
+    c.env("DO_NOT_TRACK", std::ffi::OsString::from_vec(vec![0xff]));
+    let out = c.output().unwrap();
+    assert_ok(&out, "build");
+    assert_eq!(text(&out.stderr), "");
+    assert!(!dir.exists(), "nothing written");
+    let mut c = cli_without_home(&[("EXAMPLE_CLI_TELEMETRY_DIR", dir.to_str().unwrap())], &["telemetry", "status"]);
+    c.env("DO_NOT_TRACK", std::ffi::OsString::from_vec(vec![0xff]));
+    let out = c.output().unwrap();
+    assert!(
+        text(&out.stdout).starts_with("Telemetry is off: DO_NOT_TRACK is set to \"\u{fffd}\".\n"),
+        "{}",
+        text(&out.stdout)
+    );
 }

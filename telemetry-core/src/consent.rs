@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::env::{EnvNames, EnvSource, set_not_false};
+use crate::env::{EnvNames, EnvSource, Value};
 use crate::meta::{AppMeta, SwitchAction, Trigger};
 
 /// What happens to recorded events.
@@ -28,14 +28,16 @@ pub enum Choice {
 /// What decided the [`Mode`]: the first rule that applies, in this order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Reason {
-    /// `<APP>_TELEMETRY_OFFLINE` is set (to anything but empty, `0` or `false`).
+    /// `<APP>_TELEMETRY_OFFLINE` is set (to anything but empty, `0` or
+    /// `false`; a value that is not valid UTF-8 counts as set, shown lossily).
     Offline {
         /// The variable.
         variable: String,
         /// Its value.
         value: String,
     },
-    /// `DO_NOT_TRACK` is set (to anything but empty, `0` or `false`) and the schema honours it.
+    /// `DO_NOT_TRACK` is set (to anything but empty, `0` or `false`; a value
+    /// that is not valid UTF-8 counts as set) and the schema honours it.
     DoNotTrack {
         /// Its value.
         value: String,
@@ -49,12 +51,30 @@ pub enum Reason {
         /// What the switch does.
         action: SwitchAction,
     },
+    /// `<APP>_TELEMETRY_DIR` cannot be used as the state dir: telemetry
+    /// stays off rather than keep state somewhere else.
+    StateDirUnusable {
+        /// The variable.
+        variable: String,
+        /// Why, in words.
+        why: String,
+    },
+    /// The state file exists but cannot be read or parsed. It may hold an
+    /// opt-out, so nothing is recorded until `telemetry enable` or
+    /// `telemetry disable` rewrites it; the file is left as it is.
+    StateUnreadable {
+        /// What is wrong, naming the file.
+        why: String,
+    },
     /// The choice persisted by `telemetry enable` / `telemetry disable`.
     Choice(Choice),
     /// Consent says on, but this run showed the first-run notice and the
     /// schema's `consent.first_run` is `notice_first`: sending starts with
     /// the next run.
     NoticeFirst,
+    /// The handle was made by [`crate::Builder::for_tests`]: no environment
+    /// or state was read.
+    ForTests,
     /// Nothing else applied: the schema's `consent.default`.
     Default {
         /// `consent.default: enabled`.
@@ -75,6 +95,13 @@ impl fmt::Display for Reason {
                 };
                 write!(f, "{variable} is set to {value:?}, which {what}")
             }
+            Reason::StateDirUnusable { variable, why } => {
+                write!(f, "{variable} {why}; set it to an absolute path, or unset it")
+            }
+            Reason::StateUnreadable { why } => {
+                write!(f, "{why}; nothing is recorded until `telemetry enable` or `telemetry disable` rewrites it")
+            }
+            Reason::ForTests => f.write_str("the handle is for tests (`Builder::for_tests`)"),
             Reason::Choice(Choice::Enabled) => f.write_str("you enabled it (`telemetry enable`)"),
             Reason::Choice(Choice::Disabled) => f.write_str("you disabled it (`telemetry disable`)"),
             Reason::NoticeFirst => {
@@ -90,23 +117,34 @@ impl fmt::Display for Reason {
 /// product switch in schema order, the persisted choice, the default.
 ///
 /// `choice` is read lazily: it is only looked up when no variable decides.
-pub(crate) fn resolve(meta: &AppMeta, env: &EnvSource, choice: impl FnOnce() -> Option<Choice>) -> (Mode, Reason) {
+/// It fails (with a reason naming the problem) when the saved state cannot
+/// be read: telemetry is then off, since the unreadable file may hold an opt-out.
+pub(crate) fn resolve(
+    meta: &AppMeta,
+    env: &EnvSource,
+    choice: impl FnOnce() -> Result<Option<Choice>, Reason>,
+) -> (Mode, Reason) {
     let names = EnvNames::for_app(meta.name);
-    if let Some(value) = env.get(&names.offline).filter(|v| set_not_false(v)) {
-        return (Mode::Off, Reason::Offline { variable: names.offline, value });
+    if let Some(value) = env.switch(&names.offline).filter(Value::opts_out) {
+        return (Mode::Off, Reason::Offline { variable: names.offline, value: value.shown().into() });
     }
     if meta.do_not_track
-        && let Some(value) = env.get("DO_NOT_TRACK").filter(|v| set_not_false(v))
+        && let Some(value) = env.switch("DO_NOT_TRACK").filter(Value::opts_out)
     {
-        return (Mode::Off, Reason::DoNotTrack { value });
+        return (Mode::Off, Reason::DoNotTrack { value: value.shown().into() });
     }
     for switch in meta.env {
-        let Some(value) = env.get(switch.name) else { continue };
-        if !switch.trigger.fires(&value) {
-            continue;
-        }
-        // `Equals("")` would fire on an empty value; any other trigger needs content.
-        if value.trim().is_empty() && !matches!(switch.trigger, Trigger::Equals(_)) {
+        let Some(value) = env.switch(switch.name) else { continue };
+        let fires = match &value {
+            // Not UTF-8 cannot match a trigger's text: it is honoured only
+            // where that fails closed, as a non-empty opt-out.
+            Value::NotUnicode(_) => switch.action == SwitchAction::Disable,
+            // `Equals("")` would fire on an empty value; any other trigger needs content.
+            Value::Text(v) => {
+                switch.trigger.fires(v) && (!v.trim().is_empty() || matches!(switch.trigger, Trigger::Equals(_)))
+            }
+        };
+        if !fires {
             continue;
         }
         let mode = match switch.action {
@@ -114,17 +152,22 @@ pub(crate) fn resolve(meta: &AppMeta, env: &EnvSource, choice: impl FnOnce() -> 
             SwitchAction::Enable => Mode::On,
             SwitchAction::LogOnly => Mode::LogOnly,
         };
-        return (mode, Reason::Switch { variable: switch.name, value, action: switch.action });
+        return (mode, Reason::Switch { variable: switch.name, value: value.shown().into(), action: switch.action });
     }
-    if let Some(c) = choice() {
-        let mode = match c {
-            Choice::Enabled => Mode::On,
-            Choice::Disabled => Mode::Off,
-        };
-        return (mode, Reason::Choice(c));
+    match choice() {
+        Err(reason) => (Mode::Off, reason),
+        Ok(Some(c)) => {
+            let mode = match c {
+                Choice::Enabled => Mode::On,
+                Choice::Disabled => Mode::Off,
+            };
+            (mode, Reason::Choice(c))
+        }
+        Ok(None) => {
+            let mode = if meta.enabled_by_default { Mode::On } else { Mode::Off };
+            (mode, Reason::Default { enabled: meta.enabled_by_default })
+        }
     }
-    let mode = if meta.enabled_by_default { Mode::On } else { Mode::Off };
-    (mode, Reason::Default { enabled: meta.enabled_by_default })
 }
 
 #[cfg(test)]
@@ -153,7 +196,7 @@ mod tests {
 
     fn run(pairs: &[(&str, &str)], choice: Option<Choice>) -> (Mode, String) {
         let env = EnvSource::from_pairs(pairs.iter().copied());
-        let (mode, reason) = resolve(&META, &env, || choice);
+        let (mode, reason) = resolve(&META, &env, || Ok(choice));
         (mode, reason.to_string())
     }
 
@@ -187,10 +230,40 @@ mod tests {
     fn dnt_ignored_when_schema_says_so() {
         static NO_DNT: AppMeta = AppMeta { do_not_track: false, enabled_by_default: false, ..META };
         let env = EnvSource::from_pairs([("DO_NOT_TRACK", "1")]);
-        let (mode, reason) = resolve(&NO_DNT, &env, || Some(Choice::Enabled));
+        let (mode, reason) = resolve(&NO_DNT, &env, || Ok(Some(Choice::Enabled)));
         assert_eq!((mode, reason), (Mode::On, Reason::Choice(Choice::Enabled)));
-        let (mode, reason) = resolve(&NO_DNT, &env, || None);
+        let (mode, reason) = resolve(&NO_DNT, &env, || Ok(None));
         assert_eq!((mode, reason.to_string()), (Mode::Off, "it is off by default (opt-in)".to_string()));
+    }
+
+    /// Any non-empty value that is not UTF-8 opts out, in every opt-out
+    /// switch; it never fires a switch that would turn telemetry on.
+    #[cfg(unix)]
+    #[test]
+    fn non_unicode_opt_out_values_turn_telemetry_off() {
+        use std::ffi::OsString;
+        use std::os::unix::ffi::OsStringExt;
+        let run = |name: &str, bytes: &[u8]| {
+            let env = EnvSource::from_os_pairs([(name, OsString::from_vec(bytes.to_vec()))]);
+            let (mode, reason) = resolve(&META, &env, || Ok(None));
+            (mode, reason.to_string())
+        };
+        assert_eq!(run("DO_NOT_TRACK", b"\xff"), (Mode::Off, "DO_NOT_TRACK is set to \"\u{fffd}\"".into()));
+        assert_eq!(run("DEMO_APP_TELEMETRY_OFFLINE", b"\xc3").0, Mode::Off);
+        assert_eq!(
+            run("DEMO_DISABLE", b"1\xff"),
+            (Mode::Off, "DEMO_DISABLE is set to \"1\u{fffd}\", which disables telemetry".into())
+        );
+        // A switch that enables, or logs instead of sending, does not fire on bytes it cannot read.
+        assert_eq!(run("DEMO_FORCE", b"\xff"), (Mode::On, "it is on by default".into()));
+        assert_eq!(run("TRACKING", b"\xff").0, Mode::On);
+    }
+
+    #[test]
+    fn unreadable_state_turns_telemetry_off() {
+        let why = Reason::StateUnreadable { why: "/s/state.json is not valid state: x".into() };
+        let (mode, reason) = resolve(&META, &EnvSource::from_pairs::<&str, &str>([]), || Err(why.clone()));
+        assert_eq!((mode, reason), (Mode::Off, why));
     }
 
     #[test]

@@ -100,7 +100,7 @@ mod transport;
 pub mod value;
 mod writer;
 
-pub use builder::Builder;
+pub use builder::{Builder, TEST_ANONYMOUS_ID};
 pub use consent::{Choice, Mode, Reason};
 pub use context::WELL_KNOWN_CONTEXT;
 pub use delivery::Stats;

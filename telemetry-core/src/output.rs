@@ -8,26 +8,67 @@ use std::sync::{Arc, Mutex};
 
 /// A shared writer; stderr by default.
 #[derive(Clone)]
-pub(crate) struct Output(Arc<Mutex<Box<dyn Write + Send>>>);
+pub(crate) struct Output(Arc<Mutex<Box<dyn Write + Send>>>, bool);
 
 impl Output {
     pub(crate) fn stderr() -> Self {
-        Output::new(io::stderr())
+        Output(Arc::new(Mutex::new(Box::new(Stderr))), true)
     }
 
     pub(crate) fn new(w: impl Write + Send + 'static) -> Self {
-        Output(Arc::new(Mutex::new(Box::new(w))))
+        Output(Arc::new(Mutex::new(Box::new(w))), false)
     }
 
-    /// Writes `text` in one call; errors and poisoning are ignored (output is best effort).
-    pub(crate) fn write(&self, text: &str) {
+    /// Whether someone may read what is written: false for a stderr that is
+    /// closed or `/dev/null` (a cron job, `2>/dev/null`). The notice is not
+    /// even attempted then, so it is neither claimed nor given back.
+    pub(crate) fn seen(&self) -> bool {
+        #[cfg(unix)]
+        if self.1 {
+            return !unseen();
+        }
+        true
+    }
+
+    /// Writes `text` in one call; returns whether it was written. Output
+    /// is best effort: only the notice looks at the result (it is marked
+    /// shown only when it was).
+    pub(crate) fn write(&self, text: &str) -> bool {
         let mut w = match self.0.lock() {
             Ok(w) => w,
             Err(p) => p.into_inner(),
         };
-        let _ = w.write_all(text.as_bytes());
-        let _ = w.flush();
+        w.write_all(text.as_bytes()).and_then(|()| w.flush()).is_ok()
     }
+}
+
+/// stderr, but saying so when nobody can read it. A program started with
+/// stderr closed (`2>&-`) gets `/dev/null` there from the standard library
+/// (which reopens closed standard fds), and writes "succeed": a notice
+/// written so would be marked shown though nobody saw it.
+struct Stderr;
+
+impl Write for Stderr {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        #[cfg(unix)]
+        if unseen() {
+            return Err(io::Error::new(io::ErrorKind::BrokenPipe, "stderr is closed or /dev/null"));
+        }
+        io::stderr().write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        io::stderr().flush()
+    }
+}
+
+/// Whether stderr is closed, or is `/dev/null`.
+#[cfg(unix)]
+#[allow(clippy::unnecessary_cast)] // dev_t and ino_t are not u64 on every unix
+fn unseen() -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(st) = rustix::fs::fstat(io::stderr()) else { return true };
+    std::fs::metadata("/dev/null").is_ok_and(|null| null.dev() == st.st_dev as u64 && null.ino() == st.st_ino as u64)
 }
 
 impl fmt::Debug for Output {

@@ -1,5 +1,9 @@
 //! Events that could not be sent before exit, kept on disk (bounded) for
-//! the next run. One file per spooling, one envelope per line.
+//! the next run. One file per spooling, one envelope per line, its name
+//! tagged with the stored anonymous id that recorded it: a run under another
+//! id (after `disable` and `enable`) never resends it. Writes pass the
+//! state's write gate; the dir must be a real, private directory (a link
+//! there would make the cleanup delete files elsewhere).
 
 use std::fs;
 use std::io::{self, Write};
@@ -7,7 +11,7 @@ use std::path::PathBuf;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::envelope::Envelope;
-use crate::state::{create_dir, create_private};
+use crate::state::{Gate, SPOOL_DIR, create_dir, create_private, read_bounded, real_dir};
 
 /// An envelope waiting for delivery.
 #[derive(Debug, Clone)]
@@ -24,10 +28,10 @@ pub(crate) const MAX_GENERATION: u8 = 3;
 /// Spool files older than this are deleted unread.
 const MAX_AGE: Duration = Duration::from_secs(30 * 24 * 3600);
 
-/// The spool directory and its bounds.
+/// The spool directory (in the gate's state dir) and its bounds.
 #[derive(Debug, Clone)]
 pub(crate) struct Spool {
-    pub dir: PathBuf,
+    pub gate: Gate,
     pub max_bytes: u64,
     pub max_files: usize,
 }
@@ -49,8 +53,20 @@ impl std::fmt::Display for SpoolError {
 }
 
 impl Spool {
+    fn dir(&self) -> PathBuf {
+        self.gate.dir().join(SPOOL_DIR)
+    }
+
+    /// This install's tag in file names: its stored id without hyphens.
+    fn tag(&self) -> String {
+        self.gate.owner().replace('-', "")
+    }
+
     fn files(&self) -> Vec<(PathBuf, u64)> {
-        let Ok(rd) = fs::read_dir(&self.dir) else { return Vec::new() };
+        if real_dir(&self.dir()).is_err() {
+            return Vec::new();
+        }
+        let Ok(rd) = fs::read_dir(self.dir()) else { return Vec::new() };
         let mut v: Vec<(PathBuf, u64)> = rd
             .filter_map(|e| e.ok())
             .filter(|e| e.file_name().to_str().is_some_and(|n| n.ends_with(".jsonl") && !n.starts_with('.')))
@@ -70,55 +86,68 @@ impl Spool {
             bytes.extend_from_slice(e.json.as_bytes());
             bytes.push(b'\n');
         }
-        let existing = self.files();
-        let used: u64 = existing.iter().map(|(_, n)| n).sum();
-        if existing.len() >= self.max_files || used + bytes.len() as u64 > self.max_bytes {
-            return Err(SpoolError::Full);
+        let dir = self.dir();
+        let full = self.gate.write(|| {
+            let existing = self.files();
+            let used: u64 = existing.iter().map(|(_, n)| n).sum();
+            if existing.len() >= self.max_files || used + bytes.len() as u64 > self.max_bytes {
+                return Ok(true);
+            }
+            create_dir(&dir)?;
+            real_dir(&dir).map_err(io::Error::other)?;
+            let ms = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_millis();
+            let name = format!("{ms:015}-{}-{}-g{generation}.jsonl", uuid::Uuid::new_v4().simple(), self.tag());
+            let tmp = dir.join(format!(".{name}.tmp"));
+            let r = (|| {
+                let mut f = create_private(&tmp)?;
+                f.write_all(&bytes)?;
+                f.sync_all()?;
+                fs::rename(&tmp, dir.join(&name))
+            })();
+            if r.is_err() {
+                let _ = fs::remove_file(&tmp);
+            }
+            r.map(|()| false)
+        });
+        match full {
+            Ok(false) => Ok(()),
+            Ok(true) => Err(SpoolError::Full),
+            Err(e) => Err(SpoolError::Io(e)),
         }
-        create_dir(&self.dir).map_err(SpoolError::Io)?;
-        let ms = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_millis();
-        let name = format!("{ms:015}-{}-g{generation}.jsonl", uuid::Uuid::new_v4().simple());
-        let tmp = self.dir.join(format!(".{name}.tmp"));
-        let r = (|| {
-            let mut f = create_private(&tmp)?;
-            f.write_all(&bytes)?;
-            f.sync_all()?;
-            fs::rename(&tmp, self.dir.join(&name))
-        })();
-        if r.is_err() {
-            let _ = fs::remove_file(&tmp);
-        }
-        r.map_err(SpoolError::Io)
     }
 
     /// Takes every spooled event, oldest first. Each file is claimed by a
     /// rename before it is read, so two processes never both take it.
     /// Returns the events and how many were discarded (too old, too often
-    /// spooled, or unreadable).
+    /// spooled, recorded under another id, or unreadable).
     pub(crate) fn take_all(&self) -> (Vec<Event>, usize) {
         let mut out = Vec::new();
         let mut discarded = 0;
+        let tag = self.tag();
         for (path, _) in self.files() {
             let Some(name) = path.file_name().and_then(|n| n.to_str()).map(str::to_string) else { continue };
-            let claimed = self.dir.join(format!(".{name}.claimed-{}", std::process::id()));
+            let claimed = self.dir().join(format!(".{name}.claimed-{}", std::process::id()));
             if fs::rename(&path, &claimed).is_err() {
                 continue;
             }
-            let generation = name
+            let (rest, generation) = name
                 .strip_suffix(".jsonl")
                 .and_then(|n| n.rsplit_once("-g"))
-                .and_then(|(_, g)| g.parse::<u8>().ok())
-                .unwrap_or(MAX_GENERATION);
+                .and_then(|(rest, g)| Some((rest, g.parse::<u8>().ok()?)))
+                .unwrap_or(("", MAX_GENERATION));
+            let ours = rest.rsplit_once('-').is_some_and(|(_, t)| t == tag);
             let too_old = name
                 .split('-')
                 .next()
                 .and_then(|ms| ms.parse::<u64>().ok())
                 .map(|ms| UNIX_EPOCH + Duration::from_millis(ms))
                 .is_none_or(|t| SystemTime::now().duration_since(t).unwrap_or_default() > MAX_AGE);
-            let text = fs::read_to_string(&claimed).unwrap_or_default();
+            // Not following a link, and no larger than the spool may grow.
+            let bytes = read_bounded(&claimed, self.max_bytes).map(|(b, _)| b).unwrap_or_default();
+            let text = String::from_utf8(bytes).unwrap_or_default();
             let _ = fs::remove_file(&claimed);
             for line in text.lines().filter(|l| !l.trim().is_empty()) {
-                if too_old || generation >= MAX_GENERATION || Envelope::parse(line).is_none() {
+                if !ours || too_old || generation >= MAX_GENERATION || Envelope::parse(line).is_none() {
                     discarded += 1;
                 } else {
                     out.push(Event { json: line.to_string(), generation });
@@ -136,15 +165,23 @@ mod tests {
     const E: &str = r#"{"event":"ran","properties":{},"context":{},"anonymous_id":"A","session_id":"S","message_id":"M","timestamp":"2023-11-14T22:13:20.123Z","app":"demo","app_version":"1.0"}"#;
 
     fn temp_dir(tag: &str) -> PathBuf {
-        let d = std::env::temp_dir().join(format!("tc-spool-{tag}-{}", uuid::Uuid::new_v4().simple()));
-        let _ = fs::remove_dir_all(&d);
-        d
+        std::env::temp_dir().join(format!("tc-spool-{tag}-{}", uuid::Uuid::new_v4().simple()))
     }
+
+    /// A state dir whose state file names `id`, and a gate for it.
+    fn install(dir: &std::path::Path, id: &str) -> Gate {
+        create_dir(dir).unwrap();
+        fs::write(dir.join("state.json"), format!("{{\"anonymous_id\":\"{id}\"}}")).unwrap();
+        Gate::new(dir.to_path_buf(), id.to_string())
+    }
+
+    const ID: &str = "6f1c9c3e-6c1a-4b7e-9d51-0a8d2b9f3e11";
+    const OTHER: &str = "0b0e6a51-3a63-4c1f-8a55-2f6f3f3b1c00";
 
     #[test]
     fn roundtrip_generations_and_bounds() {
         let dir = temp_dir("rt");
-        let spool = Spool { dir: dir.clone(), max_bytes: 10_000, max_files: 2 };
+        let spool = Spool { gate: install(&dir, ID), max_bytes: 10_000, max_files: 2 };
         let e = Event { json: E.into(), generation: 0 };
         spool.write(&[&e, &e], 1).unwrap();
         spool.write(&[&e], MAX_GENERATION).unwrap();
@@ -152,8 +189,8 @@ mod tests {
         let (events, discarded) = spool.take_all();
         assert_eq!((events.len(), discarded), (2, 1));
         assert!(events.iter().all(|e| e.generation == 1 && e.json == E));
-        assert_eq!(fs::read_dir(&dir).unwrap().count(), 0);
-        let tiny = Spool { dir: dir.clone(), max_bytes: 10, max_files: 10 };
+        assert_eq!(fs::read_dir(dir.join(SPOOL_DIR)).unwrap().count(), 0);
+        let tiny = Spool { gate: install(&dir, ID), max_bytes: 10, max_files: 10 };
         assert!(matches!(tiny.write(&[&e], 1), Err(SpoolError::Full)));
         fs::remove_dir_all(&dir).unwrap();
     }
@@ -163,12 +200,45 @@ mod tests {
     fn private_permissions() {
         use std::os::unix::fs::PermissionsExt;
         let dir = temp_dir("perm");
-        let spool = Spool { dir: dir.clone(), max_bytes: 10_000, max_files: 2 };
+        let spool = Spool { gate: install(&dir, ID), max_bytes: 10_000, max_files: 2 };
         spool.write(&[&Event { json: E.into(), generation: 0 }], 1).unwrap();
-        assert_eq!(fs::metadata(&dir).unwrap().permissions().mode() & 0o777, 0o700);
-        for f in fs::read_dir(&dir).unwrap() {
+        assert_eq!(fs::metadata(dir.join(SPOOL_DIR)).unwrap().permissions().mode() & 0o777, 0o700);
+        for f in fs::read_dir(dir.join(SPOOL_DIR)).unwrap() {
             assert_eq!(f.unwrap().metadata().unwrap().permissions().mode() & 0o777, 0o600);
         }
         fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// Events spooled under one id are never resent under another (the id
+    /// changes with `disable` + `enable`), and a state that changed since
+    /// the process started refuses the write.
+    #[test]
+    fn spool_is_bound_to_the_id_that_recorded() {
+        let dir = temp_dir("owner");
+        let spool = Spool { gate: install(&dir, ID), max_bytes: 10_000, max_files: 5 };
+        spool.write(&[&Event { json: E.into(), generation: 0 }], 1).unwrap();
+        let later = Spool { gate: install(&dir, OTHER), max_bytes: 10_000, max_files: 5 };
+        assert!(matches!(spool.write(&[&Event { json: E.into(), generation: 0 }], 1), Err(SpoolError::Io(_))));
+        let (events, discarded) = later.take_all();
+        assert_eq!((events.len(), discarded), (0, 1));
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// A `spool` link to another directory: nothing there is listed or deleted.
+    #[cfg(unix)]
+    #[test]
+    fn spool_link_is_not_followed() {
+        let dir = temp_dir("link");
+        let elsewhere = temp_dir("elsewhere");
+        fs::create_dir_all(&elsewhere).unwrap();
+        fs::write(elsewhere.join("000000000000001-x-g1.jsonl"), E).unwrap();
+        let spool = Spool { gate: install(&dir, ID), max_bytes: 10_000, max_files: 5 };
+        std::os::unix::fs::symlink(&elsewhere, dir.join(SPOOL_DIR)).unwrap();
+        let (events, discarded) = spool.take_all();
+        assert_eq!((events.len(), discarded), (0, 0));
+        assert!(spool.write(&[&Event { json: E.into(), generation: 0 }], 1).is_err());
+        assert_eq!(fs::read_dir(&elsewhere).unwrap().count(), 1);
+        fs::remove_dir_all(&dir).unwrap();
+        fs::remove_dir_all(&elsewhere).unwrap();
     }
 }

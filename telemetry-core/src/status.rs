@@ -21,8 +21,13 @@ pub struct Status {
     pub reason: Reason,
     /// Where install state lives (whether or not it exists yet).
     pub state_dir: Option<PathBuf>,
-    /// The anonymous id, when one exists (status never creates one).
+    /// The anonymous id that is sent, when one exists (status never
+    /// creates one): an override's, or the stored one.
     pub anonymous_id: Option<String>,
+    /// The variable that set [`Status::anonymous_id`] for this process
+    /// (`<APP>_ANONYMOUS_ID`, or the schema's `app.anonymous_id_env`);
+    /// `None` when it is the stored id.
+    pub anonymous_id_source: Option<String>,
     /// Where events go, in words.
     pub destination: String,
     /// How to opt out, in words.
@@ -31,6 +36,9 @@ pub struct Status {
     pub docs_url: Option<&'static str>,
     /// Anything unusual: a corrupt or unwritable state file, an ignored variable.
     pub notes: Vec<String>,
+    /// `enable()` / `disable()` changed the saved choice. Always false from
+    /// `status()`, and from `enable()` when telemetry was already enabled.
+    pub changed: bool,
 }
 
 impl Status {
@@ -53,8 +61,10 @@ impl fmt::Display for Status {
             Some(d) => writeln!(f, "  State:         {}", d.display())?,
             None => writeln!(f, "  State:         nowhere (no config directory)")?,
         }
-        if let Some(id) = &self.anonymous_id {
-            writeln!(f, "  Anonymous id:  {id}")?;
+        match (&self.anonymous_id, &self.anonymous_id_source) {
+            (Some(id), Some(var)) => writeln!(f, "  Anonymous id:  {id} (set by {var} for this process)")?,
+            (Some(id), None) => writeln!(f, "  Anonymous id:  {id}")?,
+            (None, _) => {}
         }
         if let Some(url) = self.docs_url {
             writeln!(f, "  What is sent:  {url}")?;

@@ -8,9 +8,9 @@
 mod common;
 
 use common::*;
-use telemetry_testkit::*;
 use telemetry_core::meta::{AppMeta, FirstRun};
 use telemetry_core::{EnvSource, MemorySink, Mode, Reason, Stats, Telemetry};
+use telemetry_testkit::*;
 
 static NOTICE_FIRST: AppMeta = AppMeta { first_run: FirstRun::NoticeFirst, ..APP };
 static NO_COMMAND: AppMeta = AppMeta { opt_out_command: None, ..APP };

@@ -12,8 +12,8 @@ use std::process::Command;
 use std::time::Duration;
 
 use common::*;
-use telemetry_testkit::*;
 use telemetry_core::{EnvSource, MemorySink, Stats, Telemetry};
+use telemetry_testkit::*;
 
 /// Set in a child: `<state dir>|<child index>|<file bound in bytes>`.
 const CHILD_VAR: &str = "TELEMETRY_ROTATION_TEST_CHILD";

@@ -18,8 +18,8 @@ use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use std::time::Duration;
 
 use common::*;
-use telemetry_testkit::*;
 use telemetry_core::{BuildError, EnvSource, Telemetry, WireFormat};
+use telemetry_testkit::*;
 
 /// Set in the child: the collector's URL.
 const CHILD_VAR: &str = "TELEMETRY_PROXY_TEST_COLLECTOR";

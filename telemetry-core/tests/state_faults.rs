@@ -25,12 +25,7 @@ use telemetry_testkit::temp_dir;
 use telemetry_testkit::{Collector, Reply};
 
 fn builder(dir: &Path) -> telemetry_core::Builder {
-    Telemetry::builder(&APP)
-        .app_version("1.2.3")
-        .state_dir(dir)
-        .env(EnvSource::from_pairs::<&str, &str>([]))
-        .notice(false)
-        .shutdown_deadline(Duration::from_secs(5))
+    quiet_builder(dir)
 }
 
 /// Records `n` events, each well within a hang guard (a blocked call
@@ -68,39 +63,57 @@ fn chmod_restricts() -> bool {
     restricted
 }
 
+/// A state file that exists but cannot be read or parsed may hold an
+/// opt-out: nothing is recorded this run, the file is left byte for byte,
+/// `status` says why and how to fix it, and `disable` / `enable` rewrite it.
+/// (Before: a process-only identity, and every event recorded.)
 #[test]
-fn corrupt_state_is_left_alone_and_a_process_only_identity_is_used() {
-    let variants: &[(&str, &[u8])] = &[
-        ("empty", b""),
-        ("truncated", b"{\"version\":1,\"anonymous_id\":\"4f1c"),
-        ("binary", &[0xff, 0xfe, 0x00, 0x9c, 0x80, 0x01]),
-        ("wrong types", b"{\"version\":\"one\",\"anonymous_id\":5,\"key\":[1,2]}"),
-        ("a JSON list", b"[1,2,3]"),
-        ("bad consent", b"{\"consent\":\"maybe\"}"),
+fn unreadable_state_records_nothing_and_says_how_to_fix_it() {
+    let variants: &[(&str, &[u8], &str)] = &[
+        ("empty", b"", "is not valid state: EOF while parsing a value at line 1 column 0"),
+        (
+            "truncated",
+            b"{\"version\":1,\"anonymous_id\":\"4f1c",
+            "is not valid state: EOF while parsing a string at line 1 column 33",
+        ),
+        ("binary", &[0xff, 0xfe, 0x00, 0x9c, 0x80, 0x01], "is not valid state: expected value at line 1 column 1"),
+        ("trailing comma", b"{\"consent\":\"disabled\",}", "is not valid state: trailing comma at line 1 column 23"),
+        (
+            "version as text",
+            b"{\"version\":\"1\",\"consent\":\"disabled\"}",
+            "is not valid state: invalid type: string \"1\", expected u32 at line 1 column 14",
+        ),
+        (
+            "capitalised choice",
+            b"{\"consent\":\"Disabled\"}",
+            "is not valid state: unknown variant `Disabled`, expected `enabled` or `disabled` at line 1 column 21",
+        ),
+        (
+            "a JSON list",
+            b"[1,2,3]",
+            "is not valid state: invalid type: integer `2`, expected a string at line 1 column 4",
+        ),
+        ("too large", &[b' '; 70_000], "is larger than 65536 bytes"),
     ];
-    for (what, bytes) in variants {
+    for (what, bytes, why) in variants {
         let dir = temp_dir("corrupt");
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("state.json"), bytes).unwrap();
-        let t = builder(&dir).build().unwrap();
-        assert_eq!(t.status().mode, Mode::On, "{what}");
-        let note = t.status().notes.join("\n");
-        assert!(note.contains("state.json is not valid state: "), "{what}: {note}");
-        assert!(
-            note.ends_with("; using a process-only id and key (`telemetry enable` or `telemetry disable` rewrites it)")
+        let out = Buf::default();
+        let t = builder(&dir).notice(true).output(out.clone()).build().unwrap();
+        let expected = format!(
+            "{} {why}; nothing is recorded until `telemetry enable` or `telemetry disable` rewrites it",
+            dir.join("state.json").display()
         );
-        let id = t.status().anonymous_id.clone().unwrap();
-        assert_eq!(uuid::Uuid::parse_str(&id).unwrap().get_version_num(), 4);
+        assert_eq!((t.status().mode, t.status().reason.to_string()), (Mode::Off, expected.clone()), "{what}");
         record_n(&t, 3);
-        let s = t.shutdown();
-        assert_eq!(s, Stats { recorded: 3, sent: 3, ..Stats::default() }, "{what}");
+        assert_eq!(t.shutdown(), Stats::default(), "{what}: nothing recorded");
+        assert_eq!(out.text(), "", "{what}: no notice");
         assert_eq!(&std::fs::read(dir.join("state.json")).unwrap(), bytes, "{what}: left untouched");
-        assert_eq!(std::fs::read_to_string(dir.join("events.jsonl")).unwrap().lines().count(), 3);
-        // Process-only: the next start makes another id, and still does not rewrite the file.
-        let t2 = builder(&dir).build().unwrap();
-        assert_ne!(t2.status().anonymous_id.as_ref(), Some(&id), "{what}");
-        drop(t2);
-        assert_eq!(&std::fs::read(dir.join("state.json")).unwrap(), bytes);
+        assert_eq!(files_in(&dir), ["state.json"], "{what}: nothing else written");
+        let status = builder(&dir).status();
+        assert_eq!((status.mode, status.reason.to_string()), (Mode::Off, expected), "{what}");
+        assert!(format!("{status}").starts_with("Telemetry is off: "), "{what}");
         // `telemetry disable` is the documented way out: it rewrites the file.
         let st = builder(&dir).disable().unwrap();
         assert_eq!(st.mode, Mode::Off);
@@ -109,17 +122,46 @@ fn corrupt_state_is_left_alone_and_a_process_only_identity_is_used() {
     }
 }
 
+/// A directory, a FIFO or a link to `/dev/zero` as `state.json`: `build()`
+/// neither hangs (FIFO) nor reads forever (`/dev/zero`), and records nothing.
 #[test]
-fn state_file_that_is_a_directory_reads_as_corrupt() {
-    let dir = temp_dir("statedir");
-    std::fs::create_dir_all(dir.join("state.json")).unwrap();
-    let t = builder(&dir).build().unwrap();
-    assert_eq!(t.status().mode, Mode::On);
-    assert!(t.status().notes[0].starts_with("cannot read "), "{:?}", t.status().notes);
-    record_n(&t, 2);
-    assert_eq!(t.shutdown(), Stats { recorded: 2, sent: 2, ..Stats::default() });
-    assert!(dir.join("state.json").is_dir());
-    std::fs::remove_dir_all(&dir).unwrap();
+fn state_file_that_is_not_a_regular_file_records_nothing() {
+    type Make = Box<dyn Fn(&Path)>;
+    let mut cases: Vec<(&str, Make, String)> = vec![(
+        "a directory",
+        Box::new(|p: &Path| std::fs::create_dir_all(p).unwrap()),
+        "is not a regular file (a directory, FIFO, device or socket)".into(),
+    )];
+    #[cfg(unix)]
+    {
+        cases.push((
+            "a FIFO",
+            Box::new(|p: &Path| {
+                let ok = std::process::Command::new("mkfifo").arg(p).status().unwrap().success();
+                assert!(ok, "mkfifo");
+            }),
+            "is not a regular file (a directory, FIFO, device or socket)".into(),
+        ));
+        cases.push((
+            "a link to /dev/zero",
+            Box::new(|p: &Path| std::os::unix::fs::symlink("/dev/zero", p).unwrap()),
+            "is a symbolic link, which telemetry does not follow".into(),
+        ));
+    }
+    for (what, make, why) in cases {
+        let dir = temp_dir("special");
+        std::fs::create_dir_all(&dir).unwrap();
+        make(&dir.join("state.json"));
+        let start = Instant::now();
+        let t = builder(&dir).build().unwrap();
+        assert!(start.elapsed() < Duration::from_secs(2), "{what}: build() took {:?}", start.elapsed());
+        let reason = t.status().reason.to_string();
+        assert_eq!(t.status().mode, Mode::Off, "{what}: {reason}");
+        assert!(reason.starts_with(&format!("{} {why}", dir.join("state.json").display())), "{what}: {reason}");
+        record_n(&t, 2);
+        assert_eq!(t.shutdown(), Stats::default(), "{what}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }
 
 /// A state dir nothing can be written in: `chmod 0500` when that restricts
@@ -176,12 +218,7 @@ fn unwritable_config_dir_http_sends_and_drops_what_it_cannot_spool() {
     assert_eq!(up.requests().len(), 1);
     // Collector down at exit: the spool cannot be written, so the events are dropped (counted).
     let down = Collector::start(Vec::new(), Reply::Status(503, vec![]));
-    let t = builder(&dir)
-        .endpoint(down.url(), WireFormat::Native)
-        .backoff(Duration::from_secs(30), Duration::from_secs(30))
-        .shutdown_deadline(Duration::from_millis(100))
-        .build()
-        .unwrap();
+    let t = giving_up_at_exit(builder(&dir), &down.url()).build().unwrap();
     record_n(&t, 4);
     let s = t.shutdown();
     settled(s, 4);
@@ -214,7 +251,6 @@ fn walk(p: &Path) -> Vec<PathBuf> {
 #[cfg(all(unix, feature = "http"))]
 #[test]
 fn read_only_tree_keeps_identity_and_counts_what_it_cannot_write() {
-    use telemetry_core::WireFormat;
     let dir = temp_dir("readonly");
     let t = builder(&dir).build().unwrap();
     let id = t.status().anonymous_id.clone().unwrap();
@@ -239,12 +275,7 @@ fn read_only_tree_keeps_identity_and_counts_what_it_cannot_write() {
     assert_eq!(t.shutdown(), Stats { recorded: 3, dropped: 3, ..Stats::default() }, "{how}");
 
     let down = Collector::start(Vec::new(), Reply::Status(503, vec![]));
-    let t = builder(&dir)
-        .endpoint(down.url(), WireFormat::Native)
-        .backoff(Duration::from_secs(30), Duration::from_secs(30))
-        .shutdown_deadline(Duration::from_millis(100))
-        .build()
-        .unwrap();
+    let t = giving_up_at_exit(builder(&dir), &down.url()).build().unwrap();
     record_n(&t, 3);
     let s = t.shutdown();
     assert_eq!((s.recorded, s.sent, s.spooled, s.dropped), (3, 0, 0, 3), "{how}: {s:?}");

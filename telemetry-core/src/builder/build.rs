@@ -3,10 +3,9 @@
 
 #[cfg(not(feature = "http"))]
 use std::convert::Infallible;
-use std::path::PathBuf;
 
-use super::Builder;
 use super::resolve::Resolved;
+use super::{Builder, TEST_ANONYMOUS_ID};
 use crate::consent::{Mode, Reason};
 use crate::delivery::{Config, Delivery};
 use crate::envelope::Template;
@@ -16,7 +15,7 @@ use crate::format::WireFormat;
 use crate::meta::FirstRun;
 use crate::output::{Diag, Output};
 use crate::spool::Spool;
-use crate::state::{EVENTS_FILE, Identity, Install, SPOOL_DIR};
+use crate::state::{Identity, Install, unmark_notice};
 use crate::status::Status;
 use crate::telemetry::Telemetry;
 use crate::transport::{Plan, Sink};
@@ -72,31 +71,37 @@ impl Builder {
         let output = self.output.clone().unwrap_or_else(Output::stderr);
         let diag = Diag::new(self.meta.name, r.debug.then(|| output.clone()));
         let mut notes = Vec::new();
-        let Some(identity) = self.identity(r, &mut notes) else {
+        let Some(identity) = self.identity(r, self.notice && output.seen(), &mut notes) else {
             notes.push("the system has no randomness to make a hashing key; telemetry is off".into());
             let mut status = self.status_from(r, None, notes);
             status.mode = Mode::Off;
             return Err(Box::new(status));
         };
         if identity.show_notice {
-            output.write(&self.notice_text());
+            // Marked shown only if it reached the user: a closed stderr gives it back.
+            if !output.write(&self.notice_text())
+                && let Some(gate) = &identity.gate
+                && let Err(e) = unmark_notice(gate)
+            {
+                notes.push(format!("the notice could not be shown, nor marked unshown: {e}"));
+            }
             if self.meta.first_run == FirstRun::NoticeFirst {
                 // The user reads the notice before anything is sent: this
                 // run stays off (the identity is saved, so the next run
                 // neither shows the notice again nor waits).
-                let mut status = self.status_from(r, Some(identity.anonymous_id), notes);
+                let mut status = self.status_from(r, Some((identity.anonymous_id, identity.id_source)), notes);
                 (status.mode, status.reason) = (Mode::Off, Reason::NoticeFirst);
                 return Err(Box::new(status));
             }
         }
         let template = self.template(&identity.anonymous_id, &mut notes);
-        let plan = self.plan(r, &output, endpoint);
-        let spool = r.dir.as_ref().filter(|_| plan.spools()).map(|d| Spool {
-            dir: d.join(SPOOL_DIR),
+        let plan = self.plan(r, &output, endpoint, &identity);
+        let spool = identity.gate.clone().filter(|_| plan.spools()).map(|gate| Spool {
+            gate,
             max_bytes: self.spool_max_bytes,
             max_files: self.spool_max_files,
         });
-        let mut status = self.status_from(r, Some(identity.anonymous_id), notes);
+        let mut status = self.status_from(r, Some((identity.anonymous_id, identity.id_source)), notes);
         for n in &status.notes {
             diag.say(n);
         }
@@ -121,11 +126,14 @@ impl Builder {
     /// The id and key: persisted when on; read-only (or process-only) in
     /// log-only mode. The schema's own id variable wins (the product's
     /// documented one), then ours.
-    fn identity(&self, r: &Resolved, notes: &mut Vec<String>) -> Option<Identity> {
-        let install = Install { dir: r.dir.as_deref(), persist: r.mode == Mode::On, notice: self.notice };
+    fn identity(&self, r: &Resolved, notice: bool, notes: &mut Vec<String>) -> Option<Identity> {
+        if let Some(key) = self.test_key {
+            let id = TEST_ANONYMOUS_ID.to_string();
+            return Some(Identity { anonymous_id: id, key, show_notice: false, gate: None, id_source: None });
+        }
+        let install = Install { dir: r.dir.as_deref(), persist: r.mode == Mode::On, notice };
         let mut identity = install.identity(r.state(), notes)?;
-        let vars = self.meta.anonymous_id_env.into_iter().chain([r.names.anonymous_id.as_str()]);
-        identity.override_from(vars, &self.env, notes);
+        identity.override_from(self.id_vars(&r.names), &self.env, notes);
         Some(identity)
     }
 
@@ -142,7 +150,7 @@ impl Builder {
 
     /// Where events go: log-only and debug print, then memory, the
     /// endpoint, or the JSON-lines file in the state dir.
-    fn plan(&self, r: &Resolved, output: &Output, endpoint: Option<Endpoint>) -> Plan {
+    fn plan(&self, r: &Resolved, output: &Output, endpoint: Option<Endpoint>, identity: &Identity) -> Plan {
         match (r.mode, r.debug, endpoint) {
             (Mode::LogOnly, ..) => Plan::Ready(Sink::LogOnly(output.clone(), self.meta.name.into())),
             (_, true, _) => Plan::Ready(Sink::Debug(output.clone())),
@@ -159,10 +167,7 @@ impl Builder {
             },
             #[cfg(not(feature = "http"))]
             (_, false, Some(never)) => match never {},
-            (_, false, None) => Plan::Ready(match &r.dir {
-                Some(d) => Sink::File { path: d.join(EVENTS_FILE), max_bytes: self.file_max_bytes },
-                None => Sink::File { path: PathBuf::new(), max_bytes: 0 },
-            }),
+            (_, false, None) => Plan::Ready(Sink::File { gate: identity.gate.clone(), max_bytes: self.file_max_bytes }),
         }
     }
 }

@@ -62,7 +62,12 @@ pub struct Builder {
     file_max_bytes: u64,
     notice: bool,
     opt_out_command: Option<String>,
+    /// Set by [`Builder::for_tests`]: the hashing key; no environment or state is read.
+    test_key: Option<[u8; 32]>,
 }
+
+/// The anonymous id of a handle made by [`Builder::for_tests`].
+pub const TEST_ANONYMOUS_ID: &str = "00000000-0000-4000-8000-000000000000";
 
 impl Builder {
     pub(crate) fn new(meta: &'static AppMeta) -> Self {
@@ -88,6 +93,7 @@ impl Builder {
             file_max_bytes: 4 << 20,
             notice: true,
             opt_out_command: None,
+            test_key: None,
         }
     }
 
@@ -218,6 +224,56 @@ impl Builder {
     /// Show the first-run notice (default true).
     pub fn notice(mut self, show: bool) -> Self {
         self.notice = show;
+        self
+    }
+
+    /// A handle for an app's own tests: on whatever the environment says,
+    /// delivering to `sink`. It reads no environment variable (an empty
+    /// [`EnvSource`]; `DO_NOT_TRACK` on the developer's machine changes
+    /// nothing), has no state dir and writes no file, shows no notice, and
+    /// hashes with a fixed key (32 zero bytes, or
+    /// [`Builder::hashing_key_for_tests`]) under the fixed id
+    /// [`TEST_ANONYMOUS_ID`], so a test can assert the exact bytes sent.
+    /// Settings made after this call still apply (`app_version`, `batch`, ...).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use telemetry_core::{Hasher, MemorySink, Telemetry, TelemetryEvent, TEST_ANONYMOUS_ID};
+    ///
+    /// static APP: telemetry_core::meta::AppMeta = telemetry_core::app_meta!("../schemas/example-cli.yaml");
+    ///
+    /// #[derive(TelemetryEvent)]
+    /// #[telemetry(schema = "../schemas/example-cli.yaml")]
+    /// struct CommandRun<'a> { command: &'a str, duration_ms: u64, outcome: Outcome, exit_code: i32,
+    ///                         project: &'a str, flags: Vec<&'a str>, ci: Option<bool> }
+    /// #[derive(telemetry_core::TelemetryEnum)]
+    /// enum Outcome { Success, Failure }
+    ///
+    /// let sink = MemorySink::new();
+    /// let telemetry = Telemetry::builder(&APP).for_tests(sink.clone()).hashing_key_for_tests([7; 32]).build().unwrap();
+    /// telemetry.record(&CommandRun { command: "build", duration_ms: 5, outcome: Outcome::Success, exit_code: 0,
+    ///                               project: "acme", flags: vec![], ci: None });
+    /// assert!(telemetry.flush(Duration::from_secs(5)));
+    /// let sent: serde_json::Value = serde_json::from_str(&sink.take()[0]).unwrap();
+    /// assert_eq!(sent["anonymous_id"], TEST_ANONYMOUS_ID);
+    /// assert_eq!(sent["properties"]["project"], Hasher::new(&[7; 32]).hash_hex("acme"));
+    /// ```
+    pub fn for_tests(mut self, sink: MemorySink) -> Self {
+        self.env = EnvSource::from_pairs::<&str, &str>([]);
+        self.memory = Some(sink);
+        self.notice = false;
+        self.state_dir = None;
+        self.test_key = Some([0; 32]);
+        self
+    }
+
+    /// The hashing key of a [`Builder::for_tests`] handle (default: 32 zero
+    /// bytes). Does nothing on any other builder: a known key would let
+    /// anyone reverse the hashes an install sends.
+    pub fn hashing_key_for_tests(mut self, key: [u8; 32]) -> Self {
+        if self.test_key.is_some() {
+            self.test_key = Some(key);
+        }
         self
     }
 

@@ -4,12 +4,12 @@
 use std::io;
 use std::path::PathBuf;
 
-use super::Builder;
+use super::{Builder, TEST_ANONYMOUS_ID};
 use crate::consent::{self, Choice, Mode, Reason};
 use crate::env::EnvNames;
 use crate::meta::Trigger;
 use crate::notice::{notice_text, opt_out_text};
-use crate::state::{self, Loaded};
+use crate::state::{self, Loaded, StateDir, id_override};
 use crate::status::{Status, destination};
 
 /// Consent as resolved for this process, and what was read on the way.
@@ -37,69 +37,118 @@ impl Resolved {
 impl Builder {
     pub(super) fn resolve(&self) -> Resolved {
         let names = EnvNames::for_app(self.meta.name);
-        let dir = state::resolve_dir(self.meta.name, self.state_dir.as_deref(), self.env.get(&names.dir));
+        if self.test_key.is_some() {
+            return Resolved { mode: Mode::On, reason: Reason::ForTests, dir: None, loaded: None, debug: false, names };
+        }
+        let (dir, unusable) =
+            match state::resolve_dir(self.meta.name, self.state_dir.as_deref(), self.env.get_os(&names.dir)) {
+                StateDir::At(d) => (Some(d), None),
+                StateDir::Nowhere => (None, None),
+                StateDir::Unusable(why) => (None, Some(why)),
+            };
         let mut loaded = None;
-        let (mode, reason) = consent::resolve(self.meta, &self.env, || {
+        let (mut mode, mut reason) = consent::resolve(self.meta, &self.env, || {
             let l = dir.as_deref().map(state::read).unwrap_or(Loaded::Missing);
             let c = l.choice();
             loaded = Some(l);
             c
         });
+        // State kept anywhere but where the user pointed it would be state
+        // they cannot find, inspect or erase: off instead.
+        if let Some(why) = unusable
+            && mode != Mode::Off
+        {
+            (mode, reason) = (Mode::Off, Reason::StateDirUnusable { variable: names.dir.clone(), why });
+        }
         let debug = self.env.get(&names.debug).is_some_and(|v| Trigger::Truthy.fires(&v));
         Resolved { mode, reason, dir, loaded, debug, names }
     }
 
-    pub(super) fn status_from(&self, r: &Resolved, anonymous_id: Option<String>, notes: Vec<String>) -> Status {
+    /// The variables that may override the anonymous id, in order: the
+    /// schema's own (the product's documented one), then ours.
+    pub(super) fn id_vars<'a>(&'a self, names: &'a EnvNames) -> impl Iterator<Item = &'a str> {
+        self.meta.anonymous_id_env.into_iter().chain([names.anonymous_id.as_str()])
+    }
+
+    pub(super) fn status_from(&self, r: &Resolved, id: Option<(String, Option<String>)>, notes: Vec<String>) -> Status {
         let endpoint = self.endpoint.as_deref().map(|url| (url, self.format));
+        let (anonymous_id, anonymous_id_source) = id.map_or((None, None), |(id, source)| (Some(id), source));
         Status {
             app: self.meta.name,
             mode: r.mode,
             reason: r.reason.clone(),
             state_dir: r.dir.clone(),
             anonymous_id,
+            anonymous_id_source,
             destination: destination(r.mode, r.debug, self.memory.is_some(), endpoint, r.dir.as_deref()),
             opt_out: opt_out_text(self.meta, self.opt_out_cmd()),
             docs_url: self.meta.docs_url,
             notes,
+            changed: false,
         }
     }
 
     /// Whether telemetry would be on, and why, without starting anything or
-    /// writing any file.
+    /// writing any file. The id shown is the one that would be sent: an
+    /// override (named in [`Status::anonymous_id_source`]) or the stored one.
     pub fn status(&self) -> Status {
         let r = self.resolve();
+        if self.test_key.is_some() {
+            return self.status_from(&r, Some((TEST_ANONYMOUS_ID.into(), None)), Vec::new());
+        }
         let mut notes = Vec::new();
-        let id = match r.state() {
+        let stored = match r.state() {
             Loaded::Ok(s) => s.anonymous_id,
-            Loaded::Corrupt(why) => {
+            Loaded::Untrusted(_, why) => {
+                notes.push(format!(
+                    "{why}; its id and key are not used (`telemetry enable` or `telemetry disable` rewrites it)"
+                ));
+                None
+            }
+            // Already the reason when consent needed the file; a note when a variable decided.
+            Loaded::Corrupt(why) if !matches!(r.reason, Reason::StateUnreadable { .. }) => {
                 notes.push(format!("{why}; `telemetry enable` or `telemetry disable` rewrites it"));
                 None
             }
-            Loaded::Missing => None,
+            Loaded::Corrupt(_) | Loaded::Missing => None,
+        };
+        let id = match id_override(self.id_vars(&r.names), &self.env, &mut notes) {
+            Some((var, id)) => Some((id, Some(var.to_string()))),
+            None => stored.map(|id| (id, None)),
         };
         self.status_from(&r, id, notes)
     }
 
     /// Persists "enabled" (for `telemetry enable`). Variables such as
     /// `DO_NOT_TRACK` still win: the returned status says what applies.
+    /// When telemetry is already enabled (saved, or on by default with no
+    /// saved choice) nothing is written and [`Status::changed`] is false.
     pub fn enable(&self) -> io::Result<Status> {
-        state::save_choice(&self.require_dir()?, Choice::Enabled)?;
-        Ok(self.status())
+        let changed = state::save_choice(&self.require_dir()?, Choice::Enabled, self.meta.enabled_by_default)?;
+        Ok(Status { changed, ..self.status() })
     }
 
     /// Persists "disabled" (for `telemetry disable`), and deletes the
-    /// anonymous id, the hashing key and any spooled events.
+    /// anonymous id, the hashing key, any spooled events and the local
+    /// events file with its rotations. A process already running can write
+    /// none of them again: its writes check the state first.
     pub fn disable(&self) -> io::Result<Status> {
-        state::save_choice(&self.require_dir()?, Choice::Disabled)?;
-        Ok(self.status())
+        let changed = state::save_choice(&self.require_dir()?, Choice::Disabled, self.meta.enabled_by_default)?;
+        Ok(Status { changed, ..self.status() })
     }
 
     fn require_dir(&self) -> io::Result<PathBuf> {
-        self.resolve().dir.ok_or_else(|| {
-            io::Error::new(
-                io::ErrorKind::NotFound,
-                format!("no config directory: set {}", EnvNames::for_app(self.meta.name).dir),
-            )
+        let r = self.resolve();
+        if let Reason::StateDirUnusable { .. } = r.reason {
+            return Err(io::Error::new(io::ErrorKind::InvalidInput, r.reason.to_string()));
+        }
+        r.dir.ok_or_else(|| {
+            let hint = if self.test_key.is_some() {
+                "a `for_tests` handle has no state".to_string()
+            } else {
+                format!("set {}", EnvNames::for_app(self.meta.name).dir)
+            };
+            io::Error::new(io::ErrorKind::NotFound, format!("no config directory: {hint}"))
         })
     }
 

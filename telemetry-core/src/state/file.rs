@@ -8,7 +8,8 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::private::{create_dir, create_private, temp_path, write_atomic};
-use crate::consent::Choice;
+use super::safe::{read_bounded, trusted};
+use crate::consent::{Choice, Reason};
 
 /// File name of the state file inside the state dir.
 pub(crate) const STATE_FILE: &str = "state.json";
@@ -16,6 +17,11 @@ pub(crate) const STATE_FILE: &str = "state.json";
 pub(crate) const SPOOL_DIR: &str = "spool";
 /// The JSON-lines transport's file.
 pub(crate) const EVENTS_FILE: &str = "events.jsonl";
+/// A state file larger than this is not read (a link to `/dev/zero`, or a
+/// planted giant, must not exhaust memory); real ones are about 300 bytes.
+pub(crate) const MAX_STATE_BYTES: u64 = 64 * 1024;
+/// The only format version this runtime understands.
+const VERSION: u32 = 1;
 
 /// What `state.json` holds. Unknown keys are ignored, missing ones default.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -71,31 +77,54 @@ impl From<Choice> for ChoiceJson {
 pub(crate) enum Loaded {
     /// No file (or no state dir): a first run.
     Missing,
-    /// Parsed.
+    /// Parsed, and ours.
     Ok(StateData),
-    /// Present but unreadable or not valid state: left untouched.
+    /// Parsed, but another user could have written it (not ours, or
+    /// group/world-writable): its id and key are never used, and of its
+    /// choice only an opt-out is honoured.
+    Untrusted(StateData, String),
+    /// Present but unreadable or not valid state: left untouched, and
+    /// nothing is recorded (it may hold an opt-out).
     Corrupt(String),
 }
 
 impl Loaded {
-    pub(crate) fn choice(&self) -> Option<Choice> {
+    /// The saved choice, for consent: `Err` when the file cannot be read.
+    pub(crate) fn choice(&self) -> Result<Option<Choice>, Reason> {
         match self {
-            Loaded::Ok(s) => s.consent.map(Choice::from),
-            _ => None,
+            Loaded::Missing => Ok(None),
+            Loaded::Ok(s) => Ok(s.consent.map(Choice::from)),
+            // A planted "enabled" must not switch on an opt-in app.
+            Loaded::Untrusted(s, _) => Ok(s.consent.map(Choice::from).filter(|c| *c == Choice::Disabled)),
+            Loaded::Corrupt(why) => Err(Reason::StateUnreadable { why: why.clone() }),
         }
     }
 }
 
-/// Reads `dir/state.json`. Never fails: problems become [`Loaded::Corrupt`].
+/// Reads `dir/state.json`. Never fails: problems become [`Loaded::Corrupt`]
+/// or [`Loaded::Untrusted`].
 pub(crate) fn read(dir: &Path) -> Loaded {
     let path = dir.join(STATE_FILE);
-    match fs::read(&path) {
-        Err(e) if matches!(e.kind(), io::ErrorKind::NotFound | io::ErrorKind::NotADirectory) => Loaded::Missing,
-        Err(e) => Loaded::Corrupt(format!("cannot read {}: {e}", path.display())),
-        Ok(bytes) => match serde_json::from_slice::<StateData>(&bytes) {
-            Ok(s) => Loaded::Ok(s),
-            Err(e) => Loaded::Corrupt(format!("{} is not valid state: {e}", path.display())),
-        },
+    let (bytes, meta) = match read_bounded(&path, MAX_STATE_BYTES) {
+        Err(e) if matches!(e.kind(), io::ErrorKind::NotFound | io::ErrorKind::NotADirectory) => return Loaded::Missing,
+        Err(e) if e.kind() == io::ErrorKind::Other => return Loaded::Corrupt(e.to_string()),
+        Err(e) => return Loaded::Corrupt(format!("cannot read {}: {e}", path.display())),
+        Ok(read) => read,
+    };
+    let state = match serde_json::from_slice::<StateData>(&bytes) {
+        Ok(s) if s.version == VERSION => s,
+        Ok(s) => {
+            return Loaded::Corrupt(format!(
+                "{} has format version {}, which this program does not know (it knows {VERSION})",
+                path.display(),
+                s.version
+            ));
+        }
+        Err(e) => return Loaded::Corrupt(format!("{} is not valid state: {e}", path.display())),
+    };
+    match trusted(&path, &meta) {
+        Ok(()) => Loaded::Ok(state),
+        Err(why) => Loaded::Untrusted(state, why),
     }
 }
 
@@ -145,6 +174,37 @@ mod tests {
         assert_eq!(create(&dir, &second).unwrap_err().kind(), io::ErrorKind::AlreadyExists);
         assert!(matches!(read(&dir), Loaded::Ok(s) if s == first));
         assert_eq!(fs::read_dir(&dir).unwrap().count(), 1, "no temp file left");
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// Each of these once read as "no choice" (on by default) or as a
+    /// choice; each must now read as corrupt, naming the file and the problem.
+    #[test]
+    fn near_miss_state_files_are_corrupt() {
+        let dir = std::env::temp_dir().join(format!("tc-near-{}", uuid::Uuid::new_v4().simple()));
+        fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(STATE_FILE);
+        for (bytes, why) in [
+            (&b"{\"consent\":\"disabled\",}"[..], "is not valid state: trailing comma at line 1 column 23"),
+            (
+                b"{\"version\":\"1\",\"consent\":\"disabled\"}",
+                "is not valid state: invalid type: string \"1\", expected u32 at line 1 column 14",
+            ),
+            (
+                b"{\"consent\":\"Disabled\"}",
+                "is not valid state: unknown variant `Disabled`, expected `enabled` or `disabled` at line 1 column 21",
+            ),
+            (
+                b"{\"version\":2,\"consent\":\"enabled\"}",
+                "has format version 2, which this program does not know (it knows 1)",
+            ),
+        ] {
+            fs::write(&path, bytes).unwrap();
+            match read(&dir) {
+                Loaded::Corrupt(got) => assert_eq!(got, format!("{} {why}", path.display())),
+                other => panic!("{}: {other:?}", String::from_utf8_lossy(bytes)),
+            }
+        }
         fs::remove_dir_all(&dir).unwrap();
     }
 

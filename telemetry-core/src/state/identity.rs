@@ -1,19 +1,30 @@
 //! The install's identity: its anonymous id and hashing key, made on the
 //! first run that has telemetry on, and the "notice shown" flag beside them.
+//! Read and rewritten under the state lock, so processes starting together
+//! agree on one identity in every state (first run, after `enable`, after a
+//! corrupt file was rewritten).
 
 use std::io;
 use std::path::Path;
 
 use super::file::{Loaded, StateData, create, read, write};
+use super::gate::Gate;
 use super::key::{new_key_hex, parse_key, valid_uuid};
+use super::lock::lock;
 use crate::env::EnvSource;
 
 /// The id and key this process uses, and whether to show the notice now.
 #[derive(Debug)]
 pub(crate) struct Identity {
+    /// The id that is sent: the stored one, or an override.
     pub anonymous_id: String,
     pub key: [u8; 32],
     pub show_notice: bool,
+    /// Where this process may write, under the stored id; `None` for a
+    /// process-only identity, which never writes into the state dir.
+    pub gate: Option<Gate>,
+    /// The variable that overrode the stored id, if one did.
+    pub id_source: Option<String>,
 }
 
 /// Where the identity is kept, and what may be done with it.
@@ -28,87 +39,145 @@ pub(crate) struct Install<'a> {
 }
 
 impl Install<'_> {
-    /// The identity from `loaded` (the state file as read), creating and
-    /// saving the id, key and notice flag when persisting. Falls back to
-    /// process-only values, with a note, when state is corrupt or cannot be
-    /// written. `None` when the system has no randomness for a key.
+    /// The identity: when persisting, read and completed under the state
+    /// lock (`loaded`, read earlier for consent, is re-read there);
+    /// otherwise from `loaded`. Falls back to process-only values, with a
+    /// note, when state cannot be trusted or written. `None` when the system
+    /// has no randomness for a key.
     pub(crate) fn identity(&self, loaded: Loaded, notes: &mut Vec<String>) -> Option<Identity> {
-        let fresh_id = || uuid::Uuid::new_v4().to_string();
+        let Some(dir) = self.dir.filter(|_| self.persist) else {
+            return self.read_only(loaded, notes);
+        };
+        let _lock = match lock(dir) {
+            Ok(l) => l,
+            Err(e) => {
+                notes.push(format!("cannot save state in {}: {e}; using a process-only id and key", dir.display()));
+                return process_only(self.persist && self.notice);
+            }
+        };
+        let loaded = read(dir);
         let first_run = matches!(loaded, Loaded::Missing);
         let mut st = match loaded {
             Loaded::Ok(s) => s,
             Loaded::Missing => StateData { version: 1, ..StateData::default() },
-            Loaded::Corrupt(why) => {
+            Loaded::Untrusted(_, why) | Loaded::Corrupt(why) => {
                 notes.push(format!(
                     "{why}; using a process-only id and key (`telemetry enable` or `telemetry disable` rewrites it)"
                 ));
-                let key = parse_key(&new_key_hex()?)?;
-                return Some(Identity { anonymous_id: fresh_id(), key, show_notice: self.persist && self.notice });
+                return process_only(self.notice);
             }
         };
-        let mut changed = false;
-        if !st.anonymous_id.as_deref().is_some_and(valid_uuid) {
-            st.anonymous_id = Some(fresh_id());
-            changed = true;
-        }
-        let key = match st.key.as_deref().and_then(parse_key) {
-            Some(k) => k,
-            None => {
-                let hex = new_key_hex()?;
-                let k = parse_key(&hex)?;
-                st.key = Some(hex);
-                changed = true;
-                k
-            }
-        };
-        let show_notice = self.persist && self.notice && !st.notice_shown;
-        if show_notice {
-            st.notice_shown = true;
-            changed = true;
-        }
-        if self.persist && changed {
-            let written = match self.dir {
-                // A first run creates the file only if still absent: when another
-                // process starting at the same time won, use its identity.
-                Some(dir) if first_run => match create(dir, &st) {
-                    Err(e) if e.kind() == io::ErrorKind::AlreadyExists => match read(dir) {
-                        won @ Loaded::Ok(_) => return self.identity(won, notes),
-                        _ => write(dir, &st),
-                    },
-                    other => other,
-                },
-                Some(dir) => write(dir, &st),
-                None => Err(io::Error::other("no config directory")),
-            };
-            let written = written.map_err(|e| match self.dir {
-                Some(dir) => format!("cannot save state in {}: {e}", dir.display()),
-                None => e.to_string(),
-            });
-            if let Err(why) = written {
-                notes.push(format!("{why}; using a process-only id and key"));
+        let changed = complete(&mut st)?;
+        // Claimed now, under the lock, so that two first runs do not both
+        // show it; given back by `unmark_notice` if it could not be written.
+        let show_notice = self.notice && !st.notice_shown;
+        st.notice_shown |= show_notice;
+        if changed || show_notice {
+            let written = if first_run { create(dir, &st) } else { write(dir, &st) };
+            if let Err(e) = written {
+                notes.push(format!("cannot save state in {}: {e}; using a process-only id and key", dir.display()));
+                let key = parse_key(st.key.as_deref()?)?;
+                return Some(Identity { key, ..fresh(st.anonymous_id?, show_notice) });
             }
         }
-        let anonymous_id = st.anonymous_id.unwrap_or_else(fresh_id);
-        Some(Identity { anonymous_id, key, show_notice })
+        let key = parse_key(st.key.as_deref()?)?;
+        let id = st.anonymous_id?;
+        let gate = Some(Gate::new(dir.to_path_buf(), id.clone()));
+        Some(Identity { anonymous_id: id, key, show_notice, gate, id_source: None })
     }
+
+    /// Log-only, or no state dir: what is stored, or process-only values; nothing written.
+    fn read_only(&self, loaded: Loaded, notes: &mut Vec<String>) -> Option<Identity> {
+        match loaded {
+            Loaded::Ok(mut st) => {
+                complete(&mut st)?;
+                let key = parse_key(st.key.as_deref()?)?;
+                Some(Identity { key, ..fresh(st.anonymous_id?, false) })
+            }
+            Loaded::Untrusted(_, why) | Loaded::Corrupt(why) => {
+                notes.push(format!("{why}; using a process-only id and key"));
+                process_only(false)
+            }
+            Loaded::Missing => {
+                if self.persist && self.dir.is_none() {
+                    notes.push("no config directory; using a process-only id and key".into());
+                }
+                process_only(self.persist && self.notice)
+            }
+        }
+    }
+}
+
+/// Gives back the notice claimed by [`Install::identity`]: it could not be
+/// written (stderr closed), so the next run shows it.
+pub(crate) fn unmark_notice(gate: &Gate) -> io::Result<()> {
+    gate.write(|| match read(gate.dir()) {
+        Loaded::Ok(mut st) => {
+            st.notice_shown = false;
+            write(gate.dir(), &st)
+        }
+        _ => Ok(()),
+    })
+}
+
+/// Fills in a missing or invalid id or key; whether anything changed.
+/// `None` when there is no randomness for a key.
+fn complete(st: &mut StateData) -> Option<bool> {
+    let mut changed = false;
+    if !st.anonymous_id.as_deref().is_some_and(valid_uuid) {
+        st.anonymous_id = Some(uuid::Uuid::new_v4().to_string());
+        changed = true;
+    }
+    if st.key.as_deref().and_then(parse_key).is_none() {
+        st.key = Some(new_key_hex()?);
+        changed = true;
+    }
+    Some(changed)
+}
+
+/// An identity that is not written anywhere, with a zero key (replaced by the caller).
+fn fresh(anonymous_id: String, show_notice: bool) -> Identity {
+    Identity { anonymous_id, key: [0; 32], show_notice, gate: None, id_source: None }
+}
+
+/// A new id and key for this process only.
+fn process_only(show_notice: bool) -> Option<Identity> {
+    let key = parse_key(&new_key_hex()?)?;
+    Some(Identity { key, ..fresh(uuid::Uuid::new_v4().to_string(), show_notice) })
 }
 
 impl Identity {
     /// Uses the id set in the first of `vars` that is set (for one process),
-    /// if it is a UUID; notes it otherwise.
+    /// if it is a UUID; otherwise keeps the stored id and notes why.
     pub(crate) fn override_from<'v>(
         &mut self,
         vars: impl IntoIterator<Item = &'v str>,
         env: &EnvSource,
         notes: &mut Vec<String>,
     ) {
-        let set = vars.into_iter().filter_map(|v| Some((v, env.get(v).filter(|x| !x.is_empty())?))).next();
-        if let Some((var, id)) = set {
-            if valid_uuid(&id) {
-                self.anonymous_id = id.to_lowercase();
-            } else {
-                notes.push(format!("{var} is not a UUID; ignored"));
-            }
+        if let Some((var, id)) = id_override(vars, env, notes) {
+            self.anonymous_id = id;
+            self.id_source = Some(var.to_string());
+        }
+    }
+}
+
+/// The first of `vars` that is set and non-empty, if it holds a UUID
+/// (lowercased); a value that is not one is noted and ignored.
+pub(crate) fn id_override<'v>(
+    vars: impl IntoIterator<Item = &'v str>,
+    env: &EnvSource,
+    notes: &mut Vec<String>,
+) -> Option<(&'v str, String)> {
+    let (var, value) = vars.into_iter().find_map(|v| Some((v, env.get_os(v).filter(|x| !x.is_empty())?)))?;
+    match value.to_str().filter(|id| valid_uuid(id)) {
+        Some(id) => Some((var, id.to_lowercase())),
+        None => {
+            notes.push(format!(
+                "{var} is set to {:?}, which is not a UUID; ignored, the stored anonymous id is used",
+                value.to_string_lossy()
+            ));
+            None
         }
     }
 }

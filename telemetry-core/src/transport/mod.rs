@@ -7,7 +7,6 @@ mod file;
 mod http;
 mod memory;
 
-use std::path::PathBuf;
 #[cfg(feature = "http")]
 use std::time::Duration;
 
@@ -20,6 +19,7 @@ use crate::envelope::Envelope;
 use crate::format::WireFormat;
 use crate::json::pretty;
 use crate::output::Output;
+use crate::state::Gate;
 
 /// Result of one delivery attempt.
 #[derive(Debug, PartialEq, Eq)]
@@ -88,8 +88,10 @@ pub(crate) enum Sink {
     Debug(Output),
     /// One line per event on the output; nothing sent or stored.
     LogOnly(Output, String),
-    /// Appends envelopes, one per line; rotates to `<file>.1` past `max_bytes`.
-    File { path: PathBuf, max_bytes: u64 },
+    /// Appends envelopes, one per line, to the events file in the gate's
+    /// state dir; rotates to `<file>.1` past `max_bytes`. No gate (no state
+    /// dir, or a process-only identity): nothing is written.
+    File { gate: Option<Gate>, max_bytes: u64 },
     /// Hands envelopes to an in-process [`MemorySink`].
     Memory(MemorySink),
     /// POSTs batches.
@@ -119,9 +121,15 @@ impl Sink {
                 out.write(&text);
                 Outcome::Delivered
             }
-            Sink::File { path, max_bytes } => match file::append(path, *max_bytes, events) {
+            Sink::File { gate: None, .. } => {
+                Outcome::Reject("no install state to write the events file under (see `telemetry status`)".into())
+            }
+            Sink::File { gate: Some(gate), max_bytes } => match file::append(gate, *max_bytes, events) {
                 Ok(done) => Outcome::Written { rotated_away: done.rotated_away },
-                Err(e) => Outcome::Reject(format!("cannot write {}: {e}", path.display())),
+                Err(e) => Outcome::Reject(format!(
+                    "cannot write {}: {e}",
+                    gate.dir().join(crate::state::EVENTS_FILE).display()
+                )),
             },
             Sink::Memory(m) => {
                 m.deliver(events);

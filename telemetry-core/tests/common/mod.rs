@@ -4,7 +4,9 @@
 //! `telemetry-testkit`.
 #![allow(dead_code)]
 
+use std::time::Duration;
 use telemetry_core::meta::{AppMeta, Collect, EnvSwitch, EventMeta, FieldMeta, FirstRun, SwitchAction, Trigger};
+
 use telemetry_core::{PropertyWriter, TelemetryEvent};
 
 const fn field(name: &'static str, ty: &'static str, collect: Collect, required: bool) -> FieldMeta {
@@ -118,4 +120,31 @@ impl TelemetryEvent for Foreign {
 /// The install's key and anonymous id, from its state file.
 pub fn state_of(dir: &std::path::Path) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(dir.join("state.json")).unwrap()).unwrap()
+}
+
+/// A builder for [`APP`] with state in `dir`, an empty environment, no
+/// notice and a 5 s exit deadline.
+pub fn quiet_builder(dir: &std::path::Path) -> telemetry_core::Builder {
+    telemetry_core::Telemetry::builder(&APP)
+        .app_version("1.2.3")
+        .state_dir(dir)
+        .env(telemetry_core::EnvSource::from_pairs::<&str, &str>([]))
+        .notice(false)
+        .shutdown_deadline(Duration::from_secs(5))
+}
+
+/// `b` sending to a collector at `url` that is down: the backoff outlasts
+/// the 100 ms exit deadline, so what is recorded is left over at exit.
+pub fn giving_up_at_exit(b: telemetry_core::Builder, url: &str) -> telemetry_core::Builder {
+    b.endpoint(url, telemetry_core::WireFormat::Native)
+        .backoff(Duration::from_secs(30), Duration::from_secs(30))
+        .shutdown_deadline(Duration::from_millis(100))
+}
+
+/// The names in `dir`, sorted.
+pub fn files_in(dir: &std::path::Path) -> Vec<String> {
+    let mut v: Vec<String> =
+        std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    v.sort();
+    v
 }

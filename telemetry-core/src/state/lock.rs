@@ -1,0 +1,59 @@
+//! The state lock: one exclusive lock per state dir, held while the state
+//! file is read and rewritten (identity, choice, notice) and while events
+//! are appended or spooled. It is what makes "one identity" and "opt-out
+//! erases" hold across processes: a `disable` that holds it cannot
+//! interleave with a writer's check-then-write.
+//!
+//! Unix: `flock` on `<dir>/.lock` (released when the file closes, so a
+//! crashed holder never leaves it stuck). Elsewhere the file is opened but
+//! not locked (documented in RELIABILITY.md).
+
+use std::fs::File;
+use std::io;
+use std::path::Path;
+use std::time::Duration;
+
+use super::private::create_dir;
+use super::safe::open_lock_file;
+
+/// File name of the lock inside the state dir.
+pub(crate) const LOCK_FILE: &str = ".lock";
+
+/// How long to wait for another process's lock. The lock is held for one
+/// file read and write; a holder stuck longer (stopped, or hostile) must not
+/// hang `build()` or the worker: the caller then fails closed.
+const WAIT: Duration = Duration::from_secs(2);
+
+/// Holds the state lock until dropped.
+#[derive(Debug)]
+pub(crate) struct StateLock {
+    _file: File,
+}
+
+/// Takes the state lock of `dir` (creating the dir, owner-only, if missing).
+pub(crate) fn lock(dir: &Path) -> io::Result<StateLock> {
+    create_dir(dir)?;
+    let path = dir.join(LOCK_FILE);
+    let file = open_lock_file(&path)?;
+    #[cfg(unix)]
+    {
+        use rustix::fs::{FlockOperation, flock};
+        let deadline = std::time::Instant::now() + WAIT;
+        loop {
+            match flock(&file, FlockOperation::NonBlockingLockExclusive) {
+                Ok(()) => break,
+                Err(e) if e == rustix::io::Errno::WOULDBLOCK && std::time::Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(1));
+                }
+                Err(e) if e == rustix::io::Errno::WOULDBLOCK => {
+                    return Err(io::Error::new(
+                        io::ErrorKind::TimedOut,
+                        format!("{} is held by another process for more than {WAIT:?}", path.display()),
+                    ));
+                }
+                Err(e) => return Err(io::Error::other(format!("cannot lock {}: {e}", path.display()))),
+            }
+        }
+    }
+    Ok(StateLock { _file: file })
+}

@@ -1,0 +1,93 @@
+//! Opting out erases: `disable` deletes the events file and its rotations,
+//! the spool, the id and the key, and a process that is running at that
+//! moment cannot write any of them again; spooled events are never resent
+//! under another id.
+
+mod common;
+
+use std::path::Path;
+use std::time::Duration;
+
+use common::*;
+use telemetry_testkit::*;
+use telemetry_core::{Builder, Stats};
+
+fn builder(dir: &Path) -> Builder {
+    quiet_builder(dir)
+}
+
+/// The events file with two rotations, then `disable`: only the state file
+/// (consent disabled, no id, no key) and the lock remain. Before: every
+/// `events.jsonl*` kept the deleted id and its hashes.
+#[test]
+fn disable_deletes_the_events_file_and_its_rotations() {
+    let dir = temp_dir("erase");
+    let t = builder(&dir).file_max_bytes(600).batch(1, 1 << 20, Duration::ZERO).build().unwrap();
+    for i in 0..6 {
+        t.record(&run(i));
+        assert!(t.flush(Duration::from_secs(5)));
+    }
+    drop(t);
+    std::fs::write(dir.join("events.jsonl.2"), "an older rotation\n").unwrap();
+    assert_eq!(files_in(&dir), [".lock", "events.jsonl", "events.jsonl.1", "events.jsonl.2", "state.json"]);
+    let status = builder(&dir).disable().unwrap();
+    assert!(status.changed);
+    assert_eq!(files_in(&dir), [".lock", "state.json"]);
+    assert_eq!(state_of(&dir), serde_json::json!({"version": 1, "consent": "disabled", "notice_shown": false}));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A handle built before `disable` keeps running: its later events are
+/// not written (dropped and counted), and the events file stays deleted.
+#[test]
+fn a_process_running_during_disable_cannot_write_afterwards() {
+    let dir = temp_dir("running");
+    let t = builder(&dir).batch(1, 1 << 20, Duration::ZERO).build().unwrap();
+    t.record(&run(1));
+    assert!(t.flush(Duration::from_secs(5)));
+    assert!(dir.join("events.jsonl").is_file());
+    builder(&dir).disable().unwrap();
+    t.record(&run(2));
+    t.record(&run(3));
+    assert_eq!(t.shutdown(), Stats { recorded: 3, sent: 1, dropped: 2, ..Stats::default() });
+    assert_eq!(files_in(&dir), [".lock", "state.json"]);
+    // Enabling again makes a new id; the old handle's id can never write again.
+    builder(&dir).enable().unwrap();
+    assert_eq!(files_in(&dir), [".lock", "state.json"]);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A process running during `disable` whose collector is down at exit
+/// does not spool (the spool stays deleted); after `enable`, the next run
+/// sends only its own events, under its new id. Before: the old events
+/// were spooled after `disable` and resent with the pre-disable id.
+#[cfg(feature = "http")]
+#[test]
+fn events_of_a_withdrawn_consent_are_never_spooled_or_resent() {
+    use telemetry_core::WireFormat;
+    let dir = temp_dir("respool");
+    let down = Collector::start(Vec::new(), Reply::Status(503, vec![]));
+    let t = giving_up_at_exit(builder(&dir), &down.url()).build().unwrap();
+    let old_id = t.status().anonymous_id.clone().unwrap();
+    t.record(&run(1));
+    builder(&dir).disable().unwrap();
+    builder(&dir).enable().unwrap();
+    let s = t.shutdown();
+    assert_eq!((s.recorded, s.spooled, s.dropped), (1, 0, 1), "{s:?}");
+    assert!(!dir.join("spool").exists() || files_in(&dir.join("spool")).is_empty());
+
+    let up = Collector::ok();
+    let t = builder(&dir).endpoint(up.url(), WireFormat::Native).build().unwrap();
+    let new_id = t.status().anonymous_id.clone().unwrap();
+    assert_ne!(new_id, old_id);
+    t.record(&run(2));
+    assert_eq!(t.shutdown().sent, 1);
+    let sent: Vec<String> = up
+        .requests()
+        .iter()
+        .flat_map(|r| r.json()["batch"].as_array().cloned().unwrap_or_default())
+        .map(|e| e["anonymous_id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(sent, [new_id]);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
