@@ -140,6 +140,8 @@ mod tests {
         ],
         context: &[],
         events: &[],
+        fingerprint: crate::meta::Fingerprint::NONE,
+        schema_version: None,
     };
 
     fn run(pairs: &[(&str, &str)], choice: Option<Choice>) -> (Mode, String) {

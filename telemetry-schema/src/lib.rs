@@ -40,6 +40,7 @@ mod date;
 pub mod diff;
 mod error;
 mod example;
+mod fingerprint;
 #[cfg(feature = "serde")]
 pub mod format;
 mod govern;
@@ -57,6 +58,7 @@ mod yaml;
 
 pub use date::{Date, DateError};
 pub use error::{Diagnostic, Loc, SchemaError, Severity, did_you_mean};
+pub use fingerprint::{canonical_form, fingerprint};
 pub use governance::{Expiry, HistoryEntry, MIN_REVIEW_CHARS, SchemaVersion, placeholder_problem};
 pub use model::*;
 pub use pii::pii_token;

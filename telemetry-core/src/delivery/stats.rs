@@ -16,8 +16,14 @@ pub struct Stats {
     pub retried: u64,
     /// Saved to disk at exit for the next run.
     pub spooled: u64,
-    /// Lost: queue full, rejected by the endpoint (4xx), spool full, or not this app's event.
+    /// Lost: queue full, rejected by the endpoint (4xx), spool full, or
+    /// refused or expired (both counted here too).
     pub dropped: u64,
+    /// Of `dropped`: refused by `record()`, not checked against this app's
+    /// schema (another app, a copy of the schema, an undeclared event name).
+    pub refused: u64,
+    /// Of `dropped`: recorded on or after its event's `expires` date.
+    pub expired: u64,
     /// Events spooled by earlier runs and delivered by this one (not part of `recorded`).
     pub resent: u64,
 }
@@ -29,6 +35,8 @@ pub(crate) struct Counters {
     pub retried: AtomicU64,
     pub spooled: AtomicU64,
     pub dropped: AtomicU64,
+    pub refused: AtomicU64,
+    pub expired: AtomicU64,
     pub resent: AtomicU64,
 }
 
@@ -40,6 +48,8 @@ impl Counters {
             retried: self.retried.load(Relaxed),
             spooled: self.spooled.load(Relaxed),
             dropped: self.dropped.load(Relaxed),
+            refused: self.refused.load(Relaxed),
+            expired: self.expired.load(Relaxed),
             resent: self.resent.load(Relaxed),
         }
     }
