@@ -192,6 +192,8 @@ mod tests {
         opt_out_command: None,
         context: &[],
         events: &[],
+        fingerprint: crate::meta::Fingerprint::NONE,
+        schema_version: None,
     };
 
     fn run(pairs: &[(&str, &str)], choice: Option<Choice>) -> (Mode, String) {

@@ -4,8 +4,10 @@
 //! ```json
 //! {"event":"<name>","properties":{...},"context":{...},"anonymous_id":"<uuid>",
 //!  "session_id":"<uuid>","message_id":"<uuid>","timestamp":"<rfc3339>",
-//!  "app":"<app name>","app_version":"<version>"}
+//!  "app":"<app name>","app_version":"<version>","schema_version":"<MAJOR.MINOR>"}
 //! ```
+//!
+//! `schema_version` is there when the schema has one (`AppMeta::schema_version`).
 
 use std::borrow::Cow;
 use std::io::Write;
@@ -22,12 +24,19 @@ use crate::{Hasher, PropertyWriter};
 pub(crate) struct Template {
     /// `,"context":{..},"anonymous_id":"..","session_id":"..","message_id":"`
     middle: Vec<u8>,
-    /// `","app":"..","app_version":".."}`
+    /// `","app":"..","app_version":"..","schema_version":".."}`
     tail: Vec<u8>,
 }
 
 impl Template {
-    pub(crate) fn new(context: &[u8], anonymous_id: &str, session_id: &str, app: &str, app_version: &str) -> Self {
+    pub(crate) fn new(
+        context: &[u8],
+        anonymous_id: &str,
+        session_id: &str,
+        app: &str,
+        app_version: &str,
+        schema_version: Option<&str>,
+    ) -> Self {
         let mut middle = Vec::with_capacity(context.len() + 140);
         middle.extend_from_slice(b",\"context\":");
         middle.extend_from_slice(context);
@@ -40,6 +49,10 @@ impl Template {
         push_json_str(&mut tail, app);
         tail.extend_from_slice(b",\"app_version\":");
         push_json_str(&mut tail, app_version);
+        if let Some(v) = schema_version {
+            tail.extend_from_slice(b",\"schema_version\":");
+            push_json_str(&mut tail, v);
+        }
         tail.push(b'}');
         Template { middle, tail }
     }
@@ -150,6 +163,12 @@ pub(crate) struct Envelope<'a> {
     pub app: Cow<'a, str>,
     #[serde(borrow)]
     pub app_version: Cow<'a, str>,
+    /// Absent for schemas without a version (and in envelopes spooled before it was sent).
+    /// Parsed so that `deny_unknown_fields` accepts it; the native format sends
+    /// the envelope as is, and the third-party formats have no slot for it.
+    #[allow(dead_code)]
+    #[serde(borrow, default)]
+    pub schema_version: Option<Cow<'a, str>>,
 }
 
 impl<'a> Envelope<'a> {
@@ -164,19 +183,30 @@ mod tests {
 
     #[test]
     fn envelope_bytes_exact() {
-        let t = Template::new(br#"{"os":"linux"}"#, "a-id", "s-id", "demo", "1.0");
+        let t = Template::new(br#"{"os":"linux"}"#, "a-id", "s-id", "demo", "1.0", Some("2.3"));
         let mut buf = Vec::new();
         let id = uuid::Uuid::from_u128(0x0123_4567_89ab_4def_8123_4567_89ab_cdef);
         let at = SystemTime::UNIX_EPOCH + std::time::Duration::from_millis(1_700_000_000_123);
         t.write(&mut buf, "ran", &Hasher::new(b"k"), id, at, &mut |w| w.u64("n", 1));
         assert_eq!(
             String::from_utf8(buf.clone()).unwrap(),
-            r#"{"event":"ran","properties":{"n":1},"context":{"os":"linux"},"anonymous_id":"a-id","session_id":"s-id","message_id":"01234567-89ab-4def-8123-456789abcdef","timestamp":"2023-11-14T22:13:20.123Z","app":"demo","app_version":"1.0"}"#
+            r#"{"event":"ran","properties":{"n":1},"context":{"os":"linux"},"anonymous_id":"a-id","session_id":"s-id","message_id":"01234567-89ab-4def-8123-456789abcdef","timestamp":"2023-11-14T22:13:20.123Z","app":"demo","app_version":"1.0","schema_version":"2.3"}"#
         );
         let s = String::from_utf8(buf).unwrap();
         let e = Envelope::parse(&s).unwrap();
         assert_eq!(e.properties.get(), r#"{"n":1}"#);
         assert_eq!(e.timestamp, "2023-11-14T22:13:20.123Z");
+        assert_eq!(e.schema_version.as_deref(), Some("2.3"));
+    }
+
+    #[test]
+    fn no_schema_version_no_key() {
+        let t = Template::new(b"{}", "a", "s", "demo", "1.0", None);
+        let mut buf = Vec::new();
+        t.write(&mut buf, "ran", &Hasher::new(b"k"), uuid::Uuid::nil(), SystemTime::UNIX_EPOCH, &mut |_| {});
+        let s = String::from_utf8(buf).unwrap();
+        assert!(s.ends_with(r#""app":"demo","app_version":"1.0"}"#), "{s}");
+        assert_eq!(Envelope::parse(&s).unwrap().schema_version, None);
     }
 
     #[test]

@@ -1,15 +1,40 @@
 //! The traits the derive implements.
+//!
+//! Each requires an item of type `telemetry_core::__private::Derived`, which
+//! only the derives write: a hand-written impl does not compile unless it
+//! names that private path, and **naming it voids the privacy guarantee**.
+//!
+//! ```compile_fail,E0046
+//! use telemetry_core::{PropertyWriter, TelemetryEvent};
+//! use telemetry_core::meta::{EventMeta, Fingerprint};
+//! struct Sneaky;
+//! impl TelemetryEvent for Sneaky {
+//!     const META: &'static EventMeta = &EventMeta {
+//!         app: "example-cli", name: "user_seen", fields: &[], fingerprint: Fingerprint::NONE, expires: None,
+//!     };
+//!     fn write_properties(&self, w: &mut PropertyWriter<'_>) { w.str("user_name", "alice", None) }
+//! }
+//! ```
 
-use crate::meta::EventMeta;
+use crate::meta::{EventMeta, Fingerprint};
+use crate::seal::Derived;
 use crate::{Hasher, PropertyWriter};
 
 /// A struct checked against an event of a schema.
 ///
 /// Implement it with `#[derive(TelemetryEvent)]`, never by hand: the derive
-/// is what proves the struct carries no forbidden or undeclared field.
+/// is what proves the struct carries no forbidden or undeclared field. A
+/// hand-written impl must name `telemetry_core::__private::Derived`, which
+/// voids that proof; `record()` still refuses an event whose fingerprint or
+/// name is not its app's.
 pub trait TelemetryEvent {
     /// The event as its schema declares it.
     const META: &'static EventMeta;
+
+    /// Written by the derive. **Implementing this trait by hand voids the
+    /// privacy guarantee.**
+    #[doc(hidden)]
+    const DERIVED: Derived;
 
     /// Writes this event's properties; `hashed` fields are hashed as written.
     fn write_properties(&self, w: &mut PropertyWriter<'_>);
@@ -26,6 +51,15 @@ pub trait TelemetryEvent {
 pub trait TelemetryObject {
     /// `event.field[.field...]`: where in the schema this object is declared.
     const SCHEMA_PATH: &'static str;
+
+    /// The schema it was checked against: the struct holding it checks at
+    /// compile time that it is the holder's own.
+    const FINGERPRINT: Fingerprint;
+
+    /// Written by the derive. **Implementing this trait by hand voids the
+    /// privacy guarantee.**
+    #[doc(hidden)]
+    const DERIVED: Derived;
 
     /// Writes the object's fields.
     fn write_fields(&self, w: &mut PropertyWriter<'_>);
@@ -74,6 +108,12 @@ pub trait TelemetryContext {
     const APP: &'static str;
     /// The context keys this struct writes, in struct order (the runtime fills the other well-known ones).
     const KEYS: &'static [&'static str];
+    /// The schema it was checked against: the runtime takes a context only of its app's schema.
+    const FINGERPRINT: Fingerprint;
+    /// Written by the derive. **Implementing this trait by hand voids the
+    /// privacy guarantee.**
+    #[doc(hidden)]
+    const DERIVED: Derived;
     /// Writes this struct's context keys as fields of an already-open JSON object; hashed ones hashed.
     fn write_fields(&self, w: &mut PropertyWriter<'_>);
 }

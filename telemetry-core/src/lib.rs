@@ -92,6 +92,7 @@ mod json;
 pub mod meta;
 mod notice;
 mod output;
+mod seal;
 mod spool;
 mod state;
 mod status;
@@ -119,9 +120,20 @@ pub use value::TelemetryEnum;
 pub use writer::{ListWriter, PropertyWriter};
 
 /// Support for derived code. Not public API: may change in any release.
+///
+/// **A hand-written impl of a telemetry trait that names [`Derived`] (the
+/// only way one compiles) voids the privacy guarantee**: nothing checks it
+/// against the schema. The runtime still refuses its events unless their
+/// fingerprint and name are the app's.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::seal::{DERIVED, Derived};
     pub use crate::value::*;
+
+    /// The fingerprint `telemetry_schema::fingerprint` computed, for derived code.
+    pub const fn fingerprint(v: u128) -> crate::meta::Fingerprint {
+        crate::meta::Fingerprint::new(v)
+    }
 
     /// Const string equality, for compile-time checks in derived code.
     pub const fn str_eq(a: &str, b: &str) -> bool {

@@ -23,6 +23,73 @@ pub struct FieldMeta {
     pub required: bool,
 }
 
+/// The fingerprint of the schema a struct or an app was checked against:
+/// 128 bits of the SHA-256 of the schema's canonical form
+/// (`telemetry_schema::fingerprint`), which changes with anything that
+/// changes what is collected and with nothing else.
+///
+/// `app_meta!` and the derives embed it. [`crate::Telemetry::record`]
+/// refuses an event whose fingerprint is not its app's: a struct derived
+/// against a copy of the schema (same `app.name`, a forbidden field made
+/// allowed) compiles, and sends nothing.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Fingerprint(u128);
+
+impl Fingerprint {
+    /// The fingerprint of an [`AppMeta`] written by hand, from no schema:
+    /// no derived event matches it, so such an app records no event.
+    pub const NONE: Fingerprint = Fingerprint(0);
+
+    /// Only `__private::fingerprint` makes one: derived code, and tests of the
+    /// runtime that say they step outside the guarantee.
+    pub(crate) const fn new(v: u128) -> Fingerprint {
+        Fingerprint(v)
+    }
+
+    /// Whether two fingerprints are the same, in const context (derived
+    /// code checks nested object structs with it at compile time).
+    pub const fn same(self, other: Fingerprint) -> bool {
+        self.0 == other.0
+    }
+}
+
+impl std::fmt::Debug for Fingerprint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Fingerprint({:032x})", self.0)
+    }
+}
+
+impl std::fmt::Display for Fingerprint {
+    /// The first 12 hex digits, enough to tell two schemas apart in a message.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:012x}", self.0 >> 80)
+    }
+}
+
+/// When an event stops being recorded: its schema's `expires` date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Expires {
+    /// The date as the schema writes it, `YYYY-MM-DD`.
+    pub date: &'static str,
+    /// Its first second, 00:00:00 UTC, in seconds since the Unix epoch.
+    pub unix_secs: u64,
+}
+
+impl Expires {
+    /// Whether the event has expired at `now`.
+    ///
+    /// ```
+    /// use std::time::{Duration, UNIX_EPOCH};
+    /// use telemetry_core::meta::Expires;
+    /// let e = Expires { date: "2026-03-01", unix_secs: 1_772_323_200 };
+    /// assert!(!e.reached(UNIX_EPOCH + Duration::from_secs(1_772_323_199)));
+    /// assert!(e.reached(UNIX_EPOCH + Duration::from_secs(1_772_323_200)));
+    /// ```
+    pub fn reached(&self, now: std::time::SystemTime) -> bool {
+        now.duration_since(std::time::UNIX_EPOCH).is_ok_and(|d| d.as_secs() >= self.unix_secs)
+    }
+}
+
 /// An event type, as declared in its schema.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EventMeta {
@@ -32,6 +99,50 @@ pub struct EventMeta {
     pub name: &'static str,
     /// Its collected fields, in schema order.
     pub fields: &'static [FieldMeta],
+    /// The schema it was checked against.
+    pub fingerprint: Fingerprint,
+    /// The schema's `expires` date, when it has one: from then on nothing is recorded.
+    pub expires: Option<Expires>,
+}
+
+/// Why `record()` refused an event: it was not checked against this app's schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Refusal {
+    /// The event's schema names another app.
+    OtherApp,
+    /// Same `app.name`, another schema (a copy that collects differently).
+    OtherSchema,
+    /// The schema does not declare an event of that name (a hand-written impl).
+    Undeclared,
+}
+
+impl AppMeta {
+    /// Why an event of `event` may not be recorded by this app, if it may not.
+    #[inline]
+    pub(crate) fn refusal(&self, event: &EventMeta) -> Option<Refusal> {
+        if !self.fingerprint.same(event.fingerprint) {
+            return Some(if event.app == self.name { Refusal::OtherSchema } else { Refusal::OtherApp });
+        }
+        if !self.events.contains(&event.name) {
+            return Some(Refusal::Undeclared);
+        }
+        None
+    }
+
+    /// The debug line for a refused event.
+    pub(crate) fn refused_message(&self, event: &EventMeta, why: Refusal) -> String {
+        let name = event.name;
+        match why {
+            Refusal::OtherApp => format!("refused event {name:?} of another app ({:?}): nothing is sent", event.app),
+            Refusal::OtherSchema => format!(
+                "refused event {name:?}: it was checked against another schema (fingerprint {}) than this app's ({}), such as a copy of it; nothing is sent. Derive it from the schema that `app_meta!` names",
+                event.fingerprint, self.fingerprint
+            ),
+            Refusal::Undeclared => {
+                format!("refused event {name:?}: this app's schema declares no such event; nothing is sent")
+            }
+        }
+    }
 }
 
 /// When an environment switch fires.
@@ -129,4 +240,8 @@ pub struct AppMeta {
     pub context: &'static [FieldMeta],
     /// Names of the schema's events.
     pub events: &'static [&'static str],
+    /// The schema's fingerprint: `record()` refuses events of any other.
+    pub fingerprint: Fingerprint,
+    /// The schema's `schema_version`, sent in every envelope when it has one.
+    pub schema_version: Option<&'static str>,
 }

@@ -22,6 +22,8 @@ struct Recorder {
     hasher: Hasher,
     delivery: Delivery,
     diag: Diag,
+    /// Whether a refused (or an expired) event was reported: once per handle each.
+    reported: [AtomicBool; 2],
 }
 
 /// The telemetry handle: build one per process with [`Telemetry::builder`].
@@ -67,6 +69,7 @@ impl Telemetry {
             hasher: Hasher::new(key),
             delivery,
             diag,
+            reported: Default::default(),
         };
         Telemetry { active: AtomicBool::new(true), meta, status, recorder: Some(recorder) }
     }
@@ -85,9 +88,21 @@ impl Telemetry {
         let Some(r) = &self.recorder else { return };
         let counters = r.delivery.counters();
         counters.recorded.fetch_add(1, Relaxed);
-        if meta.app != self.meta.name {
+        if let Some(why) = self.meta.refusal(meta) {
             counters.dropped.fetch_add(1, Relaxed);
-            r.diag.say(format_args!("dropped event {:?} of another app ({:?})", meta.name, meta.app));
+            counters.refused.fetch_add(1, Relaxed);
+            if !r.reported[0].swap(true, Relaxed) {
+                r.diag.say(self.meta.refused_message(meta, why));
+            }
+            return;
+        }
+        let now = SystemTime::now();
+        if let Some(expires) = meta.expires.filter(|e| e.reached(now)) {
+            counters.dropped.fetch_add(1, Relaxed);
+            counters.expired.fetch_add(1, Relaxed);
+            if !r.reported[1].swap(true, Relaxed) {
+                r.diag.say(format_args!("event {:?} expired on {}: not recorded", meta.name, expires.date));
+            }
             return;
         }
         let built = catch_unwind(AssertUnwindSafe(|| {
@@ -95,7 +110,7 @@ impl Telemetry {
             // Sized to the largest envelope so far: a fixed guess was too small
             // for events with hashed fields and cost a realloc per event.
             let mut buf = Vec::with_capacity(r.size_hint.load(Relaxed));
-            r.template.write(&mut buf, meta.name, &r.hasher, id, SystemTime::now(), write);
+            r.template.write(&mut buf, meta.name, &r.hasher, id, now, write);
             r.size_hint.fetch_max(buf.len(), Relaxed);
             String::from_utf8(buf).ok()
         }));

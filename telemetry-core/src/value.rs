@@ -4,10 +4,24 @@
 //! schema type; when it does not, the compiler names the type, the schema
 //! type and what would fit. Conversions are lossless only: a `u64` schema
 //! field accepts `u8`..`u64` and `usize`, never `i64` or `String`.
+//!
+//! The `Carries*` traits are sealed: only this crate implements them, so no
+//! newtype (a path, an OS string) can pass for text the schema allows.
+//!
+//! ```compile_fail,E0277
+//! use std::path::PathBuf;
+//! use telemetry_core::value::CarriesString;
+//! struct Cwd(PathBuf);
+//! impl CarriesString for Cwd {
+//!     fn telemetry_str(&self) -> &str { self.0.to_str().unwrap_or("") }
+//! }
+//! ```
 
 use std::borrow::Cow;
 use std::rc::Rc;
 use std::sync::Arc;
+
+use crate::seal::{Derived, Sealed};
 
 /// A Rust type that can be sent as a schema `string`.
 #[diagnostic::on_unimplemented(
@@ -15,7 +29,7 @@ use std::sync::Arc;
     label = "the schema declares this field `type: string`",
     note = "use `&str`, `String`, `Cow<str>`, `Box<str>` or `Arc<str>`; paths and OS strings are not accepted: they often hold user names"
 )]
-pub trait CarriesString {
+pub trait CarriesString: Sealed {
     /// The text to send.
     fn telemetry_str(&self) -> &str;
 }
@@ -56,13 +70,25 @@ impl<T: CarriesString + ?Sized> CarriesString for &T {
     }
 }
 
+/// The types this crate sends: each `Carries*` impl is for one of them.
+macro_rules! sealed {
+    ($($t:ty),*) => { $(impl Sealed for $t {})* };
+}
+sealed!(str, String, Cow<'_, str>, Box<str>, Arc<str>, Rc<str>, bool);
+sealed!(u8, u16, u32, u64, usize, i8, i16, i32, i64, f32, f64);
+impl<T: Sealed + ?Sized> Sealed for &T {}
+impl<T> Sealed for Vec<T> {}
+impl<T> Sealed for [T] {}
+impl<T, const N: usize> Sealed for [T; N] {}
+impl<T> Sealed for Box<[T]> {}
+
 /// A Rust type that can be sent as a schema `bool`.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot carry a telemetry field of schema type `bool`",
     label = "the schema declares this field `type: bool`",
     note = "use `bool`"
 )]
-pub trait CarriesBool {
+pub trait CarriesBool: Sealed {
     /// The value to send.
     fn telemetry_bool(&self) -> bool;
 }
@@ -76,7 +102,7 @@ macro_rules! carries_number {
     ($(#[$doc:meta])* $trait:ident, $method:ident -> $out:ty, $message:literal, $label:literal, [$($t:ty),*], $note:literal) => {
         $(#[$doc])*
         #[diagnostic::on_unimplemented(message = $message, label = $label, note = $note)]
-        pub trait $trait {
+        pub trait $trait: Sealed {
             /// The value to send.
             fn $method(&self) -> $out;
         }
@@ -122,7 +148,7 @@ impl CarriesU64 for usize {
     label = "the schema declares this field `type: list`",
     note = "use `Vec<T>`, `&[T]`, `[T; N]` or `Box<[T]>`, where `T` carries the item type"
 )]
-pub trait CarriesList {
+pub trait CarriesList: Sealed {
     /// The item type.
     type Item;
     /// The items to send.
@@ -164,6 +190,8 @@ impl<L: CarriesList + ?Sized> CarriesList for &L {
 /// Derive it with `#[derive(TelemetryEnum)]`: variants are sent in
 /// snake_case (`Succeeded` as `"succeeded"`), and the event derive checks at
 /// compile time that the variants and the schema's `values` are the same set.
+/// A hand-written impl must name `telemetry_core::__private::Derived`, which
+/// voids the privacy guarantee: its `telemetry_str` could return anything.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot carry a telemetry field of schema type `enum`",
     label = "the schema declares this field `type: enum`",
@@ -172,12 +200,17 @@ impl<L: CarriesList + ?Sized> CarriesList for &L {
 pub trait TelemetryEnum {
     /// Every value, as sent, in declaration order.
     const VALUES: &'static [&'static str];
+    /// Written by the derive. **Implementing this trait by hand voids the
+    /// privacy guarantee.**
+    #[doc(hidden)]
+    const DERIVED: Derived;
     /// This value as sent.
     fn telemetry_str(&self) -> &'static str;
 }
 
 impl<T: TelemetryEnum + ?Sized> TelemetryEnum for &T {
     const VALUES: &'static [&'static str] = T::VALUES;
+    const DERIVED: Derived = T::DERIVED;
     fn telemetry_str(&self) -> &'static str {
         (**self).telemetry_str()
     }

@@ -5,8 +5,8 @@ mod common;
 use std::path::Path;
 
 use common::*;
-use telemetry_testkit::*;
 use telemetry_core::{Builder, Choice, EnvSource, Mode, Reason, Telemetry};
+use telemetry_testkit::*;
 
 const OVERRIDE: &str = "0b1e2f4a-3c5d-4e6f-8a9b-0c1d2e3f4a5b";
 

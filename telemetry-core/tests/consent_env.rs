@@ -10,8 +10,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use common::*;
-use telemetry_testkit::*;
 use telemetry_core::{EnvSource, MemorySink, Mode, Stats, Telemetry};
+use telemetry_testkit::*;
 
 fn build(env: EnvSource) -> Telemetry {
     Telemetry::builder(&APP).env(env).notice(false).shutdown_deadline(Duration::from_secs(5)).build().unwrap()

@@ -11,8 +11,8 @@ use std::path::Path;
 use std::time::Duration;
 
 use common::*;
-use telemetry_testkit::*;
 use telemetry_core::{Builder, EnvSource, Mode, Stats, Telemetry};
+use telemetry_testkit::*;
 
 fn builder(dir: &Path) -> Builder {
     quiet_builder(dir)

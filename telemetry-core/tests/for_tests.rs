@@ -7,8 +7,8 @@ use std::process::Command;
 use std::time::Duration;
 
 use common::*;
-use telemetry_testkit::*;
 use telemetry_core::{Hasher, MemorySink, Mode, Reason, Stats, TEST_ANONYMOUS_ID, Telemetry};
+use telemetry_testkit::*;
 
 /// The envelope a test sees: the fixed id, and the project hashed with the
 /// key the test chose, so the exact properties can be asserted.

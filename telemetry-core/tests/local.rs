@@ -284,7 +284,7 @@ fn anonymous_id_override_and_foreign_events() {
     assert_eq!(t.status().anonymous_id.as_deref(), Some(id));
     t.record(&Foreign);
     t.record(&run(1));
-    assert_eq!(t.shutdown(), stats(2, 1, 1));
+    assert_eq!(t.shutdown(), Stats { refused: 1, ..stats(2, 1, 1) }, "another app's event is refused");
     let line = std::fs::read_to_string(dir.join("events.jsonl")).unwrap();
     assert!(line.contains(&format!("\"anonymous_id\":\"{id}\"")));
     assert_ne!(state_of(&dir)["anonymous_id"].as_str(), Some(id), "the override is not persisted");
@@ -341,7 +341,15 @@ fn full_queue_drops_and_counts() {
 #[test]
 fn hand_written_meta_matches_the_schema() {
     static FROM_SCHEMA: telemetry_core::meta::AppMeta = telemetry_core::app_meta!("../../schemas/example-cli.yaml");
-    assert_eq!(FROM_SCHEMA, APP);
+    // The hand-written copy comes from no schema: no fingerprint, no version.
+    let unversioned = telemetry_core::meta::AppMeta {
+        fingerprint: telemetry_core::meta::Fingerprint::NONE,
+        schema_version: None,
+        ..FROM_SCHEMA
+    };
+    assert_eq!(unversioned, APP);
+    assert_eq!(FROM_SCHEMA.schema_version, Some("1.0"));
+    assert_ne!(FROM_SCHEMA.fingerprint, APP.fingerprint);
 }
 
 #[cfg(not(feature = "http"))]
@@ -361,6 +369,7 @@ fn endpoint_without_http_feature_is_a_build_error() {
 struct Panics;
 impl telemetry_core::TelemetryEvent for Panics {
     const META: &'static telemetry_core::meta::EventMeta = &COMMAND_RUN;
+    const DERIVED: telemetry_core::__private::Derived = telemetry_core::__private::DERIVED;
     fn write_properties(&self, _: &mut telemetry_core::PropertyWriter<'_>) {
         panic!("bug in an event writer");
     }

@@ -30,6 +30,8 @@ pub(crate) fn expand(lit: &LitStr) -> TokenStream {
                     env: &[],
                     context: &[],
                     events: &[],
+                    fingerprint: #m::Fingerprint::NONE,
+                    schema_version: ::core::option::Option::None,
                 }
             }}
         }
@@ -84,6 +86,14 @@ fn meta(loaded: &load::Loaded) -> TokenStream {
     let context = s.context.iter().filter(|f| f.is_collected()).map(crate::expand::field_meta);
     let events = s.events.iter().map(|e| &e.name);
     let track = track_file(&loaded.abs.display().to_string());
+    let fingerprint = crate::expand::fingerprint(s);
+    let version = match s.schema_version {
+        Some(v) => {
+            let v = v.to_string();
+            quote!(::core::option::Option::Some(#v))
+        }
+        None => quote!(::core::option::Option::None),
+    };
     quote! {{
         #track
         #m::AppMeta {
@@ -98,6 +108,8 @@ fn meta(loaded: &load::Loaded) -> TokenStream {
             opt_out_command: #opt_out,
             context: &[#(#context),*],
             events: &[#(#events),*],
+            fingerprint: #fingerprint,
+            schema_version: #version,
         }
     }}
 }

@@ -48,6 +48,7 @@ pub(crate) fn derive(node: &DeriveInput) -> TokenStream {
     quote! {
         impl #impl_generics ::telemetry_core::TelemetryEnum for #ident #ty_generics #where_clause {
             const VALUES: &'static [&'static str] = &[#(#values),*];
+            const DERIVED: ::telemetry_core::__private::Derived = ::telemetry_core::__private::DERIVED;
             fn telemetry_str(&self) -> &'static str {
                 #body
             }

@@ -8,7 +8,7 @@ use crate::write;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::DeriveInput;
-use telemetry_schema::{Collect, Field as SchemaField, FieldType};
+use telemetry_schema::{Collect, Date, Event, Expiry, Field as SchemaField, FieldType, Schema};
 
 /// `include_bytes!` makes cargo rebuild the crate when the schema changes.
 pub(crate) fn track_file(abs: &str) -> TokenStream {
@@ -22,22 +22,30 @@ pub(crate) fn expand(plan: &Plan<'_>) -> TokenStream {
     let input = plan.input;
     let target = &plan.target;
     let w = format_ident!("__telemetry_w");
-    let (body, items) = write::body(&w, &plan.fields, &target.path, &target.owner, input.generics);
+    let fingerprint = fingerprint(plan.schema);
+    let (body, items) = write::body(&w, &plan.fields, &target.path, &target.owner, input.generics, &fingerprint);
     let ident = input.ident;
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
     let krate = quote!(::telemetry_core);
+    let derived = quote!(const DERIVED: #krate::__private::Derived = #krate::__private::DERIVED;);
     let imp = match target.kind {
         Kind::Event(event) => {
-            let app = plan.app;
+            let app = &plan.schema.app.name;
             let name = &event.name;
             let metas = target.fields.iter().filter(|f| f.is_collected()).map(field_meta);
+            let expires = expires(event);
+            let warning = expired_warning(event, input.ident);
             quote! {
+                #warning
                 impl #impl_generics #krate::TelemetryEvent for #ident #ty_generics #where_clause {
                     const META: &'static #krate::meta::EventMeta = &#krate::meta::EventMeta {
                         app: #app,
                         name: #name,
                         fields: &[#(#metas),*],
+                        fingerprint: #fingerprint,
+                        expires: #expires,
                     };
+                    #derived
                     fn write_properties(&self, #w: &mut #krate::PropertyWriter<'_>) {
                         #body
                     }
@@ -45,12 +53,14 @@ pub(crate) fn expand(plan: &Plan<'_>) -> TokenStream {
             }
         }
         Kind::Context => {
-            let app = plan.app;
+            let app = &plan.schema.app.name;
             let keys = plan.fields.iter().map(|p| &p.schema.name);
             quote! {
                 impl #impl_generics #krate::TelemetryContext for #ident #ty_generics #where_clause {
                     const APP: &'static str = #app;
                     const KEYS: &'static [&'static str] = &[#(#keys),*];
+                    const FINGERPRINT: #krate::meta::Fingerprint = #fingerprint;
+                    #derived
                     fn write_fields(&self, #w: &mut #krate::PropertyWriter<'_>) {
                         #body
                     }
@@ -62,6 +72,8 @@ pub(crate) fn expand(plan: &Plan<'_>) -> TokenStream {
             quote! {
                 impl #impl_generics #krate::TelemetryObject for #ident #ty_generics #where_clause {
                     const SCHEMA_PATH: &'static str = #path;
+                    const FINGERPRINT: #krate::meta::Fingerprint = #fingerprint;
+                    #derived
                     fn write_fields(&self, #w: &mut #krate::PropertyWriter<'_>) {
                         #body
                     }
@@ -80,17 +92,23 @@ pub(crate) fn placeholder(node: &DeriveInput, derive: Derive, object: bool) -> T
     let (impl_generics, ty_generics, where_clause) = node.generics.split_for_impl();
     let krate = quote!(::telemetry_core);
     let w = quote!(_: &mut #krate::PropertyWriter<'_>);
+    let derived = quote!(const DERIVED: #krate::__private::Derived = #krate::__private::DERIVED;);
+    let none = quote!(#krate::meta::Fingerprint::NONE);
     match (derive, object) {
         (_, true) => quote! {
             impl #impl_generics #krate::TelemetryObject for #ident #ty_generics #where_clause {
                 const SCHEMA_PATH: &'static str = #PLACEHOLDER_PATH;
+                const FINGERPRINT: #krate::meta::Fingerprint = #none;
+                #derived
                 fn write_fields(&self, #w) {}
             }
         },
         (Derive::Event, false) => quote! {
             impl #impl_generics #krate::TelemetryEvent for #ident #ty_generics #where_clause {
-                const META: &'static #krate::meta::EventMeta =
-                    &#krate::meta::EventMeta { app: "", name: "", fields: &[] };
+                const META: &'static #krate::meta::EventMeta = &#krate::meta::EventMeta {
+                    app: "", name: "", fields: &[], fingerprint: #none, expires: ::core::option::Option::None,
+                };
+                #derived
                 fn write_properties(&self, #w) {}
             }
         },
@@ -98,9 +116,55 @@ pub(crate) fn placeholder(node: &DeriveInput, derive: Derive, object: bool) -> T
             impl #impl_generics #krate::TelemetryContext for #ident #ty_generics #where_clause {
                 const APP: &'static str = "";
                 const KEYS: &'static [&'static str] = &[];
+                const FINGERPRINT: #krate::meta::Fingerprint = #none;
+                #derived
                 fn write_fields(&self, #w) {}
             }
         },
+    }
+}
+
+/// The schema's fingerprint as a `Fingerprint` expression.
+pub(crate) fn fingerprint(schema: &Schema) -> TokenStream {
+    let v = proc_macro2::Literal::u128_suffixed(telemetry_schema::fingerprint(schema));
+    quote!(::telemetry_core::__private::fingerprint(#v))
+}
+
+/// `EventMeta::expires`: the event's `expires` date and its first second (UTC).
+fn expires(event: &Event) -> TokenStream {
+    match &event.expires {
+        Some(Expiry::On(date)) => {
+            let text = date.to_string();
+            // Dates before 1970 have long passed: their first second is the epoch's.
+            let secs = u64::try_from(date.days_since_epoch()).unwrap_or(0) * 86_400;
+            quote!(::core::option::Option::Some(::telemetry_core::meta::Expires { date: #text, unix_secs: #secs }))
+        }
+        _ => quote!(::core::option::Option::None),
+    }
+}
+
+/// For an event past its `expires` date (judged today, UTC): a deprecated
+/// item used at the struct's name, so rustc warns there and the build goes
+/// on. Builds never break on a date; the runtime records nothing for it.
+fn expired_warning(event: &Event, ident: &syn::Ident) -> TokenStream {
+    let Some(Expiry::On(date)) = &event.expires else { return TokenStream::new() };
+    if !event.expired_on(Date::today()) {
+        return TokenStream::new();
+    }
+    let note = format!(
+        "event `{}` expired on {date}: it still compiles, but nothing is recorded for it; remove the event and the code that records it, or move `expires` to a later date after a new review",
+        event.name
+    );
+    let item = format_ident!("TELEMETRY_EVENT_EXPIRED");
+    // Spanned at the user's struct name: rustc does not report `deprecated`
+    // at tokens of a macro's own making.
+    let used = format_ident!("TELEMETRY_EVENT_EXPIRED", span = ident.span());
+    quote! {
+        const _: () = {
+            #[deprecated(note = #note)]
+            const #item: () = ();
+            #used
+        };
     }
 }
 

@@ -24,8 +24,8 @@ pub(crate) struct Planned<'a> {
 pub(crate) struct Plan<'a> {
     pub input: &'a Input<'a>,
     pub target: Target<'a>,
-    /// `app.name` of the schema.
-    pub app: &'a str,
+    /// The schema it is checked against (its `app.name`, its fingerprint).
+    pub schema: &'a telemetry_schema::Schema,
     /// The fields to write, in the order they are written.
     pub fields: Vec<Planned<'a>>,
 }
@@ -41,7 +41,7 @@ pub(crate) fn plan<'a>(
 ) -> Option<Plan<'a>> {
     let target = target::find(derive, input, attrs, loaded, cx)?;
     let fields = check(input, &target, cx)?;
-    Some(Plan { input, target, app: &loaded.schema.app.name, fields })
+    Some(Plan { input, target, schema: &loaded.schema, fields })
 }
 
 fn check<'a>(input: &'a Input<'a>, target: &Target<'a>, cx: &mut Ctxt) -> Option<Vec<Planned<'a>>> {

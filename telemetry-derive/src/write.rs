@@ -17,8 +17,9 @@ pub(crate) fn body(
     path: &str,
     owner: &Owner<'_>,
     generics: &syn::Generics,
+    fingerprint: &TokenStream,
 ) -> (TokenStream, Vec<TokenStream>) {
-    let mut checks = Checks { generics, inline: Vec::new(), items: Vec::new() };
+    let mut checks = Checks { generics, fingerprint, inline: Vec::new(), items: Vec::new() };
     let writes: Vec<TokenStream> = fields.iter().map(|p| write_field(w, p, path, owner, &mut checks)).collect();
     let Checks { inline, items, .. } = checks;
     (quote!(#(#inline)* #(#writes)*), items)
@@ -30,6 +31,8 @@ pub(crate) fn body(
 /// an inline `const` evaluated when the method is compiled.
 struct Checks<'a> {
     generics: &'a syn::Generics,
+    /// The holder's schema fingerprint: a nested object struct must share it.
+    fingerprint: &'a TokenStream,
     inline: Vec<TokenStream>,
     items: Vec<TokenStream>,
 }
@@ -191,6 +194,20 @@ fn emit(
                 |t| {
                     let of = quote_spanned!(span=> <#t as ::telemetry_core::TelemetryObject>::SCHEMA_PATH);
                     quote_spanned!(span=> #p::str_eq(#of, #path) || #p::str_eq(#of, #PLACEHOLDER_PATH))
+                },
+                &msg,
+            );
+            let fp = checks.fingerprint.clone();
+            let msg = format!(
+                "the struct of field `{}` was checked against another schema than {} ({}): a copy of a schema, even with the same `app.name`, does not make the same promise",
+                cx.field, cx.owner.what, cx.owner.file
+            );
+            checks.push(
+                &t,
+                span,
+                |t| {
+                    let of = quote_spanned!(span=> <#t as ::telemetry_core::TelemetryObject>);
+                    quote_spanned!(span=> #of::FINGERPRINT.same(#fp) || #p::str_eq(#of::SCHEMA_PATH, #PLACEHOLDER_PATH))
                 },
                 &msg,
             );

@@ -74,6 +74,28 @@ impl Date {
         Date { year, month, day }
     }
 
+    /// Days from 1970-01-01 to this date (Howard Hinnant's `days_from_civil`);
+    /// negative before 1970. The runtime compares an event's expiry with
+    /// the clock in these units.
+    ///
+    /// ```
+    /// use telemetry_schema::Date;
+    /// assert_eq!("2026-01-01".parse::<Date>().unwrap().days_since_epoch(), 20_454);
+    /// assert_eq!("1969-12-31".parse::<Date>().unwrap().days_since_epoch(), -1);
+    /// for d in [0, 59, 60, 11_016, 20_454, 2_932_896] {
+    ///     assert_eq!(Date::from_days_since_epoch(d).days_since_epoch(), d as i64);
+    /// }
+    /// ```
+    pub fn days_since_epoch(self) -> i64 {
+        let (m, d) = (i64::from(self.month), i64::from(self.day));
+        let y = i64::from(self.year) - i64::from(m <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y.rem_euclid(400);
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
     /// The same day `years` later; 29 February becomes 28 February in a common year.
     pub fn plus_years(self, years: u16) -> Date {
         let year = self.year.saturating_add(years);

@@ -42,6 +42,7 @@ pub mod diff;
 pub mod docs;
 mod error;
 mod example;
+mod fingerprint;
 #[cfg(feature = "serde")]
 pub mod format;
 mod govern;
@@ -59,6 +60,7 @@ mod yaml;
 
 pub use date::{Date, DateError};
 pub use error::{Diagnostic, Loc, SchemaError, Severity, did_you_mean};
+pub use fingerprint::{canonical_form, fingerprint};
 pub use governance::{Expiry, HistoryEntry, MIN_REVIEW_CHARS, SchemaVersion, placeholder_problem};
 pub use model::*;
 pub use pii::pii_token;

@@ -149,14 +149,16 @@ fn page_shows_version_owner_expiry_and_history() {
 }
 
 #[test]
-fn payload_schema_pins_the_version_without_requiring_it() {
+fn payload_schema_pins_and_requires_the_version() {
     let s =
         load_str_on(&format!("schema_version: \"1.1\"\n{APP}events: {{ e: {{ description: x }} }}\n"), "d.yaml", TODAY)
             .unwrap();
     let json = render::payload_schema(&s);
     let e = &json["$defs"]["event_e"];
     assert_eq!(e["properties"]["schema_version"]["const"], "1.1");
-    assert!(!e["required"].as_array().unwrap().iter().any(|r| r == "schema_version"));
+    assert_eq!(e["required"].as_array().unwrap().last().unwrap(), "schema_version");
     let unversioned = load_str_on(&format!("{APP}events: {{ e: {{ description: x }} }}\n"), "d.yaml", TODAY).unwrap();
-    assert!(render::payload_schema(&unversioned)["$defs"]["event_e"]["properties"].get("schema_version").is_none());
+    let u = &render::payload_schema(&unversioned)["$defs"]["event_e"];
+    assert!(u["properties"].get("schema_version").is_none());
+    assert!(!u["required"].as_array().unwrap().iter().any(|r| r == "schema_version"));
 }

@@ -145,7 +145,7 @@ impl Builder {
             notes.push(format!("context keys the runtime cannot fill are left out: {}", unknown.join(", ")));
         }
         let session_id = uuid::Uuid::new_v4().to_string();
-        Template::new(&context, anonymous_id, &session_id, self.meta.name, &self.app_version)
+        Template::new(&context, anonymous_id, &session_id, self.meta.name, &self.app_version, self.meta.schema_version)
     }
 
     /// Where events go: log-only and debug print, then memory, the

@@ -23,12 +23,13 @@ use crate::transport::MemorySink;
 ///
 /// ```
 /// use std::time::Duration;
-/// use telemetry_core::meta::{AppMeta, FirstRun};
+/// use telemetry_core::meta::{AppMeta, Fingerprint, FirstRun};
 /// use telemetry_core::{EnvSource, Telemetry};
 ///
 /// static APP: AppMeta = AppMeta {
 ///     name: "demo", title: "Demo", docs_url: None, anonymous_id_env: None, enabled_by_default: true,
 ///     do_not_track: true, env: &[], first_run: FirstRun::Send, opt_out_command: None, context: &[], events: &[],
+///     fingerprint: Fingerprint::NONE, schema_version: None,
 /// };
 /// let telemetry = Telemetry::builder(&APP)
 ///     .app_version("1.0.0")

@@ -19,12 +19,17 @@ pub struct Stats {
     /// Saved to disk at exit for the next run.
     pub spooled: u64,
     /// Lost: queue full, over the size bound, rejected by the endpoint
-    /// (4xx), spool full, or not this app's event.
+    /// (4xx), spool full, or refused or expired (each also counted below).
     pub dropped: u64,
     /// Of `dropped`: events larger than the queue's byte bound
     /// ([`crate::Builder::queue_capacity`], 4 MiB by default), which no
     /// queue could ever hold. Reported in debug mode.
     pub oversize: u64,
+    /// Of `dropped`: refused by `record()`, not checked against this app's
+    /// schema (another app, a copy of the schema, an undeclared event name).
+    pub refused: u64,
+    /// Of `dropped`: recorded on or after its event's `expires` date.
+    pub expired: u64,
     /// Events spooled by earlier runs and delivered by this one (not part of `recorded`).
     pub resent: u64,
     /// Lines of the JSON-lines file discarded by its rotation (the previous
@@ -40,6 +45,8 @@ pub(crate) struct Counters {
     pub retried: AtomicU64,
     pub spooled: AtomicU64,
     pub dropped: AtomicU64,
+    pub refused: AtomicU64,
+    pub expired: AtomicU64,
     pub resent: AtomicU64,
     pub oversize: AtomicU64,
     pub rotated_away: AtomicU64,
@@ -53,6 +60,8 @@ impl Counters {
             retried: self.retried.load(Relaxed),
             spooled: self.spooled.load(Relaxed),
             dropped: self.dropped.load(Relaxed),
+            refused: self.refused.load(Relaxed),
+            expired: self.expired.load(Relaxed),
             resent: self.resent.load(Relaxed),
             oversize: self.oversize.load(Relaxed),
             rotated_away: self.rotated_away.load(Relaxed),

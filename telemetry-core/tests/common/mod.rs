@@ -35,6 +35,8 @@ pub static APP: AppMeta = AppMeta {
         field("ci", "bool", Collect::Allowed, true),
     ],
     events: &["command_run", "telemetry_changed"],
+    fingerprint: telemetry_core::meta::Fingerprint::NONE,
+    schema_version: None,
 };
 
 /// Like [`APP`], with a log-only switch.
@@ -55,9 +57,13 @@ pub static COMMAND_RUN: EventMeta = EventMeta {
         field("flags", "list of string", Collect::Allowed, true),
         field("ci", "bool", Collect::Allowed, false),
     ],
+    fingerprint: telemetry_core::meta::Fingerprint::NONE,
+    expires: None,
 };
 
-/// The `command_run` event, as the derive would write it.
+/// The `command_run` event, as the derive would write it. Written by hand
+/// (naming `__private::Derived`, outside the privacy guarantee) so these
+/// tests of the runtime control every byte.
 pub struct CommandRun<'a> {
     pub command: &'a str,
     pub duration_ms: u64,
@@ -70,6 +76,7 @@ pub struct CommandRun<'a> {
 
 impl TelemetryEvent for CommandRun<'_> {
     const META: &'static EventMeta = &COMMAND_RUN;
+    const DERIVED: telemetry_core::__private::Derived = telemetry_core::__private::DERIVED;
     fn write_properties(&self, w: &mut PropertyWriter<'_>) {
         w.str("command", self.command, Some(32));
         w.u64("duration_ms", self.duration_ms);
@@ -111,9 +118,16 @@ pub fn run_properties(n: u64, key_hex: &str) -> String {
 
 /// An event of another app.
 pub struct Foreign;
-pub static FOREIGN: EventMeta = EventMeta { app: "other-app", name: "command_run", fields: &[] };
+pub static FOREIGN: EventMeta = EventMeta {
+    app: "other-app",
+    name: "command_run",
+    fields: &[],
+    fingerprint: telemetry_core::__private::fingerprint(1),
+    expires: None,
+};
 impl TelemetryEvent for Foreign {
     const META: &'static EventMeta = &FOREIGN;
+    const DERIVED: telemetry_core::__private::Derived = telemetry_core::__private::DERIVED;
     fn write_properties(&self, _: &mut PropertyWriter<'_>) {}
 }
 

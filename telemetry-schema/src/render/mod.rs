@@ -31,8 +31,8 @@
 //! - `timestamp`: RFC 3339 UTC time the event was recorded.
 //! - `app`: the schema's `app.name`, so one collector can serve several products.
 //! - `app_version`: the application's version, when the application gave one.
-//! - `schema_version`: allowed only as the schema's own `schema_version`
-//!   (a `const`), when it has one; optional, as the runtime does not send it yet.
+//! - `schema_version`: the schema's own `schema_version` (a `const`), sent
+//!   in every envelope when the schema has one, and absent when it has none.
 //!
 //! Nothing else is allowed at any level: the payload JSON Schema says
 //! `additionalProperties: false` on every object.
@@ -143,7 +143,7 @@ pub(crate) fn example_envelope(schema: &Schema, event: &Event) -> J {
             _ => None,
         })
         .unwrap_or_else(|| DEMO_APP_VERSION.to_string());
-    J::obj([
+    let mut envelope = J::obj([
         ("event", J::s(&event.name)),
         ("properties", example_object(&event.fields)),
         ("context", example_object(&schema.context)),
@@ -153,7 +153,12 @@ pub(crate) fn example_envelope(schema: &Schema, event: &Event) -> J {
         ("timestamp", J::s(DEMO_TIMESTAMP)),
         ("app", J::s(&schema.app.name)),
         ("app_version", J::s(app_version)),
-    ])
+    ]);
+    // Last, where the runtime writes it.
+    if let Some(v) = schema.schema_version {
+        envelope.push("schema_version", J::s(v.to_string()));
+    }
+    envelope
 }
 
 /// The example object of a set of fields (collected ones, in schema order).

@@ -167,6 +167,7 @@ fn build(schema: &Schema, options: &Options) -> J {
                             "app",
                         ]
                         .into_iter()
+                        .chain(schema.schema_version.map(|_| "schema_version"))
                         .map(J::s)
                         .collect(),
                     ),
@@ -193,8 +194,8 @@ fn build(schema: &Schema, options: &Options) -> J {
 }
 
 /// `props` with the envelope's `schema_version` property, pinned to the
-/// schema's version, when it has one. Not in `required`: the runtime does
-/// not send it yet.
+/// schema's version, when it has one (then also `required`: the runtime
+/// sends it in every envelope, from `AppMeta::schema_version`).
 fn with_schema_version(mut props: J, schema: &Schema) -> J {
     if let Some(v) = schema.schema_version {
         props.push(
