@@ -1,0 +1,242 @@
+//! PyAirbyte (`schemas/pyairbyte.yaml`): a Python library reporting
+//! connector installs, syncs, validations and checks. Switches:
+//! `DO_NOT_TRACK` (any value) and `AIRBYTE_OFFLINE_MODE` (truthy), both off.
+
+use telemetry_core::meta::AppMeta;
+use telemetry_core::{Telemetry, TelemetryEnum, TelemetryEvent};
+
+/// This product's program.
+pub static PRODUCT: crate::Product = crate::Product { app: &APP, version: VERSION, record_all };
+
+/// The schema's app, consent rules and context.
+pub static APP: AppMeta = telemetry_core::app_meta!("../../schemas/pyairbyte.yaml");
+
+/// The PyAirbyte release these events claim to come from.
+pub const VERSION: &str = "0.20.1";
+
+/// The state of an operation (`EventState`).
+#[derive(TelemetryEnum, Clone, Copy)]
+pub enum EventState {
+    /// Began.
+    Started,
+    /// Raised.
+    Failed,
+    /// Worked.
+    Succeeded,
+    /// Stopped by the user.
+    Canceled,
+}
+
+/// How a connector is installed and run.
+#[derive(TelemetryEnum, Clone, Copy)]
+pub enum ConnectorType {
+    /// A virtual environment PyAirbyte made.
+    Venv,
+    /// An executable already installed.
+    LocalInstall,
+    /// A Docker image.
+    Docker,
+    /// Not known.
+    Unknown,
+}
+
+/// A connector as PyAirbyte describes it (`ConnectorRuntimeInfo`). Its
+/// configuration is only ever sent as its keyed hash.
+#[derive(Clone, Copy)]
+pub struct Connector<'a> {
+    /// `source-faker`, `destination-duckdb`.
+    pub name: &'a str,
+    /// Its version, when known.
+    pub version: Option<&'a str>,
+    /// How it runs.
+    pub kind: ConnectorType,
+    /// Its configuration as JSON text, when it has one.
+    pub config: Option<&'a str>,
+}
+
+// The schema declares `source` and `destination` under each event, so each
+// is its own object path and needs its own checked struct; they share the
+// one shape, written once here.
+macro_rules! connector_object {
+    ($(#[$doc:meta])* $name:ident, $event:tt, $field:tt) => {
+        $(#[$doc])*
+        #[derive(TelemetryEvent)]
+        #[telemetry(schema = "../../schemas/pyairbyte.yaml", event = $event, object = $field)]
+        pub struct $name<'a> {
+            name: &'a str,
+            version: Option<&'a str>,
+            r#type: ConnectorType,
+            config_hash: Option<&'a str>,
+        }
+
+        impl<'a> From<Connector<'a>> for $name<'a> {
+            fn from(c: Connector<'a>) -> Self {
+                $name { name: c.name, version: c.version, r#type: c.kind, config_hash: c.config }
+            }
+        }
+    };
+}
+
+connector_object!(/// `install.source`.
+    InstallSource, "install", "source");
+connector_object!(/// `install.destination`.
+    InstallDestination, "install", "destination");
+connector_object!(/// `sync.source`.
+    SyncSource, "sync", "source");
+connector_object!(/// `sync.destination`.
+    SyncDestination, "sync", "destination");
+connector_object!(/// `validate.source`.
+    ValidateSource, "validate", "source");
+connector_object!(/// `validate.destination`.
+    ValidateDestination, "validate", "destination");
+connector_object!(/// `check.source`.
+    CheckSource, "check", "source");
+connector_object!(/// `check.destination`.
+    CheckDestination, "check", "destination");
+
+/// The cache records are written to (`WriterRuntimeInfo`).
+#[derive(TelemetryEvent)]
+#[telemetry(schema = "../../schemas/pyairbyte.yaml", event = "sync", object = "cache")]
+pub struct Cache<'a> {
+    /// `DuckDBCache`, `SnowflakeCache`.
+    pub r#type: &'a str,
+    /// The cache configuration, hashed.
+    pub config_hash: Option<&'a str>,
+}
+
+/// A connector was installed.
+#[derive(TelemetryEvent)]
+#[telemetry(schema = "../../schemas/pyairbyte.yaml")]
+pub struct Install<'a> {
+    /// The state.
+    pub state: EventState,
+    /// The connector, when a source.
+    pub source: Option<InstallSource<'a>>,
+    /// The connector, when a destination.
+    pub destination: Option<InstallDestination<'a>>,
+    /// The error's class name, when failed.
+    pub exception_type: Option<&'a str>,
+}
+
+/// A sync ran.
+#[derive(TelemetryEvent)]
+#[telemetry(schema = "../../schemas/pyairbyte.yaml")]
+pub struct Sync<'a> {
+    /// The state.
+    pub state: EventState,
+    /// The source.
+    pub source: Option<SyncSource<'a>>,
+    /// The destination, when syncing to one.
+    pub destination: Option<SyncDestination<'a>>,
+    /// The cache, when syncing to one.
+    pub cache: Option<Cache<'a>>,
+    /// Records processed.
+    pub number_of_records: Option<u64>,
+    /// The error's class name, when failed.
+    pub exception_type: Option<&'a str>,
+}
+
+/// A configuration was validated.
+#[derive(TelemetryEvent)]
+#[telemetry(schema = "../../schemas/pyairbyte.yaml")]
+pub struct Validate<'a> {
+    /// The state.
+    pub state: EventState,
+    /// The connector, when a source.
+    pub source: Option<ValidateSource<'a>>,
+    /// The connector, when a destination.
+    pub destination: Option<ValidateDestination<'a>>,
+    /// The error's class name, when failed.
+    pub exception_type: Option<&'a str>,
+}
+
+/// A connector's `check` finished.
+#[derive(TelemetryEvent)]
+#[telemetry(schema = "../../schemas/pyairbyte.yaml")]
+pub struct Check<'a> {
+    /// The state.
+    pub state: EventState,
+    /// The connector, when a source.
+    pub source: Option<CheckSource<'a>>,
+    /// The connector, when a destination.
+    pub destination: Option<CheckDestination<'a>>,
+    /// The error's class name, when failed.
+    pub exception_type: Option<&'a str>,
+}
+
+/// Like PyAirbyte's `log_connector_check_result`: a name starting with
+/// `destination-` is a destination, any other a source.
+pub fn check<'a>(connector: Connector<'a>, state: EventState, exception_type: Option<&'a str>) -> Check<'a> {
+    let is_destination = connector.name.starts_with("destination-");
+    Check {
+        state,
+        source: (!is_destination).then(|| connector.into()),
+        destination: is_destination.then(|| connector.into()),
+        exception_type,
+    }
+}
+
+/// Records every event of the schema, as a script that installs a source,
+/// validates and checks it, and syncs it into a DuckDB cache and then into a
+/// destination would: returns how many were recorded.
+pub fn record_all(t: &Telemetry) -> usize {
+    let faker = Connector {
+        name: "source-faker",
+        version: Some("6.2.10"),
+        kind: ConnectorType::Venv,
+        config: Some(r#"{"count": 10000, "seed": 1}"#),
+    };
+    let duckdb = Connector { name: "destination-duckdb", version: None, kind: ConnectorType::Docker, config: None };
+    t.record(&Install {
+        state: EventState::Started,
+        source: Some(faker.into()),
+        destination: None,
+        exception_type: None,
+    });
+    t.record(&Install {
+        state: EventState::Failed,
+        source: None,
+        destination: Some(duckdb.into()),
+        exception_type: Some("AirbyteConnectorInstallationError"),
+    });
+    t.record(&Validate {
+        state: EventState::Succeeded,
+        source: Some(faker.into()),
+        destination: None,
+        exception_type: None,
+    });
+    t.record(&Validate {
+        state: EventState::Failed,
+        source: None,
+        destination: Some(duckdb.into()),
+        exception_type: Some("AirbyteConnectorValidationFailedError"),
+    });
+    t.record(&check(faker, EventState::Succeeded, None));
+    t.record(&check(duckdb, EventState::Canceled, None));
+    let cache = || Some(Cache { r#type: "DuckDBCache", config_hash: Some(r#"{"schema_name": "main"}"#) });
+    t.record(&Sync {
+        state: EventState::Started,
+        source: Some(faker.into()),
+        destination: None,
+        cache: cache(),
+        number_of_records: None,
+        exception_type: None,
+    });
+    t.record(&Sync {
+        state: EventState::Succeeded,
+        source: Some(faker.into()),
+        destination: None,
+        cache: cache(),
+        number_of_records: Some(12_500),
+        exception_type: None,
+    });
+    t.record(&Sync {
+        state: EventState::Failed,
+        source: Some(faker.into()),
+        destination: Some(duckdb.into()),
+        cache: None,
+        number_of_records: Some(0),
+        exception_type: Some("AirbyteConnectorFailedError"),
+    });
+    9
+}

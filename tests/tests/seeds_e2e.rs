@@ -1,0 +1,250 @@
+//! Every seed product, end to end: its program (`example-products`) runs
+//! through the real runtime into each kind of sink, and every envelope that
+//! comes out is validated against the product's committed payload JSON
+//! Schema (`docs/<app>.events.schema.json`). Then each product's own
+//! switches are shown to do what its page says: off means no socket and no
+//! file; log-only means printed, not sent, not stored.
+//!
+//! The list of products is `schemas/` itself: a schema without a program
+//! fails `every_schema_has_a_program`.
+
+#[path = "../../telemetry-core/tests/common/mod.rs"]
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use common::{Buf, Collector};
+use example_products::{Options, PRODUCTS, Product, Sink};
+use telemetry_core::{EnvSource, MemorySink, Mode, Telemetry, WireFormat};
+
+/// Schemas whose program lives elsewhere, with the test that validates it.
+const COVERED_ELSEWHERE: &[(&str, &str)] =
+    &[("example-cli", "example-cli/tests/cli.rs::events_validate_against_the_published_payload_schema")];
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent").to_path_buf()
+}
+
+/// No variable set: only the test's own switches apply.
+fn no_env() -> EnvSource {
+    EnvSource::from_pairs::<&str, &str>([])
+}
+
+/// The product's published payload JSON Schema.
+fn payload_schema(app: &str) -> serde_json::Value {
+    let path = workspace().join("docs").join(format!("{app}.events.schema.json"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).expect("payload schema is JSON")
+}
+
+/// Why `envelope` breaks `schema`, or nothing. The schema's `oneOf` over its
+/// events only says "none matched": the reasons come from the one event the
+/// envelope names.
+fn violations(schema: &serde_json::Value, envelope: &serde_json::Value) -> Vec<String> {
+    let whole = jsonschema::validator_for(schema).expect("valid JSON Schema");
+    if whole.is_valid(envelope) {
+        return Vec::new();
+    }
+    let mut one = schema.clone();
+    let event = envelope["event"].as_str().unwrap_or_default();
+    if let Some(o) = one.as_object_mut() {
+        o.remove("oneOf");
+        o.insert("$ref".into(), format!("#/$defs/event_{event}").into());
+    }
+    let why: Vec<String> = jsonschema::validator_for(&one)
+        .expect("valid JSON Schema")
+        .iter_errors(envelope)
+        .map(|e| format!("{e} (at {})", e.instance_path))
+        .collect();
+    if why.is_empty() { vec![format!("event {event:?} is not one of the page's events")] } else { why }
+}
+
+/// Problems with what `product` delivered: every envelope must validate
+/// against its page's payload schema, the events must be exactly those
+/// recorded, and every event the schema declares must be among them.
+fn problems(product: &Product, envelopes: &[serde_json::Value], recorded: usize, via: &str) -> Vec<String> {
+    let app = product.app.name;
+    let schema = payload_schema(app);
+    let mut out: Vec<String> = envelopes
+        .iter()
+        .flat_map(|e| {
+            violations(&schema, e).into_iter().map(move |why| format!("{app} via {via}: {}: {why}", e["event"]))
+        })
+        .collect();
+    if envelopes.len() != recorded {
+        out.push(format!("{app} via {via}: {recorded} events recorded, {} delivered", envelopes.len()));
+    }
+    let sent: Vec<&str> = envelopes.iter().filter_map(|e| e["event"].as_str()).collect();
+    for event in product.app.events.iter().filter(|e| !sent.contains(e)) {
+        out.push(format!("{app} via {via}: its program never records `{event}`"));
+    }
+    out
+}
+
+/// Fails with every problem of every product at once.
+fn assert_none(problems: Vec<String>) {
+    assert!(
+        problems.is_empty(),
+        "{} problems against docs/<app>.events.schema.json:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
+
+fn parse_lines(text: &str) -> Vec<serde_json::Value> {
+    text.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}"))).collect()
+}
+
+/// Runs the product's program with `options`, state in `dir`; returns how
+/// many events it recorded, what it printed, and the live handle.
+fn run(product: &Product, options: &Options, env: EnvSource, dir: &Path) -> (usize, Buf, Telemetry) {
+    let out = Buf::default();
+    let telemetry = product
+        .builder(options)
+        .state_dir(dir)
+        .env(env)
+        .output(out.clone())
+        .shutdown_deadline(Duration::from_secs(5))
+        .build()
+        .expect("the product's builder is valid");
+    let recorded = (product.record_all)(&telemetry);
+    (recorded, out, telemetry)
+}
+
+/// Runs `deliver` for every product in a fresh state dir, then checks what
+/// it returns (events recorded, envelopes delivered) against each page.
+fn check_every_product(via: &str, mut deliver: impl FnMut(&Product, &Path) -> (usize, Vec<serde_json::Value>)) {
+    let mut all = Vec::new();
+    for product in PRODUCTS {
+        let dir = common::temp_dir(product.app.name);
+        let (recorded, envelopes) = deliver(product, &dir);
+        all.extend(problems(product, &envelopes, recorded, via));
+        let _ = std::fs::remove_dir_all(dir);
+    }
+    assert_none(all);
+}
+
+#[test]
+fn every_schema_has_a_program() {
+    let mut names: Vec<String> = std::fs::read_dir(workspace().join("schemas"))
+        .expect("schemas/ is readable")
+        .filter_map(|e| e.ok()?.file_name().to_str()?.strip_suffix(".yaml").map(String::from))
+        .collect();
+    names.sort();
+    let missing: Vec<&String> = names
+        .iter()
+        .filter(|n| example_products::product(n).is_none() && !COVERED_ELSEWHERE.iter().any(|(s, _)| s == n))
+        .collect();
+    assert!(missing.is_empty(), "schemas without a program in example-products: {missing:?}");
+    for p in PRODUCTS {
+        assert!(names.iter().any(|n| n == p.app.name), "{} has a program but no schemas/{0}.yaml", p.app.name);
+    }
+    for (_, test) in COVERED_ELSEWHERE {
+        let file = workspace().join(test.split("::").next().unwrap_or_default());
+        let fn_name = test.rsplit("::").next().unwrap_or_default();
+        let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        assert!(text.contains(&format!("fn {fn_name}()")), "{test} does not exist");
+    }
+}
+
+#[test]
+fn memory_sink_envelopes_match_each_page() {
+    check_every_product("memory", |product, dir| {
+        let sink = MemorySink::new();
+        let options = Options { sink: Sink::Memory(sink.clone()), state_dir: None };
+        let (recorded, _, telemetry) = run(product, &options, no_env(), dir);
+        telemetry.shutdown();
+        (recorded, sink.take().iter().map(|e| serde_json::from_str(e).expect("envelope is JSON")).collect())
+    });
+}
+
+#[test]
+fn json_lines_file_envelopes_match_each_page() {
+    check_every_product("events.jsonl", |product, dir| {
+        let (recorded, _, telemetry) = run(product, &Options { sink: Sink::File, state_dir: None }, no_env(), dir);
+        let stats = telemetry.shutdown();
+        assert_eq!((stats.sent, stats.dropped, stats.spooled), (recorded as u64, 0, 0), "{}", product.app.name);
+        (recorded, parse_lines(&std::fs::read_to_string(dir.join("events.jsonl")).expect("events.jsonl written")))
+    });
+}
+
+#[test]
+fn native_http_envelopes_match_each_page() {
+    check_every_product("native HTTP", |product, dir| {
+        let collector = Collector::ok();
+        let sink = Sink::Endpoint { url: collector.url(), format: WireFormat::Native };
+        let (recorded, _, telemetry) = run(product, &Options { sink, state_dir: None }, no_env(), dir);
+        let stats = telemetry.shutdown();
+        assert_eq!(stats.sent, recorded as u64, "{}: {stats:?}", product.app.name);
+        let batches = collector.requests().iter().map(|r| r.json()["batch"].as_array().cloned()).collect::<Vec<_>>();
+        (recorded, batches.into_iter().flat_map(|b| b.expect("native body is {\"batch\":[..]}")).collect())
+    });
+}
+
+/// What a switch does, as the product's page says.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Expect {
+    /// Nothing sent, nothing stored, nothing printed.
+    Off,
+    /// One line printed per event; nothing sent or stored.
+    LogOnly,
+}
+
+/// Each product's switches, with the values its own page gives.
+const SWITCHES: &[(&str, &str, &str, Expect)] = &[
+    ("airbyte", "TRACKING_STRATEGY", "logging", Expect::LogOnly),
+    ("airbyte", "DO_NOT_TRACK", "1", Expect::Off),
+    ("automatisch", "TELEMETRY_ENABLED", "false", Expect::Off),
+    ("automatisch", "DO_NOT_TRACK", "1", Expect::Off),
+    ("pyairbyte", "DO_NOT_TRACK", "yes please", Expect::Off),
+    ("pyairbyte", "AIRBYTE_OFFLINE_MODE", "true", Expect::Off),
+    ("argilla", "ARGILLA_ENABLE_TELEMETRY", "0", Expect::Off),
+    ("argilla", "DO_NOT_TRACK", "1", Expect::Off),
+    ("evidently", "EVIDENTLY_DISABLE_TELEMETRY", "1", Expect::Off),
+    ("evidently", "DO_NOT_TRACK", "1", Expect::Off),
+];
+
+#[test]
+fn each_switch_does_what_its_page_says() {
+    for &(app, var, value, expect) in SWITCHES {
+        let product = example_products::product(app).expect("a product of SWITCHES");
+        let page = std::fs::read_to_string(workspace().join("docs").join(format!("{app}.md"))).expect("page");
+        assert!(page.contains(&format!("### `{var}`")), "docs/{app}.md has no section on {var}");
+        let collector = Collector::ok();
+        let sink = Sink::Endpoint { url: collector.url(), format: WireFormat::Native };
+        let dir = common::temp_dir(app);
+        let (recorded, out, telemetry) =
+            run(product, &Options { sink, state_dir: None }, EnvSource::from_pairs([(var, value)]), &dir);
+        let mode = telemetry.status().mode;
+        let stats = telemetry.shutdown();
+        let case = format!("{app} with {var}={value}");
+        assert_eq!(collector.connections(), 0, "{case}: the collector saw a connection");
+        assert!(!dir.exists(), "{case}: {} was created", dir.display());
+        match expect {
+            Expect::Off => {
+                assert_eq!(mode, Mode::Off, "{case}");
+                assert_eq!((stats.recorded, stats.sent), (0, 0), "{case}");
+                assert_eq!(out.text(), "", "{case}: printed something");
+            }
+            Expect::LogOnly => {
+                assert_eq!(mode, Mode::LogOnly, "{case}");
+                let prefix = format!("[{app} telemetry, not sent] ");
+                let text = out.text();
+                let lines = text.lines().filter(|l| l.starts_with(&prefix)).count();
+                assert_eq!(lines, recorded, "{case}: one line per event:\n{text}");
+            }
+        }
+    }
+    let covered: Vec<&str> = SWITCHES.iter().map(|s| s.0).collect();
+    for p in PRODUCTS {
+        let switches = p.app.env.iter().map(|s| s.name);
+        for name in switches.chain(p.app.do_not_track.then_some("DO_NOT_TRACK")) {
+            assert!(
+                SWITCHES.iter().any(|s| s.0 == p.app.name && s.1 == name),
+                "{}: switch {name} is not tested ({covered:?})",
+                p.app.name
+            );
+        }
+    }
+}
