@@ -221,6 +221,16 @@ pub fn record_all(t: &Telemetry) -> usize {
         position: 1,
         status: StepStatus::Incomplete,
     });
+    // Edited again before its integration was chosen: still no `app_key` nor `key`.
+    t.record(&StepUpdated {
+        step_id: trigger,
+        flow_id: flow,
+        r#type: StepType::Trigger,
+        app_key: None,
+        key: None,
+        position: 1,
+        status: StepStatus::Incomplete,
+    });
     t.record(&StepUpdated {
         step_id: trigger,
         flow_id: flow,
@@ -257,5 +267,5 @@ pub fn record_all(t: &Telemetry) -> usize {
     });
     t.record(&diagnostics(ServiceType::Main));
     t.record(&diagnostics(ServiceType::Worker));
-    12
+    13
 }

@@ -86,7 +86,7 @@ pub struct Usage<'a> {
 }
 
 /// Records every event of the schema: a profile with nth and seeded random
-/// sampling, then a report without sampling. Returns how many were recorded.
+/// sampling, then a report with seeded random sampling of the current data only. Returns how many were recorded.
 pub fn record_all(t: &Telemetry) -> usize {
     t.record(&Usage {
         r#type: Output::Profile,
@@ -103,7 +103,7 @@ pub fn record_all(t: &Telemetry) -> usize {
         tabs: &["data_drift"],
         sampling: Sampling {
             reference: ReferenceSampling { r#type: Method::None, ratio: 1.0, n: 1, random_seed: None },
-            current: CurrentSampling { r#type: Method::None, ratio: 1.0, n: 1, random_seed: None },
+            current: CurrentSampling { r#type: Method::Random, ratio: 0.25, n: 1, random_seed: Some(7) },
         },
     });
     2

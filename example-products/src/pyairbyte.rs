@@ -164,21 +164,23 @@ pub struct Check<'a> {
     pub exception_type: Option<&'a str>,
 }
 
-/// Like PyAirbyte's `log_connector_check_result`: a name starting with
-/// `destination-` is a destination, any other a source.
-pub fn check<'a>(connector: Connector<'a>, state: EventState, exception_type: Option<&'a str>) -> Check<'a> {
-    let is_destination = connector.name.starts_with("destination-");
-    Check {
-        state,
-        source: (!is_destination).then(|| connector.into()),
-        destination: is_destination.then(|| connector.into()),
-        exception_type,
+/// Like PyAirbyte's `log_connector_check_result` and its siblings: a name
+/// starting with `destination-` is a destination, any other a source.
+pub fn route<'a, S, D>(connector: Connector<'a>) -> (Option<S>, Option<D>)
+where
+    S: From<Connector<'a>>,
+    D: From<Connector<'a>>,
+{
+    if connector.name.starts_with("destination-") {
+        (None, Some(connector.into()))
+    } else {
+        (Some(connector.into()), None)
     }
 }
 
-/// Records every event of the schema, as a script that installs a source,
-/// validates and checks it, and syncs it into a DuckDB cache and then into a
-/// destination would: returns how many were recorded.
+/// Records every event of the schema, as a script that installs, validates
+/// and checks two sources and two destinations, then syncs into a DuckDB
+/// cache and into a destination would: returns how many were recorded.
 pub fn record_all(t: &Telemetry) -> usize {
     let faker = Connector {
         name: "source-faker",
@@ -186,48 +188,44 @@ pub fn record_all(t: &Telemetry) -> usize {
         kind: ConnectorType::Venv,
         config: Some(r#"{"count": 10000, "seed": 1}"#),
     };
-    let duckdb = Connector { name: "destination-duckdb", version: None, kind: ConnectorType::Docker, config: None };
-    t.record(&Install {
-        state: EventState::Started,
-        source: Some(faker.into()),
-        destination: None,
-        exception_type: None,
-    });
-    t.record(&Install {
-        state: EventState::Failed,
-        source: None,
-        destination: Some(duckdb.into()),
-        exception_type: Some("AirbyteConnectorInstallationError"),
-    });
-    t.record(&Validate {
-        state: EventState::Succeeded,
-        source: Some(faker.into()),
-        destination: None,
-        exception_type: None,
-    });
-    t.record(&Validate {
-        state: EventState::Failed,
-        source: None,
-        destination: Some(duckdb.into()),
-        exception_type: Some("AirbyteConnectorValidationFailedError"),
-    });
-    t.record(&check(faker, EventState::Succeeded, None));
-    t.record(&check(duckdb, EventState::Canceled, None));
-    let cache = || Some(Cache { r#type: "DuckDBCache", config_hash: Some(r#"{"schema_name": "main"}"#) });
-    t.record(&Sync {
-        state: EventState::Started,
-        source: Some(faker.into()),
-        destination: None,
-        cache: cache(),
-        number_of_records: None,
-        exception_type: None,
-    });
+    let file = Connector { name: "source-file", version: None, kind: ConnectorType::LocalInstall, config: None };
+    let duckdb = Connector {
+        name: "destination-duckdb",
+        version: Some("0.5.0"),
+        kind: ConnectorType::Docker,
+        config: Some(r#"{"destination_path": "md:analytics"}"#),
+    };
+    let custom = Connector { name: "destination-custom", version: None, kind: ConnectorType::Unknown, config: None };
+    let mut n = 0;
+    for (c, state, error) in [
+        (faker, EventState::Succeeded, None),
+        (file, EventState::Started, None),
+        (duckdb, EventState::Canceled, None),
+        (custom, EventState::Failed, Some("AirbyteConnectorInstallationError")),
+    ] {
+        let (source, destination) = route(c);
+        t.record(&Install { state, source, destination, exception_type: error });
+        let (source, destination) = route(c);
+        t.record(&Validate { state, source, destination, exception_type: error });
+        let (source, destination) = route(c);
+        t.record(&Check { state, source, destination, exception_type: error });
+        n += 3;
+    }
+    let duckdb_cache = || Cache { r#type: "DuckDBCache", config_hash: Some(r#"{"schema_name": "main"}"#) };
     t.record(&Sync {
         state: EventState::Succeeded,
         source: Some(faker.into()),
         destination: None,
-        cache: cache(),
+        cache: Some(duckdb_cache()),
         number_of_records: Some(12_500),
+        exception_type: None,
+    });
+    t.record(&Sync {
+        state: EventState::Started,
+        source: Some(file.into()),
+        destination: None,
+        cache: Some(Cache { r#type: "SnowflakeCache", config_hash: None }),
+        number_of_records: None,
         exception_type: None,
     });
     t.record(&Sync {
@@ -238,5 +236,14 @@ pub fn record_all(t: &Telemetry) -> usize {
         number_of_records: Some(0),
         exception_type: Some("AirbyteConnectorFailedError"),
     });
-    9
+    // Canceled before a source was chosen: only the destination is known.
+    t.record(&Sync {
+        state: EventState::Canceled,
+        source: None,
+        destination: Some(custom.into()),
+        cache: None,
+        number_of_records: None,
+        exception_type: None,
+    });
+    n + 4
 }

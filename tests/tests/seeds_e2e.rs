@@ -8,28 +8,18 @@
 //! The list of products is `schemas/` itself: a schema without a program
 //! fails `every_schema_has_a_program`.
 
-#[path = "../../telemetry-core/tests/common/mod.rs"]
-mod common;
+mod seeds;
 
-use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::path::Path;
 
-use common::{Buf, Collector};
 use example_products::{Options, PRODUCTS, Product, Sink};
-use telemetry_core::{EnvSource, MemorySink, Mode, Telemetry, WireFormat};
+use seeds::common::{self, Collector};
+use seeds::{memory_envelopes, no_env, run, workspace};
+use telemetry_core::{EnvSource, Mode, WireFormat};
 
 /// Schemas whose program lives elsewhere, with the test that validates it.
 const COVERED_ELSEWHERE: &[(&str, &str)] =
     &[("example-cli", "example-cli/tests/cli.rs::events_validate_against_the_published_payload_schema")];
-
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent").to_path_buf()
-}
-
-/// No variable set: only the test's own switches apply.
-fn no_env() -> EnvSource {
-    EnvSource::from_pairs::<&str, &str>([])
-}
 
 /// The product's published payload JSON Schema.
 fn payload_schema(app: &str) -> serde_json::Value {
@@ -96,22 +86,6 @@ fn parse_lines(text: &str) -> Vec<serde_json::Value> {
     text.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}"))).collect()
 }
 
-/// Runs the product's program with `options`, state in `dir`; returns how
-/// many events it recorded, what it printed, and the live handle.
-fn run(product: &Product, options: &Options, env: EnvSource, dir: &Path) -> (usize, Buf, Telemetry) {
-    let out = Buf::default();
-    let telemetry = product
-        .builder(options)
-        .state_dir(dir)
-        .env(env)
-        .output(out.clone())
-        .shutdown_deadline(Duration::from_secs(5))
-        .build()
-        .expect("the product's builder is valid");
-    let recorded = (product.record_all)(&telemetry);
-    (recorded, out, telemetry)
-}
-
 /// Runs `deliver` for every product in a fresh state dir, then checks what
 /// it returns (events recorded, envelopes delivered) against each page.
 fn check_every_product(via: &str, mut deliver: impl FnMut(&Product, &Path) -> (usize, Vec<serde_json::Value>)) {
@@ -150,13 +124,7 @@ fn every_schema_has_a_program() {
 
 #[test]
 fn memory_sink_envelopes_match_each_page() {
-    check_every_product("memory", |product, dir| {
-        let sink = MemorySink::new();
-        let options = Options { sink: Sink::Memory(sink.clone()), state_dir: None };
-        let (recorded, _, telemetry) = run(product, &options, no_env(), dir);
-        telemetry.shutdown();
-        (recorded, sink.take().iter().map(|e| serde_json::from_str(e).expect("envelope is JSON")).collect())
-    });
+    check_every_product("memory", memory_envelopes);
 }
 
 #[test]
