@@ -8,6 +8,7 @@ use xtask::{Drift, generate, workspace_root};
 
 mod bench;
 mod bench_compile;
+mod diff;
 mod fuzz;
 
 const USAGE: &str = "\
@@ -18,6 +19,11 @@ tasks:
       Render every schema in DIR (default: schemas/) to the out directory
       (default: docs/): <app>.md, <app>.events.schema.json, telemetry-schema.json.
       --check writes nothing and fails when a file is stale, missing or extra.
+  docs --diff BASE [--json] [--schemas DIR]
+      Compare the schemas with BASE (a git revision or a directory): list each
+      change and its class (widens / narrows collection, breaks collectors,
+      wording only), and fail unless the versions, data_review entries and
+      history the changes need are there. --json prints the report as JSON.
   bench-docs [--events N] [--runs N]
       Time loading and rendering a generated N-event schema (default 1000
       events, 11 runs) and print the medians.
@@ -26,8 +32,8 @@ tasks:
       time, compile time, docs) and write the summary at the top of BENCHMARKS.md.
   fuzz [--seconds N]
       Fuzz the schema loader (fuzz/, cargo-fuzz, RUSTC_BOOTSTRAP=1) for N seconds
-      (default 60), seeded from schemas/ and tests/bad-schemas/; prints executions
-      and crashes. Installs cargo-fuzz if missing. Not run by CI.
+      (default 60), seeded from schemas/ and telemetry-schema/tests/cases/;
+      prints executions and crashes. Installs cargo-fuzz if missing. Not run by CI.
   help
       This text.";
 
@@ -76,15 +82,21 @@ fn shown(path: &Path) -> String {
 fn docs(args: &[String]) -> Result<(), String> {
     let root = workspace_root();
     let (mut check, mut schemas, mut out) = (false, root.join("schemas"), root.join("docs"));
+    let (mut base, mut json) = (None, false);
     let mut i = 0;
     while i < args.len() {
         match args[i].as_str() {
             "--check" => check = true,
             "--schemas" => schemas = PathBuf::from(flag_value(args, &mut i, "--schemas")?),
             "--out" => out = PathBuf::from(flag_value(args, &mut i, "--out")?),
+            "--diff" => base = Some(flag_value(args, &mut i, "--diff")?),
+            "--json" => json = true,
             other => return Err(format!("error: unknown option `{other}` for `docs`\n\n{USAGE}")),
         }
         i += 1;
+    }
+    if let Some(base) = base {
+        return diff::run(&schemas, &base, json);
     }
     let generated = generate(&schemas)
         .map_err(|e| format!("{e}\nerror: docs not generated: {} problem(s) in the schemas above", e.problems.len()))?;

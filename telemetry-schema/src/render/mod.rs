@@ -31,6 +31,8 @@
 //! - `timestamp`: RFC 3339 UTC time the event was recorded.
 //! - `app`: the schema's `app.name`, so one collector can serve several products.
 //! - `app_version`: the application's version, when the application gave one.
+//! - `schema_version`: allowed only as the schema's own `schema_version`
+//!   (a `const`), when it has one; optional, as the runtime does not send it yet.
 //!
 //! Nothing else is allowed at any level: the payload JSON Schema says
 //! `additionalProperties: false` on every object.
@@ -49,10 +51,11 @@
 //! assert_eq!(json_schema["$defs"]["event_ping"]["properties"]["event"]["const"], "ping");
 //! ```
 
+mod governance;
 mod markdown;
 mod payload;
 
-pub use markdown::{GENERATED_MARKER, markdown};
+pub use markdown::{GENERATED_MARKER, markdown, markdown_on};
 pub use payload::{payload_schema, payload_schema_text};
 
 use crate::json::J;

@@ -88,48 +88,51 @@ fn build(schema: &Schema) -> J {
                 ("type", J::s("object")),
                 (
                     "properties",
-                    J::obj([
-                        ("event", J::obj([("const", J::s(&e.name))])),
-                        ("properties", props),
-                        ("context", J::obj([("$ref", J::s("#/$defs/context"))])),
-                        (
-                            "anonymous_id",
-                            J::obj([
-                                ("description", J::s("Random id of this install.")),
-                                ("$ref", J::s("#/$defs/uuid")),
-                            ]),
-                        ),
-                        (
-                            "session_id",
-                            J::obj([
-                                ("description", J::s("Random id of this process run.")),
-                                ("$ref", J::s("#/$defs/uuid")),
-                            ]),
-                        ),
-                        (
-                            "message_id",
-                            J::obj([
-                                ("description", J::s("Random id of this event, for deduplication.")),
-                                ("$ref", J::s("#/$defs/uuid")),
-                            ]),
-                        ),
-                        ("timestamp", J::obj([("$ref", J::s("#/$defs/timestamp"))])),
-                        (
-                            "app",
-                            J::obj([
-                                ("description", J::s("The product that sent the event (`app.name`).")),
-                                ("const", J::s(&schema.app.name)),
-                            ]),
-                        ),
-                        (
-                            "app_version",
-                            J::obj([
-                                ("description", J::s(format!("Version of {title}, when known."))),
-                                ("type", J::s("string")),
-                                ("maxLength", J::int(64)),
-                            ]),
-                        ),
-                    ]),
+                    with_schema_version(
+                        J::obj([
+                            ("event", J::obj([("const", J::s(&e.name))])),
+                            ("properties", props),
+                            ("context", J::obj([("$ref", J::s("#/$defs/context"))])),
+                            (
+                                "anonymous_id",
+                                J::obj([
+                                    ("description", J::s("Random id of this install.")),
+                                    ("$ref", J::s("#/$defs/uuid")),
+                                ]),
+                            ),
+                            (
+                                "session_id",
+                                J::obj([
+                                    ("description", J::s("Random id of this process run.")),
+                                    ("$ref", J::s("#/$defs/uuid")),
+                                ]),
+                            ),
+                            (
+                                "message_id",
+                                J::obj([
+                                    ("description", J::s("Random id of this event, for deduplication.")),
+                                    ("$ref", J::s("#/$defs/uuid")),
+                                ]),
+                            ),
+                            ("timestamp", J::obj([("$ref", J::s("#/$defs/timestamp"))])),
+                            (
+                                "app",
+                                J::obj([
+                                    ("description", J::s("The product that sent the event (`app.name`).")),
+                                    ("const", J::s(&schema.app.name)),
+                                ]),
+                            ),
+                            (
+                                "app_version",
+                                J::obj([
+                                    ("description", J::s(format!("Version of {title}, when known."))),
+                                    ("type", J::s("string")),
+                                    ("maxLength", J::int(64)),
+                                ]),
+                            ),
+                        ]),
+                        schema,
+                    ),
                 ),
                 (
                     "required",
@@ -167,6 +170,22 @@ fn build(schema: &Schema) -> J {
         ("oneOf", J::Arr(one_of)),
         ("$defs", defs),
     ])
+}
+
+/// `props` with the envelope's `schema_version` property, pinned to the
+/// schema's version, when it has one. Not in `required`: the runtime does
+/// not send it yet.
+fn with_schema_version(mut props: J, schema: &Schema) -> J {
+    if let Some(v) = schema.schema_version {
+        props.push(
+            "schema_version",
+            J::obj([
+                ("description", J::s("The `schema_version` of the schema the event was recorded under.")),
+                ("const", J::s(v.to_string())),
+            ]),
+        );
+    }
+    props
 }
 
 /// `{type: object, properties, required, additionalProperties: false}` for `fields`.
