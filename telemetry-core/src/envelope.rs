@@ -6,6 +6,8 @@
 //!  "session_id":"<uuid>","message_id":"<uuid>","timestamp":"<rfc3339>",
 //!  "app":"<app name>","app_version":"<version>"}
 //! ```
+//!
+//! `app_version` is left out when the app did not give its version.
 
 use std::borrow::Cow;
 use std::io::Write;
@@ -22,7 +24,7 @@ use crate::{Hasher, PropertyWriter};
 pub(crate) struct Template {
     /// `,"context":{..},"anonymous_id":"..","session_id":"..","message_id":"`
     middle: Vec<u8>,
-    /// `","app":"..","app_version":".."}`
+    /// `","app":"..","app_version":".."}` (no `app_version` when unknown)
     tail: Vec<u8>,
 }
 
@@ -38,8 +40,11 @@ impl Template {
         middle.extend_from_slice(b",\"message_id\":\"");
         let mut tail = b"\",\"app\":".to_vec();
         push_json_str(&mut tail, app);
-        tail.extend_from_slice(b",\"app_version\":");
-        push_json_str(&mut tail, app_version);
+        // Unknown (never set): left out, as the payload schema allows.
+        if !app_version.is_empty() {
+            tail.extend_from_slice(b",\"app_version\":");
+            push_json_str(&mut tail, app_version);
+        }
         tail.push(b'}');
         Template { middle, tail }
     }
@@ -148,7 +153,8 @@ pub(crate) struct Envelope<'a> {
     pub timestamp: Cow<'a, str>,
     #[serde(borrow)]
     pub app: Cow<'a, str>,
-    #[serde(borrow)]
+    /// Empty when the app's version is unknown (the key is left out).
+    #[serde(borrow, default)]
     pub app_version: Cow<'a, str>,
 }
 
@@ -177,6 +183,17 @@ mod tests {
         let e = Envelope::parse(&s).unwrap();
         assert_eq!(e.properties.get(), r#"{"n":1}"#);
         assert_eq!(e.timestamp, "2023-11-14T22:13:20.123Z");
+    }
+
+    #[test]
+    fn unknown_app_version_is_left_out() {
+        let t = Template::new(b"{}", "a-id", "s-id", "demo", "");
+        let mut buf = Vec::new();
+        let id = uuid::Uuid::from_u128(1);
+        t.write(&mut buf, "ran", &Hasher::new(b"k"), id, SystemTime::UNIX_EPOCH, &mut |_| {});
+        let s = String::from_utf8(buf).unwrap();
+        assert!(s.ends_with(r#""timestamp":"1970-01-01T00:00:00.000Z","app":"demo"}"#), "{s}");
+        assert_eq!(Envelope::parse(&s).unwrap().app_version, "");
     }
 
     #[test]
