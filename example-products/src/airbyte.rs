@@ -2,16 +2,54 @@
 //! server's finished jobs. Switch: `TRACKING_STRATEGY=logging` (log only).
 
 use telemetry_core::meta::AppMeta;
-use telemetry_core::{Telemetry, TelemetryEnum, TelemetryEvent};
+use telemetry_core::{Telemetry, TelemetryContext, TelemetryEnum, TelemetryEvent};
 
 /// This product's program.
-pub static PRODUCT: crate::Product = crate::Product { app: &APP, version: VERSION, record_all };
+pub static PRODUCT: crate::Product = crate::Product { app: &APP, version: VERSION, record_all, with_context };
 
 /// The schema's app, consent rules and context.
 pub static APP: AppMeta = telemetry_core::app_meta!("../../schemas/airbyte.yaml");
 
 /// The Airbyte release these events claim to come from.
 pub const VERSION: &str = "0.63.4";
+
+/// Self-managed (open source) or Airbyte Cloud.
+#[derive(TelemetryEnum, Clone, Copy)]
+pub enum DeploymentMode {
+    /// Self-managed.
+    Oss,
+    /// Airbyte Cloud.
+    Cloud,
+}
+
+/// How a self-managed instance runs.
+#[derive(TelemetryEnum, Clone, Copy)]
+pub enum DeploymentEnv {
+    /// Docker Compose.
+    Docker,
+    /// Kubernetes.
+    Kube,
+}
+
+/// Sent with every event.
+#[derive(TelemetryContext)]
+#[telemetry(schema = "../../schemas/airbyte.yaml")]
+pub struct Context {
+    /// Self-managed or Cloud.
+    pub deployment_mode: DeploymentMode,
+    /// Docker or Kubernetes.
+    pub deployment_env: DeploymentEnv,
+}
+
+/// A self-managed instance on Docker, as `DEPLOYMENT_MODE` and the
+/// deployment's own settings say it.
+pub fn context() -> Context {
+    Context { deployment_mode: DeploymentMode::Oss, deployment_env: DeploymentEnv::Docker }
+}
+
+fn with_context(b: telemetry_core::Builder) -> telemetry_core::Builder {
+    b.context(context())
+}
 
 /// A page of the web app was opened.
 #[derive(TelemetryEvent)]

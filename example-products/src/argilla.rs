@@ -2,16 +2,52 @@
 //! Switch: `ARGILLA_ENABLE_TELEMETRY=0` (off).
 
 use telemetry_core::meta::AppMeta;
-use telemetry_core::{Telemetry, TelemetryEnum, TelemetryEvent};
+use telemetry_core::{Telemetry, TelemetryContext, TelemetryEnum, TelemetryEvent};
+
+use crate::host;
 
 /// This product's program.
-pub static PRODUCT: crate::Product = crate::Product { app: &APP, version: VERSION, record_all };
+pub static PRODUCT: crate::Product = crate::Product { app: &APP, version: VERSION, record_all, with_context };
 
 /// The schema's app, consent rules and context.
 pub static APP: AppMeta = telemetry_core::app_meta!("../../schemas/argilla.yaml");
 
 /// The Argilla server release these events claim to come from.
 pub const VERSION: &str = "1.29.0";
+
+/// Sent with every event: the server and the machine it runs on.
+#[derive(TelemetryContext)]
+#[telemetry(schema = "../../schemas/argilla.yaml")]
+pub struct Context {
+    /// The server's version.
+    pub argilla_version: &'static str,
+    /// The Python running it.
+    pub python_version: &'static str,
+    /// `platform.system()`.
+    pub system: &'static str,
+    /// `platform.release()`.
+    pub system_release: String,
+    /// `platform.machine()`.
+    pub machine: &'static str,
+    /// `platform.platform()`.
+    pub platform: String,
+}
+
+/// This machine, as the server's Python would describe it.
+pub fn context() -> Context {
+    Context {
+        argilla_version: VERSION,
+        python_version: "3.10.14",
+        system: host::system(),
+        system_release: host::release(),
+        machine: host::machine(),
+        platform: host::platform(),
+    }
+}
+
+fn with_context(b: telemetry_core::Builder) -> telemetry_core::Builder {
+    b.context(context())
+}
 
 /// A client called `/api/me`.
 #[derive(TelemetryEvent)]

@@ -3,16 +3,36 @@
 //! every six hours while it runs. Switch: `TELEMETRY_ENABLED=false` (off).
 
 use telemetry_core::meta::AppMeta;
-use telemetry_core::{Telemetry, TelemetryEnum, TelemetryEvent};
+use telemetry_core::{Telemetry, TelemetryContext, TelemetryEnum, TelemetryEvent};
+
+use crate::host;
 
 /// This product's program.
-pub static PRODUCT: crate::Product = crate::Product { app: &APP, version: VERSION, record_all };
+pub static PRODUCT: crate::Product = crate::Product { app: &APP, version: VERSION, record_all, with_context };
 
 /// The schema's app, consent rules and context.
 pub static APP: AppMeta = telemetry_core::app_meta!("../../schemas/automatisch.yaml");
 
 /// The Automatisch release these events claim to come from.
 pub const VERSION: &str = "0.10.0";
+
+/// Sent with every event. The struct cannot carry the email, password or
+/// full name the schema forbids: such a field does not compile.
+#[derive(TelemetryContext)]
+#[telemetry(schema = "../../schemas/automatisch.yaml")]
+pub struct Context {
+    /// The organization's random id, made at install.
+    pub organization_id: &'static str,
+}
+
+/// The organization of this instance.
+pub fn context() -> Context {
+    Context { organization_id: "5b2f8e1c-3a4d-4e6f-9a7b-1c2d3e4f5a6b" }
+}
+
+fn with_context(b: telemetry_core::Builder) -> telemetry_core::Builder {
+    b.context(context())
+}
 
 /// A flow was created.
 #[derive(TelemetryEvent)]
@@ -176,12 +196,8 @@ pub struct Diagnostics {
 /// Automatisch (`os.type()`, `os.release()`, `os.cpus()`, `os.totalmem()`,
 /// `os.freemem()`); figures this platform does not expose are 0 or empty.
 pub fn diagnostics(service_type: ServiceType) -> Diagnostics {
-    let os_type = match std::env::consts::OS {
-        "linux" => "Linux",
-        "macos" => "Darwin",
-        "windows" => "Windows_NT",
-        other => other,
-    };
+    // Node's `os.type()` says `Windows_NT` where Python says `Windows`.
+    let os_type = if cfg!(windows) { "Windows_NT" } else { host::system() };
     let read = |p: &str| std::fs::read_to_string(p).unwrap_or_default();
     let cpuinfo = read("/proc/cpuinfo");
     let meminfo = read("/proc/meminfo");
@@ -195,12 +211,22 @@ pub fn diagnostics(service_type: ServiceType) -> Diagnostics {
         automatisch_version: VERSION,
         service_type,
         os_type: os_type.to_string(),
-        os_version: read("/proc/sys/kernel/osrelease").trim().to_string(),
+        os_version: host::release(),
         cpu_cores: std::thread::available_parallelism().map_or(0, |n| n.get().try_into().unwrap_or(u16::MAX)),
         cpu_model: field(&cpuinfo, "model name").unwrap_or_default(),
         total_memory_mb: mem_mb("MemTotal"),
         free_memory_mb: mem_mb("MemAvailable"),
     }
+}
+
+/// How often Automatisch sends its diagnostics (the schema's `when`).
+pub const DIAGNOSTICS_EVERY: std::time::Duration = std::time::Duration::from_secs(6 * 60 * 60);
+
+/// Schedules the diagnostics of this service every `period` while it runs
+/// (normally [`DIAGNOSTICS_EVERY`]); they stop when the guard is dropped or
+/// the handle shuts down.
+pub fn serve(t: &Telemetry, service_type: ServiceType, period: std::time::Duration) -> telemetry_core::Periodic {
+    t.every(period, move || diagnostics(service_type))
 }
 
 /// Records every event of the schema, as an instance would while a user

@@ -3,16 +3,75 @@
 //! `EVIDENTLY_DISABLE_TELEMETRY=1` (off).
 
 use telemetry_core::meta::AppMeta;
-use telemetry_core::{Telemetry, TelemetryEnum, TelemetryEvent};
+use telemetry_core::{Telemetry, TelemetryContext, TelemetryEnum, TelemetryEvent};
+
+use crate::host;
 
 /// This product's program.
-pub static PRODUCT: crate::Product = crate::Product { app: &APP, version: VERSION, record_all };
+pub static PRODUCT: crate::Product = crate::Product { app: &APP, version: VERSION, record_all, with_context };
 
 /// The schema's app, consent rules and context.
 pub static APP: AppMeta = telemetry_core::app_meta!("../../schemas/evidently.yaml");
 
 /// The Evidently release these events claim to come from.
 pub const VERSION: &str = "0.1.21.dev0";
+
+/// The Python that runs Evidently.
+#[derive(TelemetryContext)]
+#[telemetry(schema = "../../schemas/evidently.yaml", object = "environment.python")]
+pub struct Python {
+    /// `3.8.2`.
+    pub version: &'static str,
+    /// `CPython`.
+    pub interpreter: &'static str,
+    /// In a conda environment.
+    pub conda: bool,
+    /// In a virtual environment.
+    pub venv: bool,
+}
+
+/// Basic information about the environment.
+#[derive(TelemetryContext)]
+#[telemetry(schema = "../../schemas/evidently.yaml", object = "environment")]
+pub struct Environment {
+    /// `platform.platform()`.
+    pub os: String,
+    /// The Python.
+    pub python: Python,
+}
+
+/// The Evidently install.
+#[derive(TelemetryContext)]
+#[telemetry(schema = "../../schemas/evidently.yaml", object = "evidently")]
+pub struct Install {
+    /// Its version.
+    pub version: &'static str,
+}
+
+/// Sent with every event: two nested objects, as Evidently's page shows them.
+#[derive(TelemetryContext)]
+#[telemetry(schema = "../../schemas/evidently.yaml")]
+pub struct Context {
+    /// The environment.
+    pub environment: Environment,
+    /// The install.
+    pub evidently: Install,
+}
+
+/// This machine, with CPython 3.8.2 in a virtual environment.
+pub fn context() -> Context {
+    Context {
+        environment: Environment {
+            os: host::platform(),
+            python: Python { version: "3.8.2", interpreter: "CPython", conda: false, venv: true },
+        },
+        evidently: Install { version: VERSION },
+    }
+}
+
+fn with_context(b: telemetry_core::Builder) -> telemetry_core::Builder {
+    b.context(context())
+}
 
 /// What was generated.
 #[derive(TelemetryEnum, Clone, Copy)]

@@ -1,7 +1,8 @@
 //! The five seed products of this repository, instrumented end to end.
 //!
-//! Each module is one product: its schema's app (`app_meta!`), one
-//! `#[derive(TelemetryEvent)]` struct per event, and `record_all`, which
+//! Each module is one product: its schema's app (`app_meta!`), its context
+//! (`#[derive(TelemetryContext)]`), one `#[derive(TelemetryEvent)]` struct
+//! per event, and `record_all`, which
 //! records every event of the schema with realistic values (hashed fields,
 //! nested objects, enums, optional fields both left out and set). The
 //! binaries (`cargo run -p example-products --bin <app>`) and the end-to-end
@@ -33,13 +34,14 @@ pub mod airbyte;
 pub mod argilla;
 pub mod automatisch;
 pub mod evidently;
+pub mod host;
 pub mod pyairbyte;
 mod run;
 
-pub use run::{Options, Sink, main};
+pub use run::{Options, Sink, main, main_with};
 
-use telemetry_core::Telemetry;
 use telemetry_core::meta::AppMeta;
+use telemetry_core::{Builder, Telemetry};
 
 /// One instrumented product.
 #[derive(Debug)]
@@ -50,6 +52,8 @@ pub struct Product {
     pub version: &'static str,
     /// Records every event of its schema; returns how many events it recorded.
     pub record_all: fn(&Telemetry) -> usize,
+    /// Hands the product's context struct to the builder.
+    pub with_context: fn(Builder) -> Builder,
 }
 
 /// The five products, by schema name.

@@ -3,16 +3,56 @@
 //! `DO_NOT_TRACK` (any value) and `AIRBYTE_OFFLINE_MODE` (truthy), both off.
 
 use telemetry_core::meta::AppMeta;
-use telemetry_core::{Telemetry, TelemetryEnum, TelemetryEvent};
+use telemetry_core::{Telemetry, TelemetryContext, TelemetryEnum, TelemetryEvent};
+
+use crate::host;
 
 /// This product's program.
-pub static PRODUCT: crate::Product = crate::Product { app: &APP, version: VERSION, record_all };
+pub static PRODUCT: crate::Product = crate::Product { app: &APP, version: VERSION, record_all, with_context };
 
 /// The schema's app, consent rules and context.
 pub static APP: AppMeta = telemetry_core::app_meta!("../../schemas/pyairbyte.yaml");
 
 /// The PyAirbyte release these events claim to come from.
 pub const VERSION: &str = "0.20.1";
+
+/// The script this program claims to be: only its keyed hash is sent.
+pub const SCRIPT: &str = "sync_orders.py";
+
+/// Sent with every event. `ci` is left to the runtime (well-known); `os` is
+/// carried, to send it as the page shows it (`Linux`, not the runtime's `linux`).
+#[derive(TelemetryContext)]
+#[telemetry(schema = "../../schemas/pyairbyte.yaml")]
+pub struct Context {
+    /// PyAirbyte's version.
+    pub pyairbyte_version: &'static str,
+    /// The Python running it.
+    pub python_version: &'static str,
+    /// `platform.system()`.
+    pub os: &'static str,
+    /// The notebook or script name: hashed as written.
+    pub application_hash: &'static str,
+    /// In a Jupyter notebook.
+    pub notebook: bool,
+    /// In Google Colab.
+    pub colab: bool,
+}
+
+/// A script run from a shell, outside notebooks.
+pub fn context() -> Context {
+    Context {
+        pyairbyte_version: VERSION,
+        python_version: "3.11.9",
+        os: host::system(),
+        application_hash: SCRIPT,
+        notebook: false,
+        colab: false,
+    }
+}
+
+fn with_context(b: telemetry_core::Builder) -> telemetry_core::Builder {
+    b.context(context())
+}
 
 /// The state of an operation (`EventState`).
 #[derive(TelemetryEnum, Clone, Copy)]

@@ -79,11 +79,11 @@ impl Options {
 }
 
 impl Product {
-    /// The builder this product's program starts from: its version and the
-    /// sink of `options`. Consent comes from the process environment unless
+    /// The builder this product's program starts from: its version, its
+    /// context and the sink of `options`. Consent comes from the process environment unless
     /// the caller sets `.env(..)`.
     pub fn builder(&self, options: &Options) -> Builder {
-        let mut b = Telemetry::builder(self.app).app_version(self.version);
+        let mut b = (self.with_context)(Telemetry::builder(self.app).app_version(self.version));
         if let Some(dir) = &options.state_dir {
             b = b.state_dir(dir);
         }
@@ -99,6 +99,16 @@ impl Product {
 /// shuts down, and reports what happened on stderr (with `--memory`, the
 /// envelopes on stdout, one per line).
 pub fn main(product: &Product, args: impl IntoIterator<Item = String>) -> ExitCode {
+    main_with(product, args, |_| {})
+}
+
+/// [`main`], running `serve` with the handle after the events are recorded
+/// and before shutdown: what a long-running service does while it runs.
+pub fn main_with(
+    product: &Product,
+    args: impl IntoIterator<Item = String>,
+    serve: impl FnOnce(&Telemetry),
+) -> ExitCode {
     let options = match Options::parse(args) {
         Ok(o) => o,
         Err(e) => {
@@ -115,8 +125,13 @@ pub fn main(product: &Product, args: impl IntoIterator<Item = String>) -> ExitCo
     };
     eprint!("{}", telemetry.status());
     let recorded = (product.record_all)(&telemetry);
+    serve(&telemetry);
     let stats = telemetry.shutdown();
-    eprintln!("{}: recorded {recorded} events; {stats:?}", product.app.name);
+    eprintln!(
+        "{}: recorded {recorded} events, then {} while serving; {stats:?}",
+        product.app.name,
+        stats.recorded - recorded as u64
+    );
     if let Sink::Memory(m) = &options.sink {
         let mut out = std::io::stdout().lock();
         for e in m.take() {

@@ -11,6 +11,7 @@
 mod seeds;
 
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 use example_products::{Options, PRODUCTS, Product, Sink};
 use seeds::common::{self, Collector};
@@ -215,4 +216,116 @@ fn each_switch_does_what_its_page_says() {
             );
         }
     }
+}
+
+#[test]
+fn pyairbyte_application_hash_is_the_install_keyed_hash() {
+    let product = &example_products::pyairbyte::PRODUCT;
+    let dir = common::temp_dir("pyairbyte-hash");
+    let (_, _, telemetry) = run(product, &Options { sink: Sink::File, state_dir: None }, no_env(), &dir);
+    telemetry.shutdown();
+    let text = std::fs::read_to_string(dir.join("events.jsonl")).expect("events.jsonl written");
+    let key = common::state_of(&dir)["key"].as_str().expect("state.json has the key").to_string();
+    let key: Vec<u8> = (0..64).step_by(2).map(|i| u8::from_str_radix(&key[i..i + 2], 16).unwrap()).collect();
+    let expected = telemetry_core::Hasher::new(&key).hash_hex(example_products::pyairbyte::SCRIPT);
+    for e in parse_lines(&text) {
+        assert_eq!(e["context"]["application_hash"], expected.as_str());
+        assert_eq!(e["context"]["os"], example_products::host::system(), "the struct's `os` overrides the runtime's");
+    }
+    assert!(!text.contains(example_products::pyairbyte::SCRIPT), "the raw script name left the process");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn evidently_context_is_nested_as_its_page_shows() {
+    let dir = common::temp_dir("evidently-context");
+    let (_, envelopes) = memory_envelopes(&example_products::evidently::PRODUCT, &dir);
+    let _ = std::fs::remove_dir_all(dir);
+    let expected = serde_json::json!({
+        "environment": {
+            "os": example_products::host::platform(),
+            "python": { "version": "3.8.2", "interpreter": "CPython", "conda": false, "venv": true }
+        },
+        "evidently": { "version": example_products::evidently::VERSION }
+    });
+    assert!(!envelopes.is_empty());
+    for e in &envelopes {
+        assert_eq!(e["context"], expected);
+    }
+}
+
+#[test]
+fn a_product_without_its_context_does_not_build() {
+    use telemetry_core::{BuildError, Telemetry};
+    let dir = common::temp_dir("no-context");
+    // Refused whether or not telemetry is on: here DO_NOT_TRACK turns it off.
+    let err = Telemetry::builder(&example_products::pyairbyte::APP)
+        .state_dir(&dir)
+        .env(EnvSource::from_pairs([("DO_NOT_TRACK", "1")]))
+        .build()
+        .expect_err("pyairbyte's context has keys only the application knows");
+    assert_eq!(
+        err,
+        BuildError::MissingContext {
+            app: "pyairbyte",
+            keys: vec!["pyairbyte_version", "python_version", "application_hash", "notebook", "colab"]
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "the pyairbyte schema's context requires `pyairbyte_version`, `python_version`, `application_hash`, `notebook`, \
+         `colab`, which the runtime cannot fill: derive `TelemetryContext` on a struct carrying them against the \
+         pyairbyte schema and pass it to .context(..)"
+    );
+    let err = Telemetry::builder(&example_products::argilla::APP)
+        .state_dir(&dir)
+        .env(no_env())
+        .context(example_products::airbyte::context())
+        .build()
+        .expect_err("an Airbyte context on an Argilla handle");
+    assert_eq!(
+        err.to_string(),
+        "the context struct given to .context(..) was checked against the airbyte schema, but this handle is for \
+         argilla: derive it with #[telemetry(schema = ...)] naming the argilla schema"
+    );
+    assert!(!dir.exists(), "a refused build wrote {}", dir.display());
+}
+
+#[test]
+fn automatisch_sends_diagnostics_while_serving_and_none_after_shutdown() {
+    use example_products::automatisch::{self, ServiceType};
+    let product = &automatisch::PRODUCT;
+    let collector = Collector::ok();
+    let dir = common::temp_dir("automatisch-serve");
+    let options =
+        Options { sink: Sink::Endpoint { url: collector.url(), format: WireFormat::Native }, state_dir: None };
+    let telemetry = product
+        .builder(&options)
+        .state_dir(&dir)
+        .env(no_env())
+        .notice(false)
+        .max_latency(Duration::from_millis(10))
+        .build()
+        .unwrap();
+    let diagnostics = automatisch::serve(&telemetry, ServiceType::Worker, Duration::from_millis(30));
+    let t0 = Instant::now();
+    while collector.events_accepted() < 3 && t0.elapsed() < Duration::from_secs(5) {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert!(collector.events_accepted() >= 3, "diagnostics are delivered while the service runs");
+    let stats = telemetry.shutdown();
+    assert!(!diagnostics.is_running());
+    std::thread::sleep(Duration::from_millis(100));
+    let envelopes: Vec<serde_json::Value> =
+        collector.requests().iter().flat_map(|r| r.json()["batch"].as_array().cloned().unwrap_or_default()).collect();
+    assert_eq!(envelopes.len() as u64, stats.recorded, "an event arrived after shutdown, or one was lost");
+    let schema = payload_schema("automatisch");
+    for e in &envelopes {
+        assert_eq!(
+            (e["event"].as_str(), e["properties"]["service_type"].as_str()),
+            (Some("diagnostics"), Some("worker"))
+        );
+        assert_eq!(violations(&schema, e), Vec::<String>::new());
+    }
+    let _ = std::fs::remove_dir_all(dir);
 }
