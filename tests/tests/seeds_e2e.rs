@@ -15,63 +15,12 @@ use std::time::{Duration, Instant};
 
 use example_products::{Options, PRODUCTS, Product, Sink};
 use seeds::common::{self, Collector};
-use seeds::{memory_envelopes, no_env, run, workspace};
+use seeds::{memory_envelopes, no_env, payload_schema, problems, run, violations, workspace};
 use telemetry_core::{EnvSource, Mode, WireFormat};
 
 /// Schemas whose program lives elsewhere, with the test that validates it.
 const COVERED_ELSEWHERE: &[(&str, &str)] =
     &[("example-cli", "example-cli/tests/cli.rs::events_validate_against_the_published_payload_schema")];
-
-/// The product's published payload JSON Schema.
-fn payload_schema(app: &str) -> serde_json::Value {
-    let path = workspace().join("docs").join(format!("{app}.events.schema.json"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).expect("payload schema is JSON")
-}
-
-/// Why `envelope` breaks `schema`, or nothing. The schema's `oneOf` over its
-/// events only says "none matched": the reasons come from the one event the
-/// envelope names.
-fn violations(schema: &serde_json::Value, envelope: &serde_json::Value) -> Vec<String> {
-    let whole = jsonschema::validator_for(schema).expect("valid JSON Schema");
-    if whole.is_valid(envelope) {
-        return Vec::new();
-    }
-    let mut one = schema.clone();
-    let event = envelope["event"].as_str().unwrap_or_default();
-    if let Some(o) = one.as_object_mut() {
-        o.remove("oneOf");
-        o.insert("$ref".into(), format!("#/$defs/event_{event}").into());
-    }
-    let why: Vec<String> = jsonschema::validator_for(&one)
-        .expect("valid JSON Schema")
-        .iter_errors(envelope)
-        .map(|e| format!("{e} (at {})", e.instance_path))
-        .collect();
-    if why.is_empty() { vec![format!("event {event:?} is not one of the page's events")] } else { why }
-}
-
-/// Problems with what `product` delivered: every envelope must validate
-/// against its page's payload schema, the events must be exactly those
-/// recorded, and every event the schema declares must be among them.
-fn problems(product: &Product, envelopes: &[serde_json::Value], recorded: usize, via: &str) -> Vec<String> {
-    let app = product.app.name;
-    let schema = payload_schema(app);
-    let mut out: Vec<String> = envelopes
-        .iter()
-        .flat_map(|e| {
-            violations(&schema, e).into_iter().map(move |why| format!("{app} via {via}: {}: {why}", e["event"]))
-        })
-        .collect();
-    if envelopes.len() != recorded {
-        out.push(format!("{app} via {via}: {recorded} events recorded, {} delivered", envelopes.len()));
-    }
-    let sent: Vec<&str> = envelopes.iter().filter_map(|e| e["event"].as_str()).collect();
-    for event in product.app.events.iter().filter(|e| !sent.contains(e)) {
-        out.push(format!("{app} via {via}: its program never records `{event}`"));
-    }
-    out
-}
 
 /// Fails with every problem of every product at once.
 fn assert_none(problems: Vec<String>) {
@@ -326,6 +275,53 @@ fn automatisch_sends_diagnostics_while_serving_and_none_after_shutdown() {
             (Some("diagnostics"), Some("worker"))
         );
         assert_eq!(violations(&schema, e), Vec::<String>::new());
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn first_run_notice_links_each_page_and_names_each_switch_once() {
+    for product in PRODUCTS {
+        let app = product.app;
+        let dir = common::temp_dir("notice");
+        let notice = |dir: &Path| {
+            let out = common::Buf::default();
+            let options = Options { sink: Sink::Memory(telemetry_core::MemorySink::new()), state_dir: None };
+            let t = product.builder(&options).state_dir(dir).env(no_env()).output(out.clone()).build().unwrap();
+            drop(t);
+            out.text()
+        };
+        let first = notice(&dir);
+        let url = app.docs_url.expect("every seed page has its product's docs URL");
+        assert!(first.contains(&format!("What is collected and what never is: {url}\n")), "{first}");
+        let opt_out = first.lines().find_map(|l| l.strip_prefix("  To opt out: set ")).expect(&first);
+        let names: Vec<&str> =
+            opt_out.trim_end_matches('.').split(" or ").filter_map(|v| v.split('=').next()).collect();
+        let mut unique = names.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(names.len(), unique.len(), "{}: a switch named twice: {opt_out}", app.name);
+        for s in app.env {
+            assert!(names.contains(&s.name), "{}: the notice does not name {}: {opt_out}", app.name, s.name);
+        }
+        assert_eq!(notice(&dir), "", "{}: the notice is shown once per install", app.name);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
+
+#[test]
+fn pyairbyte_analytics_id_pins_the_anonymous_id() {
+    let id = "2f0a8d8e-5f6b-4c1e-9d3a-7b8c9d0e1f2a";
+    let product = &example_products::pyairbyte::PRODUCT;
+    let dir = common::temp_dir("pyairbyte-id");
+    let sink = telemetry_core::MemorySink::new();
+    let options = Options { sink: Sink::Memory(sink.clone()), state_dir: None };
+    let (recorded, _, telemetry) = run(product, &options, EnvSource::from_pairs([("AIRBYTE_ANALYTICS_ID", id)]), &dir);
+    telemetry.shutdown();
+    let envelopes = sink.take();
+    assert_eq!(envelopes.len(), recorded);
+    for e in envelopes {
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&e).unwrap()["anonymous_id"], id);
     }
     let _ = std::fs::remove_dir_all(dir);
 }
