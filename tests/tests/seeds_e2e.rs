@@ -107,6 +107,8 @@ enum Expect {
     Off,
     /// One line printed per event; nothing sent or stored.
     LogOnly,
+    /// Sent, as with no variable set.
+    On,
 }
 
 /// Each product's switches, with the values its own page gives.
@@ -118,6 +120,7 @@ const SWITCHES: &[(&str, &str, &str, Expect)] = &[
     ("pyairbyte", "DO_NOT_TRACK", "yes please", Expect::Off),
     ("pyairbyte", "AIRBYTE_OFFLINE_MODE", "true", Expect::Off),
     ("argilla", "ARGILLA_ENABLE_TELEMETRY", "0", Expect::Off),
+    ("argilla", "ARGILLA_ENABLE_TELEMETRY", "1", Expect::On),
     ("argilla", "DO_NOT_TRACK", "1", Expect::Off),
     ("evidently", "EVIDENTLY_DISABLE_TELEMETRY", "1", Expect::Off),
     ("evidently", "DO_NOT_TRACK", "1", Expect::Off),
@@ -137,15 +140,24 @@ fn each_switch_does_what_its_page_says() {
         let mode = telemetry.status().mode;
         let stats = telemetry.shutdown();
         let case = format!("{app} with {var}={value}");
-        assert_eq!(collector.connections(), 0, "{case}: the collector saw a connection");
-        assert!(!dir.exists(), "{case}: {} was created", dir.display());
+        let nothing_left = || {
+            assert_eq!(collector.connections(), 0, "{case}: the collector saw a connection");
+            assert!(!dir.exists(), "{case}: {} was created", dir.display());
+        };
         match expect {
+            Expect::On => {
+                assert_eq!((mode, stats.sent), (Mode::On, recorded as u64), "{case}");
+                assert_eq!(collector.events_accepted(), recorded as u64, "{case}");
+                let _ = std::fs::remove_dir_all(&dir);
+            }
             Expect::Off => {
+                nothing_left();
                 assert_eq!(mode, Mode::Off, "{case}");
                 assert_eq!((stats.recorded, stats.sent), (0, 0), "{case}");
                 assert_eq!(out.text(), "", "{case}: printed something");
             }
             Expect::LogOnly => {
+                nothing_left();
                 assert_eq!(mode, Mode::LogOnly, "{case}");
                 let prefix = format!("[{app} telemetry, not sent] ");
                 let text = out.text();
