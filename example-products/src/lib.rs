@@ -69,3 +69,10 @@ pub static PRODUCTS: [&Product; 5] =
 pub fn product(name: &str) -> Option<&'static Product> {
     PRODUCTS.iter().copied().find(|p| p.app.name == name)
 }
+
+/// The README's Rust examples, compiled and run as doctests of this crate
+/// (their schema paths resolve from this crate's directory, as from a user's
+/// `src/`), so the README cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct Readme;
