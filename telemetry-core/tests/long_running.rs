@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use telemetry_core::{Builder, EnvSource, Telemetry, WireFormat};
+use telemetry_testkit::{Collector, temp_dir};
 
 fn ms(n: u64) -> Duration {
     Duration::from_millis(n)

@@ -38,6 +38,8 @@
 
 mod date;
 pub mod diff;
+#[cfg(feature = "render")]
+pub mod docs;
 mod error;
 mod example;
 #[cfg(feature = "serde")]

@@ -14,9 +14,9 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use example_products::{Options, PRODUCTS, Product, Sink};
-use seeds::common::{self, Collector};
-use seeds::{memory_envelopes, no_env, payload_schema, problems, run, violations, workspace};
+use seeds::{memory_envelopes, no_env, payload_schema, problems, run, state_of, violations, workspace};
 use telemetry_core::{EnvSource, Mode, WireFormat};
+use telemetry_testkit::{Buf, Collector, temp_dir};
 
 /// Schemas whose program lives elsewhere, with the test that validates it.
 const COVERED_ELSEWHERE: &[(&str, &str)] =
@@ -41,7 +41,7 @@ fn parse_lines(text: &str) -> Vec<serde_json::Value> {
 fn check_every_product(via: &str, mut deliver: impl FnMut(&Product, &Path) -> (usize, Vec<serde_json::Value>)) {
     let mut all = Vec::new();
     for product in PRODUCTS {
-        let dir = common::temp_dir(product.app.name);
+        let dir = temp_dir(product.app.name);
         let (recorded, envelopes) = deliver(product, &dir);
         all.extend(problems(product, &envelopes, recorded, via));
         let _ = std::fs::remove_dir_all(dir);
@@ -134,7 +134,7 @@ fn each_switch_does_what_its_page_says() {
         assert!(page.contains(&format!("### `{var}`")), "docs/{app}.md has no section on {var}");
         let collector = Collector::ok();
         let sink = Sink::Endpoint { url: collector.url(), format: WireFormat::Native };
-        let dir = common::temp_dir(app);
+        let dir = temp_dir(app);
         let (recorded, out, telemetry) =
             run(product, &Options { sink, state_dir: None }, EnvSource::from_pairs([(var, value)]), &dir);
         let mode = telemetry.status().mode;
@@ -182,11 +182,11 @@ fn each_switch_does_what_its_page_says() {
 #[test]
 fn pyairbyte_application_hash_is_the_install_keyed_hash() {
     let product = &example_products::pyairbyte::PRODUCT;
-    let dir = common::temp_dir("pyairbyte-hash");
+    let dir = temp_dir("pyairbyte-hash");
     let (_, _, telemetry) = run(product, &Options { sink: Sink::File, state_dir: None }, no_env(), &dir);
     telemetry.shutdown();
     let text = std::fs::read_to_string(dir.join("events.jsonl")).expect("events.jsonl written");
-    let key = common::state_of(&dir)["key"].as_str().expect("state.json has the key").to_string();
+    let key = state_of(&dir)["key"].as_str().expect("state.json has the key").to_string();
     let key: Vec<u8> = (0..64).step_by(2).map(|i| u8::from_str_radix(&key[i..i + 2], 16).unwrap()).collect();
     let expected = telemetry_core::Hasher::new(&key).hash_hex(example_products::pyairbyte::SCRIPT);
     for e in parse_lines(&text) {
@@ -199,7 +199,7 @@ fn pyairbyte_application_hash_is_the_install_keyed_hash() {
 
 #[test]
 fn evidently_context_is_nested_as_its_page_shows() {
-    let dir = common::temp_dir("evidently-context");
+    let dir = temp_dir("evidently-context");
     let (_, envelopes) = memory_envelopes(&example_products::evidently::PRODUCT, &dir);
     let _ = std::fs::remove_dir_all(dir);
     let expected = serde_json::json!({
@@ -218,7 +218,7 @@ fn evidently_context_is_nested_as_its_page_shows() {
 #[test]
 fn a_product_without_its_context_does_not_build() {
     use telemetry_core::{BuildError, Telemetry};
-    let dir = common::temp_dir("no-context");
+    let dir = temp_dir("no-context");
     // Refused whether or not telemetry is on: here DO_NOT_TRACK turns it off.
     let err = Telemetry::builder(&example_products::pyairbyte::APP)
         .state_dir(&dir)
@@ -257,7 +257,7 @@ fn automatisch_sends_diagnostics_while_serving_and_none_after_shutdown() {
     use example_products::automatisch::{self, ServiceType};
     let product = &automatisch::PRODUCT;
     let collector = Collector::ok();
-    let dir = common::temp_dir("automatisch-serve");
+    let dir = temp_dir("automatisch-serve");
     let options =
         Options { sink: Sink::Endpoint { url: collector.url(), format: WireFormat::Native }, state_dir: None };
     let telemetry = product
@@ -295,9 +295,9 @@ fn automatisch_sends_diagnostics_while_serving_and_none_after_shutdown() {
 fn first_run_notice_links_each_page_and_names_each_switch_once() {
     for product in PRODUCTS {
         let app = product.app;
-        let dir = common::temp_dir("notice");
+        let dir = temp_dir("notice");
         let notice = |dir: &Path| {
-            let out = common::Buf::default();
+            let out = Buf::default();
             let options = Options { sink: Sink::Memory(telemetry_core::MemorySink::new()), state_dir: None };
             let t = product.builder(&options).state_dir(dir).env(no_env()).output(out.clone()).build().unwrap();
             drop(t);
@@ -325,7 +325,7 @@ fn first_run_notice_links_each_page_and_names_each_switch_once() {
 fn pyairbyte_analytics_id_pins_the_anonymous_id() {
     let id = "2f0a8d8e-5f6b-4c1e-9d3a-7b8c9d0e1f2a";
     let product = &example_products::pyairbyte::PRODUCT;
-    let dir = common::temp_dir("pyairbyte-id");
+    let dir = temp_dir("pyairbyte-id");
     let sink = telemetry_core::MemorySink::new();
     let options = Options { sink: Sink::Memory(sink.clone()), state_dir: None };
     let (recorded, _, telemetry) = run(product, &options, EnvSource::from_pairs([("AIRBYTE_ANALYTICS_ID", id)]), &dir);

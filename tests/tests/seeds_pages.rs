@@ -14,8 +14,9 @@ mod seeds;
 use std::collections::{BTreeMap, BTreeSet};
 
 use example_products::PRODUCTS;
-use seeds::{common, memory_envelopes, workspace};
+use seeds::{memory_envelopes, workspace};
 use serde_json::Value;
+use telemetry_testkit::temp_dir;
 
 /// One row of a page's field tables.
 #[derive(Debug)]
@@ -93,7 +94,7 @@ fn every_sent_key_is_on_the_page_and_every_promised_key_is_sent() {
     for product in PRODUCTS {
         let app = product.app.name;
         let rows = page_rows(app);
-        let dir = common::temp_dir(app);
+        let dir = temp_dir(app);
         let (_, envelopes) = memory_envelopes(product, &dir);
         let _ = std::fs::remove_dir_all(dir);
         let every: Vec<&Row> = rows.get("").map(|r| r.iter().collect()).unwrap_or_default();

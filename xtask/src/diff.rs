@@ -34,8 +34,8 @@ fn problems(e: &telemetry_schema::SchemaError) -> String {
 }
 
 fn load_dir(dir: &Path) -> Result<Vec<Schema>, String> {
-    let files =
-        xtask::schema_files(dir).map_err(|e| format!("{}: error: cannot read the directory: {e}", dir.display()))?;
+    let files = telemetry_schema::docs::schema_files(dir)
+        .map_err(|e| format!("{}: error: cannot read the directory: {e}", dir.display()))?;
     let mut out = Vec::new();
     let mut errors = Vec::new();
     let cwd = std::env::current_dir().unwrap_or_default();

@@ -1,5 +1,5 @@
 //! Renderers: the "what we collect" page and the payload JSON Schema of a
-//! schema, as `cargo xtask docs` writes them to `docs/`.
+//! schema, as [`crate::docs`] writes them to a project's `docs/`.
 //!
 //! Output is deterministic: the same schema gives the same bytes on every
 //! machine and every run (no dates, no absolute paths, no hash-map order).
@@ -53,10 +53,12 @@
 
 mod governance;
 mod markdown;
+mod options;
 mod payload;
 
-pub use markdown::{GENERATED_MARKER, markdown, markdown_on};
-pub use payload::{payload_schema, payload_schema_text};
+pub use markdown::{GENERATED_MARKER, markdown, markdown_on, markdown_with};
+pub use options::{DEFAULT_COMMAND, Options};
+pub use payload::{payload_schema, payload_schema_text, payload_schema_text_with, payload_schema_with};
 
 use crate::json::J;
 use crate::model::{Event, Field, FieldType, Schema, Value};

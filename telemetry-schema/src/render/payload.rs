@@ -1,6 +1,6 @@
 //! The payload JSON Schema: events exactly as they travel.
 
-use super::source_name;
+use super::{Options, source_name};
 use crate::json::J;
 use crate::model::{Collect, Field, FieldType, Schema};
 
@@ -31,7 +31,21 @@ const HASH_PATTERN: &str = "^[0-9a-f]{64}$";
 /// assert!(props.get("required").is_none());
 /// ```
 pub fn payload_schema(schema: &Schema) -> serde_json::Value {
-    build(schema).to_value()
+    payload_schema_with(schema, &Options::default())
+}
+
+/// [`payload_schema`] whose description names `options.command` as the
+/// command that regenerates it.
+///
+/// ```
+/// # let schema = telemetry_schema::load_str(
+/// #     "version: 1\napp: { name: demo, title: Demo, description: x }\nevents: { e: { description: x } }\n", "demo.yaml").unwrap();
+/// use telemetry_schema::render::{Options, payload_schema_with};
+/// let s = payload_schema_with(&schema, &Options::default().command("cargo xtask docs"));
+/// assert_eq!(s["description"], "One telemetry event of Demo as sent. Generated from demo.yaml by `cargo xtask docs`; do not edit.");
+/// ```
+pub fn payload_schema_with(schema: &Schema, options: &Options) -> serde_json::Value {
+    build(schema, options).to_value()
 }
 
 /// [`payload_schema`] as pretty JSON text with a final newline: the bytes of
@@ -44,10 +58,15 @@ pub fn payload_schema(schema: &Schema) -> serde_json::Value {
 /// assert!(text.starts_with("{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n"));
 /// ```
 pub fn payload_schema_text(schema: &Schema) -> String {
-    build(schema).pretty()
+    payload_schema_text_with(schema, &Options::default())
 }
 
-fn build(schema: &Schema) -> J {
+/// [`payload_schema_with`] as pretty JSON text with a final newline.
+pub fn payload_schema_text_with(schema: &Schema, options: &Options) -> String {
+    build(schema, options).pretty()
+}
+
+fn build(schema: &Schema, options: &Options) -> J {
     let title = &schema.app.title;
     let mut defs = J::obj([
         ("uuid", J::obj([("type", J::s("string")), ("format", J::s("uuid")), ("pattern", J::s(UUID_PATTERN))])),
@@ -162,8 +181,9 @@ fn build(schema: &Schema) -> J {
         (
             "description",
             J::s(format!(
-                "One telemetry event of {title} as sent. Generated from {} by `cargo xtask docs`; do not edit.",
-                source_name(schema)
+                "One telemetry event of {title} as sent. Generated from {} by `{}`; do not edit.",
+                source_name(schema),
+                options.command
             )),
         ),
         ("type", J::s("object")),

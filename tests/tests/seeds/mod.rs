@@ -3,18 +3,20 @@
 //! environment and home directory.
 #![allow(dead_code)] // each test file uses its own part
 
-#[path = "../../../telemetry-core/tests/common/mod.rs"]
-pub mod common;
-
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use common::Buf;
 use example_products::{Options, Product, Sink};
 use telemetry_core::{EnvSource, MemorySink, Telemetry};
+use telemetry_testkit::Buf;
 
 pub fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent").to_path_buf()
+}
+
+/// The install state a run left in `dir`.
+pub fn state_of(dir: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(dir.join("state.json")).expect("state.json written")).expect("JSON")
 }
 
 /// No variable set: only the test's own switches apply.

@@ -1,4 +1,5 @@
-//! `cargo xtask bench-compile`: what the derive costs at compile time.
+//! `cargo xtask bench-compile` and row 6 of the summary: what the derive
+//! costs at compile time.
 //!
 //! Generates two crates with the same 100 eight-field structs: one deriving
 //! `TelemetryEvent` against a generated 100-event schema, one deriving only
@@ -7,9 +8,13 @@
 //! (dependencies already built: the cost paid on every edit).
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 use std::time::{Duration, Instant};
+
+use super::command::cargo;
+use super::machine::machine;
+use super::stats::spread;
+use super::summary::{Row, upsert_section};
 
 const EVENTS: usize = 100;
 
@@ -63,7 +68,7 @@ fn write_crate(dir: &Path, name: &str, dep: &str, lib: &str, lock: &Path) -> Res
 
 fn cargo_build(dir: &Path) -> Result<Duration, String> {
     let start = Instant::now();
-    let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+    let out = cargo()
         .args(["build", "--offline", "--quiet"])
         .current_dir(dir)
         .env("CARGO_TARGET_DIR", dir.join("target"))
@@ -83,16 +88,58 @@ fn touch(dir: &Path) -> Result<(), String> {
 }
 
 fn median(v: &mut [Duration]) -> Duration {
-    v.sort();
-    v[v.len() / 2]
+    spread(v).0
 }
 
 fn secs(d: Duration) -> String {
     format!("{:.2} s", d.as_secs_f64())
 }
 
+/// `cargo xtask bench-compile [--quick]`: prints the section and writes it to BENCHMARKS.md.
+pub fn task(root: &Path, quick: bool) -> Result<(), String> {
+    let (clean, rebuild) = if quick { (1, 2) } else { (3, 5) };
+    let md = run(root, clean, rebuild)?;
+    print!("{md}");
+    upsert_section(&root.join("BENCHMARKS.md"), "## Compile time", &md)
+}
+
+/// Row 6 of the summary: the same benchmark (fewer builds when `quick`), its
+/// section written to BENCHMARKS.md, its table turned into rows.
+pub fn rows(quick: bool, root: &Path, rows: &mut Vec<Row>) -> Result<(), String> {
+    let (clean, rebuild) = if quick { (1, 2) } else { (3, 5) };
+    eprintln!("bench: compile time ({clean} clean builds, {rebuild} rebuilds each)");
+    let md = run(root, clean, rebuild)?;
+    upsert_section(&root.join("BENCHMARKS.md"), "## Compile time", &md)?;
+    for line in md.lines().filter(|l| l.starts_with("| clean") || l.starts_with("| rebuild")) {
+        let c: Vec<&str> = line.split('|').map(str::trim).collect();
+        if c.len() >= 5 {
+            rows.push(Row {
+                what: format!("6. compile 100 derived events: {}", c[1]),
+                median: c[2].into(),
+                spread: "—".into(),
+                baseline: format!("`#[derive(serde::Serialize)]`: {}", c[3]),
+                ratio: c[4].into(),
+                target: "—".into(),
+                met: "—".into(),
+            });
+        }
+    }
+    if let Some(l) = md.lines().find(|l| l.starts_with("Derive cost per event")) {
+        rows.push(Row {
+            what: "6. derive cost per event over serde's (crate rebuilds)".into(),
+            median: l.split("rebuilds: ").nth(1).and_then(|s| s.split(" ms").next()).unwrap_or("?").to_string() + " ms",
+            spread: "—".into(),
+            baseline: "—".into(),
+            ratio: "—".into(),
+            target: "—".into(),
+            met: "—".into(),
+        });
+    }
+    Ok(())
+}
+
 /// Runs the benchmark; returns the markdown section for BENCHMARKS.md.
-pub fn run(root: &Path, clean_runs: usize, rebuild_runs: usize) -> Result<String, String> {
+fn run(root: &Path, clean_runs: usize, rebuild_runs: usize) -> Result<String, String> {
     let base = root.join("target/bench-compile");
     let derived = base.join("derived");
     let serde = base.join("serde");
@@ -159,32 +206,4 @@ pub fn run(root: &Path, clean_runs: usize, rebuild_runs: usize) -> Result<String
 
 fn ratio(a: Duration, b: Duration) -> f64 {
     a.as_secs_f64() / b.as_secs_f64()
-}
-
-/// CPU model and core count, for the record.
-pub fn machine() -> String {
-    let cpu = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("model name"))
-                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
-        })
-        .unwrap_or_else(|| "unknown CPU".into());
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-    format!("{cpu}, {cores} cores")
-}
-
-/// Replaces the section that starts with `heading` in BENCHMARKS.md (up to the next `## `), or appends it.
-pub fn upsert_section(path: &PathBuf, heading: &str, body: &str) -> Result<(), String> {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|_| "# Benchmarks\n\n".into());
-    let out = match text.find(heading) {
-        Some(start) => {
-            let rest = &text[start + heading.len()..];
-            let end = rest.find("\n## ").map_or(text.len(), |e| start + heading.len() + e + 1);
-            format!("{}{}{}", &text[..start], body, &text[end..])
-        }
-        None => format!("{}\n{}", text.trim_end(), format_args!("\n{body}")),
-    };
-    std::fs::write(path, out).map_err(|e| format!("{}: {e}", path.display()))
 }
