@@ -51,6 +51,10 @@ pub enum Reason {
     },
     /// The choice persisted by `telemetry enable` / `telemetry disable`.
     Choice(Choice),
+    /// Consent says on, but this run showed the first-run notice and the
+    /// schema's `consent.first_run` is `notice_first`: sending starts with
+    /// the next run.
+    NoticeFirst,
     /// Nothing else applied: the schema's `consent.default`.
     Default {
         /// `consent.default: enabled`.
@@ -73,6 +77,9 @@ impl fmt::Display for Reason {
             }
             Reason::Choice(Choice::Enabled) => f.write_str("you enabled it (`telemetry enable`)"),
             Reason::Choice(Choice::Disabled) => f.write_str("you disabled it (`telemetry disable`)"),
+            Reason::NoticeFirst => {
+                f.write_str("this run showed the first-run notice; events are sent from the next run on")
+            }
             Reason::Default { enabled: true } => f.write_str("it is on by default"),
             Reason::Default { enabled: false } => f.write_str("it is off by default (opt-in)"),
         }
@@ -123,7 +130,7 @@ pub(crate) fn resolve(meta: &AppMeta, env: &EnvSource, choice: impl FnOnce() -> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::meta::EnvSwitch;
+    use crate::meta::{EnvSwitch, FirstRun};
 
     static META: AppMeta = AppMeta {
         name: "demo-app",
@@ -138,6 +145,8 @@ mod tests {
             EnvSwitch { name: "TRACKING", trigger: Trigger::Equals("logging"), action: SwitchAction::LogOnly },
             EnvSwitch { name: "DEMO_FORCE", trigger: Trigger::Set, action: SwitchAction::Enable },
         ],
+        first_run: FirstRun::Send,
+        opt_out_command: None,
         context: &[],
         events: &[],
     };

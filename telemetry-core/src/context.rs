@@ -182,17 +182,7 @@ mod tests {
     }
 
     fn meta(context: &'static [FieldMeta]) -> AppMeta {
-        AppMeta {
-            name: "demo",
-            title: "Demo",
-            docs_url: None,
-            anonymous_id_env: None,
-            enabled_by_default: true,
-            do_not_track: true,
-            env: &[],
-            context,
-            events: &[],
-        }
+        AppMeta { context, ..AppMeta::DEMO }
     }
 
     #[test]

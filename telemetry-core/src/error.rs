@@ -20,6 +20,19 @@ pub enum BuildError {
         /// What was given.
         url: String,
     },
+    /// The proxy set with [`crate::Builder::proxy`] is not a URL, or not http(s).
+    InvalidProxy {
+        /// What was given.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The proxy is plain `http://` to a host that is not loopback: events
+    /// would reach it unencrypted.
+    InsecureProxy {
+        /// What was given.
+        url: String,
+    },
     /// An endpoint was set, but this build has no HTTP transport (cargo feature `http`).
     HttpUnavailable {
         /// What was given.
@@ -59,6 +72,14 @@ impl fmt::Display for BuildError {
             BuildError::InsecureEndpoint { url } => write!(
                 f,
                 "telemetry endpoint {url:?} uses plain http: use https://, or http:// only to 127.0.0.1, localhost or [::1]"
+            ),
+            BuildError::InvalidProxy { url, reason } => {
+                write!(f, "telemetry proxy {url:?} is not a valid proxy URL: {reason}")
+            }
+            BuildError::InsecureProxy { url } => write!(
+                f,
+                "telemetry proxy {url:?} uses plain http to a host that is not loopback: events would reach it \
+                 unencrypted; use an https:// proxy, or http:// only to 127.0.0.1, localhost or [::1]"
             ),
             BuildError::HttpUnavailable { url } => {
                 write!(f, "telemetry endpoint {url:?} needs the HTTP transport: enable telemetry-core's `http` feature")

@@ -124,7 +124,7 @@ pub use telemetry::Telemetry;
 pub use telemetry_derive::{TelemetryEnum, TelemetryEvent, app_meta, generate_events};
 pub use transport::MemorySink;
 #[cfg(feature = "http")]
-pub use transport::check_endpoint;
+pub use transport::{check_endpoint, check_proxy};
 pub use value::TelemetryEnum;
 pub use writer::{ListWriter, PropertyWriter};
 

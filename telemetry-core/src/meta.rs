@@ -92,6 +92,16 @@ pub struct EnvSwitch {
     pub action: SwitchAction,
 }
 
+/// When a new install starts sending (the schema's `consent.first_run`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FirstRun {
+    /// From the first run, which also shows the notice.
+    Send,
+    /// The run that shows the notice records nothing; sending starts with
+    /// the next run, so the user can opt out before anything is sent.
+    NoticeFirst,
+}
+
 /// A product's consent rules and identity, from its schema.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AppMeta {
@@ -110,8 +120,32 @@ pub struct AppMeta {
     pub do_not_track: bool,
     /// Product switches, in schema order.
     pub env: &'static [EnvSwitch],
+    /// When a new install starts sending.
+    pub first_run: FirstRun,
+    /// The schema's `consent.opt_out_command`, named in the notice and
+    /// status unless the builder sets its own.
+    pub opt_out_command: Option<&'static str>,
     /// Context fields the schema declares (the runtime fills only these).
     pub context: &'static [FieldMeta],
     /// Names of the schema's events.
     pub events: &'static [&'static str],
+}
+
+#[cfg(test)]
+impl AppMeta {
+    /// An app with no switches, context or events, for unit tests to
+    /// override field by field.
+    pub(crate) const DEMO: AppMeta = AppMeta {
+        name: "demo",
+        title: "Demo",
+        docs_url: None,
+        anonymous_id_env: None,
+        enabled_by_default: true,
+        do_not_track: true,
+        env: &[],
+        first_run: FirstRun::Send,
+        opt_out_command: None,
+        context: &[],
+        events: &[],
+    };
 }

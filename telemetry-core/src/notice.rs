@@ -58,17 +58,7 @@ mod tests {
     use crate::meta::EnvSwitch;
 
     fn meta(do_not_track: bool, env: &'static [EnvSwitch]) -> AppMeta {
-        AppMeta {
-            name: "demo",
-            title: "Demo",
-            docs_url: None,
-            anonymous_id_env: None,
-            enabled_by_default: true,
-            do_not_track,
-            env,
-            context: &[],
-            events: &[],
-        }
+        AppMeta { do_not_track, env, ..AppMeta::DEMO }
     }
 
     const fn switch(name: &'static str, trigger: Trigger, action: SwitchAction) -> EnvSwitch {

@@ -33,7 +33,7 @@ fn key_of(dir: &Path) -> String {
 }
 
 fn stats(recorded: u64, sent: u64, retried: u64, spooled: u64, dropped: u64, resent: u64) -> Stats {
-    Stats { recorded, sent, retried, spooled, dropped, resent }
+    Stats { recorded, sent, retried, spooled, dropped, resent, ..Stats::default() }
 }
 
 /// The native body, checked field by field with unknown fields refused.

@@ -6,7 +6,7 @@ use crate::load;
 use proc_macro2::TokenStream;
 use quote::quote;
 use syn::LitStr;
-use telemetry_schema::{ConsentDefault, SwitchAction, SwitchRule, Trigger};
+use telemetry_schema::{ConsentDefault, FirstRun, SwitchAction, SwitchRule, Trigger};
 
 /// The `AppMeta` expression. When the schema is broken: its errors (unless
 /// an earlier macro of this crate showed them) as statements of a block
@@ -28,6 +28,8 @@ pub(crate) fn expand(lit: &LitStr) -> TokenStream {
                     enabled_by_default: false,
                     do_not_track: true,
                     env: &[],
+                    first_run: #m::FirstRun::Send,
+                    opt_out_command: ::core::option::Option::None,
                     context: &[],
                     events: &[],
                 }
@@ -49,6 +51,14 @@ fn meta(loaded: &load::Loaded) -> TokenStream {
         None => quote!(::core::option::Option::None),
     };
     let enabled = s.consent.default == ConsentDefault::Enabled;
+    let first_run = match s.consent.first_run {
+        FirstRun::Send => quote!(Send),
+        FirstRun::NoticeFirst => quote!(NoticeFirst),
+    };
+    let opt_out = match &s.consent.opt_out_command {
+        Some(c) => quote!(::core::option::Option::Some(#c)),
+        None => quote!(::core::option::Option::None),
+    };
     let dnt = s.consent.do_not_track;
     let m = quote!(::telemetry_core::meta);
     let switches = s.consent.env.iter().map(|sw| {
@@ -86,6 +96,8 @@ fn meta(loaded: &load::Loaded) -> TokenStream {
             enabled_by_default: #enabled,
             do_not_track: #dnt,
             env: &[#(#switches),*],
+            first_run: #m::FirstRun::#first_run,
+            opt_out_command: #opt_out,
             context: &[#(#context),*],
             events: &[#(#events),*],
         }

@@ -2,13 +2,15 @@
 //! nested structs they need) generated from a schema, each deriving
 //! `TelemetryEvent`, and a `Context` struct deriving `TelemetryContext`
 //! when the schema declares context keys the runtime cannot fill, for
-//! users who would rather not write them.
+//! users who would rather not write them. Their `Debug` prints `hashed`
+//! fields as `<hashed>`: an app that logs `?event` must not leak what the
+//! schema promises to send only as a hash.
 
 use crate::load;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::{Ident, LitStr};
-use telemetry_schema::{Field, FieldType};
+use telemetry_schema::{Collect, Field, FieldType};
 
 /// The items; when the schema is broken, only its errors (once per crate).
 pub(crate) fn expand(lit: &LitStr) -> TokenStream {
@@ -27,11 +29,13 @@ fn items(loaded: &load::Loaded) -> TokenStream {
         let ev = &event.name;
         let mut extra = TokenStream::new();
         let fields = struct_fields(&name, &event.fields, &abs, Root::Event(ev), "", &mut extra);
+        let debug = redacted_debug(&name, &event.fields);
         out.extend(quote! {
             #[doc = #doc]
-            #[derive(Debug, Clone, PartialEq, ::telemetry_core::TelemetryEvent)]
+            #[derive(Clone, PartialEq, ::telemetry_core::TelemetryEvent)]
             #[telemetry(schema = #abs, event = #ev)]
             pub struct #name { #fields }
+            #debug
             #extra
         });
     }
@@ -55,11 +59,13 @@ fn context(loaded: &load::Loaded, abs: &str) -> TokenStream {
     let name = format_ident!("Context");
     let mut extra = TokenStream::new();
     let fields = struct_fields(&name, &own, abs, Root::Context, "", &mut extra);
+    let debug = redacted_debug(&name, &own);
     quote! {
         /// The context keys sent with every event that the runtime cannot fill itself.
-        #[derive(Debug, Clone, PartialEq, ::telemetry_core::TelemetryContext)]
+        #[derive(Clone, PartialEq, ::telemetry_core::TelemetryContext)]
         #[telemetry(schema = #abs)]
         pub struct #name { #fields }
+        #debug
         #extra
     }
 }
@@ -131,12 +137,13 @@ fn rust_type(
         }
         FieldType::Object { fields } => {
             let body = struct_fields(name, fields, abs, root, path, extra);
+            let debug = redacted_debug(name, fields);
             let item = match root {
                 Root::Event(event) => {
                     let doc = format!("The object `{path}` of event `{event}`.");
                     quote! {
                         #[doc = #doc]
-                        #[derive(Debug, Clone, PartialEq, ::telemetry_core::TelemetryEvent)]
+                        #[derive(Clone, PartialEq, ::telemetry_core::TelemetryEvent)]
                         #[telemetry(schema = #abs, event = #event, object = #path)]
                     }
                 }
@@ -144,17 +151,39 @@ fn rust_type(
                     let doc = format!("The context object `{path}`.");
                     quote! {
                         #[doc = #doc]
-                        #[derive(Debug, Clone, PartialEq, ::telemetry_core::TelemetryContext)]
+                        #[derive(Clone, PartialEq, ::telemetry_core::TelemetryContext)]
                         #[telemetry(schema = #abs, object = #path)]
                     }
                 }
             };
-            extra.extend(quote!(#item pub struct #name { #body }));
+            extra.extend(quote!(#item pub struct #name { #body } #debug));
             quote!(#name)
         }
         FieldType::List { items } => {
             let item = rust_type(items, name, abs, root, path, extra);
             quote!(::std::vec::Vec<#item>)
+        }
+    }
+}
+
+/// `Debug` for a generated struct: like the derived one, but a `hashed`
+/// field (a string, or a list of them) prints `<hashed>`, whatever its value.
+/// Forbidden fields are never generated, so there is nothing to print.
+fn redacted_debug(name: &Ident, fields: &[Field]) -> TokenStream {
+    let label = name.to_string();
+    let entries = fields.iter().filter(|f| f.is_collected()).map(|f| {
+        let key = &f.name;
+        let ident = field_ident(&f.name);
+        match f.collect {
+            Collect::Hashed => quote!(.field(#key, &::core::format_args!("<hashed>"))),
+            _ => quote!(.field(#key, &self.#ident)),
+        }
+    });
+    quote! {
+        impl ::core::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.debug_struct(#label) #(#entries)* .finish()
+            }
         }
     }
 }

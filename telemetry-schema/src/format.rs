@@ -145,10 +145,30 @@ pub struct ConsentSpec {
     /// Product-specific environment switches, checked in order.
     #[serde(default)]
     pub env: Option<Vec<EnvSwitchSpec>>,
+    /// `send` (the default): a new install sends from its first run, which
+    /// shows the notice; `notice_first`: the first run shows the notice and
+    /// sends nothing, sending starts with the next run.
+    #[serde(default)]
+    pub first_run: Option<FirstRunSpec>,
+    /// The app's own command that turns telemetry off, e.g. `my-cli telemetry
+    /// disable`: shown on the page and in the notice.
+    #[serde(default)]
+    #[schemars(length(min = 1))]
+    pub opt_out_command: Option<String>,
     /// The review of the last consent change that widened collection: a link or a reason.
     #[serde(default)]
     #[schemars(length(min = 10))]
     pub data_review: Option<String>,
+}
+
+/// When a new install starts sending.
+#[derive(Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FirstRunSpec {
+    /// From the first run, which shows the notice.
+    Send,
+    /// From the second run: the first only shows the notice.
+    NoticeFirst,
 }
 
 /// Whether telemetry is on before anyone chooses.

@@ -87,6 +87,17 @@ pub enum ConsentDefault {
     Disabled,
 }
 
+/// When a new install starts sending (`consent.first_run`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, schemars::JsonSchema), serde(rename_all = "snake_case"))]
+pub enum FirstRun {
+    /// From the first run, which also shows the notice (the default).
+    Send,
+    /// The first run shows the notice and sends nothing; sending starts
+    /// with the next run, so the user can opt out before anything leaves.
+    NoticeFirst,
+}
+
 /// The consent section.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(Serialize, schemars::JsonSchema))]
@@ -97,6 +108,11 @@ pub struct Consent {
     pub do_not_track: bool,
     /// Product-specific environment switches, checked in order.
     pub env: Vec<EnvSwitch>,
+    /// When a new install starts sending.
+    pub first_run: FirstRun,
+    /// The app's own command that turns telemetry off (`example-cli telemetry
+    /// disable`): named on the page and in the notice.
+    pub opt_out_command: Option<String>,
     /// The review of the last change that widened collection through consent (a link or a reason).
     pub data_review: Option<String>,
 }

@@ -43,9 +43,14 @@ pub(crate) fn schema(root: &Node, file: &std::path::Path, d: &mut Diags) -> Opti
         m.required("app", "the schema", "{ name: my-app, title: My App, description: ... }", d).and_then(|n| app(n, d));
     let consent = match m.value("consent") {
         Some(n) => consent(n, d),
-        None => {
-            Some(Consent { default: ConsentDefault::Enabled, do_not_track: true, env: Vec::new(), data_review: None })
-        }
+        None => Some(Consent {
+            default: ConsentDefault::Enabled,
+            do_not_track: true,
+            env: Vec::new(),
+            first_run: FirstRun::Send,
+            opt_out_command: None,
+            data_review: None,
+        }),
     };
     let context = match m.value("context") {
         Some(n) => Map::new(n, "`context`", &["fields"], d).and_then(|c| match c.value("fields") {
@@ -168,7 +173,8 @@ fn app(node: &Node, d: &mut Diags) -> Option<App> {
 }
 
 fn consent(node: &Node, d: &mut Diags) -> Option<Consent> {
-    let m = Map::governed(node, "`consent`", &["default", "do_not_track", "env"], &["data_review"], d)?;
+    const KEYS: &[&str] = &["default", "do_not_track", "env", "first_run", "opt_out_command"];
+    let m = Map::governed(node, "`consent`", KEYS, &["data_review"], d)?;
     let data_review = review_key(&m, "`consent`", d);
     let default = match m.value("default") {
         Some(n) => keyword(
@@ -207,7 +213,27 @@ fn consent(node: &Node, d: &mut Diags) -> Option<Consent> {
             }
         },
     };
-    Some(Consent { default: default?, do_not_track: do_not_track?, env: env?, data_review: data_review? })
+    let first_run = match m.value("first_run") {
+        Some(n) => keyword(
+            n,
+            "`consent.first_run` value",
+            &[("send", FirstRun::Send), ("notice_first", FirstRun::NoticeFirst)],
+            d,
+        ),
+        None => Some(FirstRun::Send),
+    };
+    let opt_out_command = match m.value("opt_out_command") {
+        Some(n) => non_empty(n, "`consent.opt_out_command`", d).map(Some),
+        None => Some(None),
+    };
+    Some(Consent {
+        default: default?,
+        do_not_track: do_not_track?,
+        env: env?,
+        first_run: first_run?,
+        opt_out_command: opt_out_command?,
+        data_review: data_review?,
+    })
 }
 
 /// An environment variable name: uppercase letters, digits and `_`, not starting with a digit.

@@ -8,25 +8,26 @@ use std::path::PathBuf;
 use super::Builder;
 use super::resolve::Resolved;
 use crate::Hasher;
-use crate::consent::Mode;
+use crate::consent::{Mode, Reason};
 use crate::delivery::{Config, Delivery};
 use crate::envelope::Template;
 use crate::error::BuildError;
 #[cfg(feature = "http")]
 use crate::format::WireFormat;
+use crate::meta::FirstRun;
 use crate::output::{Diag, Output};
 use crate::spool::Spool;
 use crate::state::{EVENTS_FILE, Identity, Install, SPOOL_DIR};
 use crate::status::Status;
 use crate::telemetry::Telemetry;
-#[cfg(feature = "http")]
-use crate::transport::check_endpoint;
 use crate::transport::{Plan, Sink};
-
-/// An endpoint that passed the policy. Without the HTTP transport there is
-/// none: setting one fails the build.
 #[cfg(feature = "http")]
-type Endpoint = reqwest::Url;
+use crate::transport::{check_endpoint, check_proxy};
+
+/// An endpoint and the app's proxy, both passed the policy. Without the
+/// HTTP transport there is none: setting one fails the build.
+#[cfg(feature = "http")]
+type Endpoint = (reqwest::Url, Option<reqwest::Url>);
 #[cfg(not(feature = "http"))]
 type Endpoint = Infallible;
 
@@ -47,8 +48,9 @@ impl Builder {
     /// format needs.
     #[cfg(feature = "http")]
     fn checked_endpoint(&self) -> Result<Option<Endpoint>, BuildError> {
+        let proxy = self.proxy.as_deref().map(check_proxy).transpose()?;
         let Some(url) = &self.endpoint else { return Ok(None) };
-        let endpoint = check_endpoint(url, self.format)?;
+        let endpoint = (check_endpoint(url, self.format)?, proxy);
         if self.format == WireFormat::PostHog && self.api_key.is_none() {
             return Err(BuildError::MissingApiKey { format: self.format });
         }
@@ -81,6 +83,14 @@ impl Builder {
         };
         if identity.show_notice {
             output.write(&self.notice_text());
+            if self.meta.first_run == FirstRun::NoticeFirst {
+                // The user reads the notice before anything is sent: this
+                // run stays off (the identity is saved, so the next run
+                // neither shows the notice again nor waits).
+                let mut status = self.status_from(r, Some(identity.anonymous_id), notes);
+                (status.mode, status.reason) = (Mode::Off, Reason::NoticeFirst);
+                return Err(Box::new(status));
+            }
         }
         let template = self.template(&identity.anonymous_id, &identity.key);
         let plan = self.plan(r, &output, endpoint);
@@ -141,9 +151,13 @@ impl Builder {
                 Plan::Ready(Sink::Memory(self.memory.clone().unwrap_or_default()))
             }
             #[cfg(feature = "http")]
-            (_, false, Some(url)) => {
-                Plan::Http { url, format: self.format, api_key: self.api_key.clone(), timeout: self.request_timeout }
-            }
+            (_, false, Some((url, proxy))) => Plan::Http {
+                url,
+                format: self.format,
+                api_key: self.api_key.clone(),
+                timeout: self.request_timeout,
+                proxy,
+            },
             #[cfg(not(feature = "http"))]
             (_, false, Some(never)) => match never {},
             (_, false, None) => Plan::Ready(match &r.dir {

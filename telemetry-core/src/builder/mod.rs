@@ -2,6 +2,7 @@
 //! `build`) or the consent side (`status`, `enable`, `disable`, in `resolve`).
 
 mod build;
+mod debug;
 mod resolve;
 
 use std::io;
@@ -24,12 +25,12 @@ use crate::transport::MemorySink;
 ///
 /// ```
 /// use std::time::Duration;
-/// use telemetry_core::meta::AppMeta;
+/// use telemetry_core::meta::{AppMeta, FirstRun};
 /// use telemetry_core::{EnvSource, Telemetry};
 ///
 /// static APP: AppMeta = AppMeta {
 ///     name: "demo", title: "Demo", docs_url: None, anonymous_id_env: None, enabled_by_default: true,
-///     do_not_track: true, env: &[], context: &[], events: &[],
+///     do_not_track: true, env: &[], first_run: FirstRun::Send, opt_out_command: None, context: &[], events: &[],
 /// };
 /// let telemetry = Telemetry::builder(&APP)
 ///     .app_version("1.0.0")
@@ -40,7 +41,7 @@ use crate::transport::MemorySink;
 /// assert!(!telemetry.status().enabled());
 /// assert_eq!(telemetry.status().reason.to_string(), "DO_NOT_TRACK is set to \"1\"");
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Builder {
     meta: &'static AppMeta,
     app_version: String,
@@ -48,6 +49,8 @@ pub struct Builder {
     format: WireFormat,
     #[cfg(feature = "http")]
     api_key: Option<String>,
+    #[cfg(feature = "http")]
+    proxy: Option<String>,
     shutdown_deadline: Duration,
     #[cfg(feature = "http")]
     request_timeout: Duration,
@@ -73,6 +76,8 @@ impl Builder {
             format: WireFormat::Native,
             #[cfg(feature = "http")]
             api_key: None,
+            #[cfg(feature = "http")]
+            proxy: None,
             shutdown_deadline: Duration::from_millis(100),
             #[cfg(feature = "http")]
             request_timeout: Duration::from_secs(10),
@@ -111,6 +116,21 @@ impl Builder {
         let this = Builder { api_key: Some(key.into()), ..self };
         #[cfg(not(feature = "http"))]
         let (this, _) = (self, key);
+        this
+    }
+
+    /// Send through this proxy (`https://`, or `http://` to loopback only:
+    /// checked by `build()` like the endpoint). Without it no proxy is used:
+    /// `HTTP_PROXY`, `HTTPS_PROXY` and `ALL_PROXY` are never read, since a
+    /// plain-http proxy from the environment would see every event and key.
+    /// An app that wants the user's proxy reads the variable and passes it
+    /// here, where the policy applies.
+    pub fn proxy(self, url: impl Into<String>) -> Self {
+        // Only HTTP goes through a proxy: the other transports stay on this machine.
+        #[cfg(feature = "http")]
+        let this = Builder { proxy: Some(url.into()), ..self };
+        #[cfg(not(feature = "http"))]
+        let (this, _) = (self, url);
         this
     }
 

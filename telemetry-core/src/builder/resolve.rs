@@ -58,7 +58,7 @@ impl Builder {
             state_dir: r.dir.clone(),
             anonymous_id,
             destination: destination(r.mode, r.debug, self.memory.is_some(), endpoint, r.dir.as_deref()),
-            opt_out: opt_out_text(self.meta, self.opt_out_command.as_deref()),
+            opt_out: opt_out_text(self.meta, self.opt_out_cmd()),
             docs_url: self.meta.docs_url,
             notes,
         }
@@ -103,8 +103,13 @@ impl Builder {
         })
     }
 
+    /// The opt-out command: the builder's, else the schema's.
+    fn opt_out_cmd(&self) -> Option<&str> {
+        self.opt_out_command.as_deref().or(self.meta.opt_out_command)
+    }
+
     /// The first-run notice, as printed.
     pub fn notice_text(&self) -> String {
-        notice_text(self.meta, self.opt_out_command.as_deref())
+        notice_text(self.meta, self.opt_out_cmd())
     }
 }

@@ -10,6 +10,7 @@ mod stats;
 mod worker;
 
 use std::io;
+use std::sync::atomic::Ordering::Relaxed;
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -62,10 +63,30 @@ impl Delivery {
     }
 
     /// Queues one envelope; never waits on I/O. Dropped (and counted) when
-    /// the queue is full or closed.
+    /// the queue is full or closed, or the envelope could never fit in it.
     #[inline]
     pub(crate) fn push(&self, json: String) {
+        if json.len() > self.shared.tuning.queue_bytes {
+            return self.oversize(&json);
+        }
         self.shared.push(json);
+    }
+
+    /// Drops an envelope larger than the queue's byte bound, in its own
+    /// counter and with a word in debug mode: it is not "queue full", and
+    /// waiting would not help.
+    #[cold]
+    fn oversize(&self, json: &str) {
+        let c = &self.shared.counters;
+        c.dropped.fetch_add(1, Relaxed);
+        c.oversize.fetch_add(1, Relaxed);
+        // The envelope starts `{"event":"<name>"`; names are plain identifiers.
+        let name = json.strip_prefix("{\"event\":\"").and_then(|r| r.split('"').next()).unwrap_or("?");
+        self.leftovers.diag.say(format_args!(
+            "dropped event {name:?}: {} bytes, over the queue bound of {} bytes",
+            json.len(),
+            self.shared.tuning.queue_bytes
+        ));
     }
 
     /// The live counters (`record()` counts what it records and drops).

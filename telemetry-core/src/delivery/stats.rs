@@ -5,7 +5,9 @@ use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 /// Counters of one [`crate::Telemetry`] handle.
 ///
 /// Once all is settled (after [`crate::Telemetry::shutdown`], or a
-/// successful flush), `recorded == sent + spooled + dropped`.
+/// successful flush), `recorded == sent + spooled + dropped`. `oversize`
+/// is the part of `dropped` lost for its size; `resent` and `rotated_away`
+/// are outside that sum (events of earlier runs, lines already sent).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Stats {
     /// Events recorded while telemetry was on (whatever became of them).
@@ -16,10 +18,19 @@ pub struct Stats {
     pub retried: u64,
     /// Saved to disk at exit for the next run.
     pub spooled: u64,
-    /// Lost: queue full, rejected by the endpoint (4xx), spool full, or not this app's event.
+    /// Lost: queue full, over the size bound, rejected by the endpoint
+    /// (4xx), spool full, or not this app's event.
     pub dropped: u64,
+    /// Of `dropped`: events larger than the queue's byte bound
+    /// ([`crate::Builder::queue_capacity`], 4 MiB by default), which no
+    /// queue could ever hold. Reported in debug mode.
+    pub oversize: u64,
     /// Events spooled by earlier runs and delivered by this one (not part of `recorded`).
     pub resent: u64,
+    /// Lines of the JSON-lines file discarded by its rotation (the previous
+    /// `events.jsonl.1`): written, so counted in `sent` by the run that
+    /// wrote them, and no longer on disk.
+    pub rotated_away: u64,
 }
 
 #[derive(Debug, Default)]
@@ -30,6 +41,8 @@ pub(crate) struct Counters {
     pub spooled: AtomicU64,
     pub dropped: AtomicU64,
     pub resent: AtomicU64,
+    pub oversize: AtomicU64,
+    pub rotated_away: AtomicU64,
 }
 
 impl Counters {
@@ -41,6 +54,8 @@ impl Counters {
             spooled: self.spooled.load(Relaxed),
             dropped: self.dropped.load(Relaxed),
             resent: self.resent.load(Relaxed),
+            oversize: self.oversize.load(Relaxed),
+            rotated_away: self.rotated_away.load(Relaxed),
         }
     }
 }

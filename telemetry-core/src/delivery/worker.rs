@@ -5,7 +5,6 @@
 use std::io;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
-#[cfg(feature = "http")]
 use std::sync::atomic::Ordering::Relaxed;
 use std::thread::{self, JoinHandle};
 #[cfg(feature = "http")]
@@ -110,12 +109,23 @@ impl Worker {
         }
     }
 
+    /// Counts the older lines a file rotation discarded, so that "sent"
+    /// (written) is not taken for "still there".
+    fn written(&self, rotated_away: u64) -> Done {
+        if rotated_away > 0 {
+            self.shared.counters.rotated_away.fetch_add(rotated_away, Relaxed);
+            self.diag.say(format_args!("rotating the events file discarded {rotated_away} older events"));
+        }
+        Done::Sent
+    }
+
     /// One attempt: the transports other than HTTP deliver now or never.
     #[cfg(not(feature = "http"))]
     fn deliver(&self, batch: &[Event]) -> Option<Done> {
         let texts: Vec<&str> = batch.iter().map(|e| e.json.as_str()).collect();
         Some(match self.sink.deliver(&texts) {
             Outcome::Delivered => Done::Sent,
+            Outcome::Written { rotated_away } => self.written(rotated_away),
             Outcome::Reject(why) => Done::Dropped(why),
         })
     }
@@ -130,6 +140,7 @@ impl Worker {
         loop {
             match self.sink.deliver(&texts) {
                 Outcome::Delivered => return Some(Done::Sent),
+                Outcome::Written { rotated_away } => return Some(self.written(rotated_away)),
                 Outcome::Reject(why) => return Some(Done::Dropped(why)),
                 Outcome::Retry { after, why } => {
                     let wait = after

@@ -10,12 +10,12 @@ use std::sync::{Arc, Mutex};
 ///
 /// ```
 /// use std::time::Duration;
-/// use telemetry_core::meta::AppMeta;
+/// use telemetry_core::meta::{AppMeta, FirstRun};
 /// use telemetry_core::{EnvSource, MemorySink, Telemetry};
 ///
 /// static APP: AppMeta = AppMeta {
 ///     name: "demo", title: "Demo", docs_url: None, anonymous_id_env: None, enabled_by_default: true,
-///     do_not_track: true, env: &[], context: &[], events: &[],
+///     do_not_track: true, env: &[], first_run: FirstRun::Send, opt_out_command: None, context: &[], events: &[],
 /// };
 /// let dir = std::env::temp_dir().join(format!("memory-sink-doc-{}", std::process::id()));
 /// let sink = MemorySink::new();

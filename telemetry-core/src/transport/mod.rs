@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 #[cfg(feature = "http")]
-pub use http::check_endpoint;
+pub use http::{check_endpoint, check_proxy};
 pub use memory::MemorySink;
 
 use crate::envelope::Envelope;
@@ -25,7 +25,12 @@ use crate::output::Output;
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Outcome {
     Delivered,
-    /// Network error, 5xx or 429: try again, after `Retry-After` if given.
+    /// Appended to the JSON-lines file, whose rotation discarded
+    /// `rotated_away` older lines.
+    Written {
+        rotated_away: u64,
+    },
+    /// Network error, 3xx (never followed), 5xx or 429: try again, after `Retry-After` if given.
     /// Only HTTP answers so; the other transports deliver or reject.
     #[cfg(feature = "http")]
     Retry {
@@ -43,7 +48,14 @@ pub(crate) enum Plan {
     /// An HTTP client: built on the worker, since building one takes a
     /// while (TLS roots) and `build()` must not.
     #[cfg(feature = "http")]
-    Http { url: reqwest::Url, format: WireFormat, api_key: Option<String>, timeout: Duration },
+    Http {
+        url: reqwest::Url,
+        format: WireFormat,
+        api_key: Option<String>,
+        timeout: Duration,
+        /// The app's proxy (checked by the endpoint policy); none from the environment.
+        proxy: Option<reqwest::Url>,
+    },
 }
 
 impl Plan {
@@ -63,8 +75,8 @@ impl Plan {
         match self {
             Plan::Ready(sink) => Ok(sink),
             #[cfg(feature = "http")]
-            Plan::Http { url, format, api_key, timeout } => {
-                http::Http::new(url, format, api_key, timeout).map(|h| Sink::Http(Box::new(h)))
+            Plan::Http { url, format, api_key, timeout, proxy } => {
+                http::Http::new(url, format, api_key, timeout, proxy).map(|h| Sink::Http(Box::new(h)))
             }
         }
     }
@@ -108,7 +120,7 @@ impl Sink {
                 Outcome::Delivered
             }
             Sink::File { path, max_bytes } => match file::append(path, *max_bytes, events) {
-                Ok(()) => Outcome::Delivered,
+                Ok(done) => Outcome::Written { rotated_away: done.rotated_away },
                 Err(e) => Outcome::Reject(format!("cannot write {}: {e}", path.display())),
             },
             Sink::Memory(m) => {

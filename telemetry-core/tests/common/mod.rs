@@ -4,7 +4,7 @@
 //! `telemetry-testkit`.
 #![allow(dead_code)]
 
-use telemetry_core::meta::{AppMeta, Collect, EnvSwitch, EventMeta, FieldMeta, SwitchAction, Trigger};
+use telemetry_core::meta::{AppMeta, Collect, EnvSwitch, EventMeta, FieldMeta, FirstRun, SwitchAction, Trigger};
 use telemetry_core::{PropertyWriter, TelemetryEvent};
 
 const fn field(name: &'static str, ty: &'static str, collect: Collect, required: bool) -> FieldMeta {
@@ -24,6 +24,8 @@ pub static APP: AppMeta = AppMeta {
         trigger: Trigger::Truthy,
         action: SwitchAction::Disable,
     }],
+    first_run: FirstRun::Send,
+    opt_out_command: Some("example-cli telemetry disable"),
     context: &[
         field("os", "string", Collect::Allowed, true),
         field("arch", "string", Collect::Allowed, true),

@@ -4,7 +4,8 @@ use super::{Change, Class};
 use crate::error::Loc;
 use crate::governance::Expiry;
 use crate::model::{
-    Collect, Consent, ConsentDefault, EnvSwitch, Event, Field, FieldType, Schema, SwitchAction, SwitchRule, Trigger,
+    Collect, Consent, ConsentDefault, EnvSwitch, Event, Field, FieldType, FirstRun, Schema, SwitchAction, SwitchRule,
+    Trigger,
 };
 use std::path::Path;
 
@@ -312,6 +313,24 @@ fn consent(out: &mut Out<'_>, b: &Consent, h: &Consent) {
         (true, false) => out.push("consent", "`DO_NOT_TRACK` no longer honoured", &[Widens], at),
         (false, true) => out.push("consent", "`DO_NOT_TRACK` now honoured", &[Narrows], at),
         _ => {}
+    }
+    match (b.first_run, h.first_run) {
+        (FirstRun::NoticeFirst, FirstRun::Send) => out.push(
+            "consent",
+            "first_run: notice_first -> send (sends in the run that shows the notice)",
+            &[Widens],
+            at,
+        ),
+        (FirstRun::Send, FirstRun::NoticeFirst) => out.push(
+            "consent",
+            "first_run: send -> notice_first (nothing sent before the notice was seen)",
+            &[Narrows],
+            at,
+        ),
+        _ => {}
+    }
+    if b.opt_out_command != h.opt_out_command {
+        out.push("consent", "`opt_out_command` changed", &[Wording], at);
     }
     if b.data_review != h.data_review {
         out.push("consent", "`data_review` changed", &[Wording], at);

@@ -2,7 +2,9 @@
 
 use super::{DEMO_KEY, Options, example_envelope, example_object, governance, source_name};
 use crate::date::Date;
-use crate::model::{Collect, ConsentDefault, EnvSwitch, Field, FieldType, Schema, SwitchAction, SwitchRule, Trigger};
+use crate::model::{
+    Collect, ConsentDefault, EnvSwitch, Field, FieldType, FirstRun, Schema, SwitchAction, SwitchRule, Trigger,
+};
 use std::fmt::Write as _;
 
 /// How the first line of every generated page after the title begins
@@ -101,6 +103,18 @@ pub fn markdown_with(schema: &Schema, options: &Options) -> String {
             ),
         );
     }
+    line(w, "");
+    line(
+        w,
+        match schema.consent.first_run {
+            FirstRun::Send => {
+                "Events are sent from the first run with telemetry on, the run that prints the first-run notice."
+            }
+            FirstRun::NoticeFirst => {
+                "The first run with telemetry on only prints the first-run notice and sends nothing: events are sent from the next run on, so you can opt out before anything is sent."
+            }
+        },
+    );
     if let Some(url) = &app.privacy_url {
         line(w, "");
         line(w, format!("See also the [privacy policy]({url})."));
@@ -231,6 +245,22 @@ fn opt_out(w: &mut String, schema: &Schema) {
     let explicit_dnt = schema.consent.env.iter().any(|s| s.name == "DO_NOT_TRACK");
     let mut order: Vec<String> = Vec::new();
     let mut any = false;
+    if let Some(cmd) = &schema.consent.opt_out_command {
+        any = true;
+        line(w, "### The command");
+        line(w, "");
+        line(
+            w,
+            format!(
+                "`{cmd}` turns telemetry off on this machine and saves that choice; the variables below are checked before it."
+            ),
+        );
+        line(w, "");
+        line(w, "```sh");
+        line(w, cmd);
+        line(w, "```");
+        line(w, "");
+    }
     if schema.consent.do_not_track && !explicit_dnt {
         any = true;
         order.push("`DO_NOT_TRACK`".into());

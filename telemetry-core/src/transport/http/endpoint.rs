@@ -1,4 +1,5 @@
 //! The endpoint policy: events travel encrypted, or not off this machine.
+//! It covers the proxy too: a proxy sees every byte of a plain-http request.
 
 use crate::error::BuildError;
 use crate::format::WireFormat;
@@ -16,8 +17,46 @@ use crate::format::WireFormat;
 /// assert!(check_endpoint("http://collector.example.org/ingest", WireFormat::Native).is_err());
 /// ```
 pub fn check_endpoint(url: &str, format: WireFormat) -> Result<reqwest::Url, BuildError> {
-    let mut u = reqwest::Url::parse(url)
-        .map_err(|e| BuildError::InvalidEndpoint { url: url.to_string(), reason: e.to_string() })?;
+    let mut u = match check_transport_url(url) {
+        Ok(u) => u,
+        Err(Refused::Invalid(reason)) => return Err(BuildError::InvalidEndpoint { url: url.to_string(), reason }),
+        Err(Refused::Insecure) => return Err(BuildError::InsecureEndpoint { url: url.to_string() }),
+    };
+    if let Some(path) = format.default_path()
+        && (u.path() == "/" || u.path().is_empty())
+    {
+        u.set_path(path);
+    }
+    Ok(u)
+}
+
+/// Checks a proxy against the same policy as the endpoint: `https://`, or
+/// `http://` to loopback only. The proxy is the only one the runtime uses:
+/// `HTTP_PROXY`, `HTTPS_PROXY` and `ALL_PROXY` are never read.
+///
+/// ```
+/// use telemetry_core::check_proxy;
+/// assert!(check_proxy("http://127.0.0.1:3128").is_ok());
+/// assert!(check_proxy("https://proxy.example.org:3129").is_ok());
+/// assert!(check_proxy("http://proxy.example.org:3128").is_err());
+/// ```
+pub fn check_proxy(url: &str) -> Result<reqwest::Url, BuildError> {
+    check_transport_url(url).map_err(|e| match e {
+        Refused::Invalid(reason) => BuildError::InvalidProxy { url: url.to_string(), reason },
+        Refused::Insecure => BuildError::InsecureProxy { url: url.to_string() },
+    })
+}
+
+/// Why a URL may not carry events.
+enum Refused {
+    /// Not a URL, no host, or a scheme other than http(s).
+    Invalid(String),
+    /// Plain http to a host that is not loopback.
+    Insecure,
+}
+
+fn check_transport_url(url: &str) -> Result<reqwest::Url, Refused> {
+    let u = reqwest::Url::parse(url).map_err(|e| Refused::Invalid(e.to_string()))?;
     match u.scheme() {
         "https" => {}
         "http" => {
@@ -25,23 +64,13 @@ pub fn check_endpoint(url: &str, format: WireFormat) -> Result<reqwest::Url, Bui
             let ip = host.trim_start_matches('[').trim_end_matches(']').parse::<std::net::IpAddr>();
             let loopback = host.eq_ignore_ascii_case("localhost") || ip.is_ok_and(|ip| ip.is_loopback());
             if !loopback {
-                return Err(BuildError::InsecureEndpoint { url: url.to_string() });
+                return Err(Refused::Insecure);
             }
         }
-        other => {
-            return Err(BuildError::InvalidEndpoint {
-                url: url.to_string(),
-                reason: format!("scheme {other:?} is not https"),
-            });
-        }
+        other => return Err(Refused::Invalid(format!("scheme {other:?} is not https"))),
     }
     if u.host_str().is_none_or(str::is_empty) {
-        return Err(BuildError::InvalidEndpoint { url: url.to_string(), reason: "no host".into() });
-    }
-    if let Some(path) = format.default_path()
-        && (u.path() == "/" || u.path().is_empty())
-    {
-        u.set_path(path);
+        return Err(Refused::Invalid("no host".into()));
     }
     Ok(u)
 }

@@ -8,7 +8,7 @@ mod otlp;
 
 use std::time::{Duration, SystemTime};
 
-pub use endpoint::check_endpoint;
+pub use endpoint::{check_endpoint, check_proxy};
 
 use super::Outcome;
 use crate::format::WireFormat;
@@ -27,8 +27,17 @@ impl Http {
         format: WireFormat,
         api_key: Option<String>,
         timeout: Duration,
+        proxy: Option<reqwest::Url>,
     ) -> Result<Self, String> {
-        let client = reqwest::blocking::Client::builder()
+        // reqwest would take a proxy from HTTP_PROXY, HTTPS_PROXY or
+        // ALL_PROXY, which the endpoint policy never saw: a plain-http proxy
+        // there would carry the payload (and an API key) unencrypted. Only
+        // the app's own, checked proxy is used.
+        let mut client = reqwest::blocking::Client::builder().no_proxy();
+        if let Some(p) = proxy {
+            client = client.proxy(reqwest::Proxy::all(p).map_err(|e| e.to_string())?);
+        }
+        let client = client
             .timeout(timeout)
             .connect_timeout(timeout)
             .redirect(reqwest::redirect::Policy::none())
@@ -60,6 +69,11 @@ impl Http {
                 let _ = resp.bytes();
                 if status.is_success() {
                     Outcome::Delivered
+                } else if status.is_redirection() {
+                    // Never followed (the policy checked this URL, not the
+                    // target), yet not the collector refusing the events: a
+                    // moved or misrouted endpoint is kept for a later try.
+                    Outcome::Retry { after, why: format!("HTTP {status}, a redirect (not followed)") }
                 } else if status.as_u16() == 429 || status.is_server_error() {
                     Outcome::Retry { after, why: format!("HTTP {status}") }
                 } else {

@@ -1,0 +1,91 @@
+//! The schema's first-run choice (issue 15, item 10) and opt-out command
+//! (issue 11, item 6). With `consent.first_run: notice_first` the run that
+//! shows the notice records nothing, and sending starts with the next run;
+//! with `send` (the default) the first run sends. The schema's
+//! `opt_out_command` is named in the notice and status unless the builder
+//! sets its own.
+
+mod common;
+
+use common::*;
+use telemetry_core::meta::{AppMeta, FirstRun};
+use telemetry_core::{EnvSource, MemorySink, Mode, Reason, Stats, Telemetry};
+use telemetry_testkit::*;
+
+static NOTICE_FIRST: AppMeta = AppMeta { first_run: FirstRun::NoticeFirst, ..APP };
+static NO_COMMAND: AppMeta = AppMeta { opt_out_command: None, ..APP };
+
+const NOTICE: &str = "Example CLI collects anonymous usage data (command_run, telemetry_changed) with a random install id, never who you are.
+  What is collected and what never is: https://example.org/example-cli/telemetry
+  To opt out: run `example-cli telemetry disable`, or set DO_NOT_TRACK=1 or EXAMPLE_CLI_DISABLE_TELEMETRY=1.
+This notice is shown once.
+";
+
+/// One run: returns what it printed, its status, and the events it delivered.
+fn one_run(app: &'static AppMeta, dir: &std::path::Path) -> (String, telemetry_core::Status, Stats, usize) {
+    let out = Buf::default();
+    let memory = MemorySink::new();
+    let t = Telemetry::builder(app)
+        .app_version("1.0.0")
+        .state_dir(dir)
+        .env(EnvSource::from_pairs::<&str, &str>([]))
+        .output(out.clone())
+        .memory(memory.clone())
+        .build()
+        .unwrap();
+    t.record(&run(1));
+    let status = t.status().clone();
+    let stats = t.shutdown();
+    (out.text(), status, stats, memory.take().len())
+}
+
+#[test]
+fn notice_first_sends_nothing_in_the_run_that_shows_the_notice() {
+    let dir = temp_dir("notice-first");
+    let (printed, status, stats, delivered) = one_run(&NOTICE_FIRST, &dir);
+    assert_eq!(printed, NOTICE);
+    assert_eq!((status.mode, &status.reason), (Mode::Off, &Reason::NoticeFirst));
+    assert_eq!(
+        status.to_string().lines().next().unwrap(),
+        "Telemetry is off: this run showed the first-run notice; events are sent from the next run on."
+    );
+    assert_eq!((stats, delivered), (Stats::default(), 0));
+    // The install exists: the next run has the same id, no notice, and sends.
+    let id = state_of(&dir)["anonymous_id"].as_str().unwrap().to_string();
+    assert_eq!(status.anonymous_id.as_deref(), Some(id.as_str()));
+    let (printed, status, stats, delivered) = one_run(&NOTICE_FIRST, &dir);
+    assert_eq!(printed, "");
+    assert_eq!((status.mode, status.reason), (Mode::On, Reason::Default { enabled: true }));
+    assert_eq!((stats, delivered), (Stats { recorded: 1, sent: 1, ..Stats::default() }, 1));
+    assert_eq!(status.anonymous_id, Some(id));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn send_is_the_default_and_sends_from_the_first_run() {
+    let dir = temp_dir("send-first");
+    let (printed, status, stats, delivered) = one_run(&APP, &dir);
+    assert!(printed.starts_with("Example CLI collects anonymous usage data"), "{printed}");
+    assert_eq!((status.mode, status.reason), (Mode::On, Reason::Default { enabled: true }));
+    assert_eq!((stats, delivered), (Stats { recorded: 1, sent: 1, ..Stats::default() }, 1));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn the_schema_opt_out_command_is_used_unless_the_builder_sets_one() {
+    let env = || EnvSource::from_pairs::<&str, &str>([]);
+    let schema_only = Telemetry::builder(&NOTICE_FIRST).env(env()).state_dir(temp_dir("opt-out"));
+    assert_eq!(
+        schema_only.status().opt_out,
+        "run `example-cli telemetry disable`, or set DO_NOT_TRACK=1 or EXAMPLE_CLI_DISABLE_TELEMETRY=1"
+    );
+    assert_eq!(schema_only.notice_text(), NOTICE);
+    let own = schema_only.clone().opt_out_command("example-cli config set telemetry off");
+    assert_eq!(
+        own.status().opt_out,
+        "run `example-cli config set telemetry off`, or set DO_NOT_TRACK=1 or EXAMPLE_CLI_DISABLE_TELEMETRY=1"
+    );
+    // Without either, the variables only.
+    let neither = Telemetry::builder(&NO_COMMAND).env(env()).state_dir(temp_dir("opt-out"));
+    assert_eq!(neither.status().opt_out, "set DO_NOT_TRACK=1 or EXAMPLE_CLI_DISABLE_TELEMETRY=1");
+}
