@@ -7,7 +7,8 @@
 //!  "app":"<app name>","app_version":"<version>","schema_version":"<MAJOR.MINOR>"}
 //! ```
 //!
-//! `schema_version` is there when the schema has one (`AppMeta::schema_version`).
+//! `schema_version` is there when the schema has one (`AppMeta::schema_version`);
+//! `app_version` is left out when the app did not give its version.
 
 use std::borrow::Cow;
 use std::io::Write;
@@ -24,7 +25,8 @@ use crate::{Hasher, PropertyWriter};
 pub(crate) struct Template {
     /// `,"context":{..},"anonymous_id":"..","session_id":"..","message_id":"`
     middle: Vec<u8>,
-    /// `","app":"..","app_version":"..","schema_version":".."}`
+    /// `","app":"..","app_version":"..","schema_version":".."}` (no `app_version`
+    /// when unknown, no `schema_version` when the schema has none)
     tail: Vec<u8>,
 }
 
@@ -47,8 +49,11 @@ impl Template {
         middle.extend_from_slice(b",\"message_id\":\"");
         let mut tail = b"\",\"app\":".to_vec();
         push_json_str(&mut tail, app);
-        tail.extend_from_slice(b",\"app_version\":");
-        push_json_str(&mut tail, app_version);
+        // Unknown (never set): left out, as the payload schema allows.
+        if !app_version.is_empty() {
+            tail.extend_from_slice(b",\"app_version\":");
+            push_json_str(&mut tail, app_version);
+        }
         if let Some(v) = schema_version {
             tail.extend_from_slice(b",\"schema_version\":");
             push_json_str(&mut tail, v);
@@ -161,7 +166,8 @@ pub(crate) struct Envelope<'a> {
     pub timestamp: Cow<'a, str>,
     #[serde(borrow)]
     pub app: Cow<'a, str>,
-    #[serde(borrow)]
+    /// Empty when the app's version is unknown (the key is left out).
+    #[serde(borrow, default)]
     pub app_version: Cow<'a, str>,
     /// Absent for schemas without a version (and in envelopes spooled before it was sent).
     /// Parsed so that `deny_unknown_fields` accepts it; the native format sends
@@ -207,6 +213,17 @@ mod tests {
         let s = String::from_utf8(buf).unwrap();
         assert!(s.ends_with(r#""app":"demo","app_version":"1.0"}"#), "{s}");
         assert_eq!(Envelope::parse(&s).unwrap().schema_version, None);
+    }
+
+    #[test]
+    fn unknown_app_version_is_left_out() {
+        let t = Template::new(b"{}", "a-id", "s-id", "demo", "", None);
+        let mut buf = Vec::new();
+        let id = uuid::Uuid::from_u128(1);
+        t.write(&mut buf, "ran", &Hasher::new(b"k"), id, SystemTime::UNIX_EPOCH, &mut |_| {});
+        let s = String::from_utf8(buf).unwrap();
+        assert!(s.ends_with(r#""timestamp":"1970-01-01T00:00:00.000Z","app":"demo"}"#), "{s}");
+        assert_eq!(Envelope::parse(&s).unwrap().app_version, "");
     }
 
     #[test]

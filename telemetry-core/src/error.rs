@@ -43,6 +43,31 @@ pub enum BuildError {
         /// The format.
         format: WireFormat,
     },
+    /// The schema's context declares required keys that neither the runtime
+    /// (`WELL_KNOWN_CONTEXT`) nor the struct given to
+    /// [`crate::Builder::context`] fills: every envelope would break the
+    /// published payload JSON Schema.
+    MissingContext {
+        /// `app.name` of the schema.
+        app: &'static str,
+        /// The keys, in schema order.
+        keys: Vec<&'static str>,
+    },
+    /// The struct given to [`crate::Builder::context`] was checked against
+    /// another schema.
+    ContextForOtherApp {
+        /// `app.name` of the handle's schema.
+        app: &'static str,
+        /// `app.name` of the schema the struct was checked against.
+        context_app: &'static str,
+    },
+    /// The struct given to [`crate::Builder::context`] was checked against
+    /// a schema of the same app name but other content (its fingerprint
+    /// differs from `app_meta!`'s): a copy, or an out-of-date file.
+    ContextFromOtherSchema {
+        /// `app.name` of both schemas.
+        app: &'static str,
+    },
 }
 
 impl fmt::Display for BuildError {
@@ -69,6 +94,25 @@ impl fmt::Display for BuildError {
             BuildError::MissingApiKey { format } => {
                 write!(f, "the {} wire format needs an API key: call .api_key(..)", format.name())
             }
+            BuildError::MissingContext { app, keys } => {
+                let list = keys.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
+                write!(
+                    f,
+                    "the {app} schema's context requires {list}, which the runtime cannot fill: derive `TelemetryContext` \
+                     on a struct carrying {} against the {app} schema and pass it to .context(..)",
+                    if keys.len() == 1 { "it" } else { "them" }
+                )
+            }
+            BuildError::ContextForOtherApp { app, context_app } => write!(
+                f,
+                "the context struct given to .context(..) was checked against the {context_app} schema, \
+                 but this handle is for {app}: derive it with #[telemetry(schema = ...)] naming the {app} schema"
+            ),
+            BuildError::ContextFromOtherSchema { app } => write!(
+                f,
+                "the context struct given to .context(..) was checked against another {app} schema than the one \
+                 app_meta! names (a copy, or another version of it): derive it from the same schema file"
+            ),
         }
     }
 }

@@ -70,6 +70,14 @@
 //!   backoff on network errors, 5xx and 429, drops on other 4xx. At exit
 //!   (drop or [`Telemetry::shutdown`]) what is not delivered within the
 //!   deadline is spooled to `spool/` and sent first by the next run.
+//!   While the process runs, a batch leaves once its oldest event waited
+//!   [`Builder::max_latency`] (2 s by default).
+//! - **Context**: the well-known keys (`WELL_KNOWN_CONTEXT`) are filled by
+//!   the runtime; any other key the schema's context declares comes from a
+//!   `#[derive(TelemetryContext)]` struct given to [`Builder::context`].
+//!   `build()` refuses a schema whose required context nothing fills.
+//! - **Long-running services**: [`Telemetry::every`] records a periodic
+//!   event until its [`Periodic`] guard drops or the handle shuts down.
 //!
 //! Cargo features: `http` (default): the HTTP transport; `clap`: a ready
 //! `telemetry status|enable|disable` subcommand (module `cli`).
@@ -92,6 +100,7 @@ mod json;
 pub mod meta;
 mod notice;
 mod output;
+mod periodic;
 mod seal;
 mod spool;
 mod state;
@@ -110,6 +119,7 @@ pub use error::BuildError;
 pub use event::{TelemetryContext, TelemetryEvent, TelemetryObject, properties_json};
 pub use format::WireFormat;
 pub use hash::Hasher;
+pub use periodic::Periodic;
 pub use status::Status;
 pub use telemetry::Telemetry;
 pub use telemetry_derive::{TelemetryEnum, TelemetryEvent, app_meta, generate_events};

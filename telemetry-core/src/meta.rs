@@ -245,3 +245,24 @@ pub struct AppMeta {
     /// The schema's `schema_version`, sent in every envelope when it has one.
     pub schema_version: Option<&'static str>,
 }
+
+#[cfg(test)]
+impl AppMeta {
+    /// An app with no switches, context or events, for unit tests to
+    /// override field by field.
+    pub(crate) const DEMO: AppMeta = AppMeta {
+        name: "demo",
+        title: "Demo",
+        docs_url: None,
+        anonymous_id_env: None,
+        enabled_by_default: true,
+        do_not_track: true,
+        env: &[],
+        first_run: FirstRun::Send,
+        opt_out_command: None,
+        context: &[],
+        events: &[],
+        fingerprint: Fingerprint::new(1),
+        schema_version: None,
+    };
+}

@@ -4,6 +4,7 @@
 use std::fmt;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::Relaxed};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use crate::delivery::{Delivery, Stats};
@@ -11,11 +12,13 @@ use crate::envelope::Template;
 use crate::ids::next_message_id;
 use crate::meta::{AppMeta, EventMeta};
 use crate::output::Diag;
+use crate::periodic::{Periodic, Ticker};
 use crate::status::Status;
 use crate::{Hasher, PropertyWriter, TelemetryEvent};
 
-/// What an "on" handle records with.
+/// What an "on" handle records with; shared with its periodic schedules.
 struct Recorder {
+    app: &'static AppMeta,
     template: Template,
     /// The largest envelope written so far: the capacity of the next buffer.
     size_hint: AtomicUsize,
@@ -38,7 +41,10 @@ pub struct Telemetry {
     active: AtomicBool,
     meta: &'static AppMeta,
     status: Status,
-    recorder: Option<Recorder>,
+    /// Before `recorder`: dropped (stopped and joined) first, so no periodic
+    /// event is recorded once delivery shuts down.
+    tickers: Mutex<Vec<Ticker>>,
+    recorder: Option<Arc<Recorder>>,
 }
 
 impl fmt::Debug for Telemetry {
@@ -50,7 +56,7 @@ impl fmt::Debug for Telemetry {
 impl Telemetry {
     /// A handle that records nothing: one relaxed load per `record`.
     pub(crate) fn off(meta: &'static AppMeta, status: Status) -> Self {
-        Telemetry { active: AtomicBool::new(false), meta, status, recorder: None }
+        Telemetry { active: AtomicBool::new(false), meta, status, tickers: Mutex::default(), recorder: None }
     }
 
     /// A recording handle, writing envelopes from `template` and hashing
@@ -64,6 +70,7 @@ impl Telemetry {
         diag: Diag,
     ) -> Self {
         let recorder = Recorder {
+            app: meta,
             size_hint: AtomicUsize::new(template.size_hint()),
             template,
             hasher: Hasher::new(key),
@@ -71,7 +78,13 @@ impl Telemetry {
             diag,
             reported: Default::default(),
         };
-        Telemetry { active: AtomicBool::new(true), meta, status, recorder: Some(recorder) }
+        Telemetry {
+            active: AtomicBool::new(true),
+            meta,
+            status,
+            tickers: Mutex::default(),
+            recorder: Some(Arc::new(recorder)),
+        }
     }
 
     /// Records one event: serializes it on this thread and queues it.
@@ -85,40 +98,80 @@ impl Telemetry {
 
     #[inline(never)]
     fn record_dyn(&self, meta: &'static EventMeta, write: &mut dyn FnMut(&mut PropertyWriter<'_>)) {
-        let Some(r) = &self.recorder else { return };
-        let counters = r.delivery.counters();
-        counters.recorded.fetch_add(1, Relaxed);
-        if let Some(why) = self.meta.refusal(meta) {
-            counters.dropped.fetch_add(1, Relaxed);
-            counters.refused.fetch_add(1, Relaxed);
-            if !r.reported[0].swap(true, Relaxed) {
-                r.diag.say(self.meta.refused_message(meta, why));
-            }
-            return;
+        if let Some(r) = &self.recorder {
+            r.record(meta, write);
         }
-        let now = SystemTime::now();
-        if let Some(expires) = meta.expires.filter(|e| e.reached(now)) {
-            counters.dropped.fetch_add(1, Relaxed);
-            counters.expired.fetch_add(1, Relaxed);
-            if !r.reported[1].swap(true, Relaxed) {
-                r.diag.say(format_args!("event {:?} expired on {}: not recorded", meta.name, expires.date));
+    }
+
+    /// Records the event `make` returns every `period`, on a small thread of
+    /// this handle, until the returned guard is dropped or the handle shuts
+    /// down: for a service's periodic event (the schema's `when`, such as
+    /// Automatisch's diagnostics every six hours). The first is recorded one
+    /// period from now. `record()` never waits on it; when telemetry is off
+    /// nothing is started and the guard is inert.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use telemetry_core::{EnvSource, MemorySink, Telemetry, TelemetryEnum, TelemetryEvent};
+    ///
+    /// static APP: telemetry_core::meta::AppMeta = telemetry_core::app_meta!("../schemas/example-cli.yaml");
+    ///
+    /// #[derive(TelemetryEnum)]
+    /// enum Source { Command, Env }
+    ///
+    /// #[derive(TelemetryEvent)]
+    /// #[telemetry(schema = "../schemas/example-cli.yaml")]
+    /// struct TelemetryChanged { source: Source }
+    ///
+    /// # let dir = std::env::temp_dir().join(format!("telemetry-every-doc-{}", std::process::id()));
+    /// let sink = MemorySink::new();
+    /// let telemetry = Telemetry::builder(&APP)
+    /// #   .state_dir(&dir).env(EnvSource::from_pairs::<&str, &str>([])).notice(false)
+    ///     .memory(sink.clone())
+    ///     .max_latency(Duration::from_millis(10))
+    ///     .build()
+    ///     .unwrap();
+    /// let schedule = telemetry.every(Duration::from_millis(20), || TelemetryChanged { source: Source::Env });
+    /// std::thread::sleep(Duration::from_millis(110));
+    /// drop(schedule); // or shut the handle down: no event of it is recorded after that
+    /// let n = sink.take().len();
+    /// assert!((3..=6).contains(&n), "{n} events in 110 ms, one per 20 ms");
+    /// # drop(telemetry); std::fs::remove_dir_all(&dir).unwrap();
+    /// ```
+    pub fn every<E, F>(&self, period: Duration, mut make: F) -> Periodic
+    where
+        E: TelemetryEvent,
+        F: FnMut() -> E + Send + 'static,
+    {
+        let Some(r) = self.recorder.as_ref().filter(|_| self.is_enabled()) else { return Periodic::inert() };
+        let r = r.clone();
+        let tick = move || {
+            let event = make();
+            r.record(E::META, &mut |w| event.write_properties(w));
+        };
+        let mut tickers = self.tickers.lock().unwrap_or_else(|p| p.into_inner());
+        // Schedules whose guard was dropped: their threads have ended.
+        tickers.retain(|t| !t.is_stopped());
+        match Ticker::spawn(format!("{}-telemetry-every", self.meta.name), period, tick) {
+            Ok(t) => {
+                let guard = t.guard();
+                tickers.push(t);
+                guard
             }
-            return;
+            Err(e) => {
+                if let Some(r) = &self.recorder {
+                    r.diag.say(format_args!("cannot start a periodic event thread ({e}); it is not sent"));
+                }
+                Periodic::inert()
+            }
         }
-        let built = catch_unwind(AssertUnwindSafe(|| {
-            let id = next_message_id()?;
-            // Sized to the largest envelope so far: a fixed guess was too small
-            // for events with hashed fields and cost a realloc per event.
-            let mut buf = Vec::with_capacity(r.size_hint.load(Relaxed));
-            r.template.write(&mut buf, meta.name, &r.hasher, id, now, write);
-            r.size_hint.fetch_max(buf.len(), Relaxed);
-            String::from_utf8(buf).ok()
-        }));
-        match built {
-            Ok(Some(json)) => r.delivery.push(json),
-            _ => {
-                counters.dropped.fetch_add(1, Relaxed);
-            }
+    }
+
+    /// Stops every periodic schedule, waiting at most for a tick in progress.
+    fn stop_tickers(&self) {
+        let tickers = std::mem::take(&mut *self.tickers.lock().unwrap_or_else(|p| p.into_inner()));
+        for mut t in tickers {
+            t.stop();
         }
     }
 
@@ -157,9 +210,50 @@ impl Telemetry {
     /// (the delivery shuts itself down when dropped).
     pub fn shutdown(self) -> Stats {
         self.active.store(false, Relaxed);
+        self.stop_tickers();
         if let Some(r) = &self.recorder {
             r.delivery.shutdown();
         }
         self.stats()
+    }
+}
+
+impl Recorder {
+    /// Writes one envelope on this thread and queues it; never panics.
+    fn record(&self, meta: &'static EventMeta, write: &mut dyn FnMut(&mut PropertyWriter<'_>)) {
+        let counters = self.delivery.counters();
+        counters.recorded.fetch_add(1, Relaxed);
+        if let Some(why) = self.app.refusal(meta) {
+            counters.dropped.fetch_add(1, Relaxed);
+            counters.refused.fetch_add(1, Relaxed);
+            if !self.reported[0].swap(true, Relaxed) {
+                self.diag.say(self.app.refused_message(meta, why));
+            }
+            return;
+        }
+        let now = SystemTime::now();
+        if let Some(expires) = meta.expires.filter(|e| e.reached(now)) {
+            counters.dropped.fetch_add(1, Relaxed);
+            counters.expired.fetch_add(1, Relaxed);
+            if !self.reported[1].swap(true, Relaxed) {
+                self.diag.say(format_args!("event {:?} expired on {}: not recorded", meta.name, expires.date));
+            }
+            return;
+        }
+        let built = catch_unwind(AssertUnwindSafe(|| {
+            let id = next_message_id()?;
+            // Sized to the largest envelope so far: a fixed guess was too small
+            // for events with hashed fields and cost a realloc per event.
+            let mut buf = Vec::with_capacity(self.size_hint.load(Relaxed));
+            self.template.write(&mut buf, meta.name, &self.hasher, id, now, write);
+            self.size_hint.fetch_max(buf.len(), Relaxed);
+            String::from_utf8(buf).ok()
+        }));
+        match built {
+            Ok(Some(json)) => self.delivery.push(json),
+            _ => {
+                counters.dropped.fetch_add(1, Relaxed);
+            }
+        }
     }
 }

@@ -28,6 +28,8 @@ pub(crate) fn expand(lit: &LitStr) -> TokenStream {
                     enabled_by_default: false,
                     do_not_track: true,
                     env: &[],
+                    first_run: #m::FirstRun::Send,
+                    opt_out_command: ::core::option::Option::None,
                     context: &[],
                     events: &[],
                     fingerprint: #m::Fingerprint::NONE,

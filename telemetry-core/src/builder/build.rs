@@ -6,6 +6,7 @@ use std::convert::Infallible;
 
 use super::resolve::Resolved;
 use super::{Builder, TEST_ANONYMOUS_ID};
+use crate::Hasher;
 use crate::consent::{Mode, Reason};
 use crate::delivery::{Config, Delivery};
 use crate::envelope::Template;
@@ -32,10 +33,12 @@ type Endpoint = Infallible;
 impl Builder {
     /// Resolves consent and starts the handle (a background thread when on).
     ///
-    /// Fails only on a bad endpoint or a missing API key, whether or not
-    /// telemetry is on, so a misconfiguration shows up on every machine.
+    /// Fails only on a bad endpoint, a missing API key, or a context that
+    /// does not fill the schema's required keys, whether or not telemetry is
+    /// on, so a misconfiguration shows up on every machine.
     pub fn build(&self) -> Result<Telemetry, BuildError> {
         let endpoint = self.checked_endpoint()?;
+        crate::context::check(self.meta, self.context.as_ref())?;
         let resolved = self.resolve();
         Ok(self.start(&resolved, endpoint).unwrap_or_else(|status| Telemetry::off(self.meta, *status)))
     }
@@ -94,7 +97,7 @@ impl Builder {
                 return Err(Box::new(status));
             }
         }
-        let template = self.template(&identity.anonymous_id, &mut notes);
+        let template = self.template(&identity.anonymous_id, &identity.key);
         let plan = self.plan(r, &output, endpoint, &identity);
         let spool = identity.gate.clone().filter(|_| plan.spools()).map(|gate| Spool {
             gate,
@@ -138,12 +141,10 @@ impl Builder {
     }
 
     /// The envelope parts shared by every event of this process.
-    fn template(&self, anonymous_id: &str, notes: &mut Vec<String>) -> Template {
-        let mut unknown = Vec::new();
-        let context = crate::context::build(self.meta.context, &self.app_version, &self.env, &mut unknown);
-        if !unknown.is_empty() {
-            notes.push(format!("context keys the runtime cannot fill are left out: {}", unknown.join(", ")));
-        }
+    fn template(&self, anonymous_id: &str, key: &[u8; 32]) -> Template {
+        let hasher = Hasher::new(key);
+        let context =
+            crate::context::build(self.meta.context, self.context.as_ref(), &hasher, &self.app_version, &self.env);
         let session_id = uuid::Uuid::new_v4().to_string();
         Template::new(&context, anonymous_id, &session_id, self.meta.name, &self.app_version, self.meta.schema_version)
     }

@@ -9,6 +9,8 @@ use std::io;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::TelemetryContext;
+use crate::context::Given;
 #[cfg(feature = "http")]
 use crate::delivery::Backoff;
 use crate::delivery::Tuning;
@@ -65,6 +67,7 @@ pub struct Builder {
     opt_out_command: Option<String>,
     /// Set by [`Builder::for_tests`]: the hashing key; no environment or state is read.
     test_key: Option<[u8; 32]>,
+    context: Option<Given>,
 }
 
 /// The anonymous id of a handle made by [`Builder::for_tests`].
@@ -95,6 +98,7 @@ impl Builder {
             notice: true,
             opt_out_command: None,
             test_key: None,
+            context: None,
         }
     }
 
@@ -195,6 +199,31 @@ impl Builder {
         self.tuning.batch_events = events.max(1);
         self.tuning.batch_bytes = bytes.max(1);
         self.tuning.batch_delay = delay;
+        self
+    }
+
+    /// The longest an event waits in the queue before its batch is sent
+    /// (default 2 s): what a long-running service sets so that events are
+    /// delivered while it runs, not only at exit. The same setting as the
+    /// `delay` of [`Builder::batch`].
+    pub fn max_latency(mut self, d: Duration) -> Self {
+        self.tuning.batch_delay = d;
+        self
+    }
+
+    /// The context sent with every event: a struct checked against the
+    /// schema's `context.fields` by `#[derive(TelemetryContext)]`. It is
+    /// written once, by `build()` (hashed keys hashed with the install's
+    /// key); the runtime adds the well-known keys the schema declares that
+    /// the struct does not carry (`os`, `ci`, ...).
+    ///
+    /// `build()` fails with [`crate::BuildError::MissingContext`] when the
+    /// schema requires a key that neither the struct nor the runtime fills
+    /// (with no struct given, any such key), and with
+    /// [`crate::BuildError::ContextForOtherApp`] when the struct was derived
+    /// against another schema.
+    pub fn context<C: TelemetryContext + Send + Sync + 'static>(mut self, context: C) -> Self {
+        self.context = Some(Given::new(context));
         self
     }
 
