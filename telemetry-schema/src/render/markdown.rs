@@ -338,7 +338,16 @@ fn every_event(w: &mut String, schema: &Schema) {
     line(w, "| `message_id` | UUID | A random id, new for each event; lets the collector drop duplicates. |");
     line(w, "| `timestamp` | date-time | When the event was recorded (RFC 3339, UTC). |");
     line(w, cell_row(&["`app`", "string", &format!("Always `{}`: which product sent the event.", schema.app.name)]));
-    line(w, cell_row(&["`app_version`", "string", &format!("The version of {title}, when known.")]));
+    line(
+        w,
+        cell_row(&["`app_version`", "string", &format!("The version of {title}, when known (left out otherwise).")]),
+    );
+    if let Some(v) = &schema.schema_version {
+        let see =
+            if schema.history.is_empty() { "" } else { " (see [How this promise changed](#how-this-promise-changed))" };
+        let what = format!("Always `{v}`: the version of this promise{see}.");
+        line(w, cell_row(&["`schema_version`", "string", &what]));
+    }
     line(w, "");
     line(w, "### Context");
     line(w, "");
