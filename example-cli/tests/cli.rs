@@ -1,14 +1,11 @@
 //! The example CLI as a user runs it: a child process per run, with its
 //! environment set on the child only, against a collector on 127.0.0.1.
 
-#[path = "../../telemetry-core/tests/common/mod.rs"]
-mod common;
-
 use std::path::Path;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-use common::{Collector, Reply, temp_dir};
+use telemetry_testkit::{Collector, Reply, temp_dir};
 
 fn cli(state: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
     let mut c = Command::new(env!("CARGO_BIN_EXE_example-cli"));

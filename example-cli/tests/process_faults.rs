@@ -2,13 +2,10 @@
 //! and two processes starting together on a fresh state dir. The
 //! environment is set on the child only (`Command::env_remove`).
 
-#[path = "../../telemetry-core/tests/common/mod.rs"]
-mod common;
-
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-use common::temp_dir;
+use telemetry_testkit::temp_dir;
 
 /// The CLI with a clean telemetry environment and neither HOME nor XDG_CONFIG_HOME.
 fn cli_without_home(env: &[(&str, &str)], args: &[&str]) -> Command {

@@ -1,5 +1,5 @@
 //! Delivery throughput to a real HTTP/1.1 collector on 127.0.0.1 (the
-//! integration tests' collector, in this process): N events recorded, then
+//! integration tests' collector from `telemetry-testkit`, in this process): N events recorded, then
 //! `flush`, timed from the first `record()` to the end of the flush.
 //! Batched (the default 100 events per request, and 1,000) vs one request per event,
 //! as a client that sends each event on its own does (`batch(1, ..)`: same
@@ -10,18 +10,15 @@
 #[path = "support.rs"]
 mod support;
 
-#[allow(missing_docs)]
-#[path = "../tests/common/mod.rs"]
-mod common;
-
 use std::time::{Duration, Instant};
 
 use support::*;
 use telemetry_core::{EnvSource, Telemetry, WireFormat};
+use telemetry_testkit::Collector;
 
 /// Returns events per second, after checking every event reached the collector.
 fn run(events: usize, batch: usize) -> f64 {
-    let collector = common::Collector::ok();
+    let collector = Collector::ok();
     let dir = state_dir(&format!("delivery-{batch}"));
     let t = Telemetry::builder(&BENCH_APP)
         .app_version("1.0.0")

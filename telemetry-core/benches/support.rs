@@ -47,10 +47,7 @@ pub fn state_dir(tag: &str) -> PathBuf {
 
 /// A loopback port with nothing listening: connections are refused.
 pub fn down_url() -> String {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = l.local_addr().unwrap().port();
-    drop(l);
-    format!("http://127.0.0.1:{port}/ingest")
+    format!("http://{}/ingest", telemetry_testkit::free_addr())
 }
 
 /// Telemetry off (DO_NOT_TRACK=1).

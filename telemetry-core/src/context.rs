@@ -6,7 +6,10 @@ use std::path::Path;
 use crate::env::{EnvSource, is_ci};
 use crate::meta::FieldMeta;
 
-/// Context keys the runtime knows how to fill.
+/// Context keys the runtime knows how to fill. The derive reads the same list
+/// from `telemetry_schema::WELL_KNOWN_CONTEXT` (the runtime does not depend on
+/// the schema crate, to keep YAML parsing out of applications);
+/// `tests/tests/context_pass.rs` checks the two are equal.
 pub const WELL_KNOWN_CONTEXT: &[&str] = &["os", "os_version", "arch", "app_version", "ci", "container", "locale"];
 
 /// Value of one well-known key, or `None` when unknown here.

@@ -74,41 +74,47 @@
 //! Cargo features: `http` (default): the HTTP transport; `clap`: a ready
 //! `telemetry status|enable|disable` subcommand (module `cli`).
 #![forbid(unsafe_code)]
-// Without the HTTP transport, the wire formats and retry paths are unused.
-#![cfg_attr(not(feature = "http"), allow(dead_code))]
 
+mod builder;
 #[cfg(feature = "clap")]
 pub mod cli;
-mod client;
 mod consent;
 mod context;
 mod delivery;
 mod env;
 mod envelope;
+mod error;
 mod event;
 mod format;
 mod hash;
-#[cfg(feature = "http")]
-mod http;
+mod ids;
+mod json;
 pub mod meta;
+mod notice;
+mod output;
 mod spool;
 mod state;
+mod status;
+mod telemetry;
 mod transport;
 pub mod value;
 mod writer;
 
-#[cfg(feature = "http")]
-pub use client::check_endpoint;
-pub use client::{BuildError, Builder, Status, Telemetry};
+pub use builder::Builder;
 pub use consent::{Choice, Mode, Reason};
 pub use context::WELL_KNOWN_CONTEXT;
 pub use delivery::Stats;
 pub use env::{EnvNames, EnvSource, env_prefix};
-pub use event::{TelemetryEvent, TelemetryObject, properties_json};
+pub use error::BuildError;
+pub use event::{TelemetryContext, TelemetryEvent, TelemetryObject, properties_json};
 pub use format::WireFormat;
 pub use hash::Hasher;
+pub use status::Status;
+pub use telemetry::Telemetry;
 pub use telemetry_derive::{TelemetryEnum, TelemetryEvent, app_meta, generate_events};
 pub use transport::MemorySink;
+#[cfg(feature = "http")]
+pub use transport::check_endpoint;
 pub use value::TelemetryEnum;
 pub use writer::{ListWriter, PropertyWriter};
 

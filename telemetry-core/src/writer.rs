@@ -23,7 +23,7 @@ pub struct PropertyWriter<'a> {
     first: bool,
 }
 
-use crate::envelope::push_json_str as push_str;
+use crate::json::push_json_str as push_str;
 
 /// Cuts `s` to at most `max` characters, on a character boundary.
 fn truncate(s: &str, max: Option<u32>) -> &str {
@@ -43,6 +43,24 @@ impl<'a> PropertyWriter<'a> {
     pub fn new(buf: &'a mut Vec<u8>, hasher: &'a Hasher) -> Self {
         buf.push(b'{');
         PropertyWriter { buf, hasher, first: true }
+    }
+
+    /// Continues the JSON object open at the end of `buf` (its `{`, and any
+    /// fields already written): the caller wrote the first keys, and closes
+    /// the object itself or with [`finish`](Self::finish).
+    ///
+    /// ```
+    /// use telemetry_core::{Hasher, PropertyWriter};
+    /// let hasher = Hasher::new(b"key");
+    /// let mut buf = br#"{"os":"linux""#.to_vec();
+    /// let mut w = PropertyWriter::resume(&mut buf, &hasher);
+    /// w.bool("ci", false);
+    /// w.finish();
+    /// assert_eq!(buf, br#"{"os":"linux","ci":false}"#);
+    /// ```
+    pub fn resume(buf: &'a mut Vec<u8>, hasher: &'a Hasher) -> Self {
+        let first = buf.last() == Some(&b'{');
+        PropertyWriter { buf, hasher, first }
     }
 
     /// Closes the object.

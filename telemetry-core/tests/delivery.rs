@@ -12,6 +12,7 @@ use common::*;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use telemetry_core::{Builder, EnvSource, Stats, Telemetry, WireFormat};
+use telemetry_testkit::{Collector, Reply, Request, temp_dir};
 
 fn ms(n: u64) -> Duration {
     Duration::from_millis(n)

@@ -20,12 +20,13 @@
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::net::{SocketAddr, TcpListener};
+use std::net::SocketAddr;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 use common::*;
 use telemetry_core::{EnvSource, Stats, Telemetry, WireFormat};
+use telemetry_testkit::{Answered, Collector, Reply, Request, free_addr, temp_dir};
 
 /// Events recorded while the fault is on.
 const N: u64 = 20;
@@ -152,7 +153,7 @@ impl Site {
         match (fault, reply) {
             (Fault::Refused, _) => {
                 // A port that was just free: nothing listens there until `recover`.
-                let addr = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+                let addr = free_addr();
                 Site { addr, live: None, past: Vec::new() }
             }
             (_, Some(reply)) => {

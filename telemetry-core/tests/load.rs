@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use telemetry_core::{EnvSource, Telemetry, WireFormat};
+use telemetry_testkit::{Collector, temp_dir};
 
 const THREADS: u64 = 8;
 const PER_THREAD: u64 = 100_000;

@@ -11,6 +11,9 @@ use common::*;
 #[cfg(feature = "http")]
 use telemetry_core::WireFormat;
 use telemetry_core::{Builder, Choice, EnvSource, Mode, Reason, Stats, Telemetry};
+#[cfg(feature = "http")]
+use telemetry_testkit::Collector;
+use telemetry_testkit::{Buf, temp_dir};
 
 fn builder(dir: &Path, env: &[(&str, &str)]) -> Builder {
     Telemetry::builder(&APP)

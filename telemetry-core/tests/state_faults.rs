@@ -18,6 +18,11 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use telemetry_core::{EnvSource, Mode, Stats, Telemetry};
+#[cfg(unix)]
+use telemetry_testkit::Buf;
+use telemetry_testkit::temp_dir;
+#[cfg(all(unix, feature = "http"))]
+use telemetry_testkit::{Collector, Reply};
 
 fn builder(dir: &Path) -> telemetry_core::Builder {
     Telemetry::builder(&APP)

@@ -8,8 +8,35 @@ use quote::quote;
 use syn::LitStr;
 use telemetry_schema::{ConsentDefault, SwitchAction, SwitchRule, Trigger};
 
-pub(crate) fn expand(lit: &LitStr) -> syn::Result<TokenStream> {
-    let loaded = load::load(lit)?;
+/// The `AppMeta` expression. When the schema is broken: its errors (unless
+/// an earlier macro of this crate showed them) as statements of a block
+/// whose value is an empty `AppMeta`, so the `static` it initialises, and
+/// everything using it, still type-checks and rustc adds no errors of its own.
+pub(crate) fn expand(lit: &LitStr) -> TokenStream {
+    match load::load(lit) {
+        Ok(loaded) => meta(&loaded),
+        Err(e) => {
+            let errors = e.to_compile_error();
+            let m = quote!(::telemetry_core::meta);
+            quote! {{
+                #errors
+                #m::AppMeta {
+                    name: "",
+                    title: "",
+                    docs_url: ::core::option::Option::None,
+                    anonymous_id_env: ::core::option::Option::None,
+                    enabled_by_default: false,
+                    do_not_track: true,
+                    env: &[],
+                    context: &[],
+                    events: &[],
+                }
+            }}
+        }
+    }
+}
+
+fn meta(loaded: &load::Loaded) -> TokenStream {
     let s = &loaded.schema;
     let name = &s.app.name;
     let title = &s.app.title;
@@ -49,7 +76,7 @@ pub(crate) fn expand(lit: &LitStr) -> syn::Result<TokenStream> {
     let context = s.context.iter().filter(|f| f.is_collected()).map(crate::expand::field_meta);
     let events = s.events.iter().map(|e| &e.name);
     let track = track_file(&loaded.abs.display().to_string());
-    Ok(quote! {{
+    quote! {{
         #track
         #m::AppMeta {
             name: #name,
@@ -62,5 +89,5 @@ pub(crate) fn expand(lit: &LitStr) -> syn::Result<TokenStream> {
             context: &[#(#context),*],
             events: &[#(#events),*],
         }
-    }})
+    }}
 }

@@ -1,8 +1,9 @@
 //! The shape of a deriving struct.
 
+use crate::ctxt::error;
 use syn::ext::IdentExt;
 use syn::spanned::Spanned;
-use syn::{Data, DeriveInput, Error, Fields, Ident, Result, Type};
+use syn::{Data, DeriveInput, Fields, Ident, Result, Type};
 
 pub(crate) struct Input<'a> {
     pub ident: &'a Ident,
@@ -18,7 +19,8 @@ pub(crate) struct Field<'a> {
 }
 
 impl<'a> Input<'a> {
-    pub(crate) fn from_syn(node: &'a DeriveInput) -> Result<Self> {
+    /// `derive` names the derive in messages (`TelemetryEvent`).
+    pub(crate) fn from_syn(node: &'a DeriveInput, derive: &str) -> Result<Self> {
         let fields = match &node.data {
             Data::Struct(s) => match &s.fields {
                 Fields::Named(named) => named
@@ -30,23 +32,26 @@ impl<'a> Input<'a> {
                     })
                     .collect(),
                 Fields::Unnamed(u) => {
-                    return Err(Error::new(
+                    return Err(error(
                         u.span(),
-                        "`TelemetryEvent` needs named fields: each field is matched to a schema field by name\n  help: use `struct Name { field: Type }`",
+                        format!("`{derive}` needs named fields: each field is matched to a schema field by name"),
+                        "use `struct Name { field: Type }`",
                     ));
                 }
                 Fields::Unit => Vec::new(),
             },
             Data::Enum(e) => {
-                return Err(Error::new(
+                return Err(error(
                     e.enum_token.span,
-                    "`TelemetryEvent` can only be derived for structs with named fields\n  help: for a schema `enum` field's type, derive `TelemetryEnum` instead",
+                    format!("`{derive}` can only be derived for structs with named fields"),
+                    "for a schema `enum` field's type, derive `TelemetryEnum` instead",
                 ));
             }
             Data::Union(u) => {
-                return Err(Error::new(
+                return Err(error(
                     u.union_token.span,
-                    "`TelemetryEvent` cannot be derived for a union\n  help: use a struct with named fields",
+                    format!("`{derive}` cannot be derived for a union"),
+                    "use a struct with named fields",
                 ));
             }
         };

@@ -1,59 +1,73 @@
 //! Reads `#[telemetry(...)]` attributes.
 
-use syn::{Attribute, Error, LitStr, Result};
+use crate::ctxt::{self, Ctxt};
+use syn::{Attribute, LitStr};
 
-/// The container attribute of an event or object struct.
+/// The container attribute of an event, context or object struct.
 pub(crate) struct Container {
     /// `schema = "path"`.
     pub schema: Option<LitStr>,
-    /// `event = "name"`.
+    /// `event = "name"` (events only).
     pub event: Option<LitStr>,
     /// `object = "field.path"` (nested objects only).
     pub object: Option<LitStr>,
 }
 
-const CONTAINER_KEYS: &[&str] = &["schema", "event", "object"];
-
-pub(crate) fn container(attrs: &[Attribute]) -> Result<Container> {
+/// Reads the container attribute; `keys` are the ones this derive accepts.
+/// Problems go to `cx`; what parsed is returned either way.
+pub(crate) fn container(attrs: &[Attribute], keys: &[&str], cx: &mut Ctxt) -> Container {
     let mut out = Container { schema: None, event: None, object: None };
-    let mut errors: Option<Error> = None;
     for attr in attrs.iter().filter(|a| a.path().is_ident("telemetry")) {
         let parsed = attr.parse_nested_meta(|meta| {
-            let slot = if meta.path.is_ident("schema") {
-                &mut out.schema
-            } else if meta.path.is_ident("event") {
-                &mut out.event
-            } else if meta.path.is_ident("object") {
-                &mut out.object
-            } else {
-                let name = meta.path.get_ident().map(ToString::to_string).unwrap_or_default();
-                let help = match telemetry_schema::did_you_mean(&name, CONTAINER_KEYS.iter().copied()) {
-                    Some(s) => format!("did you mean `{s}`?"),
-                    None => "expected `schema = \"path.yaml\"`, `event = \"name\"` or `object = \"field\"`".into(),
-                };
-                return Err(meta.error(format!("unknown telemetry attribute `{name}`\n  help: {help}")));
+            let name = meta.path.get_ident().map(ToString::to_string).unwrap_or_default();
+            let slot = match name.as_str() {
+                "schema" => &mut out.schema,
+                "event" if keys.contains(&"event") => &mut out.event,
+                "object" => &mut out.object,
+                _ => {
+                    let help = match telemetry_schema::did_you_mean(&name, keys.iter().copied()) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => expected(keys),
+                    };
+                    return Err(meta.error(ctxt::render(format!("unknown telemetry attribute `{name}`"), help)));
+                }
             };
             if slot.is_some() {
-                return Err(meta.error("this key is given twice\n  help: remove one of them"));
+                return Err(meta.error(ctxt::render("this key is given twice", "remove one of them")));
             }
-            let value: LitStr = meta.value()?.parse().map_err(|e| {
-                Error::new(e.span(), "expected a string literal\n  help: write it as `key = \"value\"`")
-            })?;
+            let value: LitStr = meta
+                .value()?
+                .parse()
+                .map_err(|e| ctxt::error(e.span(), "expected a string literal", "write it as `key = \"value\"`"))?;
             *slot = Some(value);
             Ok(())
         });
         if let Err(e) = parsed {
-            combine(&mut errors, e);
+            cx.push(e);
         }
     }
-    match errors {
-        Some(e) => Err(e),
-        None => Ok(out),
+    out
+}
+
+/// `expected `schema = "path.yaml"`, `event = "name"` or `object = "field"``.
+fn expected(keys: &[&str]) -> String {
+    let shown: Vec<String> = keys
+        .iter()
+        .map(|k| match *k {
+            "schema" => "`schema = \"path.yaml\"`".to_string(),
+            "object" => "`object = \"field\"`".to_string(),
+            other => format!("`{other} = \"name\"`"),
+        })
+        .collect();
+    match shown.split_last() {
+        Some((last, [])) => format!("expected {last}"),
+        Some((last, rest)) => format!("expected {} or {last}", rest.join(", ")),
+        None => String::new(),
     }
 }
 
 /// `#[telemetry(rename = "value")]` on an enum variant.
-pub(crate) fn rename(attrs: &[Attribute]) -> Result<Option<LitStr>> {
+pub(crate) fn rename(attrs: &[Attribute]) -> syn::Result<Option<LitStr>> {
     let mut out = None;
     for attr in attrs.iter().filter(|a| a.path().is_ident("telemetry")) {
         attr.parse_nested_meta(|meta| {
@@ -61,17 +75,12 @@ pub(crate) fn rename(attrs: &[Attribute]) -> Result<Option<LitStr>> {
                 out = Some(meta.value()?.parse::<LitStr>()?);
                 Ok(())
             } else {
-                Err(meta
-                    .error("unknown telemetry attribute on a variant\n  help: the only one is `rename = \"value\"`"))
+                Err(meta.error(ctxt::render(
+                    "unknown telemetry attribute on a variant",
+                    "the only one is `rename = \"value\"`",
+                )))
             }
         })?;
     }
     Ok(out)
-}
-
-pub(crate) fn combine(acc: &mut Option<Error>, e: Error) {
-    match acc {
-        Some(a) => a.combine(e),
-        None => *acc = Some(e),
-    }
 }

@@ -1,29 +1,29 @@
 //! `#[derive(TelemetryEnum)]`: a fieldless enum as a schema `enum`.
 
-use crate::attr::{self, combine};
+use crate::attr;
+use crate::ctxt::{self, Ctxt};
 use proc_macro2::TokenStream;
 use quote::quote;
-use syn::{Data, DeriveInput, Error, Fields};
+use syn::{Data, DeriveInput, Fields};
 
 pub(crate) fn derive(node: &DeriveInput) -> TokenStream {
     let Data::Enum(data) = &node.data else {
-        return Error::new(
+        return ctxt::error(
             node.ident.span(),
-            "`TelemetryEnum` can only be derived for a fieldless enum\n  help: declare `enum Name { VariantA, VariantB }`; its variants are sent in snake_case",
+            "`TelemetryEnum` can only be derived for a fieldless enum",
+            "declare `enum Name { VariantA, VariantB }`; its variants are sent in snake_case",
         )
         .to_compile_error();
     };
-    let mut errors: Option<Error> = None;
+    let mut cx = Ctxt::default();
     let mut arms = Vec::new();
     let mut values = Vec::new();
     for v in &data.variants {
         if !matches!(v.fields, Fields::Unit) {
-            combine(
-                &mut errors,
-                Error::new_spanned(
-                    &v.fields,
-                    "a `TelemetryEnum` variant cannot carry data: only its name is sent\n  help: remove the fields",
-                ),
+            cx.error_spanned(
+                &v.fields,
+                "a `TelemetryEnum` variant cannot carry data: only its name is sent",
+                "remove the fields",
             );
             continue;
         }
@@ -31,7 +31,7 @@ pub(crate) fn derive(node: &DeriveInput) -> TokenStream {
             Ok(Some(lit)) => lit.value(),
             Ok(None) => telemetry_schema::to_snake_case(&v.ident.to_string()),
             Err(e) => {
-                combine(&mut errors, e);
+                cx.push(e);
                 continue;
             }
         };
@@ -39,8 +39,8 @@ pub(crate) fn derive(node: &DeriveInput) -> TokenStream {
         arms.push(quote!(Self::#ident => #value));
         values.push(value);
     }
-    if let Some(e) = errors {
-        return e.to_compile_error();
+    if !cx.is_ok() {
+        return cx.into_compile_errors();
     }
     let ident = &node.ident;
     let (impl_generics, ty_generics, where_clause) = node.generics.split_for_impl();

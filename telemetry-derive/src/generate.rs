@@ -1,6 +1,8 @@
 //! `generate_events!("schema.yaml")`: the event structs (and the enums and
 //! nested structs they need) generated from a schema, each deriving
-//! `TelemetryEvent`, for users who would rather not write them.
+//! `TelemetryEvent`, and a `Context` struct deriving `TelemetryContext`
+//! when the schema declares context keys the runtime cannot fill, for
+//! users who would rather not write them.
 
 use crate::load;
 use proc_macro2::TokenStream;
@@ -8,8 +10,15 @@ use quote::{format_ident, quote};
 use syn::{Ident, LitStr};
 use telemetry_schema::{Field, FieldType};
 
-pub(crate) fn expand(lit: &LitStr) -> syn::Result<TokenStream> {
-    let loaded = load::load(lit)?;
+/// The items; when the schema is broken, only its errors (once per crate).
+pub(crate) fn expand(lit: &LitStr) -> TokenStream {
+    match load::load(lit) {
+        Ok(loaded) => items(&loaded),
+        Err(e) => e.to_compile_error(),
+    }
+}
+
+fn items(loaded: &load::Loaded) -> TokenStream {
     let abs = loaded.abs.display().to_string();
     let mut out = TokenStream::new();
     for event in &loaded.schema.events {
@@ -17,7 +26,7 @@ pub(crate) fn expand(lit: &LitStr) -> syn::Result<TokenStream> {
         let doc = &event.description;
         let ev = &event.name;
         let mut extra = TokenStream::new();
-        let fields = struct_fields(&name, &event.fields, &abs, ev, "", &mut extra)?;
+        let fields = struct_fields(&name, &event.fields, &abs, Root::Event(ev), "", &mut extra);
         out.extend(quote! {
             #[doc = #doc]
             #[derive(Debug, Clone, PartialEq, ::telemetry_core::TelemetryEvent)]
@@ -26,17 +35,52 @@ pub(crate) fn expand(lit: &LitStr) -> syn::Result<TokenStream> {
             #extra
         });
     }
-    Ok(out)
+    out.extend(context(loaded, &abs));
+    out
+}
+
+/// `Context`, carrying the context keys the runtime cannot fill, when the
+/// schema declares any (the well-known ones are left to the runtime).
+fn context(loaded: &load::Loaded, abs: &str) -> TokenStream {
+    let own: Vec<Field> = loaded
+        .schema
+        .context
+        .iter()
+        .filter(|f| f.is_collected() && !telemetry_schema::WELL_KNOWN_CONTEXT.contains(&f.name.as_str()))
+        .cloned()
+        .collect();
+    if own.is_empty() {
+        return TokenStream::new();
+    }
+    let name = format_ident!("Context");
+    let mut extra = TokenStream::new();
+    let fields = struct_fields(&name, &own, abs, Root::Context, "", &mut extra);
+    quote! {
+        /// The context keys sent with every event that the runtime cannot fill itself.
+        #[derive(Debug, Clone, PartialEq, ::telemetry_core::TelemetryContext)]
+        #[telemetry(schema = #abs)]
+        pub struct #name { #fields }
+        #extra
+    }
+}
+
+/// Where a generated struct's fields are declared.
+#[derive(Clone, Copy)]
+enum Root<'a> {
+    /// Under this event.
+    Event(&'a str),
+    /// Under `context`.
+    Context,
 }
 
 fn struct_fields(
     owner: &Ident,
     fields: &[Field],
     abs: &str,
-    event: &str,
+    root: Root<'_>,
     path: &str,
     extra: &mut TokenStream,
-) -> syn::Result<TokenStream> {
+) -> TokenStream {
     let mut out = TokenStream::new();
     for f in fields.iter().filter(|f| f.is_collected()) {
         let ty = f.ty.as_ref().expect("validated: collected fields have a type");
@@ -44,22 +88,22 @@ fn struct_fields(
         let doc = f.description.clone().unwrap_or_default();
         let sub = format_ident!("{}{}", owner, camel(&f.name).to_string());
         let child_path = if path.is_empty() { f.name.clone() } else { format!("{path}.{}", f.name) };
-        let rust = rust_type(ty, &sub, abs, event, &child_path, extra)?;
+        let rust = rust_type(ty, &sub, abs, root, &child_path, extra);
         let rust = if f.required { rust } else { quote!(::core::option::Option<#rust>) };
         out.extend(quote!(#[doc = #doc] pub #ident: #rust,));
     }
-    Ok(out)
+    out
 }
 
 fn rust_type(
     ty: &FieldType,
     name: &Ident,
     abs: &str,
-    event: &str,
+    root: Root<'_>,
     path: &str,
     extra: &mut TokenStream,
-) -> syn::Result<TokenStream> {
-    Ok(match ty {
+) -> TokenStream {
+    match ty {
         FieldType::Bool => quote!(bool),
         FieldType::U8 => quote!(u8),
         FieldType::U16 => quote!(u16),
@@ -86,21 +130,33 @@ fn rust_type(
             quote!(#name)
         }
         FieldType::Object { fields } => {
-            let body = struct_fields(name, fields, abs, event, path, extra)?;
-            let doc = format!("The object `{path}` of event `{event}`.");
-            extra.extend(quote! {
-                #[doc = #doc]
-                #[derive(Debug, Clone, PartialEq, ::telemetry_core::TelemetryEvent)]
-                #[telemetry(schema = #abs, event = #event, object = #path)]
-                pub struct #name { #body }
-            });
+            let body = struct_fields(name, fields, abs, root, path, extra);
+            let item = match root {
+                Root::Event(event) => {
+                    let doc = format!("The object `{path}` of event `{event}`.");
+                    quote! {
+                        #[doc = #doc]
+                        #[derive(Debug, Clone, PartialEq, ::telemetry_core::TelemetryEvent)]
+                        #[telemetry(schema = #abs, event = #event, object = #path)]
+                    }
+                }
+                Root::Context => {
+                    let doc = format!("The context object `{path}`.");
+                    quote! {
+                        #[doc = #doc]
+                        #[derive(Debug, Clone, PartialEq, ::telemetry_core::TelemetryContext)]
+                        #[telemetry(schema = #abs, object = #path)]
+                    }
+                }
+            };
+            extra.extend(quote!(#item pub struct #name { #body }));
             quote!(#name)
         }
         FieldType::List { items } => {
-            let item = rust_type(items, name, abs, event, path, extra)?;
+            let item = rust_type(items, name, abs, root, path, extra);
             quote!(::std::vec::Vec<#item>)
         }
-    })
+    }
 }
 
 /// `snake_case` to `UpperCamelCase`.

@@ -8,18 +8,25 @@
 //! per compiler process and `include_bytes!`d so editing it rebuilds.
 //!
 //! The derive is a pipeline of small pure steps, in the style of
-//! `thiserror`: `attr` reads attributes, `ast` reads the struct, `load`
-//! finds and parses the schema, `valid` matches fields, `expand` emits code.
+//! `thiserror` and serde_derive (`derive` runs them): `attr` reads
+//! attributes, `ast` reads the struct, `load` finds and parses the schema,
+//! `valid` runs every check (`target` finds the event, object or context;
+//! then the fields), and `expand` (with `write`) only emits code. Problems
+//! are collected in one `ctxt::Ctxt`, which alone lays out messages.
 #![forbid(unsafe_code)]
 
 mod app;
 mod ast;
 mod attr;
+mod ctxt;
+mod derive;
 mod enum_derive;
 mod expand;
 mod generate;
 mod load;
+mod target;
 mod valid;
+mod write;
 
 use proc_macro::TokenStream;
 use syn::{DeriveInput, LitStr, parse_macro_input};
@@ -34,7 +41,27 @@ use syn::{DeriveInput, LitStr, parse_macro_input};
 #[proc_macro_derive(TelemetryEvent, attributes(telemetry))]
 pub fn derive_event(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
-    expand::derive(&input).into()
+    derive::derive(&input, target::Derive::Event).into()
+}
+
+/// Checks a struct against the schema's `context.fields` (or one of its
+/// nested objects) and implements `TelemetryContext` (or `TelemetryObject`).
+///
+/// Attributes: `#[telemetry(schema = "path.yaml")]` (relative to this file,
+/// like `include_str!`), and `object = "field.path"` for a struct that
+/// carries a nested `object` context field (`object = "environment"`,
+/// `object = "environment.python"`).
+///
+/// The rules are those of events: a forbidden, undeclared or mistyped
+/// field fails, `Option<T>` exactly for `required: false`, `hashed` keys are
+/// sent as their keyed hash. Keys the runtime fills itself
+/// (`WELL_KNOWN_CONTEXT`: os, os_version, arch, app_version, ci, container,
+/// locale) may be left out; a struct that carries one overrides it. Any
+/// other required key must be a field. Keys are written in struct order.
+#[proc_macro_derive(TelemetryContext, attributes(telemetry))]
+pub fn derive_context(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    derive::derive(&input, target::Derive::Context).into()
 }
 
 /// Implements `TelemetryEnum` for a fieldless enum: each variant is sent in
@@ -50,14 +77,16 @@ pub fn derive_enum(input: TokenStream) -> TokenStream {
 #[proc_macro]
 pub fn app_meta(input: TokenStream) -> TokenStream {
     let lit = parse_macro_input!(input as LitStr);
-    app::expand(&lit).unwrap_or_else(syn::Error::into_compile_error).into()
+    app::expand(&lit).into()
 }
 
 /// `generate_events!("schema.yaml")`: a struct per event (named in
 /// UpperCamelCase), an enum per `enum` field and a struct per `object`
-/// field, each deriving the checks.
+/// field, each deriving the checks; and `Context` (deriving
+/// `TelemetryContext`) with the context keys the runtime cannot fill, when
+/// the schema declares any.
 #[proc_macro]
 pub fn generate_events(input: TokenStream) -> TokenStream {
     let lit = parse_macro_input!(input as LitStr);
-    generate::expand(&lit).unwrap_or_else(syn::Error::into_compile_error).into()
+    generate::expand(&lit).into()
 }

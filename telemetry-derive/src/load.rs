@@ -1,6 +1,7 @@
 //! Finds and loads the schema a derive names, once per compiler process.
 
-use std::collections::HashMap;
+use crate::ctxt::Ctxt;
+use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::SystemTime;
@@ -24,6 +25,36 @@ type Cache = Mutex<HashMap<PathBuf, (Option<SystemTime>, Cached)>>;
 fn cache() -> &'static Cache {
     static CACHE: OnceLock<Cache> = OnceLock::new();
     CACHE.get_or_init(Default::default)
+}
+
+/// Why a schema could not be used.
+pub(crate) enum LoadError {
+    /// The first macro of this crate to meet this broken schema: its errors.
+    Report(Error),
+    /// An earlier macro of this crate reported it already: say nothing more.
+    Reported,
+}
+
+impl LoadError {
+    /// The `compile_error!`s to emit (none when already reported).
+    pub(crate) fn to_compile_error(&self) -> proc_macro2::TokenStream {
+        match self {
+            LoadError::Report(e) => e.to_compile_error(),
+            LoadError::Reported => proc_macro2::TokenStream::new(),
+        }
+    }
+}
+
+/// The crate being compiled, a schema file and its modification time.
+type ReportKey = (Option<std::ffi::OsString>, PathBuf, Option<SystemTime>);
+
+/// Broken schemas already reported. The compiler runs the macro in one
+/// process per crate, so each schema error is shown once per crate, not once
+/// per derive. Keyed like the cache, plus the crate: a long-lived process
+/// (rust-analyzer's) compiles many crates, and an edit changes the time.
+fn reported() -> &'static Mutex<HashSet<ReportKey>> {
+    static REPORTED: OnceLock<Mutex<HashSet<ReportKey>>> = OnceLock::new();
+    REPORTED.get_or_init(Default::default)
 }
 
 /// Resolves `lit` like `include_str!`: relative to the file holding the
@@ -78,7 +109,7 @@ fn shown(abs: &Path) -> String {
     rel.unwrap_or(abs).display().to_string()
 }
 
-pub(crate) fn load(lit: &LitStr) -> Result<Loaded, Error> {
+pub(crate) fn load(lit: &LitStr) -> Result<Loaded, LoadError> {
     let abs = resolve(lit);
     let shown = shown(&abs);
     let mtime = std::fs::metadata(&abs).and_then(|m| m.modified()).ok();
@@ -95,24 +126,27 @@ pub(crate) fn load(lit: &LitStr) -> Result<Loaded, Error> {
     };
     match &*cached {
         Ok(schema) => Ok(Loaded { schema: schema.clone(), abs, shown }),
-        Err(e) => Err(schema_error(lit, e, &shown)),
+        Err(e) => {
+            let key = (std::env::var_os("CARGO_CRATE_NAME"), abs, mtime);
+            let first = reported().lock().unwrap_or_else(|p| p.into_inner()).insert(key);
+            Err(if first { LoadError::Report(schema_error(lit, e, &shown)) } else { LoadError::Reported })
+        }
     }
 }
 
 /// Every diagnostic of the file as one combined error at the `schema = "..."` literal.
 fn schema_error(lit: &LitStr, e: &SchemaError, shown: &str) -> Error {
-    let mut out: Option<Error> = None;
+    let mut cx = Ctxt::default();
     for d in e.diagnostics() {
         let at = match d.loc {
             Some(l) => format!("{shown}:{l}"),
             None => shown.to_string(),
         };
-        let mut msg = format!("schema error at {at}: {}", d.message);
-        if let Some(h) = &d.help {
-            msg.push_str("\n  help: ");
-            msg.push_str(h);
+        let message = format!("schema error at {at}: {}", d.message);
+        match &d.help {
+            Some(help) => cx.error(lit.span(), message, help),
+            None => cx.push(Error::new(lit.span(), message)),
         }
-        crate::attr::combine(&mut out, Error::new(lit.span(), msg));
     }
-    out.unwrap_or_else(|| Error::new(lit.span(), "schema error"))
+    cx.into_error().unwrap_or_else(|| Error::new(lit.span(), "schema error"))
 }

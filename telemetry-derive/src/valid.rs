@@ -1,25 +1,15 @@
-//! Matches a struct's fields against the schema fields it must carry.
-//! Every mismatch is a `syn::Error` spanned at the token to change; all of
-//! them are combined so one build shows them all.
+//! Every user-facing check of a deriving struct: its target in the schema
+//! (through `target`), then its fields against the schema fields it must
+//! carry. Each mismatch is recorded in the `Ctxt`, spanned at the token to
+//! change, so one build shows them all; the expansion only emits code.
 
 use crate::ast::{Field, Input, Known, known, option_inner};
-use crate::attr::combine;
-use syn::{Error, Result, Type};
-use telemetry_schema::{Collect, Field as SchemaField, FieldType};
-
-/// Who declares the fields, for messages: `event `sync``, and where.
-pub(crate) struct Owner<'a> {
-    pub what: String,
-    pub file: &'a str,
-    /// Where the event or object is declared.
-    pub loc: telemetry_schema::Loc,
-}
-
-impl Owner<'_> {
-    fn at(&self, f: &SchemaField) -> String {
-        format!("{}:{}", self.file, f.loc)
-    }
-}
+use crate::attr::Container;
+use crate::ctxt::Ctxt;
+use crate::load::Loaded;
+use crate::target::{self, CONTEXT_PATH, Derive, Kind, Owner, Target};
+use syn::Type;
+use telemetry_schema::{Collect, Field as SchemaField, FieldType, WELL_KNOWN_CONTEXT};
 
 /// A struct field paired with the schema field it carries.
 pub(crate) struct Planned<'a> {
@@ -30,12 +20,33 @@ pub(crate) struct Planned<'a> {
     pub inner: &'a Type,
 }
 
-pub(crate) fn check<'a>(
+/// A struct checked against its target: everything the expansion needs.
+pub(crate) struct Plan<'a> {
+    pub input: &'a Input<'a>,
+    pub target: Target<'a>,
+    /// `app.name` of the schema.
+    pub app: &'a str,
+    /// The fields to write, in the order they are written.
+    pub fields: Vec<Planned<'a>>,
+}
+
+/// Runs every check of the struct against the schema; `None` when any failed
+/// (each problem is in `cx`).
+pub(crate) fn plan<'a>(
+    derive: Derive,
     input: &'a Input<'a>,
-    owner: &Owner<'_>,
-    fields: &'a [SchemaField],
-) -> Result<Vec<Planned<'a>>> {
-    let mut errors: Option<Error> = None;
+    attrs: &Container,
+    loaded: &'a Loaded,
+    cx: &mut Ctxt,
+) -> Option<Plan<'a>> {
+    let target = target::find(derive, input, attrs, loaded, cx)?;
+    let fields = check(input, &target, cx)?;
+    Some(Plan { input, target, app: &loaded.schema.app.name, fields })
+}
+
+fn check<'a>(input: &'a Input<'a>, target: &Target<'a>, cx: &mut Ctxt) -> Option<Vec<Planned<'a>>> {
+    let (owner, fields) = (&target.owner, target.fields);
+    let start_ok = cx.is_ok();
     let mut planned = Vec::new();
     for field in &input.fields {
         let Some(sf) = fields.iter().find(|s| s.name == field.name) else {
@@ -47,31 +58,19 @@ pub(crate) fn check<'a>(
                     owner.what, owner.file
                 ),
             };
-            combine(
-                &mut errors,
-                Error::new(
-                    field.ident.span(),
-                    format!(
-                        "field `{}` is not declared in {} ({}:{})\n  help: {help}",
-                        field.name, owner.what, owner.file, owner.loc
-                    ),
-                ),
+            cx.error(
+                field.ident.span(),
+                format!("field `{}` is not declared in {} ({})", field.name, owner.what, owner.declared()),
+                help,
             );
             continue;
         };
         if sf.collect == Collect::Forbidden {
             let reason = sf.reason.as_deref().unwrap_or("no reason given");
-            combine(
-                &mut errors,
-                Error::new(
-                    field.ident.span(),
-                    format!(
-                        "field `{}` is forbidden in {} ({}): {reason}\n  help: remove this field; the schema promises it is never collected",
-                        field.name,
-                        owner.what,
-                        owner.at(sf)
-                    ),
-                ),
+            cx.error(
+                field.ident.span(),
+                format!("field `{}` is forbidden in {} ({}): {reason}", field.name, owner.what, owner.at(sf)),
+                "remove this field; the schema promises it is never collected",
             );
             continue;
         }
@@ -79,32 +78,31 @@ pub(crate) fn check<'a>(
         let inner = option_inner(field.ty);
         match (sf.required, inner) {
             (true, Some(_)) => {
-                combine(
-                    &mut errors,
-                    Error::new_spanned(
-                        field.ty,
-                        format!(
-                            "field `{}` is an `Option`, but {} declares it required ({})\n  help: use the plain type, or mark the field `required: false` in the schema",
-                            field.name,
-                            owner.what,
-                            owner.at(sf)
-                        ),
+                cx.error_spanned(
+                    field.ty,
+                    format!(
+                        "field `{}` is an `Option`, but {} declares it required ({})",
+                        field.name,
+                        owner.what,
+                        owner.at(sf)
                     ),
+                    "use the plain type, or mark the field `required: false` in the schema",
                 );
                 continue;
             }
             (false, None) => {
-                combine(
-                    &mut errors,
-                    Error::new_spanned(
-                        field.ty,
-                        format!(
-                            "field `{}` is optional in {} (`required: false` at {}), so it must be an `Option`\n  help: declare it as `Option<{}>`: `None` leaves the key out of the event",
-                            field.name,
-                            owner.what,
-                            owner.at(sf),
-                            rust_suggestion(ty)
-                        ),
+                cx.error_spanned(
+                    field.ty,
+                    format!(
+                        "field `{}` is optional in {} (`required: false` at {}), so it must be an `Option`",
+                        field.name,
+                        owner.what,
+                        owner.at(sf)
+                    ),
+                    format!(
+                        "declare it as `Option<{}>`: `None` leaves the key out of the {}",
+                        rust_suggestion(ty),
+                        if target.path.starts_with(CONTEXT_PATH) { "context" } else { "event" }
                     ),
                 );
                 continue;
@@ -112,40 +110,60 @@ pub(crate) fn check<'a>(
             _ => {}
         }
         let inner_ty = inner.unwrap_or(field.ty);
-        if let Some(e) = type_mismatch(field, inner_ty, sf, ty, owner) {
-            combine(&mut errors, e);
+        if type_mismatch(field, inner_ty, sf, ty, owner, cx) {
             continue;
         }
         planned.push(Planned { field, schema: sf, optional: inner.is_some(), inner: inner_ty });
     }
+    let is_context = matches!(target.kind, Kind::Context);
     for sf in fields.iter().filter(|s| s.is_collected() && s.required) {
-        if !input.fields.iter().any(|f| f.name == sf.name) {
-            let ty = sf.ty.as_ref().expect("validated: collected fields have a type");
-            combine(
-                &mut errors,
-                Error::new(
-                    input.ident.span(),
-                    format!(
-                        "`{}` lacks field `{}`, which {} declares required ({})\n  help: add `{}: {}`, or mark the field `required: false` in the schema",
-                        input.ident,
-                        sf.name,
-                        owner.what,
-                        owner.at(sf),
-                        sf.name,
-                        rust_suggestion(ty)
-                    ),
+        if input.fields.iter().any(|f| f.name == sf.name) {
+            continue;
+        }
+        let ty = sf.ty.as_ref().expect("validated: collected fields have a type");
+        if !is_context {
+            cx.error(
+                input.ident.span(),
+                format!(
+                    "`{}` lacks field `{}`, which {} declares required ({})",
+                    input.ident,
+                    sf.name,
+                    owner.what,
+                    owner.at(sf)
+                ),
+                format!(
+                    "add `{}: {}`, or mark the field `required: false` in the schema",
+                    sf.name,
+                    rust_suggestion(ty)
+                ),
+            );
+        } else if !WELL_KNOWN_CONTEXT.contains(&sf.name.as_str()) {
+            cx.error(
+                input.ident.span(),
+                format!(
+                    "missing required context key `{}`: the context declares it required ({}), and the runtime cannot fill it",
+                    sf.name,
+                    owner.at(sf)
+                ),
+                format!(
+                    "add `{}: {}` to `{}`, or mark the key `required: false` in the schema; the runtime fills only {}",
+                    sf.name,
+                    rust_suggestion(ty),
+                    input.ident,
+                    WELL_KNOWN_CONTEXT.join(", ")
                 ),
             );
         }
     }
-    match errors {
-        Some(e) => Err(e),
-        None => {
-            // Write in schema order: the output then reads like the generated page.
-            planned.sort_by_key(|p| fields.iter().position(|s| std::ptr::eq(s, p.schema)));
-            Ok(planned)
-        }
+    if !(start_ok && cx.is_ok()) {
+        return None;
     }
+    // Events and objects are written in schema order, so the output reads like
+    // the generated page; a context struct in its own order, which `KEYS` states.
+    if !is_context {
+        planned.sort_by_key(|p| fields.iter().position(|s| std::ptr::eq(s, p.schema)));
+    }
+    Some(planned)
 }
 
 /// A Rust type that would carry `ty`, for help messages.
@@ -153,7 +171,7 @@ pub(crate) fn rust_suggestion(ty: &FieldType) -> String {
     match ty {
         FieldType::String { .. } => "&str".into(),
         FieldType::Enum { .. } => "YourEnum /* #[derive(TelemetryEnum)] */".into(),
-        FieldType::Object { .. } => "YourStruct /* #[derive(TelemetryEvent)] with `object = ...` */".into(),
+        FieldType::Object { .. } => "YourStruct /* derived with `object = ...` */".into(),
         FieldType::List { items } => format!("Vec<{}>", rust_suggestion(items)),
         other => other.keyword().into(),
     }
@@ -187,10 +205,11 @@ fn type_mismatch(
     sf: &SchemaField,
     ty: &FieldType,
     owner: &Owner<'_>,
-) -> Option<Error> {
-    let (k, spelled) = known(inner)?;
+    cx: &mut Ctxt,
+) -> bool {
+    let Some((k, spelled)) = known(inner) else { return false };
     if fits(k, ty) {
-        return None;
+        return false;
     }
     let help = match (k, ty) {
         (Known::Path, _) => {
@@ -205,14 +224,16 @@ fn type_mismatch(
         _ => format!("use `{}`", rust_suggestion(ty)),
     };
     let collect = if sf.collect == Collect::Hashed { ", hashed" } else { "" };
-    Some(Error::new_spanned(
+    cx.error_spanned(
         inner,
         format!(
-            "field `{}` has type `{spelled}`, which cannot carry schema type `{}`{collect} ({} declares it at {})\n  help: {help}",
+            "field `{}` has type `{spelled}`, which cannot carry schema type `{}`{collect} ({} declares it at {})",
             field.name,
             ty.name(),
             owner.what,
             owner.at(sf)
         ),
-    ))
+        help,
+    );
+    true
 }

@@ -26,9 +26,21 @@ impl fmt::Display for Loc {
     }
 }
 
+/// Whether a diagnostic stops the schema from loading.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum Severity {
+    /// The schema does not load.
+    #[default]
+    Error,
+    /// The schema loads; the author should still look (`Schema::warnings`).
+    Warning,
+}
+
 /// One problem found in a schema.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
     /// The schema file, as given to the loader.
     pub file: PathBuf,
     /// Where in the file; `None` when the file as a whole is at fault (missing, unreadable).
@@ -51,7 +63,11 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: error: {}", self.location(), self.message)?;
+        let level = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{}: {level}: {}", self.location(), self.message)?;
         if let Some(help) = &self.help {
             write!(f, "\n  help: {help}")?;
         }
@@ -85,7 +101,13 @@ impl SchemaError {
 
     /// A single problem with the file as a whole.
     pub(crate) fn whole_file(file: &Path, message: String, help: Option<String>) -> Self {
-        SchemaError::new(vec![Diagnostic { file: file.to_path_buf(), loc: None, message, help }])
+        SchemaError::new(vec![Diagnostic {
+            severity: Severity::Error,
+            file: file.to_path_buf(),
+            loc: None,
+            message,
+            help,
+        }])
     }
 
     /// The problems, sorted by position.
@@ -113,21 +135,40 @@ impl std::error::Error for SchemaError {}
 pub(crate) struct Diags {
     file: PathBuf,
     list: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
 }
 
 impl Diags {
     pub(crate) fn new(file: &Path) -> Self {
-        Diags { file: file.to_path_buf(), list: Vec::new() }
+        Diags { file: file.to_path_buf(), list: Vec::new(), warnings: Vec::new() }
     }
 
     pub(crate) fn error(&mut self, loc: Loc, message: impl Into<String>, help: impl Into<String>) {
-        let help = visible(help.into());
-        self.list.push(Diagnostic {
+        let d = self.located(Severity::Error, loc, message.into(), help.into());
+        self.list.push(d);
+    }
+
+    pub(crate) fn warn(&mut self, loc: Loc, message: impl Into<String>, help: impl Into<String>) {
+        let d = self.located(Severity::Warning, loc, message.into(), help.into());
+        self.warnings.push(d);
+    }
+
+    /// The warnings so far, in file order.
+    pub(crate) fn take_warnings(&mut self) -> Vec<Diagnostic> {
+        let mut w = std::mem::take(&mut self.warnings);
+        w.sort_by_key(|d| d.loc);
+        w
+    }
+
+    fn located(&self, severity: Severity, loc: Loc, message: String, help: String) -> Diagnostic {
+        let help = visible(help);
+        Diagnostic {
+            severity,
             file: self.file.clone(),
             loc: Some(loc),
-            message: visible(message.into()),
+            message: visible(message),
             help: (!help.is_empty()).then_some(help),
-        });
+        }
     }
 
     pub(crate) fn is_empty(&self) -> bool {

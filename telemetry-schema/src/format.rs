@@ -62,6 +62,43 @@ pub struct SchemaFile {
     /// Product-wide promises of what is never collected, shown on the generated page.
     #[serde(default)]
     pub never_collected: Option<Vec<NeverCollectedSpec>>,
+    /// `"MAJOR.MINOR"`: MAJOR rises when a change breaks collectors, MINOR when collection widens or narrows.
+    #[serde(default)]
+    pub schema_version: Option<VersionSpec>,
+    /// One entry per version that changed what is collected, oldest first; shown on the page.
+    #[serde(default)]
+    pub history: Option<Vec<HistorySpec>>,
+}
+
+/// A schema version, `"MAJOR.MINOR"` (quoted; an unquoted `1.0` is read too).
+#[derive(Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum VersionSpec {
+    /// `"1.2"`
+    Text(#[schemars(pattern("^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)$"))] String),
+    /// `1.2`, unquoted.
+    Number(f64),
+}
+
+/// One `history` entry.
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HistorySpec {
+    /// The version it describes.
+    pub version: VersionSpec,
+    /// When that version was published, `YYYY-MM-DD`.
+    #[schemars(pattern("^[0-9]{4}-[0-9]{2}-[0-9]{2}$"))]
+    pub date: String,
+    /// Items this version collects more of: `event`, `event.field`, `context.field`, `consent`.
+    #[serde(default)]
+    pub widens: Option<Vec<String>>,
+    /// Items this version collects less of.
+    #[serde(default)]
+    pub narrows: Option<Vec<String>>,
+    /// A sentence for the page.
+    #[serde(default)]
+    #[schemars(length(min = 1))]
+    pub summary: Option<String>,
 }
 
 /// The `app` section.
@@ -89,6 +126,10 @@ pub struct AppSpec {
     #[serde(default)]
     #[schemars(pattern("^[A-Z_][A-Z0-9_]*$"))]
     pub anonymous_id_env: Option<String>,
+    /// Who answers for the telemetry: an email address or a team name.
+    #[serde(default)]
+    #[schemars(length(min = 2))]
+    pub owner: Option<String>,
 }
 
 /// The `consent` section.
@@ -104,6 +145,10 @@ pub struct ConsentSpec {
     /// Product-specific environment switches, checked in order.
     #[serde(default)]
     pub env: Option<Vec<EnvSwitchSpec>>,
+    /// The review of the last consent change that widened collection: a link or a reason.
+    #[serde(default)]
+    #[schemars(length(min = 10))]
+    pub data_review: Option<String>,
 }
 
 /// Whether telemetry is on before anyone chooses.
@@ -200,6 +245,11 @@ pub struct ContextSpec {
 /// One event.
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(extend("allOf" = [{
+    "if": { "properties": { "expires": { "const": "never" } }, "required": ["expires"] },
+    "then": { "required": ["expires_reason"] },
+    "else": { "not": { "required": ["expires_reason"] } }
+}]))]
 pub struct EventSpec {
     /// What happened and why it is collected.
     #[schemars(length(min = 1))]
@@ -212,6 +262,22 @@ pub struct EventSpec {
     #[serde(default)]
     #[schemars(extend("propertyNames" = { "pattern": SNAKE }))]
     pub fields: Option<BTreeMap<String, FieldSpec>>,
+    /// Who answers for this event, when not the app's owner.
+    #[serde(default)]
+    #[schemars(length(min = 2))]
+    pub owner: Option<String>,
+    /// `YYYY-MM-DD` (from that day on the event is not sent) or `never` (with `expires_reason`).
+    #[serde(default)]
+    #[schemars(pattern("^([0-9]{4}-[0-9]{2}-[0-9]{2}|never)$"))]
+    pub expires: Option<String>,
+    /// Why an event with `expires: never` is needed for as long as the product exists.
+    #[serde(default)]
+    #[schemars(length(min = 10))]
+    pub expires_reason: Option<String>,
+    /// The review of the last change that widened what this event collects: a link or a reason.
+    #[serde(default)]
+    #[schemars(length(min = 10))]
+    pub data_review: Option<String>,
 }
 
 /// How a field's value is collected.
@@ -352,6 +418,10 @@ pub struct FieldSpec {
     /// The item type of a `list`: a type name, or a mapping with `type` and its refinements.
     #[serde(default)]
     pub items: Option<ItemsSpec>,
+    /// The review of the last change that widened what this field collects: a link or a reason.
+    #[serde(default)]
+    #[schemars(length(min = 10))]
+    pub data_review: Option<String>,
 }
 
 /// The `items` of a list.

@@ -36,31 +36,53 @@
 //! ```
 #![forbid(unsafe_code)]
 
+mod date;
+pub mod diff;
+#[cfg(feature = "render")]
+pub mod docs;
 mod error;
 mod example;
 #[cfg(feature = "serde")]
 pub mod format;
+mod govern;
+mod governance;
 #[cfg(feature = "serde")]
 mod json;
 mod model;
 mod parse;
+mod pii;
 #[cfg(feature = "render")]
 pub mod render;
+mod shape;
 mod valid;
 mod yaml;
 
-pub use error::{Diagnostic, Loc, SchemaError, did_you_mean};
+pub use date::{Date, DateError};
+pub use error::{Diagnostic, Loc, SchemaError, Severity, did_you_mean};
+pub use governance::{Expiry, HistoryEntry, MIN_REVIEW_CHARS, SchemaVersion, placeholder_problem};
 pub use model::*;
-pub use valid::{is_snake_case, pii_token, to_snake_case};
+pub use pii::pii_token;
+pub use valid::{is_snake_case, to_snake_case};
 
 use std::path::Path;
+
+/// Context keys the runtime fills itself (`telemetry-core` re-exports this
+/// list under the same name). A schema may declare any of them under
+/// `context.fields`; a `TelemetryContext` struct may leave them out.
+pub const WELL_KNOWN_CONTEXT: &[&str] = &["os", "os_version", "arch", "app_version", "ci", "container", "locale"];
 
 /// Largest schema file accepted. Real schemas are a few kilobytes; this bound
 /// keeps a mistaken or hostile file from stalling the compiler.
 pub const MAX_SCHEMA_BYTES: usize = 1 << 20;
 
-/// Loads and validates the schema at `path`.
+/// Loads and validates the schema at `path`; expiry warnings are judged
+/// against today's date ([`Date::today`]).
 pub fn load_path(path: &Path) -> Result<Schema, SchemaError> {
+    load_path_on(path, Date::today())
+}
+
+/// [`load_path`], with expiry warnings judged against `today`.
+pub fn load_path_on(path: &Path, today: Date) -> Result<Schema, SchemaError> {
     let bytes = std::fs::read(path).map_err(|e| {
         let help = match e.kind() {
             std::io::ErrorKind::NotFound => {
@@ -70,11 +92,16 @@ pub fn load_path(path: &Path) -> Result<Schema, SchemaError> {
         };
         SchemaError::whole_file(path, format!("cannot read schema file: {e}"), Some(help))
     })?;
-    load_bytes(&bytes, path)
+    load_bytes_on(&bytes, path, today)
 }
 
 /// Loads and validates a schema from raw bytes; `file` is used in error messages.
 pub fn load_bytes(bytes: &[u8], file: impl AsRef<Path>) -> Result<Schema, SchemaError> {
+    load_bytes_on(bytes, file, Date::today())
+}
+
+/// [`load_bytes`], with expiry warnings judged against `today`.
+pub fn load_bytes_on(bytes: &[u8], file: impl AsRef<Path>, today: Date) -> Result<Schema, SchemaError> {
     let file = file.as_ref();
     if bytes.len() > MAX_SCHEMA_BYTES {
         return Err(SchemaError::whole_file(
@@ -84,7 +111,7 @@ pub fn load_bytes(bytes: &[u8], file: impl AsRef<Path>) -> Result<Schema, Schema
         ));
     }
     match std::str::from_utf8(bytes) {
-        Ok(text) => load_str(text, file),
+        Ok(text) => load_str_on(text, file, today),
         Err(e) => {
             let good = String::from_utf8_lossy(&bytes[..e.valid_up_to()]);
             let mut d = error::Diags::new(file);
@@ -95,7 +122,27 @@ pub fn load_bytes(bytes: &[u8], file: impl AsRef<Path>) -> Result<Schema, Schema
 }
 
 /// Loads and validates a schema from text; `file` is used in error messages.
+/// Expiry warnings ([`Schema::warnings`]) are judged against today's date.
 pub fn load_str(text: &str, file: impl AsRef<Path>) -> Result<Schema, SchemaError> {
+    load_str_on(text, file, Date::today())
+}
+
+/// [`load_str`], with expiry warnings judged against `today`, so that a
+/// caller (a test, a reproducible build) gets the same warnings every day.
+///
+/// ```
+/// let s = telemetry_schema::load_str_on(
+///     "version: 1\napp: { name: demo, title: Demo, description: x }\nevents:\n  e: { description: x, expires: 2026-03-01 }\n",
+///     "demo.yaml",
+///     "2026-03-02".parse().unwrap(),
+/// )
+/// .unwrap();
+/// assert_eq!(
+///     s.warnings[0].to_string(),
+///     "demo.yaml:4:3: warning: event `e` expired on 2026-03-01: it still compiles, but nothing is recorded for it\n  help: remove the event and the code that records it, or move `expires` to a later date after a new review"
+/// );
+/// ```
+pub fn load_str_on(text: &str, file: impl AsRef<Path>, today: Date) -> Result<Schema, SchemaError> {
     let file = file.as_ref();
     let mut d = error::Diags::new(file);
     // The text between the start of the tab's line and the tab: blank means the
@@ -121,9 +168,13 @@ pub fn load_str(text: &str, file: impl AsRef<Path>) -> Result<Schema, SchemaErro
     if let Some(s) = &schema {
         valid::check(s, &mut d);
         example::check(s, &mut d);
+        govern::check(s, today, &mut d);
     }
     match schema {
-        Some(s) => d.finish(s),
+        Some(mut s) => {
+            s.warnings = d.take_warnings();
+            d.finish(s)
+        }
         None => Err(d.into_error()),
     }
 }

@@ -3,7 +3,9 @@
 //! Every name carries the [`Loc`] of its key in the YAML file so that the
 //! derive and the docs generator can point back at the line that declares it.
 
-use crate::error::Loc;
+use crate::date::Date;
+use crate::error::{Diagnostic, Loc};
+use crate::governance::{Expiry, HistoryEntry, SchemaVersion};
 use std::path::PathBuf;
 
 #[cfg(feature = "serde")]
@@ -28,6 +30,14 @@ pub struct Schema {
     pub events: Vec<Event>,
     /// Product-wide promises of what is never collected.
     pub never_collected: Vec<NeverCollected>,
+    /// `schema_version: "MAJOR.MINOR"`, if the schema is versioned.
+    pub schema_version: Option<SchemaVersion>,
+    /// `history:`, oldest first: what each version changed in what is collected.
+    pub history: Vec<HistoryEntry>,
+    /// What the loader warns about (an expired event, an expiry far away):
+    /// located like errors, but the schema loads.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// The product a schema describes.
@@ -49,6 +59,9 @@ pub struct App {
     /// install id (`app.anonymous_id_env`, optional). For products whose users
     /// pin the id themselves, e.g. PyAirbyte's `AIRBYTE_ANALYTICS_ID`.
     pub anonymous_id_env: Option<String>,
+    /// Who answers for the telemetry: an email address or a team name
+    /// (`app.owner`); an event's `owner` overrides it.
+    pub owner: Option<String>,
 }
 
 impl App {
@@ -56,7 +69,7 @@ impl App {
     ///
     /// ```
     /// # let app = telemetry_schema::App { name: "my-cli".into(), title: String::new(),
-    /// #     description: String::new(), docs_url: None, privacy_url: None, anonymous_id_env: None };
+    /// #     description: String::new(), docs_url: None, privacy_url: None, anonymous_id_env: None, owner: None };
     /// assert_eq!(app.env_prefix(), "MY_CLI");
     /// ```
     pub fn env_prefix(&self) -> String {
@@ -84,6 +97,8 @@ pub struct Consent {
     pub do_not_track: bool,
     /// Product-specific environment switches, checked in order.
     pub env: Vec<EnvSwitch>,
+    /// The review of the last change that widened collection through consent (a link or a reason).
+    pub data_review: Option<String>,
 }
 
 /// One environment variable that switches telemetry.
@@ -276,6 +291,8 @@ pub struct Field {
     pub required: bool,
     /// Example value for the generated page.
     pub example: Option<Value>,
+    /// The review of the last change that widened what this field collects (a link or a reason).
+    pub data_review: Option<String>,
 }
 
 impl Field {
@@ -300,12 +317,42 @@ pub struct Event {
     pub when: Option<String>,
     /// Its fields, in file order.
     pub fields: Vec<Field>,
+    /// Who answers for this event, when not the app's owner.
+    pub owner: Option<String>,
+    /// When collection of this event ends, if declared.
+    pub expires: Option<Expiry>,
+    /// The review of the last change that widened what this event collects (a link or a reason).
+    pub data_review: Option<String>,
 }
 
 impl Event {
     /// The field called `name`, if declared.
     pub fn field(&self, name: &str) -> Option<&Field> {
         self.fields.iter().find(|f| f.name == name)
+    }
+
+    /// Whether the event has expired on `today`: its `expires` date is
+    /// `today` or earlier. An expired event still compiles; the runtime
+    /// records nothing for it.
+    ///
+    /// ```
+    /// let s = telemetry_schema::load_str_on(
+    ///     "version: 1\napp: { name: demo, title: Demo, description: x }\nevents:\n  e: { description: x, expires: 2026-03-01 }\n",
+    ///     "demo.yaml",
+    ///     "2026-01-01".parse().unwrap(),
+    /// )
+    /// .unwrap();
+    /// let e = &s.events[0];
+    /// assert!(!e.expired_on("2026-02-28".parse().unwrap()));
+    /// assert!(e.expired_on("2026-03-01".parse().unwrap()));
+    /// ```
+    pub fn expired_on(&self, today: Date) -> bool {
+        matches!(self.expires, Some(Expiry::On(date)) if date <= today)
+    }
+
+    /// The event's owner, else the app's.
+    pub fn owner<'a>(&'a self, app: &'a App) -> Option<&'a str> {
+        self.owner.as_deref().or(app.owner.as_deref())
     }
 }
 

@@ -2,103 +2,16 @@
 //! wrong value kinds, missing keys) are collected here; the rules about
 //! what a field may say live in `valid.rs`.
 
-use crate::error::{Diags, Loc, unknown_help};
+use crate::error::{Diags, unknown_help};
+use crate::govern;
 use crate::model::*;
+use crate::shape::{Map, boolean, keyword, non_empty, string};
 use crate::yaml::{Key, Node, NodeKind};
-
-/// A mapping whose keys have been checked against the known set.
-struct Map<'n> {
-    loc: Loc,
-    entries: &'n [(Key, Node)],
-}
-
-impl<'n> Map<'n> {
-    /// Checks `node` is a mapping and reports keys outside `known`.
-    fn new(node: &'n Node, what: &str, known: &[&str], d: &mut Diags) -> Option<Self> {
-        let NodeKind::Map(entries) = &node.kind else {
-            d.error(
-                node.loc,
-                format!("{what} must be a mapping, found {}", node.describe()),
-                format!("write it as `key: value` lines; expected keys: {}", known.join(", ")),
-            );
-            return None;
-        };
-        for (k, _) in entries {
-            if !known.contains(&k.text.as_str()) {
-                // `{ description: A, B. }` ends the value at the comma and reads ` B.` as a key.
-                let help = if k.text.contains(' ') || k.text.ends_with('.') {
-                    "this looks like the end of a value cut at a comma: inside `{ ... }` a `,` ends the value, so quote a value that contains one".to_string()
-                } else {
-                    unknown_help(&k.text, known)
-                };
-                d.error(k.loc, format!("unknown key `{}` in {what}", k.text), help);
-            }
-        }
-        Some(Map { loc: node.loc, entries })
-    }
-
-    fn get(&self, key: &str) -> Option<(&'n Key, &'n Node)> {
-        self.entries.iter().find(|(k, _)| k.text == key).map(|(k, v)| (k, v))
-    }
-
-    fn value(&self, key: &str) -> Option<&'n Node> {
-        self.get(key).map(|(_, v)| v)
-    }
-
-    fn required(&self, key: &str, what: &str, example: &str, d: &mut Diags) -> Option<&'n Node> {
-        let v = self.value(key);
-        if v.is_none() {
-            d.error(self.loc, format!("{what} is missing the required key `{key}`"), format!("add `{key}: {example}`"));
-        }
-        v
-    }
-}
-
-fn string(node: &Node, what: &str, d: &mut Diags) -> Option<String> {
-    match &node.kind {
-        NodeKind::Scalar { text, .. } if !node.is_null() => Some(text.clone()),
-        _ => {
-            d.error(
-                node.loc,
-                format!("{what} must be a string, found {}", node.describe()),
-                "write the text after the colon, quoted if it contains `: ` or `#`",
-            );
-            None
-        }
-    }
-}
-
-fn non_empty(node: &Node, what: &str, d: &mut Diags) -> Option<String> {
-    let s = string(node, what, d)?;
-    if s.trim().is_empty() {
-        d.error(node.loc, format!("{what} is empty"), "say it in a sentence: it is published on the generated page");
-        return None;
-    }
-    Some(s)
-}
-
-fn boolean(node: &Node, what: &str, d: &mut Diags) -> Option<bool> {
-    let b = node.as_bool();
-    if b.is_none() {
-        d.error(node.loc, format!("{what} must be `true` or `false`"), "write `true` or `false`, unquoted");
-    }
-    b
-}
-
-fn keyword<T: Copy>(node: &Node, what: &str, choices: &[(&str, T)], d: &mut Diags) -> Option<T> {
-    let text = string(node, what, d)?;
-    if let Some((_, v)) = choices.iter().find(|(k, _)| *k == text) {
-        return Some(*v);
-    }
-    let names: Vec<&str> = choices.iter().map(|(k, _)| *k).collect();
-    d.error(node.loc, format!("unknown {what} `{text}`"), unknown_help(&text, &names));
-    None
-}
 
 /// Entry point: the document root to a schema.
 pub(crate) fn schema(root: &Node, file: &std::path::Path, d: &mut Diags) -> Option<Schema> {
     const KEYS: &[&str] = &["version", "app", "consent", "context", "events", "never_collected"];
-    let m = Map::new(root, "the schema", KEYS, d)?;
+    let m = Map::governed(root, "the schema", KEYS, &["schema_version", "history"], d)?;
 
     let version = m.required("version", "the schema", "1", d).and_then(|v| match (v.as_i128(), &v.kind) {
         (Some(1), _) => Some(1),
@@ -130,7 +43,9 @@ pub(crate) fn schema(root: &Node, file: &std::path::Path, d: &mut Diags) -> Opti
         m.required("app", "the schema", "{ name: my-app, title: My App, description: ... }", d).and_then(|n| app(n, d));
     let consent = match m.value("consent") {
         Some(n) => consent(n, d),
-        None => Some(Consent { default: ConsentDefault::Enabled, do_not_track: true, env: Vec::new() }),
+        None => {
+            Some(Consent { default: ConsentDefault::Enabled, do_not_track: true, env: Vec::new(), data_review: None })
+        }
     };
     let context = match m.value("context") {
         Some(n) => Map::new(n, "`context`", &["fields"], d).and_then(|c| match c.value("fields") {
@@ -147,11 +62,37 @@ pub(crate) fn schema(root: &Node, file: &std::path::Path, d: &mut Diags) -> Opti
         Some(n) => never_collected(n, d),
         None => Some(Vec::new()),
     };
-    match (version, app, consent, context, events, never_collected) {
-        (Some(version), Some(app), Some(consent), Some(context), Ok(events), Some(never_collected)) => {
-            Some(Schema { file: file.to_path_buf(), version, app, consent, context, events, never_collected })
-        }
-        (_, _, _, context, events, _) => {
+    let schema_version = match m.value("schema_version") {
+        Some(n) => govern::schema_version(n, d).map(Some),
+        None => Some(None),
+    };
+    let history = match m.value("history") {
+        Some(n) => govern::history(n, d),
+        None => Some(Vec::new()),
+    };
+    let governance = schema_version.zip(history);
+    match (version, app, consent, context, events, never_collected, governance) {
+        (
+            Some(version),
+            Some(app),
+            Some(consent),
+            Some(context),
+            Ok(events),
+            Some(never_collected),
+            Some((schema_version, history)),
+        ) => Some(Schema {
+            file: file.to_path_buf(),
+            version,
+            app,
+            consent,
+            context,
+            events,
+            never_collected,
+            schema_version,
+            history,
+            warnings: Vec::new(),
+        }),
+        (_, _, _, context, events, _, _) => {
             // The file is already in error. Still apply the privacy rules to
             // what did parse, so that a typo in `consent` does not hide a
             // field that leaks personal data until the next run.
@@ -163,8 +104,13 @@ pub(crate) fn schema(root: &Node, file: &std::path::Path, d: &mut Diags) -> Opti
 }
 
 fn app(node: &Node, d: &mut Diags) -> Option<App> {
-    let m =
-        Map::new(node, "`app`", &["name", "title", "description", "docs_url", "privacy_url", "anonymous_id_env"], d)?;
+    let m = Map::governed(
+        node,
+        "`app`",
+        &["name", "title", "description", "docs_url", "privacy_url", "anonymous_id_env"],
+        &["owner"],
+        d,
+    )?;
     let name = m.required("name", "`app`", "my-app", d).and_then(|n| {
         let s = string(n, "`app.name`", d)?;
         let ok = s.starts_with(|c: char| c.is_ascii_lowercase())
@@ -206,7 +152,12 @@ fn app(node: &Node, d: &mut Diags) -> Option<App> {
         None => Some(None),
         Some(n) => env_name(n, "MY_APP_ANONYMOUS_ID", d).map(Some),
     };
+    let owner = match m.value("owner") {
+        None => Some(None),
+        Some(n) => govern::owner(n, "`app.owner`", d).map(Some),
+    };
     Some(App {
+        owner: owner?,
         name: name?,
         title: title?,
         description: description?,
@@ -217,7 +168,8 @@ fn app(node: &Node, d: &mut Diags) -> Option<App> {
 }
 
 fn consent(node: &Node, d: &mut Diags) -> Option<Consent> {
-    let m = Map::new(node, "`consent`", &["default", "do_not_track", "env"], d)?;
+    let m = Map::governed(node, "`consent`", &["default", "do_not_track", "env"], &["data_review"], d)?;
+    let data_review = review_key(&m, "`consent`", d);
     let default = match m.value("default") {
         Some(n) => keyword(
             n,
@@ -255,7 +207,7 @@ fn consent(node: &Node, d: &mut Diags) -> Option<Consent> {
             }
         },
     };
-    Some(Consent { default: default?, do_not_track: do_not_track?, env: env? })
+    Some(Consent { default: default?, do_not_track: do_not_track?, env: env?, data_review: data_review? })
 }
 
 /// An environment variable name: uppercase letters, digits and `_`, not starting with a digit.
@@ -340,7 +292,19 @@ fn events(node: &Node, d: &mut Diags) -> Result<Vec<Event>, Vec<Event>> {
 
 fn event(key: &Key, node: &Node, d: &mut Diags) -> Option<Event> {
     let what = format!("event `{}`", key.text);
-    let m = Map::new(node, &what, &["description", "when", "fields"], d)?;
+    let m = Map::governed(
+        node,
+        &what,
+        &["description", "when", "fields"],
+        &["owner", "expires", "expires_reason", "data_review"],
+        d,
+    )?;
+    let owner = match m.value("owner") {
+        None => Some(None),
+        Some(n) => govern::owner(n, &format!("`owner` of {what}"), d).map(Some),
+    };
+    let expires = govern::expires(&m, &what, d);
+    let data_review = review_key(&m, &what, d);
     let description = m
         .required("description", &what, "What happened and why it is collected.", d)
         .and_then(|n| non_empty(n, &format!("`description` of {what}"), d));
@@ -352,7 +316,24 @@ fn event(key: &Key, node: &Node, d: &mut Diags) -> Option<Event> {
         Some(n) => fields(n, &format!("the fields of {what}"), 0, d),
         None => Some(Vec::new()),
     };
-    Some(Event { name: key.text.clone(), loc: key.loc, description: description?, when: when?, fields: fields? })
+    Some(Event {
+        name: key.text.clone(),
+        loc: key.loc,
+        description: description?,
+        when: when?,
+        fields: fields?,
+        owner: owner?,
+        expires: expires?,
+        data_review: data_review?,
+    })
+}
+
+/// The optional `data_review` of `m`, refusing placeholders.
+fn review_key(m: &Map<'_>, what: &str, d: &mut Diags) -> Option<Option<String>> {
+    match m.value("data_review") {
+        None => Some(None),
+        Some(n) => govern::review(n, &format!("`data_review` of {what}"), d).map(Some),
+    }
 }
 
 const FIELD_KEYS: &[&str] = &[
@@ -403,7 +384,7 @@ fn fields(node: &Node, what: &str, depth: usize, d: &mut Diags) -> Option<Vec<Fi
 
 fn field(key: &Key, node: &Node, depth: usize, d: &mut Diags) -> Option<Field> {
     let what = format!("field `{}`", key.text);
-    let m = Map::new(node, &what, FIELD_KEYS, d)?;
+    let m = Map::governed(node, &what, FIELD_KEYS, &["data_review"], d)?;
     let collect = m.required("collect", &what, "allowed", d).and_then(|n| {
         keyword(
             n,
@@ -453,6 +434,7 @@ fn field(key: &Key, node: &Node, depth: usize, d: &mut Diags) -> Option<Field> {
         }
     };
     let example = m.value("example").map(value);
+    let data_review = review_key(&m, &what, d);
     Some(Field {
         name: key.text.clone(),
         loc: key.loc,
@@ -463,6 +445,7 @@ fn field(key: &Key, node: &Node, depth: usize, d: &mut Diags) -> Option<Field> {
         reviewed: reviewed?,
         required: required?,
         example,
+        data_review: data_review?,
     })
 }
 

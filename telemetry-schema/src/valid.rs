@@ -2,32 +2,7 @@
 
 use crate::error::Diags;
 use crate::model::{Collect, Event, Field, FieldType, Schema};
-
-/// Name tokens that suggest personal data. A collected field whose
-/// snake_case name contains one (as a whole token) cannot be `allowed`
-/// without a `reviewed:` note saying why it is not personal data.
-const PII_TOKENS: &[&str] = &[
-    "email", "ip", "hostname", "username", "password", "passwd", "token", "secret", "phone", "path", "cwd", "home",
-    "mac",
-];
-/// Two-token spellings of the same ideas (`api_key`, `user_name`, ...).
-const PII_PAIRS: &[(&str, &str)] =
-    &[("api", "key"), ("user", "name"), ("host", "name"), ("full", "name"), ("ip", "address")];
-
-/// The token that makes `name` look like personal data, if any.
-///
-/// ```
-/// assert_eq!(telemetry_schema::pii_token("user_email"), Some("email".to_string()));
-/// assert_eq!(telemetry_schema::pii_token("api_key_id"), Some("api_key".to_string()));
-/// assert_eq!(telemetry_schema::pii_token("tokenizer"), None);
-/// ```
-pub fn pii_token(name: &str) -> Option<String> {
-    let tokens: Vec<&str> = name.split('_').collect();
-    if let Some(t) = tokens.iter().find(|t| PII_TOKENS.contains(t)) {
-        return Some((*t).to_string());
-    }
-    tokens.windows(2).find(|w| PII_PAIRS.contains(&(w[0], w[1]))).map(|w| format!("{}_{}", w[0], w[1]))
-}
+use crate::pii::pii_token;
 
 /// `lower_snake_case`: ASCII lowercase letters and digits in `_`-separated words, starting with a letter.
 pub fn is_snake_case(s: &str) -> bool {

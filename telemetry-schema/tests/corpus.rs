@@ -1,102 +1,22 @@
-//! The bad-schema corpus: malformed and adversarial schema files, each with
-//! the exact first line of its error.
-//!
-//! # The `.expected` convention
-//!
-//! Every `tests/bad-schemas/NAME.yaml` (paths relative to the workspace root)
-//! has a sibling `tests/bad-schemas/NAME.expected` holding exactly one line,
-//! with or without a trailing newline: the first line of the rendered
-//! [`telemetry_schema::SchemaError`], naming the file by that same
-//! workspace-relative path, e.g.
-//!
-//! ```text
-//! tests/bad-schemas/tabs.yaml:3:1: error: tab used for indentation
-//! ```
-//!
-//! A consumer that names the file differently (an absolute path, say)
-//! replaces the `tests/bad-schemas/NAME.yaml` prefix with its own before
-//! comparing. `bad_schema_corpus` checks every pair with
-//! `telemetry_schema::load_path`; the derive can run the same files through
-//! `#[telemetry(schema = ...)]` and compare its compile error's first line.
-//!
-//! Files too large to commit (the 10 MB file, the billion-laughs bomb, the
-//! 1 MiB hostile shapes) are generated at run time by `generated_bad_schemas`.
+//! The generated part of the bad-schema corpus: files too large to commit
+//! (the 10 MB file, the billion-laughs bomb, the 1 MiB hostile shapes),
+//! written at run time, each with the exact first line of its error. The
+//! committed cases live in `tests/cases/` and are run by `cases.rs`.
 //!
 //! Each load runs on its own thread and fails the test if it has not
-//! returned within [`HANG`]: a hang detector, not a benchmark.
+//! returned within `common::HANG`: a hang detector, not a benchmark.
 
-use std::path::{Path, PathBuf};
-use std::sync::mpsc;
-use std::time::Duration;
+mod common;
 
-/// Far beyond any real load (milliseconds); only a hang gets near it.
-const HANG: Duration = Duration::from_secs(10);
-
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the crate lives in the workspace").to_path_buf()
-}
-
-/// Loads `path` on a thread; the rendered error, or a description of what went wrong instead.
-fn load_with_timeout(path: &Path) -> Result<String, String> {
-    let (tx, rx) = mpsc::channel();
-    let owned = path.to_path_buf();
-    std::thread::spawn(move || {
-        let result = std::panic::catch_unwind(|| telemetry_schema::load_path(&owned));
-        let _ = tx.send(result);
-    });
-    match rx.recv_timeout(HANG) {
-        Ok(Ok(Ok(schema))) => Err(format!("loaded without error ({} events)", schema.events.len())),
-        Ok(Ok(Err(e))) => Ok(e.to_string()),
-        Ok(Err(_)) => Err("the loader panicked".into()),
-        Err(_) => Err(format!("no result after {HANG:?}: the loader hangs")),
-    }
-}
+use std::path::Path;
 
 /// The first line of the error for `path`, with `root/` stripped from the file name.
 fn first_line(root: &Path, path: &Path) -> Result<String, String> {
-    let rendered = load_with_timeout(path)?;
+    let owned = path.to_path_buf();
+    let rendered = common::refusal(move || telemetry_schema::load_path(&owned))?;
     let first = rendered.lines().next().unwrap_or_default();
     let prefix = format!("{}/", root.display());
     Ok(first.strip_prefix(&prefix).unwrap_or(first).to_string())
-}
-
-#[test]
-fn bad_schema_corpus() {
-    let root = workspace_root();
-    let dir = root.join("tests/bad-schemas");
-    let mut yamls: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
-        .collect();
-    yamls.sort();
-    assert!(yamls.len() >= 40, "the corpus has {} files", yamls.len());
-
-    let mut failures = Vec::new();
-    for yaml in &yamls {
-        let expected_path = yaml.with_extension("expected");
-        let expected = match std::fs::read_to_string(&expected_path) {
-            Ok(s) => s.strip_suffix('\n').unwrap_or(&s).to_string(),
-            Err(e) => {
-                failures.push(format!("{}: {e}", expected_path.display()));
-                continue;
-            }
-        };
-        assert!(!expected.contains('\n'), "{} holds more than one line", expected_path.display());
-        match first_line(&root, yaml) {
-            Ok(got) if got == expected => {}
-            Ok(got) => failures.push(format!("{}\n  expected: {expected}\n       got: {got}", yaml.display())),
-            Err(why) => failures.push(format!("{}: {why}", yaml.display())),
-        }
-    }
-    // Every .expected has its .yaml.
-    for entry in std::fs::read_dir(&dir).unwrap() {
-        let p = entry.unwrap().path();
-        if p.extension().is_some_and(|x| x == "expected") && !p.with_extension("yaml").exists() {
-            failures.push(format!("{}: no matching .yaml", p.display()));
-        }
-    }
-    assert!(failures.is_empty(), "{} of {} corpus files failed:\n{}", failures.len(), yamls.len(), failures.join("\n"));
 }
 
 const HEAD: &str = "version: 1\napp: { name: demo, title: Demo, description: Helps. }\n";

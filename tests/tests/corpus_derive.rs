@@ -1,7 +1,7 @@
-//! The bad-schema corpus through the derive: every file in
-//! `tests/bad-schemas/` (see `telemetry-schema/tests/corpus.rs` for the
-//! `.expected` convention) is named by one `#[derive(TelemetryEvent)]` in a
-//! single probe crate. The build must fail with, for each struct, a first
+//! The schema cases through the derive: every file in
+//! `telemetry-schema/tests/cases/` (see `telemetry-schema/tests/cases.rs` for
+//! the `.expected` convention) is named by one `#[derive(TelemetryEvent)]` in
+//! a single probe crate. The build must fail with, for each struct, a first
 //! error that is the loader's expected first line, as the derive words it
 //! (`schema error at FILE:LINE:COL: MESSAGE`), and never a panic.
 
@@ -12,26 +12,28 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-/// `tests/bad-schemas/x.yaml:3:1: error: msg` as the derive reports it for the absolute path.
-fn as_derive_message(expected: &str, ws: &std::path::Path) -> String {
+/// `demo.yaml:3:1: error: msg` (the name every case is loaded under) as the
+/// derive reports it for the case's absolute `path`.
+fn as_derive_message(expected: &str, path: &std::path::Path) -> String {
     let (place, msg) = expected.split_once(": error: ").expect("expected lines read `PLACE: error: MESSAGE`");
-    format!("schema error at {}/{place}: {msg}", ws.display())
+    let line_col = place.strip_prefix("demo.yaml").expect("cases are loaded as `demo.yaml`");
+    format!("schema error at {}{line_col}: {msg}", path.display())
 }
 
 #[test]
 fn the_derive_reports_the_loaders_first_error_for_every_corpus_file() {
     let ws = workspace();
-    let mut files: Vec<(PathBuf, String)> = std::fs::read_dir(ws.join("tests/bad-schemas"))
+    let mut files: Vec<(PathBuf, String)> = std::fs::read_dir(ws.join("telemetry-schema/tests/cases"))
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
         .map(|p| {
             let expected = std::fs::read_to_string(p.with_extension("expected")).unwrap();
-            (p, expected.trim_end_matches(['\n', '\r']).to_string())
+            (p, expected.lines().next().unwrap_or_default().to_string())
         })
         .collect();
     files.sort();
-    assert!(files.len() >= 40, "the corpus has {} files", files.len());
+    assert!(files.len() >= 200, "the corpus has {} files", files.len());
 
     // Line of each struct's `schema = ...` attribute -> the file it names.
     let mut lib = String::from("#![allow(dead_code)]\n");
@@ -65,7 +67,7 @@ fn the_derive_reports_the_loaders_first_error_for_every_corpus_file() {
     assert!(panics.is_empty(), "the derive panicked: {panics:#?}");
     let mut failures = Vec::new();
     for (i, (path, expected)) in files.iter().enumerate() {
-        let want = as_derive_message(expected, &ws);
+        let want = as_derive_message(expected, path);
         match first.get(&i) {
             Some(got) if *got == want => {}
             Some(got) => failures.push(format!("{}\n  expected: {want}\n       got: {got}", path.display())),

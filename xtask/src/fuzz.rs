@@ -5,7 +5,7 @@
 //! cargo-fuzz needs nightly flags (`-Zsanitizer=address`); only the stable
 //! toolchain is installed, so the run sets `RUSTC_BOOTSTRAP=1`. The corpus
 //! (`fuzz/corpus/load_schema`, git-ignored) is seeded with every schema in
-//! `schemas/` and every file of the bad-schema corpus `tests/bad-schemas/`,
+//! `schemas/` and every case of the schema loader `telemetry-schema/tests/cases/`,
 //! and the dictionary `fuzz/load_schema.dict` supplies the schema keywords.
 //! CI does not run this: it is a long, manual task.
 
@@ -102,8 +102,8 @@ pub(crate) fn run(root: &Path, args: &[String]) -> Result<(), String> {
     let fuzz = root.join("fuzz");
     let corpus = fuzz.join("corpus/load_schema");
     std::fs::create_dir_all(&corpus).map_err(|e| format!("error: cannot create {}: {e}", corpus.display()))?;
-    let seeded =
-        seed(&corpus, &root.join("tests/bad-schemas"), "bad")? + seed(&corpus, &root.join("schemas"), "schema")?;
+    let seeded = seed(&corpus, &root.join("telemetry-schema/tests/cases"), "bad")?
+        + seed(&corpus, &root.join("schemas"), "schema")?;
     let artifact_dir = fuzz.join("artifacts/load_schema");
     let before = artifacts(&artifact_dir);
     println!("fuzz: load_schema for {seconds} s, {seeded} seed files, dictionary fuzz/load_schema.dict");

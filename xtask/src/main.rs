@@ -1,57 +1,109 @@
-//! `cargo xtask <task>`: see `cargo xtask help`.
+//! `cargo xtask <task>`: see `cargo xtask help`. This file only reads the
+//! arguments and hands each task to its module.
 #![forbid(unsafe_code)]
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
-use xtask::{Drift, generate, workspace_root};
+use xtask::workspace_root;
 
 mod bench;
-mod bench_compile;
+mod diff;
+mod docs;
 mod fuzz;
+mod package;
 
-const USAGE: &str = "\
-usage: cargo xtask <task>
+/// Every task: name, arguments, what it does (one line of text per line).
+const TASKS: &[(&str, &str, &str)] = &[
+    (
+        "docs",
+        "[--check] [--schemas DIR] [--out DIR] | --diff BASE [--json] [--schemas DIR]",
+        "Render every schema in DIR (default: schemas/) to the out directory
+(default: docs/): <app>.md, <app>.events.schema.json, telemetry-schema.json.
+--check writes nothing and fails when a file is stale, missing or extra.
+With --diff BASE (a git revision or a directory): list each schema change
+and its class (widens / narrows collection, breaks collectors, wording
+only), and fail unless the versions, data_review entries and history the
+changes need are there. --json prints that report as JSON.",
+    ),
+    (
+        "bench-docs",
+        "[--events N] [--runs N]",
+        "Time loading and rendering a generated N-event schema (default 1000
+events, 11 runs) and print the medians.",
+    ),
+    (
+        "bench",
+        "[--quick]",
+        "Run every benchmark beside its baseline (record, hashing, delivery, exit
+time, compile time, docs) and write the summary at the top of BENCHMARKS.md.",
+    ),
+    (
+        "bench-compile",
+        "[--quick]",
+        "Time clean builds and rebuilds of 100 derived events against serde-only
+structs and write the `## Compile time` section of BENCHMARKS.md.",
+    ),
+    (
+        "fuzz",
+        "[--seconds N]",
+        "Fuzz the schema loader (fuzz/, cargo-fuzz, RUSTC_BOOTSTRAP=1) for N seconds
+(default 60), seeded from schemas/ and telemetry-schema/tests/cases/; prints executions
+and crashes. Installs cargo-fuzz if missing. Not run by CI.",
+    ),
+    (
+        "package",
+        "[--allow-dirty]",
+        "Package the publishable crates with verification (cargo package), unpack
+them into target/package-doctest/ and run their doctests there, each
+crate against the packaged others. Run by CI.",
+    ),
+    ("help", "", "This text."),
+];
 
-tasks:
-  docs [--check] [--schemas DIR] [--out DIR]
-      Render every schema in DIR (default: schemas/) to the out directory
-      (default: docs/): <app>.md, <app>.events.schema.json, telemetry-schema.json.
-      --check writes nothing and fails when a file is stale, missing or extra.
-  bench-docs [--events N] [--runs N]
-      Time loading and rendering a generated N-event schema (default 1000
-      events, 11 runs) and print the medians.
-  bench [--quick]
-      Run every benchmark beside its baseline (record, hashing, delivery, exit
-      time, compile time, docs) and write the summary at the top of BENCHMARKS.md.
-  fuzz [--seconds N]
-      Fuzz the schema loader (fuzz/, cargo-fuzz, RUSTC_BOOTSTRAP=1) for N seconds
-      (default 60), seeded from schemas/ and tests/bad-schemas/; prints executions
-      and crashes. Installs cargo-fuzz if missing. Not run by CI.
-  help
-      This text.";
+/// A task and its arguments, as read from the command line.
+#[derive(Debug, PartialEq)]
+enum Task {
+    Docs {
+        check: bool,
+        schemas: PathBuf,
+        out: PathBuf,
+    },
+    DocsDiff {
+        base: String,
+        json: bool,
+        schemas: PathBuf,
+    },
+    BenchDocs {
+        events: usize,
+        runs: usize,
+    },
+    Bench {
+        quick: bool,
+    },
+    BenchCompile {
+        quick: bool,
+    },
+    Fuzz(Vec<String>),
+    Package(Vec<String>),
+    /// Print the usage of every task, or of the one named.
+    Help(Option<&'static str>),
+}
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let result = match args.first().map(String::as_str) {
-        Some("docs") => docs(&args[1..]),
-        Some("bench-docs") => bench_docs(&args[1..]),
-        Some("bench-compile") => {
-            let (clean, rebuild) = if args.iter().any(|a| a == "--quick") { (1, 2) } else { (3, 5) };
-            let root = workspace_root();
-            bench_compile::run(&root, clean, rebuild).and_then(|md| {
-                print!("{md}");
-                bench_compile::upsert_section(&root.join("BENCHMARKS.md"), "## Compile time", &md)
-            })
-        }
-        Some("bench") => bench::run(&workspace_root(), &args[1..]),
-        Some("fuzz") => fuzz::run(&workspace_root(), &args[1..]),
-        Some("help" | "--help" | "-h") | None => {
-            println!("{USAGE}");
+    let result = parse(&args).and_then(|task| match task {
+        Task::Docs { check, schemas, out } => docs::run(check, schemas, out),
+        Task::DocsDiff { base, json, schemas } => diff::run(&schemas, &base, json),
+        Task::BenchDocs { events, runs } => bench::docs::task(events, runs),
+        Task::Bench { quick } => bench::run(&workspace_root(), quick),
+        Task::BenchCompile { quick } => bench::compile::task(&workspace_root(), quick),
+        Task::Fuzz(args) => fuzz::run(&workspace_root(), &args),
+        Task::Package(args) => package::run(&workspace_root(), &args),
+        Task::Help(task) => {
+            println!("{}", task.map_or_else(usage, task_usage));
             Ok(())
         }
-        Some(other) => Err(format!("error: unknown task `{other}`\n\n{USAGE}")),
-    };
+    });
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
@@ -61,83 +113,84 @@ fn main() -> ExitCode {
     }
 }
 
+/// The usage of every task.
+fn usage() -> String {
+    let mut s = String::from("usage: cargo xtask <task>\n\ntasks:");
+    for (name, synopsis, text) in TASKS {
+        s.push_str(&format!("\n  {}", format!("{name} {synopsis}").trim_end()));
+        for line in text.lines() {
+            s.push_str(&format!("\n      {line}"));
+        }
+    }
+    s
+}
+
+/// The usage of one task (a name from [`TASKS`]).
+fn task_usage(task: &str) -> String {
+    let (name, synopsis, text) = TASKS.iter().find(|t| t.0 == task).copied().unwrap_or(("help", "", ""));
+    let mut s = format!("usage: cargo xtask {}\n", format!("{name} {synopsis}").trim_end());
+    for line in text.lines() {
+        s.push_str(&format!("\n  {line}"));
+    }
+    s
+}
+
+fn parse(args: &[String]) -> Result<Task, String> {
+    let Some(task) = args.first().map(String::as_str) else { return Ok(Task::Help(None)) };
+    let rest = &args[1..];
+    if matches!(task, "help" | "--help" | "-h") {
+        return Ok(Task::Help(None));
+    }
+    if rest.iter().any(|a| a == "--help" || a == "-h")
+        && let Some(t) = TASKS.iter().find(|t| t.0 == task)
+    {
+        return Ok(Task::Help(Some(t.0)));
+    }
+    match task {
+        "docs" => parse_docs(rest),
+        "bench-docs" => parse_bench_docs(rest),
+        "bench" => {
+            if let Some(bad) = rest.iter().find(|a| *a != "--quick") {
+                return Err(format!("error: unknown option `{bad}` for `bench`"));
+            }
+            Ok(Task::Bench { quick: !rest.is_empty() })
+        }
+        "bench-compile" => Ok(Task::BenchCompile { quick: rest.iter().any(|a| a == "--quick") }),
+        "fuzz" => Ok(Task::Fuzz(rest.to_vec())),
+        "package" => Ok(Task::Package(rest.to_vec())),
+        other => Err(format!("error: unknown task `{other}`\n\n{}", usage())),
+    }
+}
+
 /// The value after `flag`, if given.
 fn flag_value(args: &[String], i: &mut usize, flag: &str) -> Result<String, String> {
     *i += 1;
-    args.get(*i).cloned().ok_or_else(|| format!("error: `{flag}` needs a value\n\n{USAGE}"))
+    args.get(*i).cloned().ok_or_else(|| format!("error: `{flag}` needs a value\n\n{}", usage()))
 }
 
-/// `path` relative to the current directory when it lies below it, for short messages.
-fn shown(path: &Path) -> String {
-    let cwd = std::env::current_dir().unwrap_or_default();
-    path.strip_prefix(&cwd).unwrap_or(path).display().to_string()
-}
-
-fn docs(args: &[String]) -> Result<(), String> {
+fn parse_docs(args: &[String]) -> Result<Task, String> {
     let root = workspace_root();
     let (mut check, mut schemas, mut out) = (false, root.join("schemas"), root.join("docs"));
+    let (mut base, mut json) = (None, false);
     let mut i = 0;
     while i < args.len() {
         match args[i].as_str() {
             "--check" => check = true,
             "--schemas" => schemas = PathBuf::from(flag_value(args, &mut i, "--schemas")?),
             "--out" => out = PathBuf::from(flag_value(args, &mut i, "--out")?),
-            other => return Err(format!("error: unknown option `{other}` for `docs`\n\n{USAGE}")),
+            "--diff" => base = Some(flag_value(args, &mut i, "--diff")?),
+            "--json" => json = true,
+            other => return Err(format!("error: unknown option `{other}` for `docs`\n\n{}", usage())),
         }
         i += 1;
     }
-    let generated = generate(&schemas)
-        .map_err(|e| format!("{e}\nerror: docs not generated: {} problem(s) in the schemas above", e.problems.len()))?;
-    let counts = format!("{} schemas, {} events, {} fields", generated.schemas, generated.events, generated.fields);
-    if check {
-        let found = xtask::drift(&generated, &out).map_err(|e| format!("{}: error: {e}", shown(&out)))?;
-        if found.is_empty() {
-            println!("docs: up to date ({counts}, {} files in {})", generated.files.len(), shown(&out));
-            return Ok(());
-        }
-        let mut msg = String::new();
-        for d in &found {
-            let what = match d {
-                Drift::Stale(_) => "stale",
-                Drift::Missing(_) => "missing",
-                Drift::Extra(_) => "extra (no schema generates it)",
-                Drift::Clash(_) => "hand-written file in the way of a generated one",
-            };
-            msg.push_str(&format!("{}: {what}\n", shown(&out.join(d.name()))));
-        }
-        msg.push_str(&format!(
-            "error: {} generated file(s) out of date; run `cargo xtask docs` and commit the result",
-            found.len()
-        ));
-        return Err(msg);
-    }
-    let done = xtask::write(&generated, &out)?;
-    for name in &done.written {
-        println!("wrote {}", shown(&out.join(name)));
-    }
-    for name in &done.removed {
-        println!("removed {}", shown(&out.join(name)));
-    }
-    println!(
-        "docs: {counts}; {} files written, {} unchanged, {} removed in {}",
-        done.written.len(),
-        done.unchanged,
-        done.removed.len(),
-        shown(&out)
-    );
-    Ok(())
+    Ok(match base {
+        Some(base) => Task::DocsDiff { base, json, schemas },
+        None => Task::Docs { check, schemas, out },
+    })
 }
 
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.2} ms", d.as_secs_f64() * 1e3)
-}
-
-fn bench_docs(args: &[String]) -> Result<(), String> {
+fn parse_bench_docs(args: &[String]) -> Result<Task, String> {
     let (mut events, mut runs) = (1000usize, 11usize);
     let mut i = 0;
     while i < args.len() {
@@ -150,33 +203,68 @@ fn bench_docs(args: &[String]) -> Result<(), String> {
             "--runs" => {
                 runs = parse(flag_value(args, &mut i, "--runs")?).ok_or("error: `--runs` takes a positive number")?
             }
-            other => return Err(format!("error: unknown option `{other}` for `bench-docs`\n\n{USAGE}")),
+            other => return Err(format!("error: unknown option `{other}` for `bench-docs`\n\n{}", usage())),
         }
         i += 1;
     }
-    let text = xtask::bench_schema(events);
-    let (mut load, mut md, mut js, mut total) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    let mut sizes = (0, 0);
-    for _ in 0..runs {
-        let t0 = Instant::now();
-        let schema = telemetry_schema::load_str(&text, "bench.yaml").map_err(|e| e.to_string())?;
-        let t1 = Instant::now();
-        let page = telemetry_schema::render::markdown(&schema);
-        let t2 = Instant::now();
-        let json = telemetry_schema::render::payload_schema_text(&schema);
-        let t3 = Instant::now();
-        sizes = (page.len(), json.len());
-        load.push(t1 - t0);
-        md.push(t2 - t1);
-        js.push(t3 - t2);
-        total.push(t3 - t0);
+    Ok(Task::BenchDocs { events, runs })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_str(args: &[&str]) -> Result<Task, String> {
+        parse(&args.iter().map(|s| s.to_string()).collect::<Vec<_>>())
     }
-    let profile = if cfg!(debug_assertions) { "debug" } else { "release" };
-    println!("bench-docs: {events} events ({} KiB of YAML), {runs} runs, {profile} build; medians:", text.len() / 1024);
-    println!("  load + validate      {}", ms(median(load)));
-    println!("  markdown page        {}  ({} KiB)", ms(median(md)), sizes.0 / 1024);
-    println!("  payload JSON Schema  {}  ({} KiB)", ms(median(js)), sizes.1 / 1024);
-    let worst = total.iter().max().copied().unwrap_or_default();
-    println!("  total                {}  (slowest run {})", ms(median(total)), ms(worst));
-    Ok(())
+
+    #[test]
+    fn help_anywhere_asks_for_usage() {
+        assert_eq!(parse_str(&[]), Ok(Task::Help(None)));
+        assert_eq!(parse_str(&["--help"]), Ok(Task::Help(None)));
+        assert_eq!(parse_str(&["docs", "--help"]), Ok(Task::Help(Some("docs"))));
+        assert_eq!(parse_str(&["docs", "--check", "-h"]), Ok(Task::Help(Some("docs"))));
+        assert_eq!(parse_str(&["bench", "--help"]), Ok(Task::Help(Some("bench"))));
+        assert_eq!(parse_str(&["fuzz", "--help"]), Ok(Task::Help(Some("fuzz"))));
+    }
+
+    #[test]
+    fn docs_diff_is_its_own_task() {
+        let root = workspace_root();
+        assert_eq!(
+            parse_str(&["docs", "--diff", "HEAD~1", "--json"]),
+            Ok(Task::DocsDiff { base: "HEAD~1".into(), json: true, schemas: root.join("schemas") })
+        );
+    }
+
+    #[test]
+    fn task_usage_names_its_flags() {
+        assert_eq!(
+            task_usage("docs"),
+            "usage: cargo xtask docs [--check] [--schemas DIR] [--out DIR] | --diff BASE [--json] [--schemas DIR]\n\n  \
+             Render every schema in DIR (default: schemas/) to the out directory\n  \
+             (default: docs/): <app>.md, <app>.events.schema.json, telemetry-schema.json.\n  \
+             --check writes nothing and fails when a file is stale, missing or extra.\n  \
+             With --diff BASE (a git revision or a directory): list each schema change\n  \
+             and its class (widens / narrows collection, breaks collectors, wording\n  \
+             only), and fail unless the versions, data_review entries and history the\n  \
+             changes need are there. --json prints that report as JSON."
+        );
+        assert!(usage().ends_with("\n  help\n      This text."), "{}", usage());
+    }
+
+    #[test]
+    fn flags_are_read_and_checked() {
+        let root = workspace_root();
+        assert_eq!(
+            parse_str(&["docs", "--check", "--out", "x"]),
+            Ok(Task::Docs { check: true, schemas: root.join("schemas"), out: PathBuf::from("x") })
+        );
+        assert_eq!(parse_str(&["bench-docs", "--runs", "3"]), Ok(Task::BenchDocs { events: 1000, runs: 3 }));
+        assert_eq!(parse_str(&["bench-docs", "--runs", "0"]), Err("error: `--runs` takes a positive number".into()));
+        assert_eq!(parse_str(&["bench", "--quick"]), Ok(Task::Bench { quick: true }));
+        assert_eq!(parse_str(&["bench", "--slow"]), Err("error: unknown option `--slow` for `bench`".into()));
+        assert!(parse_str(&["docs", "--out"]).unwrap_err().starts_with("error: `--out` needs a value\n\nusage:"));
+        assert!(parse_str(&["nope"]).unwrap_err().starts_with("error: unknown task `nope`\n\nusage:"));
+    }
 }

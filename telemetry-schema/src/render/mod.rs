@@ -1,5 +1,5 @@
 //! Renderers: the "what we collect" page and the payload JSON Schema of a
-//! schema, as `cargo xtask docs` writes them to `docs/`.
+//! schema, as [`crate::docs`] writes them to a project's `docs/`.
 //!
 //! Output is deterministic: the same schema gives the same bytes on every
 //! machine and every run (no dates, no absolute paths, no hash-map order).
@@ -31,6 +31,8 @@
 //! - `timestamp`: RFC 3339 UTC time the event was recorded.
 //! - `app`: the schema's `app.name`, so one collector can serve several products.
 //! - `app_version`: the application's version, when the application gave one.
+//! - `schema_version`: allowed only as the schema's own `schema_version`
+//!   (a `const`), when it has one; optional, as the runtime does not send it yet.
 //!
 //! Nothing else is allowed at any level: the payload JSON Schema says
 //! `additionalProperties: false` on every object.
@@ -49,11 +51,14 @@
 //! assert_eq!(json_schema["$defs"]["event_ping"]["properties"]["event"]["const"], "ping");
 //! ```
 
+mod governance;
 mod markdown;
+mod options;
 mod payload;
 
-pub use markdown::{GENERATED_MARKER, markdown};
-pub use payload::{payload_schema, payload_schema_text};
+pub use markdown::{GENERATED_MARKER, markdown, markdown_on, markdown_with};
+pub use options::{DEFAULT_COMMAND, Options};
+pub use payload::{payload_schema, payload_schema_text, payload_schema_text_with, payload_schema_with};
 
 use crate::json::J;
 use crate::model::{Event, Field, FieldType, Schema, Value};

@@ -1,6 +1,6 @@
 //! The payload JSON Schema: events exactly as they travel.
 
-use super::source_name;
+use super::{Options, source_name};
 use crate::json::J;
 use crate::model::{Collect, Field, FieldType, Schema};
 
@@ -31,7 +31,21 @@ const HASH_PATTERN: &str = "^[0-9a-f]{64}$";
 /// assert!(props.get("required").is_none());
 /// ```
 pub fn payload_schema(schema: &Schema) -> serde_json::Value {
-    build(schema).to_value()
+    payload_schema_with(schema, &Options::default())
+}
+
+/// [`payload_schema`] whose description names `options.command` as the
+/// command that regenerates it.
+///
+/// ```
+/// # let schema = telemetry_schema::load_str(
+/// #     "version: 1\napp: { name: demo, title: Demo, description: x }\nevents: { e: { description: x } }\n", "demo.yaml").unwrap();
+/// use telemetry_schema::render::{Options, payload_schema_with};
+/// let s = payload_schema_with(&schema, &Options::default().command("cargo xtask docs"));
+/// assert_eq!(s["description"], "One telemetry event of Demo as sent. Generated from demo.yaml by `cargo xtask docs`; do not edit.");
+/// ```
+pub fn payload_schema_with(schema: &Schema, options: &Options) -> serde_json::Value {
+    build(schema, options).to_value()
 }
 
 /// [`payload_schema`] as pretty JSON text with a final newline: the bytes of
@@ -44,10 +58,15 @@ pub fn payload_schema(schema: &Schema) -> serde_json::Value {
 /// assert!(text.starts_with("{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n"));
 /// ```
 pub fn payload_schema_text(schema: &Schema) -> String {
-    build(schema).pretty()
+    payload_schema_text_with(schema, &Options::default())
 }
 
-fn build(schema: &Schema) -> J {
+/// [`payload_schema_with`] as pretty JSON text with a final newline.
+pub fn payload_schema_text_with(schema: &Schema, options: &Options) -> String {
+    build(schema, options).pretty()
+}
+
+fn build(schema: &Schema, options: &Options) -> J {
     let title = &schema.app.title;
     let mut defs = J::obj([
         ("uuid", J::obj([("type", J::s("string")), ("format", J::s("uuid")), ("pattern", J::s(UUID_PATTERN))])),
@@ -88,48 +107,51 @@ fn build(schema: &Schema) -> J {
                 ("type", J::s("object")),
                 (
                     "properties",
-                    J::obj([
-                        ("event", J::obj([("const", J::s(&e.name))])),
-                        ("properties", props),
-                        ("context", J::obj([("$ref", J::s("#/$defs/context"))])),
-                        (
-                            "anonymous_id",
-                            J::obj([
-                                ("description", J::s("Random id of this install.")),
-                                ("$ref", J::s("#/$defs/uuid")),
-                            ]),
-                        ),
-                        (
-                            "session_id",
-                            J::obj([
-                                ("description", J::s("Random id of this process run.")),
-                                ("$ref", J::s("#/$defs/uuid")),
-                            ]),
-                        ),
-                        (
-                            "message_id",
-                            J::obj([
-                                ("description", J::s("Random id of this event, for deduplication.")),
-                                ("$ref", J::s("#/$defs/uuid")),
-                            ]),
-                        ),
-                        ("timestamp", J::obj([("$ref", J::s("#/$defs/timestamp"))])),
-                        (
-                            "app",
-                            J::obj([
-                                ("description", J::s("The product that sent the event (`app.name`).")),
-                                ("const", J::s(&schema.app.name)),
-                            ]),
-                        ),
-                        (
-                            "app_version",
-                            J::obj([
-                                ("description", J::s(format!("Version of {title}, when known."))),
-                                ("type", J::s("string")),
-                                ("maxLength", J::int(64)),
-                            ]),
-                        ),
-                    ]),
+                    with_schema_version(
+                        J::obj([
+                            ("event", J::obj([("const", J::s(&e.name))])),
+                            ("properties", props),
+                            ("context", J::obj([("$ref", J::s("#/$defs/context"))])),
+                            (
+                                "anonymous_id",
+                                J::obj([
+                                    ("description", J::s("Random id of this install.")),
+                                    ("$ref", J::s("#/$defs/uuid")),
+                                ]),
+                            ),
+                            (
+                                "session_id",
+                                J::obj([
+                                    ("description", J::s("Random id of this process run.")),
+                                    ("$ref", J::s("#/$defs/uuid")),
+                                ]),
+                            ),
+                            (
+                                "message_id",
+                                J::obj([
+                                    ("description", J::s("Random id of this event, for deduplication.")),
+                                    ("$ref", J::s("#/$defs/uuid")),
+                                ]),
+                            ),
+                            ("timestamp", J::obj([("$ref", J::s("#/$defs/timestamp"))])),
+                            (
+                                "app",
+                                J::obj([
+                                    ("description", J::s("The product that sent the event (`app.name`).")),
+                                    ("const", J::s(&schema.app.name)),
+                                ]),
+                            ),
+                            (
+                                "app_version",
+                                J::obj([
+                                    ("description", J::s(format!("Version of {title}, when known."))),
+                                    ("type", J::s("string")),
+                                    ("maxLength", J::int(64)),
+                                ]),
+                            ),
+                        ]),
+                        schema,
+                    ),
                 ),
                 (
                     "required",
@@ -159,14 +181,31 @@ fn build(schema: &Schema) -> J {
         (
             "description",
             J::s(format!(
-                "One telemetry event of {title} as sent. Generated from {} by `cargo xtask docs`; do not edit.",
-                source_name(schema)
+                "One telemetry event of {title} as sent. Generated from {} by `{}`; do not edit.",
+                source_name(schema),
+                options.command
             )),
         ),
         ("type", J::s("object")),
         ("oneOf", J::Arr(one_of)),
         ("$defs", defs),
     ])
+}
+
+/// `props` with the envelope's `schema_version` property, pinned to the
+/// schema's version, when it has one. Not in `required`: the runtime does
+/// not send it yet.
+fn with_schema_version(mut props: J, schema: &Schema) -> J {
+    if let Some(v) = schema.schema_version {
+        props.push(
+            "schema_version",
+            J::obj([
+                ("description", J::s("The `schema_version` of the schema the event was recorded under.")),
+                ("const", J::s(v.to_string())),
+            ]),
+        );
+    }
+    props
 }
 
 /// `{type: object, properties, required, additionalProperties: false}` for `fields`.

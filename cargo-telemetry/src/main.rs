@@ -1,0 +1,129 @@
+//! `cargo telemetry`: the docs of a project's telemetry schemas, written and
+//! checked, and schemas validated, from the command line. A thin front over
+//! [`telemetry_schema::docs`], which a project's own xtask can call instead.
+#![forbid(unsafe_code)]
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use telemetry_schema::docs::{self, Options};
+
+const USAGE: &str = "\
+usage: cargo telemetry <command>
+
+commands:
+  docs [--schemas DIR] [--out DIR] [--check] [--command CMD]
+      Render every schema in DIR (default: telemetry/) to the out directory
+      (default: docs/): <app>.md, the \"what we collect\" page, and
+      <app>.events.schema.json, the JSON Schema of the payloads; plus
+      telemetry-schema.json, the JSON Schema of the YAML format. Hand-written
+      files beside them are left alone.
+      --check writes nothing and exits 1 naming each stale, missing or extra file.
+      --command names the command the pages tell readers to run after a schema
+      change (default: cargo telemetry docs).
+  validate FILE...
+      Load and check each schema file; print every problem with file:line:col
+      and how to fix it. Exits 1 when any file has a problem.
+  help, --help, -h
+      This text. `cargo telemetry <command> --help` works too.
+  --version, -V
+      The version.";
+
+/// How `main` ends: success, a failure already explained, or a usage mistake.
+enum Outcome {
+    Ok,
+    Failed(String),
+    Usage(String),
+}
+
+fn main() -> ExitCode {
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    // Run as `cargo telemetry ...`, cargo passes the subcommand name first.
+    if args.first().map(String::as_str) == Some("telemetry") {
+        args.remove(0);
+    }
+    let outcome = match args.first().map(String::as_str) {
+        Some("docs") => docs_command(&args[1..]),
+        Some("validate") => validate(&args[1..]),
+        Some("help" | "--help" | "-h") | None => {
+            println!("{USAGE}");
+            Outcome::Ok
+        }
+        Some("--version" | "-V") => {
+            println!("cargo-telemetry {}", env!("CARGO_PKG_VERSION"));
+            Outcome::Ok
+        }
+        Some(other) => Outcome::Usage(format!("error: unknown command `{other}`")),
+    };
+    match outcome {
+        Outcome::Ok => ExitCode::SUCCESS,
+        Outcome::Failed(message) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
+        Outcome::Usage(message) => {
+            eprintln!("{message}\n\n{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn docs_command(args: &[String]) -> Outcome {
+    let mut options = Options::new("telemetry", "docs");
+    let mut check = false;
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        let mut value = |flag: &str| rest.next().cloned().ok_or_else(|| format!("error: `{flag}` needs a value"));
+        let parsed = match arg.as_str() {
+            "--check" => {
+                check = true;
+                Ok(())
+            }
+            "--schemas" => value("--schemas").map(|v| options.schemas = PathBuf::from(v)),
+            "--out" => value("--out").map(|v| options.out = PathBuf::from(v)),
+            "--command" => value("--command").map(|v| options.render.command = v),
+            "--help" | "-h" => {
+                println!("{USAGE}");
+                return Outcome::Ok;
+            }
+            other => Err(format!("error: unknown option `{other}` for `docs`")),
+        };
+        if let Err(message) = parsed {
+            return Outcome::Usage(message);
+        }
+    }
+    let result = if check { docs::check(&options) } else { docs::write(&options) };
+    match result {
+        Ok(report) => {
+            println!("{report}");
+            Outcome::Ok
+        }
+        Err(failure) => Outcome::Failed(failure.to_string()),
+    }
+}
+
+fn validate(args: &[String]) -> Outcome {
+    if args.iter().any(|a| a == "--help" || a == "-h") {
+        println!("{USAGE}");
+        return Outcome::Ok;
+    }
+    if let Some(flag) = args.iter().find(|a| a.starts_with('-')) {
+        return Outcome::Usage(format!("error: unknown option `{flag}` for `validate`"));
+    }
+    if args.is_empty() {
+        return Outcome::Usage("error: `validate` needs at least one schema file".to_string());
+    }
+    let mut problems = 0;
+    for file in args {
+        match telemetry_schema::load_path(file.as_ref()) {
+            Ok(schema) => println!("{file}: ok ({} events)", schema.events.len()),
+            Err(e) => {
+                problems += e.diagnostics().len();
+                eprintln!("{e}");
+            }
+        }
+    }
+    match problems {
+        0 => Outcome::Ok,
+        n => Outcome::Failed(format!("error: {n} problem(s) in the schema file(s) above")),
+    }
+}

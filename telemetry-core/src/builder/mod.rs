@@ -1,0 +1,217 @@
+//! The builder: configuration, set once, then [`Builder::build`] (in
+//! `build`) or the consent side (`status`, `enable`, `disable`, in `resolve`).
+
+mod build;
+mod resolve;
+
+use std::io;
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[cfg(feature = "http")]
+use crate::delivery::Backoff;
+use crate::delivery::Tuning;
+use crate::env::EnvSource;
+use crate::format::WireFormat;
+use crate::meta::AppMeta;
+use crate::output::Output;
+use crate::telemetry::Telemetry;
+use crate::transport::MemorySink;
+
+/// Configures a [`Telemetry`] handle. `build()` resolves consent once.
+///
+/// ```
+/// use std::time::Duration;
+/// use telemetry_core::meta::AppMeta;
+/// use telemetry_core::{EnvSource, Telemetry};
+///
+/// static APP: AppMeta = AppMeta {
+///     name: "demo", title: "Demo", docs_url: None, anonymous_id_env: None, enabled_by_default: true,
+///     do_not_track: true, env: &[], context: &[], events: &[],
+/// };
+/// let telemetry = Telemetry::builder(&APP)
+///     .app_version("1.0.0")
+///     .env(EnvSource::from_pairs([("DO_NOT_TRACK", "1")]))
+///     .shutdown_deadline(Duration::from_millis(50))
+///     .build()
+///     .unwrap();
+/// assert!(!telemetry.status().enabled());
+/// assert_eq!(telemetry.status().reason.to_string(), "DO_NOT_TRACK is set to \"1\"");
+/// ```
+#[derive(Debug, Clone)]
+pub struct Builder {
+    meta: &'static AppMeta,
+    app_version: String,
+    endpoint: Option<String>,
+    format: WireFormat,
+    #[cfg(feature = "http")]
+    api_key: Option<String>,
+    shutdown_deadline: Duration,
+    #[cfg(feature = "http")]
+    request_timeout: Duration,
+    state_dir: Option<PathBuf>,
+    env: EnvSource,
+    output: Option<Output>,
+    memory: Option<MemorySink>,
+    tuning: Tuning,
+    spool_max_bytes: u64,
+    spool_max_files: usize,
+    file_max_bytes: u64,
+    notice: bool,
+    opt_out_command: Option<String>,
+}
+
+impl Builder {
+    pub(crate) fn new(meta: &'static AppMeta) -> Self {
+        Builder {
+            meta,
+            app_version: String::new(),
+            endpoint: None,
+            format: WireFormat::Native,
+            #[cfg(feature = "http")]
+            api_key: None,
+            shutdown_deadline: Duration::from_millis(100),
+            #[cfg(feature = "http")]
+            request_timeout: Duration::from_secs(10),
+            state_dir: None,
+            env: EnvSource::process(),
+            output: None,
+            memory: None,
+            tuning: Tuning::default(),
+            spool_max_bytes: 1 << 20,
+            spool_max_files: 50,
+            file_max_bytes: 4 << 20,
+            notice: true,
+            opt_out_command: None,
+        }
+    }
+
+    /// The app's version (`env!("CARGO_PKG_VERSION")`), sent as `app_version`.
+    pub fn app_version(mut self, version: impl Into<String>) -> Self {
+        self.app_version = version.into();
+        self
+    }
+
+    /// Send to an HTTP endpoint in `format` instead of the JSON-lines file.
+    /// Checked by `build()`: `https://`, or `http://` to loopback only.
+    pub fn endpoint(mut self, url: impl Into<String>, format: WireFormat) -> Self {
+        self.endpoint = Some(url.into());
+        self.format = format;
+        self
+    }
+
+    /// The Segment write key or PostHog project key.
+    pub fn api_key(self, key: impl Into<String>) -> Self {
+        // Only HTTP sends it: without the transport an endpoint fails the build.
+        #[cfg(feature = "http")]
+        let this = Builder { api_key: Some(key.into()), ..self };
+        #[cfg(not(feature = "http"))]
+        let (this, _) = (self, key);
+        this
+    }
+
+    /// How long dropping the handle may wait for delivery (default 100 ms).
+    /// What is not delivered by then is spooled for the next run.
+    pub fn shutdown_deadline(mut self, d: Duration) -> Self {
+        self.shutdown_deadline = d;
+        self
+    }
+
+    /// Timeout of one HTTP request (default 10 s). Exit never waits for it
+    /// beyond the shutdown deadline.
+    pub fn request_timeout(self, d: Duration) -> Self {
+        // Only HTTP makes requests: without it there is nothing to time out.
+        #[cfg(feature = "http")]
+        let this = Builder { request_timeout: d, ..self };
+        #[cfg(not(feature = "http"))]
+        let (this, _) = (self, d);
+        this
+    }
+
+    /// Keep state here instead of `<APP>_TELEMETRY_DIR` or the platform config dir.
+    pub fn state_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.state_dir = Some(dir.into());
+        self
+    }
+
+    /// Read environment variables from `env` instead of the process (tests).
+    pub fn env(mut self, env: EnvSource) -> Self {
+        self.env = env;
+        self
+    }
+
+    /// Write the notice, debug and log-only output here instead of stderr.
+    pub fn output(mut self, w: impl io::Write + Send + 'static) -> Self {
+        self.output = Some(Output::new(w));
+        self
+    }
+
+    /// Deliver to an in-process [`MemorySink`] instead of an endpoint or the
+    /// JSON-lines file: nothing leaves the process. For tests and benchmarks.
+    /// Consent still applies (off means nothing is recorded); debug and
+    /// log-only modes still print instead.
+    pub fn memory(mut self, sink: MemorySink) -> Self {
+        self.memory = Some(sink);
+        self
+    }
+
+    /// Queue bounds: events beyond them are dropped (defaults 1000 events, 4 MiB).
+    pub fn queue_capacity(mut self, events: usize, bytes: usize) -> Self {
+        self.tuning.queue_events = events.max(1);
+        self.tuning.queue_bytes = bytes.max(1);
+        self
+    }
+
+    /// A batch is sent when it holds `events` events or `bytes` bytes, or its
+    /// oldest event waited `delay` (defaults 100, 256 KiB, 2 s).
+    pub fn batch(mut self, events: usize, bytes: usize, delay: Duration) -> Self {
+        self.tuning.batch_events = events.max(1);
+        self.tuning.batch_bytes = bytes.max(1);
+        self.tuning.batch_delay = delay;
+        self
+    }
+
+    /// Retry backoff: doubles from `base` up to `max`, with jitter (defaults 500 ms, 60 s).
+    /// `Retry-After` (seconds) is honoured when the endpoint sends it.
+    pub fn backoff(self, base: Duration, max: Duration) -> Self {
+        // Only HTTP retries: the other transports deliver now or never.
+        #[cfg(feature = "http")]
+        let this = Builder { tuning: Tuning { backoff: Backoff { base, max: max.max(base) }, ..self.tuning }, ..self };
+        #[cfg(not(feature = "http"))]
+        let (this, _) = (self, (base, max));
+        this
+    }
+
+    /// Spool bounds (defaults 1 MiB, 50 files): beyond them unsent events are dropped.
+    pub fn spool_limits(mut self, max_bytes: u64, max_files: usize) -> Self {
+        self.spool_max_bytes = max_bytes;
+        self.spool_max_files = max_files;
+        self
+    }
+
+    /// Size at which the JSON-lines file is rotated to `events.jsonl.1` (default 4 MiB).
+    pub fn file_max_bytes(mut self, bytes: u64) -> Self {
+        self.file_max_bytes = bytes;
+        self
+    }
+
+    /// Show the first-run notice (default true).
+    pub fn notice(mut self, show: bool) -> Self {
+        self.notice = show;
+        self
+    }
+
+    /// The command that turns telemetry off, named in the notice and status
+    /// (for example `example-cli telemetry disable`).
+    pub fn opt_out_command(mut self, cmd: impl Into<String>) -> Self {
+        self.opt_out_command = Some(cmd.into());
+        self
+    }
+}
+
+impl Telemetry {
+    /// Starts configuring the handle for an app.
+    pub fn builder(meta: &'static AppMeta) -> Builder {
+        Builder::new(meta)
+    }
+}

@@ -1,0 +1,55 @@
+//! What becomes of events not delivered by the exit deadline: spooled for
+//! the next run (HTTP), or dropped (the other transports deliver now or never).
+
+use std::sync::atomic::Ordering::Relaxed;
+
+use super::stats::Counters;
+use crate::output::Diag;
+use crate::spool::{Event, MAX_GENERATION, Spool};
+
+/// Where leftovers go.
+pub(crate) struct Leftovers {
+    pub spool: Option<Spool>,
+    pub diag: Diag,
+}
+
+impl Leftovers {
+    /// Spools `rest` one file per generation, or drops it; counts only this
+    /// process's own events (generation 0), since spooled ones were counted
+    /// by the run that recorded them.
+    pub(crate) fn settle(&self, rest: &[Event], counters: &Counters) {
+        if rest.is_empty() {
+            return;
+        }
+        let Some(spool) = &self.spool else {
+            let new = rest.iter().filter(|e| e.generation == 0).count() as u64;
+            counters.dropped.fetch_add(new, Relaxed);
+            return;
+        };
+        for generation in 0..MAX_GENERATION {
+            let group: Vec<&Event> = rest.iter().filter(|e| e.generation == generation).collect();
+            if group.is_empty() {
+                continue;
+            }
+            let n = if generation == 0 { group.len() as u64 } else { 0 };
+            match spool.write(&group, generation + 1) {
+                Ok(()) => {
+                    counters.spooled.fetch_add(n, Relaxed);
+                }
+                Err(e) => {
+                    counters.dropped.fetch_add(n, Relaxed);
+                    self.diag.say(format_args!("could not spool {} events: {e}", group.len()));
+                }
+            }
+        }
+    }
+}
+
+/// Puts events taken from the spool back, unchanged: the worker took them
+/// but the caller closed before it could start sending.
+pub(crate) fn put_back(spool: &Spool, events: &[Event]) {
+    for generation in 0..MAX_GENERATION {
+        let group: Vec<&Event> = events.iter().filter(|e| e.generation == generation).collect();
+        let _ = spool.write(&group, generation);
+    }
+}

@@ -1,0 +1,158 @@
+//! The state dir's files: `state.json` (its format, read and written
+//! atomically, created race-free on a first run) and the names of the others.
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::private::{create_dir, create_private, temp_path, write_atomic};
+use crate::consent::Choice;
+
+/// File name of the state file inside the state dir.
+pub(crate) const STATE_FILE: &str = "state.json";
+/// Spooled batches live in this subdirectory.
+pub(crate) const SPOOL_DIR: &str = "spool";
+/// The JSON-lines transport's file.
+pub(crate) const EVENTS_FILE: &str = "events.jsonl";
+
+/// What `state.json` holds. Unknown keys are ignored, missing ones default.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct StateData {
+    /// Format version.
+    #[serde(default = "one")]
+    pub version: u32,
+    /// Random UUID v4, sent with every event.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub anonymous_id: Option<String>,
+    /// 32 random bytes as 64 hex digits: the HMAC key. Never sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// `enabled` / `disabled`, when the user chose.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consent: Option<ChoiceJson>,
+    /// The first-run notice was shown.
+    #[serde(default)]
+    pub notice_shown: bool,
+}
+
+fn one() -> u32 {
+    1
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum ChoiceJson {
+    Enabled,
+    Disabled,
+}
+
+impl From<ChoiceJson> for Choice {
+    fn from(c: ChoiceJson) -> Self {
+        match c {
+            ChoiceJson::Enabled => Choice::Enabled,
+            ChoiceJson::Disabled => Choice::Disabled,
+        }
+    }
+}
+
+impl From<Choice> for ChoiceJson {
+    fn from(c: Choice) -> Self {
+        match c {
+            Choice::Enabled => ChoiceJson::Enabled,
+            Choice::Disabled => ChoiceJson::Disabled,
+        }
+    }
+}
+
+/// Result of reading the state file.
+#[derive(Debug, Clone)]
+pub(crate) enum Loaded {
+    /// No file (or no state dir): a first run.
+    Missing,
+    /// Parsed.
+    Ok(StateData),
+    /// Present but unreadable or not valid state: left untouched.
+    Corrupt(String),
+}
+
+impl Loaded {
+    pub(crate) fn choice(&self) -> Option<Choice> {
+        match self {
+            Loaded::Ok(s) => s.consent.map(Choice::from),
+            _ => None,
+        }
+    }
+}
+
+/// Reads `dir/state.json`. Never fails: problems become [`Loaded::Corrupt`].
+pub(crate) fn read(dir: &Path) -> Loaded {
+    let path = dir.join(STATE_FILE);
+    match fs::read(&path) {
+        Err(e) if matches!(e.kind(), io::ErrorKind::NotFound | io::ErrorKind::NotADirectory) => Loaded::Missing,
+        Err(e) => Loaded::Corrupt(format!("cannot read {}: {e}", path.display())),
+        Ok(bytes) => match serde_json::from_slice::<StateData>(&bytes) {
+            Ok(s) => Loaded::Ok(s),
+            Err(e) => Loaded::Corrupt(format!("{} is not valid state: {e}", path.display())),
+        },
+    }
+}
+
+fn state_bytes(state: &StateData) -> io::Result<Vec<u8>> {
+    let mut bytes = serde_json::to_vec_pretty(state).map_err(io::Error::other)?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+/// Writes the state file.
+pub(crate) fn write(dir: &Path, state: &StateData) -> io::Result<()> {
+    write_atomic(dir, STATE_FILE, &state_bytes(state)?)
+}
+
+/// Creates the state file, atomically, only if there is none: fails with
+/// `AlreadyExists` when another process created it first. Two first runs
+/// starting together must not both mint an identity and each keep its own
+/// (the loser re-reads the winner's). A private temp file is written and
+/// synced, then hard-linked to the target, which never replaces a file; a
+/// file system without hard links falls back to the replacing rename.
+pub(crate) fn create(dir: &Path, state: &StateData) -> io::Result<()> {
+    create_dir(dir)?;
+    let tmp = temp_path(dir, STATE_FILE);
+    let result = (|| {
+        let mut f = create_private(&tmp)?;
+        f.write_all(&state_bytes(state)?)?;
+        f.sync_all()?;
+        match fs::hard_link(&tmp, dir.join(STATE_FILE)) {
+            Err(e) if e.kind() != io::ErrorKind::AlreadyExists => fs::rename(&tmp, dir.join(STATE_FILE)),
+            r => r,
+        }
+    })();
+    let _ = fs::remove_file(&tmp);
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn create_never_replaces_an_existing_state_file() {
+        let dir = std::env::temp_dir().join(format!("tc-state-{}", uuid::Uuid::new_v4().simple()));
+        let first = StateData { version: 1, anonymous_id: Some("first".into()), ..StateData::default() };
+        let second = StateData { version: 1, anonymous_id: Some("second".into()), ..StateData::default() };
+        create(&dir, &first).unwrap();
+        assert_eq!(create(&dir, &second).unwrap_err().kind(), io::ErrorKind::AlreadyExists);
+        assert!(matches!(read(&dir), Loaded::Ok(s) if s == first));
+        assert_eq!(fs::read_dir(&dir).unwrap().count(), 1, "no temp file left");
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn unknown_keys_ignored_missing_default() {
+        let s: StateData = serde_json::from_str(r#"{"consent":"disabled","future":1}"#).unwrap();
+        assert_eq!(s.consent, Some(ChoiceJson::Disabled));
+        assert_eq!(s.version, 1);
+        assert!(!s.notice_shown);
+    }
+}

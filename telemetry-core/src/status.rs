@@ -1,0 +1,91 @@
+//! What `telemetry status` prints: whether telemetry is on, why, and where
+//! events and state go.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use crate::consent::{Mode, Reason};
+use crate::format::WireFormat;
+use crate::state::EVENTS_FILE;
+
+/// Whether telemetry is on, why, and where its state and events go.
+///
+/// Its `Display` is what `telemetry status` prints.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    /// The app.
+    pub app: &'static str,
+    /// On, off or log-only.
+    pub mode: Mode,
+    /// What decided it.
+    pub reason: Reason,
+    /// Where install state lives (whether or not it exists yet).
+    pub state_dir: Option<PathBuf>,
+    /// The anonymous id, when one exists (status never creates one).
+    pub anonymous_id: Option<String>,
+    /// Where events go, in words.
+    pub destination: String,
+    /// How to opt out, in words.
+    pub opt_out: String,
+    /// The "what we collect" page.
+    pub docs_url: Option<&'static str>,
+    /// Anything unusual: a corrupt or unwritable state file, an ignored variable.
+    pub notes: Vec<String>,
+}
+
+impl Status {
+    /// Whether events are recorded (on, or log-only).
+    pub fn enabled(&self) -> bool {
+        self.mode != Mode::Off
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mode = match self.mode {
+            Mode::On => "on",
+            Mode::Off => "off",
+            Mode::LogOnly => "log-only",
+        };
+        writeln!(f, "Telemetry is {mode}: {}.", self.reason)?;
+        writeln!(f, "  Events go to:  {}", self.destination)?;
+        match &self.state_dir {
+            Some(d) => writeln!(f, "  State:         {}", d.display())?,
+            None => writeln!(f, "  State:         nowhere (no config directory)")?,
+        }
+        if let Some(id) = &self.anonymous_id {
+            writeln!(f, "  Anonymous id:  {id}")?;
+        }
+        if let Some(url) = self.docs_url {
+            writeln!(f, "  What is sent:  {url}")?;
+        }
+        if self.mode != Mode::Off {
+            writeln!(f, "  Opt out:       {}", self.opt_out)?;
+        }
+        for n in &self.notes {
+            writeln!(f, "  Note: {n}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Where events go, in words, for [`Status::destination`].
+pub(crate) fn destination(
+    mode: Mode,
+    debug: bool,
+    memory: bool,
+    endpoint: Option<(&str, WireFormat)>,
+    dir: Option<&Path>,
+) -> String {
+    match mode {
+        Mode::Off => "nowhere (telemetry is off)".into(),
+        Mode::LogOnly => "stderr, one line per event (log only: nothing is sent or stored)".into(),
+        Mode::On if debug => "stderr, as pretty JSON (debug: nothing is sent or stored)".into(),
+        Mode::On if memory => "memory (in-process; nothing is sent or stored)".into(),
+        Mode::On => match (endpoint, dir) {
+            (Some((url, format)), _) => format!("{url} ({} format)", format.name()),
+            (None, Some(d)) => format!("{} (JSON lines; nothing is sent)", d.join(EVENTS_FILE).display()),
+            (None, None) => "nowhere: no config directory for the events file".into(),
+        },
+    }
+}

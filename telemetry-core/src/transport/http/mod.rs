@@ -1,0 +1,71 @@
+//! The HTTP transport (cargo feature `http`, on by default): reqwest's
+//! blocking client with rustls, on the worker thread only. Its children are
+//! the endpoint policy and the request bodies of each wire format.
+
+mod body;
+mod endpoint;
+mod otlp;
+
+use std::time::{Duration, SystemTime};
+
+pub use endpoint::check_endpoint;
+
+use super::Outcome;
+use crate::format::WireFormat;
+
+/// An HTTP endpoint.
+pub(crate) struct Http {
+    pub client: reqwest::blocking::Client,
+    pub url: reqwest::Url,
+    pub format: WireFormat,
+    pub api_key: Option<String>,
+}
+
+impl Http {
+    pub(crate) fn new(
+        url: reqwest::Url,
+        format: WireFormat,
+        api_key: Option<String>,
+        timeout: Duration,
+    ) -> Result<Self, String> {
+        let client = reqwest::blocking::Client::builder()
+            .timeout(timeout)
+            .connect_timeout(timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("telemetry-core/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| e.to_string())?;
+        Ok(Http { client, url, format, api_key })
+    }
+
+    pub(crate) fn send(&self, events: &[&str]) -> Outcome {
+        let payload = body::body(self.format, events, self.api_key.as_deref(), SystemTime::now());
+        let mut req = self.client.post(self.url.clone()).header("content-type", "application/json").body(payload);
+        if self.format == WireFormat::Segment
+            && let Some(key) = &self.api_key
+        {
+            req = req.basic_auth(key, Some(""));
+        }
+        match req.send() {
+            Err(e) => Outcome::Retry { after: None, why: e.to_string() },
+            Ok(resp) => {
+                let status = resp.status();
+                let after = resp
+                    .headers()
+                    .get("retry-after")
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| v.trim().parse::<u64>().ok())
+                    .map(Duration::from_secs);
+                // Read the (small) answer so the connection can be reused.
+                let _ = resp.bytes();
+                if status.is_success() {
+                    Outcome::Delivered
+                } else if status.as_u16() == 429 || status.is_server_error() {
+                    Outcome::Retry { after, why: format!("HTTP {status}") }
+                } else {
+                    Outcome::Reject(format!("HTTP {status}"))
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,82 @@
+//! The in-process transport, for an app's own tests and for benchmarks.
+
+use std::sync::{Arc, Mutex};
+
+/// An in-process transport: the worker hands delivered envelopes to it
+/// instead of a file or an endpoint. Nothing leaves the process and
+/// nothing is written to disk. For an app's own tests (assert on what it
+/// records) and for benchmarks (measure `record()` with a real consumer
+/// draining the queue, without I/O). Set it with [`crate::Builder::memory`].
+///
+/// ```
+/// use std::time::Duration;
+/// use telemetry_core::meta::AppMeta;
+/// use telemetry_core::{EnvSource, MemorySink, Telemetry};
+///
+/// static APP: AppMeta = AppMeta {
+///     name: "demo", title: "Demo", docs_url: None, anonymous_id_env: None, enabled_by_default: true,
+///     do_not_track: true, env: &[], context: &[], events: &[],
+/// };
+/// let dir = std::env::temp_dir().join(format!("memory-sink-doc-{}", std::process::id()));
+/// let sink = MemorySink::new();
+/// let telemetry = Telemetry::builder(&APP)
+///     .env(EnvSource::from_pairs::<&str, &str>([]))
+///     .state_dir(&dir)
+///     .notice(false)
+///     .memory(sink.clone())
+///     .build()
+///     .unwrap();
+/// assert!(telemetry.flush(Duration::from_secs(5)));
+/// assert_eq!(sink.delivered(), 0);
+/// assert!(sink.take().is_empty());
+/// # drop(telemetry); let _ = std::fs::remove_dir_all(dir);
+/// ```
+#[derive(Clone, Default)]
+pub struct MemorySink(Arc<Mutex<MemoryInner>>);
+
+#[derive(Default)]
+struct MemoryInner {
+    keep: bool,
+    events: Vec<String>,
+    delivered: u64,
+}
+
+impl MemorySink {
+    /// Keeps every delivered envelope (JSON text) until [`MemorySink::take`].
+    pub fn new() -> Self {
+        MemorySink(Arc::new(Mutex::new(MemoryInner { keep: true, ..MemoryInner::default() })))
+    }
+
+    /// Counts delivered envelopes and keeps none: constant memory, for benchmarks.
+    pub fn counting() -> Self {
+        MemorySink::default()
+    }
+
+    /// The envelopes delivered since the last call (empty for [`MemorySink::counting`]).
+    pub fn take(&self) -> Vec<String> {
+        std::mem::take(&mut self.lock().events)
+    }
+
+    /// How many envelopes were delivered in all.
+    pub fn delivered(&self) -> u64 {
+        self.lock().delivered
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, MemoryInner> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub(super) fn deliver(&self, events: &[&str]) {
+        let mut m = self.lock();
+        m.delivered += events.len() as u64;
+        if m.keep {
+            m.events.extend(events.iter().map(|e| e.to_string()));
+        }
+    }
+}
+
+impl std::fmt::Debug for MemorySink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MemorySink").field("delivered", &self.delivered()).finish()
+    }
+}

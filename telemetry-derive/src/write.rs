@@ -1,0 +1,209 @@
+//! The body of the generated methods: one writer call per field, and the
+//! compile-time checks of enum values and object paths that only the type
+//! system can answer (a field's type is not known to the derive).
+
+use crate::target::{CONTEXT_PATH, Owner, PLACEHOLDER_PATH, shown_path};
+use crate::valid::Planned;
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::Ident;
+use syn::spanned::Spanned;
+use telemetry_schema::{Collect, FieldType};
+
+/// The statements that write `fields` through the writer `w`, and the checks they need.
+pub(crate) fn body(
+    w: &Ident,
+    fields: &[Planned<'_>],
+    path: &str,
+    owner: &Owner<'_>,
+    generics: &syn::Generics,
+) -> (TokenStream, Vec<TokenStream>) {
+    let mut checks = Checks { generics, inline: Vec::new(), items: Vec::new() };
+    let writes: Vec<TokenStream> = fields.iter().map(|p| write_field(w, p, path, owner, &mut checks)).collect();
+    let Checks { inline, items, .. } = checks;
+    (quote!(#(#inline)* #(#writes)*), items)
+}
+
+/// Compile-time checks of enum values and object paths. Item-level
+/// `const _` items are evaluated by `cargo check` too; a check whose type
+/// names the struct's type parameters can only live inside the method, as
+/// an inline `const` evaluated when the method is compiled.
+struct Checks<'a> {
+    generics: &'a syn::Generics,
+    inline: Vec<TokenStream>,
+    items: Vec<TokenStream>,
+}
+
+impl Checks<'_> {
+    fn push(&mut self, ty: &TokenStream, span: Span, cond: impl Fn(&TokenStream) -> TokenStream, msg: &str) {
+        match static_type(ty, self.generics) {
+            Some(t) => {
+                let c = cond(&t);
+                self.items.push(quote_spanned!(span=> const _: () = ::core::assert!(#c, #msg);));
+            }
+            None => {
+                let c = cond(ty);
+                self.inline.push(quote_spanned!(span=> const { ::core::assert!(#c, #msg) };));
+            }
+        }
+    }
+}
+
+/// `ty` with every lifetime replaced by `'static`, or `None` when it names
+/// one of the struct's type or const parameters.
+fn static_type(ty: &TokenStream, generics: &syn::Generics) -> Option<TokenStream> {
+    use proc_macro2::{Group, TokenTree};
+    let params: Vec<String> = generics
+        .params
+        .iter()
+        .filter_map(|p| match p {
+            syn::GenericParam::Type(t) => Some(t.ident.to_string()),
+            syn::GenericParam::Const(c) => Some(c.ident.to_string()),
+            syn::GenericParam::Lifetime(_) => None,
+        })
+        .collect();
+    fn walk(ts: TokenStream, params: &[String]) -> Option<TokenStream> {
+        let mut out = Vec::new();
+        let mut after_tick = false;
+        for tt in ts {
+            let tt = match tt {
+                TokenTree::Group(g) => {
+                    let mut ng = Group::new(g.delimiter(), walk(g.stream(), params)?);
+                    ng.set_span(g.span());
+                    TokenTree::Group(ng)
+                }
+                TokenTree::Ident(i) if after_tick => TokenTree::Ident(proc_macro2::Ident::new("static", i.span())),
+                TokenTree::Ident(i) if params.iter().any(|p| i == p) => return None,
+                other => other,
+            };
+            after_tick = matches!(&tt, TokenTree::Punct(p) if p.as_char() == '\'');
+            out.push(tt);
+        }
+        Some(out.into_iter().collect())
+    }
+    walk(ty.clone(), &params)
+}
+
+fn write_field(w: &Ident, p: &Planned<'_>, path: &str, owner: &Owner<'_>, checks: &mut Checks<'_>) -> TokenStream {
+    let ident = p.field.ident;
+    let ty = p.schema.ty.as_ref().expect("validated: collected fields have a type");
+    let inner = p.inner;
+    let span = p.field.ty.span();
+    let cx = Cx { span, owner, field: &p.schema.name, at: p.schema.loc, path: format!("{path}.{}", p.schema.name) };
+    // Spanned at the type, so an unmet `Carries*` bound points at the field.
+    let v = format_ident!("__telemetry_v", span = span);
+    let call =
+        emit(w, Some(&p.schema.name), ty, p.schema.collect == Collect::Hashed, quote!(#v), quote!(#inner), &cx, checks);
+    if p.optional {
+        quote!(if let ::core::option::Option::Some(#v) = &self.#ident { #call; })
+    } else {
+        quote!({ let #v = &self.#ident; #call; })
+    }
+}
+
+struct Cx<'a> {
+    span: Span,
+    owner: &'a Owner<'a>,
+    field: &'a str,
+    at: telemetry_schema::Loc,
+    path: String,
+}
+
+/// One value write: `w.method("name", value)` for a property, `w.method(value)` for a list item.
+#[allow(clippy::too_many_arguments)]
+fn emit(
+    w: &Ident,
+    name: Option<&str>,
+    ty: &FieldType,
+    hashed: bool,
+    v: TokenStream,
+    t: TokenStream,
+    cx: &Cx<'_>,
+    checks: &mut Checks<'_>,
+) -> TokenStream {
+    let span = cx.span;
+    let p = quote_spanned!(span=> ::telemetry_core::__private);
+    let key = name.map(|n| quote!(#n,));
+    let num = |tr: &str, method: &str| {
+        let tr = format_ident!("{tr}", span = span);
+        let m = format_ident!("{method}");
+        let conv = format_ident!("telemetry_{method}");
+        quote_spanned!(span=> #w.#m(#key #p::#tr::#conv(#v)))
+    };
+    match ty {
+        FieldType::Bool => quote_spanned!(span=> #w.bool(#key #p::CarriesBool::telemetry_bool(#v))),
+        FieldType::U8 => num("CarriesU8", "u64"),
+        FieldType::U16 => num("CarriesU16", "u64"),
+        FieldType::U32 => num("CarriesU32", "u64"),
+        FieldType::U64 => num("CarriesU64", "u64"),
+        FieldType::I8 => num("CarriesI8", "i64"),
+        FieldType::I16 => num("CarriesI16", "i64"),
+        FieldType::I32 => num("CarriesI32", "i64"),
+        FieldType::I64 => num("CarriesI64", "i64"),
+        FieldType::F32 => num("CarriesF32", "f64"),
+        FieldType::F64 => num("CarriesF64", "f64"),
+        FieldType::String { max_length } => {
+            if hashed {
+                quote_spanned!(span=> #w.hashed(#key #p::CarriesString::telemetry_str(#v)))
+            } else {
+                let max = match max_length {
+                    Some(m) => quote!(::core::option::Option::Some(#m)),
+                    None => quote!(::core::option::Option::None),
+                };
+                quote_spanned!(span=> #w.str(#key #p::CarriesString::telemetry_str(#v), #max))
+            }
+        }
+        FieldType::Enum { values } => {
+            let msg = format!(
+                "the enum type of field `{}` must have exactly the values {} declared by {} at {}:{} (derive `TelemetryEnum`; rename variants with #[telemetry(rename = \"...\")])",
+                cx.field,
+                values.join(", "),
+                cx.owner.what,
+                cx.owner.file,
+                cx.at
+            );
+            checks.push(
+                &t,
+                span,
+                |t| quote_spanned!(span=> #p::same_values(<#t as #p::TelemetryEnum>::VALUES, &[#(#values),*])),
+                &msg,
+            );
+            quote_spanned!(span=> #w.str(#key #p::TelemetryEnum::telemetry_str(#v), ::core::option::Option::None))
+        }
+        FieldType::Object { .. } => {
+            let path = &cx.path;
+            let (root, object) = path.split_once('.').unwrap_or_default();
+            let derive = if root == CONTEXT_PATH {
+                format!("`TelemetryContext` on it with #[telemetry(schema = ..., object = \"{object}\")]")
+            } else {
+                format!(
+                    "`TelemetryEvent` on it with #[telemetry(schema = ..., event = \"{root}\", object = \"{object}\")]"
+                )
+            };
+            let msg = format!(
+                "the struct of field `{}` must be checked against object `{}`: derive {derive}",
+                cx.field,
+                shown_path(path)
+            );
+            checks.push(
+                &t,
+                span,
+                |t| {
+                    let of = quote_spanned!(span=> <#t as ::telemetry_core::TelemetryObject>::SCHEMA_PATH);
+                    quote_spanned!(span=> #p::str_eq(#of, #path) || #p::str_eq(#of, #PLACEHOLDER_PATH))
+                },
+                &msg,
+            );
+            quote_spanned!(span=> #w.object(#key |__telemetry_o| ::telemetry_core::TelemetryObject::write_fields(#v, __telemetry_o)))
+        }
+        FieldType::List { items } => {
+            let lw = format_ident!("__telemetry_lw");
+            let item = format_ident!("__telemetry_item", span = span);
+            let item_t = quote_spanned!(span=> <#t as #p::CarriesList>::Item);
+            let inner = emit(&lw, None, items, hashed, quote!(#item), item_t, cx, checks);
+            quote_spanned! {span=>
+                #w.list(#key |#lw| for #item in #p::CarriesList::telemetry_items(#v) { #inner; })
+            }
+        }
+    }
+}

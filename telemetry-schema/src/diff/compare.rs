@@ -1,0 +1,389 @@
+//! Listing and classifying the changes between two versions of one schema.
+
+use super::{Change, Class};
+use crate::error::Loc;
+use crate::governance::Expiry;
+use crate::model::{
+    Collect, Consent, ConsentDefault, EnvSwitch, Event, Field, FieldType, Schema, SwitchAction, SwitchRule, Trigger,
+};
+use std::path::Path;
+
+/// Where the changes go, and the files their locations point into.
+struct Out<'a> {
+    changes: Vec<Change>,
+    base_file: &'a Path,
+    head_file: &'a Path,
+}
+
+impl Out<'_> {
+    fn push(&mut self, item: &str, what: impl Into<String>, classes: &[Class], at: Side) {
+        let location = match at {
+            Side::Head(loc) => format!("{}:{loc}", self.head_file.display()),
+            Side::Base(loc) => format!("{}:{loc}", self.base_file.display()),
+            Side::HeadFile => self.head_file.display().to_string(),
+        };
+        let mut classes = classes.to_vec();
+        classes.sort();
+        self.changes.push(Change { item: item.to_string(), what: what.into(), classes, location });
+    }
+}
+
+/// Which version a change's location is in.
+#[derive(Clone, Copy)]
+enum Side {
+    Head(Loc),
+    Base(Loc),
+    HeadFile,
+}
+
+use Class::{Breaks, Narrows, Widens, Wording};
+
+/// Every change from `base` to `head` (the same app; `None`: absent on
+/// that side), in schema order: app, consent, context, events.
+///
+/// ```
+/// # let today = "2026-01-01".parse().unwrap();
+/// let s = |f: &str| telemetry_schema::load_str_on(&format!(
+///     "version: 1\napp: {{ name: demo, title: Demo, description: x }}\nevents:\n  e:\n    description: x\n    fields:\n{f}"), "demo.yaml", today).unwrap();
+/// let before = s("      a: { collect: allowed, type: enum, values: [x, y], description: x }\n");
+/// let after = s("      a: { collect: allowed, type: enum, values: [x, z], description: x }\n");
+/// let changes = telemetry_schema::diff::compare(Some(&before), Some(&after));
+/// let text: Vec<String> = changes.iter().map(|c| format!("{}: {} {:?}", c.item, c.what, c.classes)).collect();
+/// assert_eq!(text, ["e.a: enum values added: `z` [Widens]", "e.a: enum values removed: `y` [Narrows, Breaks]"]);
+/// ```
+pub fn compare(base: Option<&Schema>, head: Option<&Schema>) -> Vec<Change> {
+    let none = Path::new("");
+    let mut out = Out {
+        changes: Vec::new(),
+        base_file: base.map_or(none, |s| s.file.as_path()),
+        head_file: head.map_or(none, |s| s.file.as_path()),
+    };
+    match (base, head) {
+        (None, None) => {}
+        (None, Some(h)) => {
+            fields(&mut out, "context", &[], &h.context);
+            for e in &h.events {
+                new_event(&mut out, e);
+            }
+        }
+        (Some(b), None) => {
+            out.push(
+                "app",
+                format!("schema of `{}` removed: nothing is collected any more", b.app.name),
+                &[Narrows, Breaks],
+                Side::Base(Loc::new(1, 1)),
+            );
+        }
+        (Some(b), Some(h)) => {
+            let (ba, ha) = (&b.app, &h.app);
+            for (key, old, new) in [
+                ("title", Some(&ba.title), Some(&ha.title)),
+                ("description", Some(&ba.description), Some(&ha.description)),
+                ("docs_url", ba.docs_url.as_ref(), ha.docs_url.as_ref()),
+                ("privacy_url", ba.privacy_url.as_ref(), ha.privacy_url.as_ref()),
+                ("anonymous_id_env", ba.anonymous_id_env.as_ref(), ha.anonymous_id_env.as_ref()),
+                ("owner", ba.owner.as_ref(), ha.owner.as_ref()),
+            ] {
+                if old != new {
+                    out.push("app", format!("`app.{key}` changed"), &[Wording], Side::HeadFile);
+                }
+            }
+            consent(&mut out, &b.consent, &h.consent);
+            if b.never_collected != h.never_collected {
+                out.push("app", "`never_collected` changed", &[Wording], Side::HeadFile);
+            }
+            fields(&mut out, "context", &b.context, &h.context);
+            for be in &b.events {
+                match h.event(&be.name) {
+                    Some(he) => event(&mut out, be, he),
+                    None => out.push(
+                        &be.name,
+                        format!("event removed (it carried {})", count(be)),
+                        &[Narrows, Breaks],
+                        Side::Base(be.loc),
+                    ),
+                }
+            }
+            for he in h.events.iter().filter(|e| b.event(&e.name).is_none()) {
+                new_event(&mut out, he);
+            }
+        }
+    }
+    out.changes
+}
+
+fn count(e: &Event) -> String {
+    match e.fields.iter().filter(|f| f.is_collected()).count() {
+        0 => "no fields".into(),
+        1 => "1 field".into(),
+        n => format!("{n} fields"),
+    }
+}
+
+fn new_event(out: &mut Out<'_>, e: &Event) {
+    out.push(&e.name, format!("new event, with {}", count(e)), &[Widens], Side::Head(e.loc));
+}
+
+fn event(out: &mut Out<'_>, b: &Event, h: &Event) {
+    let at = Side::Head(h.loc);
+    for (key, changed) in [
+        ("description", b.description != h.description),
+        ("when", b.when != h.when),
+        ("owner", b.owner != h.owner),
+        ("data_review", b.data_review != h.data_review),
+    ] {
+        if changed {
+            out.push(&h.name, format!("`{key}` changed"), &[Wording], at);
+        }
+    }
+    match (&b.expires, &h.expires) {
+        (Some(Expiry::On(old)), Some(Expiry::On(new))) if new > old => {
+            out.push(&h.name, format!("expiry moved later: {old} -> {new}"), &[Widens], at)
+        }
+        (Some(Expiry::On(old)), Some(Expiry::On(new))) if new < old => {
+            out.push(&h.name, format!("expiry moved earlier: {old} -> {new}"), &[Narrows], at)
+        }
+        (Some(Expiry::On(old)), None | Some(Expiry::Never { .. })) => {
+            out.push(&h.name, format!("no longer expires (was {old})"), &[Widens], at)
+        }
+        (None | Some(Expiry::Never { .. }), Some(Expiry::On(new))) => {
+            out.push(&h.name, format!("now expires on {new}"), &[Narrows], at)
+        }
+        (None, Some(Expiry::Never { .. })) => {
+            out.push(&h.name, "now says `expires: never`, with a reason", &[Wording], at)
+        }
+        (Some(Expiry::Never { .. }), None) => out.push(&h.name, "no longer says `expires: never`", &[Wording], at),
+        (old, new) if old != new => out.push(&h.name, "`expires_reason` changed", &[Wording], at),
+        _ => {}
+    }
+    fields(out, &h.name, &b.fields, &h.fields);
+}
+
+fn fields(out: &mut Out<'_>, prefix: &str, base: &[Field], head: &[Field]) {
+    let path = |f: &Field| format!("{prefix}.{}", f.name);
+    for b in base {
+        match head.iter().find(|h| h.name == b.name) {
+            Some(h) => field(out, &path(h), b, h),
+            None if b.is_collected() => out.push(
+                &path(b),
+                format!("field removed (was collected as {})", how(b)),
+                &[Narrows, Breaks],
+                Side::Base(b.loc),
+            ),
+            None => out.push(
+                &path(b),
+                "forbidden field removed from the schema (its promise leaves the page)",
+                &[Wording],
+                Side::Base(b.loc),
+            ),
+        }
+    }
+    for h in head.iter().filter(|h| !base.iter().any(|b| b.name == h.name)) {
+        if h.is_collected() {
+            out.push(&path(h), format!("new field, collected as {}", how(h)), &[Widens], Side::Head(h.loc));
+        } else {
+            out.push(&path(h), "new forbidden field", &[Wording], Side::Head(h.loc));
+        }
+    }
+}
+
+/// `allowed (string)`, `hashed (list of string)`.
+fn how(f: &Field) -> String {
+    match &f.ty {
+        Some(ty) => format!("{} ({})", f.collect.as_str(), ty.name()),
+        None => f.collect.as_str().to_string(),
+    }
+}
+
+fn rank(c: Collect) -> u8 {
+    match c {
+        Collect::Forbidden => 0,
+        Collect::Hashed => 1,
+        Collect::Allowed => 2,
+    }
+}
+
+fn field(out: &mut Out<'_>, item: &str, b: &Field, h: &Field) {
+    let at = Side::Head(h.loc);
+    let collect = format!("collect: {} -> {}", b.collect.as_str(), h.collect.as_str());
+    match rank(h.collect).cmp(&rank(b.collect)) {
+        std::cmp::Ordering::Greater => out.push(item, collect, &[Widens], at),
+        std::cmp::Ordering::Less if h.collect == Collect::Forbidden => {
+            out.push(item, format!("{collect}: no longer sent"), &[Narrows, Breaks], at)
+        }
+        std::cmp::Ordering::Less => out.push(item, collect, &[Narrows], at),
+        std::cmp::Ordering::Equal => {}
+    }
+    for (key, changed) in [
+        ("description", b.description != h.description),
+        ("reason", b.reason != h.reason),
+        ("reviewed", b.reviewed != h.reviewed),
+        ("example", b.example != h.example),
+        ("data_review", b.data_review != h.data_review),
+    ] {
+        if changed {
+            out.push(item, format!("`{key}` changed"), &[Wording], at);
+        }
+    }
+    // A forbidden side has no type: the collect change above says it all.
+    let (Some(bt), Some(ht)) = (&b.ty, &h.ty) else { return };
+    if !b.is_collected() || !h.is_collected() {
+        return;
+    }
+    match (b.required, h.required) {
+        (false, true) => out.push(item, "optional -> required", &[Breaks], at),
+        (true, false) => out.push(item, "required -> optional: left out when there is no value", &[Narrows], at),
+        _ => {}
+    }
+    ty(out, item, "", bt, ht, at);
+}
+
+/// Compares two types of one field; `of` prefixes what is said about list items (`items: `).
+fn ty(out: &mut Out<'_>, item: &str, of: &str, b: &FieldType, h: &FieldType, at: Side) {
+    match (b, h) {
+        (FieldType::String { max_length: old }, FieldType::String { max_length: new }) => match (old, new) {
+            (Some(o), Some(n)) if n > o => out.push(item, format!("{of}max_length raised: {o} -> {n}"), &[Widens], at),
+            (Some(o), Some(n)) if n < o => {
+                out.push(item, format!("{of}max_length lowered: {o} -> {n}"), &[Narrows], at)
+            }
+            (Some(o), None) => out.push(item, format!("{of}max_length removed (was {o})"), &[Widens], at),
+            (None, Some(n)) => out.push(item, format!("{of}max_length set: {n}"), &[Narrows], at),
+            _ => {}
+        },
+        (FieldType::Enum { values: old }, FieldType::Enum { values: new }) => {
+            let list = |v: Vec<&String>| v.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ");
+            let added: Vec<&String> = new.iter().filter(|v| !old.contains(v)).collect();
+            let removed: Vec<&String> = old.iter().filter(|v| !new.contains(v)).collect();
+            if !added.is_empty() {
+                out.push(item, format!("{of}enum values added: {}", list(added)), &[Widens], at);
+            }
+            if !removed.is_empty() {
+                out.push(item, format!("{of}enum values removed: {}", list(removed)), &[Narrows, Breaks], at);
+            }
+        }
+        (FieldType::Object { fields: old }, FieldType::Object { fields: new }) => fields(out, item, old, new),
+        (FieldType::List { items: old }, FieldType::List { items: new }) => {
+            ty(out, item, &format!("{of}items: "), old, new, at)
+        }
+        (old, new) if old.keyword() != new.keyword() => {
+            out.push(item, format!("{of}type: {} -> {}", old.name(), new.name()), &[Breaks], at)
+        }
+        _ => {}
+    }
+}
+
+/// Whether a switch sends nothing when it fires (`disable`, `log_only`), as opposed to turning telemetry on.
+fn stops(r: &SwitchRule) -> bool {
+    !matches!(r, SwitchRule::Equals { action: SwitchAction::Enable, .. })
+}
+
+/// Whether every value that fires `b` also fires `a`.
+fn covers(a: &SwitchRule, b: &SwitchRule) -> bool {
+    const TRUTHY: &[&str] = &["1", "true", "yes", "on"];
+    const FALSY: &[&str] = &["0", "false", "no", "off"];
+    let words = |t: &Trigger| match t {
+        Trigger::Truthy => Some(TRUTHY),
+        Trigger::Falsy => Some(FALSY),
+        Trigger::Set => None,
+    };
+    match (a, b) {
+        (SwitchRule::DisablesWhen(Trigger::Set), _) => true,
+        (SwitchRule::DisablesWhen(x), SwitchRule::DisablesWhen(y)) => x == y,
+        (SwitchRule::DisablesWhen(x), SwitchRule::Equals { value, .. }) => {
+            words(x).is_some_and(|w| w.contains(&value.to_ascii_lowercase().as_str()))
+        }
+        (SwitchRule::Equals { value: x, .. }, SwitchRule::Equals { value: y, .. }) => x == y,
+        (SwitchRule::Equals { .. }, SwitchRule::DisablesWhen(_)) => false,
+    }
+}
+
+fn consent(out: &mut Out<'_>, b: &Consent, h: &Consent) {
+    let at = Side::HeadFile;
+    match (b.default, h.default) {
+        (ConsentDefault::Disabled, ConsentDefault::Enabled) => {
+            out.push("consent", "default: disabled -> enabled (on until switched off)", &[Widens], at)
+        }
+        (ConsentDefault::Enabled, ConsentDefault::Disabled) => {
+            out.push("consent", "default: enabled -> disabled (off until switched on)", &[Narrows], at)
+        }
+        _ => {}
+    }
+    match (b.do_not_track, h.do_not_track) {
+        (true, false) => out.push("consent", "`DO_NOT_TRACK` no longer honoured", &[Widens], at),
+        (false, true) => out.push("consent", "`DO_NOT_TRACK` now honoured", &[Narrows], at),
+        _ => {}
+    }
+    if b.data_review != h.data_review {
+        out.push("consent", "`data_review` changed", &[Wording], at);
+    }
+    let find = |list: &'_ [EnvSwitch], name: &str| list.iter().find(|s| s.name == name).map(|s| s.rule.clone());
+    for s in &b.env {
+        let name = &s.name;
+        match find(&h.env, name) {
+            None if stops(&s.rule) => out.push(
+                "consent",
+                format!("switch `{name}` removed: it no longer turns telemetry off"),
+                &[Widens],
+                Side::Base(s.loc),
+            ),
+            None => out.push(
+                "consent",
+                format!("switch `{name}` removed: it no longer turns telemetry on"),
+                &[Narrows],
+                Side::Base(s.loc),
+            ),
+            Some(new) => switch(out, name, &s.rule, &new),
+        }
+    }
+    for s in h.env.iter().filter(|s| find(&b.env, &s.name).is_none()) {
+        let (what, class) =
+            if stops(&s.rule) { ("turns telemetry off", Narrows) } else { ("turns telemetry on", Widens) };
+        out.push("consent", format!("new switch `{}` {what}", s.name), &[class], Side::Head(s.loc));
+    }
+}
+
+fn switch(out: &mut Out<'_>, name: &str, old: &SwitchRule, new: &SwitchRule) {
+    if old == new {
+        return;
+    }
+    let at = Side::HeadFile;
+    match (stops(old), stops(new)) {
+        (true, false) => {
+            return out.push(
+                "consent",
+                format!("switch `{name}` now turns telemetry on instead of off"),
+                &[Widens],
+                at,
+            );
+        }
+        (false, true) => {
+            return out.push(
+                "consent",
+                format!("switch `{name}` now turns telemetry off instead of on"),
+                &[Narrows],
+                at,
+            );
+        }
+        _ => {}
+    }
+    // For a switch that stops telemetry, firing on fewer values widens; for one that starts it, the reverse.
+    let (more, fewer) = if stops(new) { (Narrows, Widens) } else { (Widens, Narrows) };
+    let classes: &[Class] = match (covers(new, old), covers(old, new)) {
+        (true, true) => &[Wording],
+        (true, false) => &[more],
+        (false, true) => &[fewer],
+        (false, false) => &[Widens, Narrows],
+    };
+    let what = match classes {
+        [Wording] => format!("switch `{name}` changed its action; it sends nothing either way"),
+        [c] if *c == Widens && stops(new) => {
+            format!("switch `{name}` weakened: it turns telemetry off for fewer values")
+        }
+        [c] if *c == Narrows && stops(new) => {
+            format!("switch `{name}` strengthened: it turns telemetry off for more values")
+        }
+        [_] => format!("switch `{name}` now fires for {} values", if covers(new, old) { "more" } else { "fewer" }),
+        _ => format!("switch `{name}` fires for other values than before"),
+    };
+    out.push("consent", what, classes, at);
+}

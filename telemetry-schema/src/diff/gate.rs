@@ -1,0 +1,244 @@
+//! The gate: what a classified change needs before it ships.
+
+use super::{AppDiff, Change, Class, Finding, Level, Verdict, compare};
+use crate::governance::{HistoryEntry, SchemaVersion};
+use crate::model::{Field, FieldType, Schema};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Compares two sets of schemas, matched by `app.name`, and judges every
+/// app's changes (see [`gate_app`]). Apps come in name order.
+pub fn gate(base: &[Schema], head: &[Schema]) -> Verdict {
+    let mut names: BTreeMap<&str, (Option<&Schema>, Option<&Schema>)> = BTreeMap::new();
+    for s in base {
+        names.entry(&s.app.name).or_default().0 = Some(s);
+    }
+    for s in head {
+        names.entry(&s.app.name).or_default().1 = Some(s);
+    }
+    let mut verdict = Verdict::default();
+    for (b, h) in names.into_values() {
+        let (app, findings) = gate_app(b, h);
+        verdict.apps.push(app);
+        verdict.findings.extend(findings);
+    }
+    verdict
+}
+
+/// The changes of one app and the gate's findings about them:
+///
+/// - the version: a change that breaks collectors needs a new MAJOR, one
+///   that widens or narrows collection a higher version; a published
+///   version never changes what is collected, and never goes back;
+/// - every widening change needs a `data_review` on its item, new or
+///   rewritten (the review of an earlier change does not cover this one);
+/// - the `history` entry of the new version lists exactly the items that
+///   widen (`widens:`) and narrow (`narrows:`), and earlier entries stay as published;
+/// - each narrowing change gets a note.
+pub fn gate_app(base: Option<&Schema>, head: Option<&Schema>) -> (AppDiff, Vec<Finding>) {
+    let changes = compare(base, head);
+    let name = head.or(base).map_or_else(String::new, |s| s.app.name.clone());
+    let from = base.and_then(|s| s.schema_version);
+    let to = head.and_then(|s| s.schema_version);
+    let mut findings = Vec::new();
+    if let Some(head) = head {
+        let mut f = Judge { app: &name, file: head.file.display().to_string(), out: &mut findings };
+        f.version(&changes, from, to);
+        f.reviews(&changes, base, head);
+        f.history(&changes, base, head);
+    }
+    for c in changes.iter().filter(|c| c.is(Class::Narrows)) {
+        findings.push(Finding {
+            level: Level::Note,
+            app: name.clone(),
+            location: c.location.clone(),
+            message: format!("`{}` narrows collection ({})", c.item, c.what),
+            help: None,
+        });
+    }
+    (AppDiff { app: name, from, to, changes }, findings)
+}
+
+struct Judge<'a> {
+    app: &'a str,
+    file: String,
+    out: &'a mut Vec<Finding>,
+}
+
+impl Judge<'_> {
+    fn error(&mut self, location: &str, message: String, help: String) {
+        let app = self.app.to_string();
+        self.out.push(Finding { level: Level::Error, app, location: location.to_string(), message, help: Some(help) });
+    }
+
+    fn version(&mut self, changes: &[Change], from: Option<SchemaVersion>, to: Option<SchemaVersion>) {
+        let file = self.file.clone();
+        let breaks = changes.iter().find(|c| c.is(Class::Breaks));
+        let moves = changes.iter().find(|c| c.is(Class::Widens) || c.is(Class::Narrows));
+        let why = match (breaks, moves) {
+            (Some(c), _) => format!("`{}` breaks collectors ({})", c.item, c.what),
+            (None, Some(c)) => format!("`{}` {} ({})", c.item, c.classes[0], c.what),
+            (None, None) => String::new(),
+        };
+        let needed = from.map(|f| if breaks.is_some() { f.next_major() } else { f.next_minor() });
+        let set = |v: SchemaVersion| format!("set `schema_version: \"{v}\"`");
+        match (from, to) {
+            (Some(f), Some(t)) if t < f => {
+                let v = needed.filter(|_| !why.is_empty()).unwrap_or(f);
+                self.error(&file, format!("`schema_version` goes back from {f} to {t}"), set(v))
+            }
+            (_, None) if !why.is_empty() => {
+                let v = needed.unwrap_or(SchemaVersion { major: 1, minor: 0 });
+                self.error(
+                    &file,
+                    format!("{why}, but the schema has no `schema_version`"),
+                    format!("add `schema_version: \"{v}\"`"),
+                )
+            }
+            (Some(f), Some(t)) if t == f && !why.is_empty() => self.error(
+                &file,
+                format!("{why}, but `schema_version` stays {f}: a published version never changes what is collected"),
+                set(needed.unwrap_or(f)),
+            ),
+            (Some(f), Some(t)) if breaks.is_some() && t.major == f.major => self.error(
+                &file,
+                format!("{why}, so the major version must rise, but `schema_version` goes from {f} to {t}"),
+                set(f.next_major()),
+            ),
+            _ => {}
+        }
+    }
+
+    fn reviews(&mut self, changes: &[Change], base: Option<&Schema>, head: &Schema) {
+        for c in changes.iter().filter(|c| c.is(Class::Widens)) {
+            let now = review_of(head, &c.item).flatten();
+            let before = base.and_then(|b| review_of(b, &c.item)).flatten();
+            let on = describe(&c.item);
+            match now {
+                None => self.error(
+                    &c.location,
+                    format!("`{}` widens collection ({}) and has no `data_review`", c.item, c.what),
+                    format!("add `data_review: \"<link to the review, or why this is fine>\"` to {on}"),
+                ),
+                Some(r) if Some(r) == before => self.error(
+                    &c.location,
+                    format!(
+                        "`{}` widens collection ({}) but its `data_review` is the one of an earlier change",
+                        c.item, c.what
+                    ),
+                    format!("replace the `data_review` of {on} with the review of this change"),
+                ),
+                Some(_) => {}
+            }
+        }
+    }
+
+    fn history(&mut self, changes: &[Change], base: Option<&Schema>, head: &Schema) {
+        let file = self.file.clone();
+        for old in base.map_or(&[][..], |b| &b.history) {
+            if !head.history.iter().any(|h| same_entry(h, old)) {
+                self.error(
+                    &file,
+                    format!("the `history` entry of published version {} was changed or removed", old.version),
+                    "restore it as it was: history is part of the published promise".into(),
+                );
+            }
+        }
+        let set = |class: Class| -> BTreeSet<&str> {
+            changes.iter().filter(|c| c.is(class)).map(|c| c.item.as_str()).collect()
+        };
+        let (widens, narrows) = (set(Class::Widens), set(Class::Narrows));
+        // Without a new version the version finding already says what to do first.
+        let from = base.and_then(|b| b.schema_version);
+        let Some(version) = head.schema_version.filter(|v| from.is_none_or(|f| *v > f)) else { return };
+        if widens.is_empty() && narrows.is_empty() {
+            return;
+        }
+        let list = |s: &BTreeSet<&str>| s.iter().copied().collect::<Vec<_>>().join(", ");
+        let Some(entry) = head.history.iter().find(|h| h.version == version) else {
+            let mut wanted = format!("- {{ version: \"{version}\", date: YYYY-MM-DD");
+            for (key, s) in [("widens", &widens), ("narrows", &narrows)] {
+                if !s.is_empty() {
+                    wanted.push_str(&format!(", {key}: [{}]", list(s)));
+                }
+            }
+            wanted.push_str(" }");
+            self.error(
+                &file,
+                format!("`history` has no entry for version {version}, which changes what is collected"),
+                format!("add `{wanted}` to `history`"),
+            );
+            return;
+        };
+        let location = format!("{file}:{}", entry.loc);
+        for (key, want, have) in [("widens", &widens, &entry.widens), ("narrows", &narrows, &entry.narrows)] {
+            let have: BTreeSet<&str> = have.iter().map(String::as_str).collect();
+            let missing: BTreeSet<&str> = want.difference(&have).copied().collect();
+            let extra: BTreeSet<&str> = have.difference(want).copied().collect();
+            if !missing.is_empty() {
+                self.error(
+                    &location,
+                    format!("the `history` entry of version {version} does not list under `{key}`: {}", list(&missing)),
+                    format!("add {} to its `{key}`", list(&missing)),
+                );
+            }
+            if !extra.is_empty() {
+                self.error(
+                    &location,
+                    format!(
+                        "the `history` entry of version {version} lists under `{key}` what this change does not {}: {}",
+                        key.trim_end_matches('s'),
+                        list(&extra)
+                    ),
+                    format!("remove {} from its `{key}`", list(&extra)),
+                );
+            }
+        }
+    }
+}
+
+fn same_entry(a: &HistoryEntry, b: &HistoryEntry) -> bool {
+    (a.version, a.date, &a.widens, &a.narrows, &a.summary) == (b.version, b.date, &b.widens, &b.narrows, &b.summary)
+}
+
+/// `field `b` of event `a``, `context field `os``, `event `e``, `consent`.
+fn describe(item: &str) -> String {
+    match item.split_once('.') {
+        _ if item == "consent" => "`consent`".into(),
+        Some(("context", rest)) => format!("context field `{rest}`"),
+        Some((event, rest)) => format!("field `{rest}` of event `{event}`"),
+        None => format!("event `{item}`"),
+    }
+}
+
+/// The `data_review` of `item` in `schema`: `None` when the item does not
+/// exist there, `Some(None)` when it has none.
+fn review_of<'a>(schema: &'a Schema, item: &str) -> Option<Option<&'a str>> {
+    if item == "consent" {
+        return Some(schema.consent.data_review.as_deref());
+    }
+    let mut parts = item.split('.');
+    let first = parts.next()?;
+    let mut fields: &[Field] = if first == "context" {
+        &schema.context
+    } else {
+        let e = schema.event(first)?;
+        match parts.clone().next() {
+            None => return Some(e.data_review.as_deref()),
+            Some(_) => &e.fields,
+        }
+    };
+    let mut found: Option<&Field> = None;
+    for name in parts {
+        let f = fields.iter().find(|f| f.name == name)?;
+        fields = match &f.ty {
+            Some(FieldType::Object { fields }) => fields,
+            Some(FieldType::List { items }) => match &**items {
+                FieldType::Object { fields } => fields,
+                _ => &[],
+            },
+            _ => &[],
+        };
+        found = Some(f);
+    }
+    found.map(|f| f.data_review.as_deref())
+}

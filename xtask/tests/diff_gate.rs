@@ -1,0 +1,152 @@
+//! Issue 12's done-when scenario, on a temporary git clone of
+//! `schemas/example-cli.yaml`: `cargo xtask docs --diff HEAD` fails on an
+//! unreviewed new allowed field, passes once it is bumped and reviewed, and
+//! passes with a note when a field is made forbidden.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+struct Repo(PathBuf);
+
+impl Drop for Repo {
+    fn drop(&mut self) {
+        std::fs::remove_dir_all(&self.0).ok();
+    }
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .current_dir(dir)
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.org", "-c", "commit.gpgsign=false"])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// A git repository holding `schemas/example-cli.yaml`, committed.
+fn repo(name: &str) -> Repo {
+    let dir = std::env::temp_dir().join(format!("xtask-diff-{name}-{}", std::process::id()));
+    std::fs::remove_dir_all(&dir).ok();
+    std::fs::create_dir_all(dir.join("schemas")).unwrap();
+    let original = Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas/example-cli.yaml");
+    std::fs::copy(original, dir.join("schemas/example-cli.yaml")).unwrap();
+    git(&dir, &["init", "-q"]);
+    git(&dir, &["add", "."]);
+    git(&dir, &["commit", "-qm", "base"]);
+    Repo(dir)
+}
+
+fn edit(repo: &Repo, from: &str, to: &str) {
+    let path = repo.0.join("schemas/example-cli.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{from}");
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
+
+fn diff(repo: &Repo) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .current_dir(&repo.0)
+        .args(["docs", "--diff", "HEAD", "--schemas", "schemas"])
+        .output()
+        .unwrap()
+}
+
+const REGION: &str =
+    "      region: { collect: allowed, type: string, description: Cloud region the command ran in. }\n";
+const HISTORY: &str = "    summary: First versioned schema; events now say how long they are collected.\n";
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn unreviewed_widening_fails_naming_field_class_and_fix() {
+    let r = repo("widen");
+    edit(&r, "      user_name:", &format!("{REGION}      user_name:"));
+    let out = diff(&r);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stdout(&out),
+        "example-cli: schema_version 1.0 -> 1.0
+  command_run.region: new field, collected as allowed (string) [widens collection]
+schemas/example-cli.yaml: error: `command_run.region` widens collection (new field, collected as allowed (string)), but `schema_version` stays 1.0: a published version never changes what is collected
+  help: set `schema_version: \"1.1\"`
+schemas/example-cli.yaml:51:7: error: `command_run.region` widens collection (new field, collected as allowed (string)) and has no `data_review`
+  help: add `data_review: \"<link to the review, or why this is fine>\"` to field `region` of event `command_run`
+gate: failed with 2 errors
+"
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: the schema changes since `HEAD` are not ready: fix the errors above\n"
+    );
+}
+
+#[test]
+fn bumped_reviewed_widening_passes() {
+    let r = repo("reviewed");
+    let reviewed = REGION.replace(" }", ", data_review: \"https://example.org/reviews/7\" }");
+    edit(&r, "      user_name:", &format!("{reviewed}      user_name:"));
+    edit(&r, "schema_version: \"1.0\"", "schema_version: \"1.1\"");
+    edit(
+        &r,
+        HISTORY,
+        &format!("{HISTORY}  - {{ version: \"1.1\", date: 2026-12-01, widens: [command_run.region] }}\n"),
+    );
+    let out = diff(&r);
+    assert_eq!(
+        stdout(&out),
+        "example-cli: schema_version 1.0 -> 1.1\n  command_run.region: new field, collected as allowed (string) [widens collection]\ngate: passed\n"
+    );
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn forbidding_a_field_passes_with_a_narrowing_note() {
+    let r = repo("narrow");
+    edit(
+        &r,
+        "      ci:\n        collect: allowed\n        type: bool\n        required: false\n        description: Whether the command ran in CI, when known.\n",
+        "      ci: { collect: forbidden, reason: The context already says whether this is CI. }\n",
+    );
+    edit(&r, "schema_version: \"1.0\"", "schema_version: \"2.0\"");
+    edit(&r, HISTORY, &format!("{HISTORY}  - {{ version: \"2.0\", date: 2026-12-01, narrows: [command_run.ci] }}\n"));
+    let out = diff(&r);
+    let text = stdout(&out);
+    assert!(
+        text.contains(
+            "  command_run.ci: collect: allowed -> forbidden: no longer sent [narrows collection, breaks collectors]\n"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("schemas/example-cli.yaml:46:7: note: `command_run.ci` narrows collection (collect: allowed -> forbidden: no longer sent)\n"), "{text}");
+    assert!(text.ends_with("gate: passed\n"), "{text}");
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn json_report_and_directory_base() {
+    let r = repo("json");
+    std::fs::create_dir_all(r.0.join("base")).unwrap();
+    std::fs::copy(r.0.join("schemas/example-cli.yaml"), r.0.join("base/example-cli.yaml")).unwrap();
+    edit(&r, "description: Whether the command succeeded.", "description: Whether the command succeeded or failed.");
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .current_dir(&r.0)
+        .args(["docs", "--diff", "base", "--schemas", "schemas", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["passed"], true);
+    assert_eq!(
+        v["apps"][0]["changes"][0],
+        serde_json::json!({
+            "item": "command_run.outcome",
+            "what": "`description` changed",
+            "classes": ["wording"],
+            "location": "schemas/example-cli.yaml:33:7"
+        })
+    );
+    assert_eq!(v["apps"][0]["from"], "1.0");
+}
