@@ -11,8 +11,6 @@ use crate::consent::Mode;
 use crate::delivery::{Config, Delivery};
 use crate::envelope::Template;
 use crate::error::BuildError;
-#[cfg(feature = "http")]
-use crate::format::WireFormat;
 use crate::output::{Diag, Output};
 use crate::spool::Spool;
 use crate::state::{EVENTS_FILE, Identity, Install, SPOOL_DIR};
@@ -46,7 +44,7 @@ impl Builder {
     fn checked_endpoint(&self) -> Result<Option<Endpoint>, BuildError> {
         let Some(url) = &self.endpoint else { return Ok(None) };
         let endpoint = check_endpoint(url, self.format)?;
-        if self.format == WireFormat::PostHog && self.api_key.is_none() {
+        if self.format.needs_api_key() && self.api_key.is_none() {
             return Err(BuildError::MissingApiKey { format: self.format });
         }
         Ok(Some(endpoint))
