@@ -57,22 +57,18 @@ pub fn event() -> BuildFinished<'static> {
     }
 }
 
-/// `posthog`, `otlp` (JSON).
+/// A wire format by [`WireFormat::parse`]'s name (`posthog`, `otlp`, `otlp-protobuf`).
 pub fn format(name: &str) -> WireFormat {
-    match name {
-        "posthog" => WireFormat::PostHog,
-        "otlp" => WireFormat::Otlp,
-        other => {
-            eprintln!("error: unknown wire format `{other}`: posthog or otlp");
-            std::process::exit(2)
-        }
-    }
+    WireFormat::parse(name).unwrap_or_else(|| {
+        eprintln!("error: unknown wire format `{name}`: posthog, otlp or otlp-protobuf");
+        std::process::exit(2)
+    })
 }
 
 /// A builder at telemetry-core's defaults, sending to `url` in `format`.
 pub fn builder(url: &str, format: WireFormat) -> Builder {
     let b = Telemetry::builder(&APP).app_version("1.0.0").endpoint(url, format);
-    if format == WireFormat::PostHog { b.api_key(ev::POSTHOG_KEY) } else { b }
+    if format.needs_api_key() { b.api_key(ev::POSTHOG_KEY) } else { b }
 }
 
 /// How long the bench waits for a flush before calling the rest lost.

@@ -43,7 +43,7 @@ impl Sys {
 }
 
 /// Every column, telemetry-core's first.
-pub const ALL: [Sys; 5] = [
+pub const ALL: [Sys; 6] = [
     Sys {
         label: "telemetry-core, PostHog wire",
         pkg: "peer-core",
@@ -57,6 +57,14 @@ pub const ALL: [Sys; 5] = [
         pkg: "peer-core",
         prefix: "peer-core",
         format: Some("otlp"),
+        path: "/v1/logs",
+        base: None,
+    },
+    Sys {
+        label: "telemetry-core, OTLP/HTTP protobuf",
+        pkg: "peer-core",
+        prefix: "peer-core",
+        format: Some("otlp-protobuf"),
         path: "/v1/logs",
         base: None,
     },
@@ -82,7 +90,7 @@ pub const ALL: [Sys; 5] = [
         prefix: "peer-otel",
         format: None,
         path: "/v1/logs",
-        base: Some(1),
+        base: Some(2),
     },
 ];
 

@@ -33,7 +33,7 @@ fn main() {
             .env(EnvSource::from_pairs::<&str, &str>([]))
             .notice(false);
         if let Some(n) = o.queue {
-            b = b.queue_capacity(n, usize::MAX);
+            b = b.queue_events(n).queue_bytes(usize::MAX);
         }
         let t = b.build().unwrap_or_else(|e| panic!("telemetry-core: {e}"));
         Box::new(Core { t, dir })
