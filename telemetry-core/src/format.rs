@@ -18,6 +18,10 @@ pub enum WireFormat {
     /// OpenTelemetry logs over OTLP/HTTP JSON, `POST /v1/logs`: one log
     /// record per event, body and `eventName` = event name, attributes = properties.
     Otlp,
+    /// The same OTLP logs request as [`WireFormat::Otlp`], in protobuf
+    /// (`application/x-protobuf`, OTLP/HTTP's default encoding, smaller and
+    /// cheaper to write than JSON), `POST /v1/logs`.
+    OtlpProtobuf,
 }
 
 impl WireFormat {
@@ -27,11 +31,11 @@ impl WireFormat {
             WireFormat::Native => None,
             WireFormat::Segment => Some("/v1/batch"),
             WireFormat::PostHog => Some("/batch/"),
-            WireFormat::Otlp => Some("/v1/logs"),
+            WireFormat::Otlp | WireFormat::OtlpProtobuf => Some("/v1/logs"),
         }
     }
 
-    /// Parses `native`, `segment`, `posthog` or `otlp`.
+    /// Parses `native`, `segment`, `posthog`, `otlp` or `otlp-protobuf`.
     ///
     /// ```
     /// use telemetry_core::WireFormat;
@@ -44,6 +48,7 @@ impl WireFormat {
             "segment" => WireFormat::Segment,
             "posthog" => WireFormat::PostHog,
             "otlp" => WireFormat::Otlp,
+            "otlp-protobuf" => WireFormat::OtlpProtobuf,
             _ => return None,
         })
     }
@@ -55,6 +60,32 @@ impl WireFormat {
             WireFormat::Segment => "segment",
             WireFormat::PostHog => "posthog",
             WireFormat::Otlp => "otlp",
+            WireFormat::OtlpProtobuf => "otlp-protobuf",
+        }
+    }
+
+    /// Whether [`crate::Builder::api_key`] is required (PostHog's project key).
+    ///
+    /// ```
+    /// use telemetry_core::WireFormat;
+    /// assert!(WireFormat::PostHog.needs_api_key());
+    /// assert!(!WireFormat::Segment.needs_api_key());
+    /// ```
+    pub const fn needs_api_key(self) -> bool {
+        matches!(self, WireFormat::PostHog)
+    }
+
+    /// The request body's `content-type`.
+    ///
+    /// ```
+    /// use telemetry_core::WireFormat;
+    /// assert_eq!(WireFormat::OtlpProtobuf.content_type(), "application/x-protobuf");
+    /// assert_eq!(WireFormat::Otlp.content_type(), "application/json");
+    /// ```
+    pub fn content_type(self) -> &'static str {
+        match self {
+            WireFormat::OtlpProtobuf => "application/x-protobuf",
+            _ => "application/json",
         }
     }
 }

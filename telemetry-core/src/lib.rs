@@ -25,7 +25,7 @@
 //!     outcome: Outcome,
 //!     exit_code: i32,
 //!     project: &'a str,
-//!     flags: Vec<&'a str>,
+//!     flags: &'a [&'a str],
 //!     ci: Option<bool>,
 //! }
 //!
@@ -38,7 +38,7 @@
 //!     .expect("the endpoint is valid");
 //! telemetry.record(&CommandRun {
 //!     command: "build", duration_ms: 1200, outcome: Outcome::Success, exit_code: 0,
-//!     project: "acme-website", flags: vec!["release"], ci: None,
+//!     project: "acme-website", flags: &["release"], ci: None,
 //! });
 //! // Dropping the handle flushes within 100 ms; `shutdown` also returns the counters.
 //! let stats = telemetry.shutdown();

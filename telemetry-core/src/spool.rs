@@ -101,7 +101,12 @@ impl Spool {
             let r = (|| {
                 let mut f = create_private(&tmp)?;
                 f.write_all(&bytes)?;
-                f.sync_all()?;
+                // No fsync: it ran on the exit path and cost 3 ms or more per
+                // file on a busy disk (issue 13: exit with the collector down
+                // must be steady). The rename still makes a file appear whole
+                // to other processes; after a power loss a torn file's lines
+                // fail to parse and are discarded, which a telemetry spool can
+                // afford.
                 fs::rename(&tmp, dir.join(&name))
             })();
             if r.is_err() {

@@ -338,6 +338,29 @@ fn full_queue_drops_and_counts() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// `queue_events` and `queue_bytes` each set one bound and leave the other
+/// at its default (4 MiB, 1000 events): issue 13's 100k burst needed both.
+#[test]
+fn one_bound_queue_setters() {
+    let dir = temp_dir("one-bound");
+    let burst = |b: telemetry_core::Builder| {
+        let t = b.notice(false).batch(100, 1 << 20, Duration::from_secs(60)).build().unwrap();
+        for n in 0..5 {
+            t.record(&run(n));
+        }
+        let s = t.stats();
+        drop(t);
+        s
+    };
+    assert_eq!(burst(builder(&dir, &[]).queue_events(3)), Stats { recorded: 5, dropped: 2, ..Stats::default() });
+    assert_eq!(burst(builder(&dir, &[]).queue_bytes(1)), Stats { recorded: 5, dropped: 5, ..Stats::default() });
+    assert_eq!(
+        burst(builder(&dir, &[]).queue_events(1 << 20).queue_bytes(1)),
+        Stats { recorded: 5, dropped: 5, ..Stats::default() }
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 #[test]
 fn hand_written_meta_matches_the_schema() {
     static FROM_SCHEMA: telemetry_core::meta::AppMeta = telemetry_core::app_meta!("../../schemas/example-cli.yaml");

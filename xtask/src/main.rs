@@ -33,9 +33,11 @@ events, 11 runs) and print the medians.",
     ),
     (
         "bench",
-        "[--quick]",
+        "[--quick] [--peers]",
         "Run every benchmark beside its baseline (record, hashing, delivery, exit
-time, compile time, docs) and write the summary at the top of BENCHMARKS.md.",
+time, compile time, docs) and write the summary at the top of BENCHMARKS.md.
+--peers runs the peer bench instead (bench-peers/: posthog-rs and the
+OpenTelemetry logs SDK beside telemetry-core) and writes its `## Peers` section.",
     ),
     (
         "bench-compile",
@@ -79,6 +81,8 @@ enum Task {
     },
     Bench {
         quick: bool,
+        /// The peer bench (bench-peers/) instead of the project's own.
+        peers: bool,
     },
     BenchCompile {
         quick: bool,
@@ -95,7 +99,8 @@ fn main() -> ExitCode {
         Task::Docs { check, schemas, out } => docs::run(check, schemas, out),
         Task::DocsDiff { base, json, schemas } => diff::run(&schemas, &base, json),
         Task::BenchDocs { events, runs } => bench::docs::task(events, runs),
-        Task::Bench { quick } => bench::run(&workspace_root(), quick),
+        Task::Bench { quick, peers: false } => bench::run(&workspace_root(), quick),
+        Task::Bench { quick, peers: true } => bench::peers::run(&workspace_root(), quick),
         Task::BenchCompile { quick } => bench::compile::task(&workspace_root(), quick),
         Task::Fuzz(args) => fuzz::run(&workspace_root(), &args),
         Task::Package(args) => package::run(&workspace_root(), &args),
@@ -150,10 +155,10 @@ fn parse(args: &[String]) -> Result<Task, String> {
         "docs" => parse_docs(rest),
         "bench-docs" => parse_bench_docs(rest),
         "bench" => {
-            if let Some(bad) = rest.iter().find(|a| *a != "--quick") {
+            if let Some(bad) = rest.iter().find(|a| *a != "--quick" && *a != "--peers") {
                 return Err(format!("error: unknown option `{bad}` for `bench`"));
             }
-            Ok(Task::Bench { quick: !rest.is_empty() })
+            Ok(Task::Bench { quick: rest.iter().any(|a| a == "--quick"), peers: rest.iter().any(|a| a == "--peers") })
         }
         "bench-compile" => Ok(Task::BenchCompile { quick: rest.iter().any(|a| a == "--quick") }),
         "fuzz" => Ok(Task::Fuzz(rest.to_vec())),
@@ -262,7 +267,8 @@ mod tests {
         );
         assert_eq!(parse_str(&["bench-docs", "--runs", "3"]), Ok(Task::BenchDocs { events: 1000, runs: 3 }));
         assert_eq!(parse_str(&["bench-docs", "--runs", "0"]), Err("error: `--runs` takes a positive number".into()));
-        assert_eq!(parse_str(&["bench", "--quick"]), Ok(Task::Bench { quick: true }));
+        assert_eq!(parse_str(&["bench", "--quick"]), Ok(Task::Bench { quick: true, peers: false }));
+        assert_eq!(parse_str(&["bench", "--peers"]), Ok(Task::Bench { quick: false, peers: true }));
         assert_eq!(parse_str(&["bench", "--slow"]), Err("error: unknown option `--slow` for `bench`".into()));
         assert!(parse_str(&["docs", "--out"]).unwrap_err().starts_with("error: `--out` needs a value\n\nusage:"));
         assert!(parse_str(&["nope"]).unwrap_err().starts_with("error: unknown task `nope`\n\nusage:"));

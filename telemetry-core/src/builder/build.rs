@@ -11,8 +11,6 @@ use crate::consent::{Mode, Reason};
 use crate::delivery::{Config, Delivery};
 use crate::envelope::Template;
 use crate::error::BuildError;
-#[cfg(feature = "http")]
-use crate::format::WireFormat;
 use crate::meta::FirstRun;
 use crate::output::{Diag, Output};
 use crate::spool::Spool;
@@ -50,7 +48,7 @@ impl Builder {
         let proxy = self.proxy.as_deref().map(check_proxy).transpose()?;
         let Some(url) = &self.endpoint else { return Ok(None) };
         let endpoint = (check_endpoint(url, self.format)?, proxy);
-        if self.format == WireFormat::PostHog && self.api_key.is_none() {
+        if self.format.needs_api_key() && self.api_key.is_none() {
             return Err(BuildError::MissingApiKey { format: self.format });
         }
         Ok(Some(endpoint))

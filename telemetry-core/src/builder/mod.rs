@@ -110,6 +110,11 @@ impl Builder {
 
     /// Send to an HTTP endpoint in `format` instead of the JSON-lines file.
     /// Checked by `build()`: `https://`, or `http://` to loopback only.
+    ///
+    /// A format whose [`WireFormat::needs_api_key`] is true
+    /// ([`WireFormat::PostHog`]: the project key) also needs
+    /// [`Builder::api_key`]; without it `build()` fails with
+    /// [`crate::BuildError::MissingApiKey`], before anything is written or sent.
     pub fn endpoint(mut self, url: impl Into<String>, format: WireFormat) -> Self {
         self.endpoint = Some(url.into());
         self.format = format;
@@ -186,9 +191,21 @@ impl Builder {
         self
     }
 
-    /// Queue bounds: events beyond them are dropped (defaults 1000 events, 4 MiB).
-    pub fn queue_capacity(mut self, events: usize, bytes: usize) -> Self {
+    /// Both queue bounds at once (defaults 1000 events, 4 MiB); see
+    /// [`Builder::queue_events`] and [`Builder::queue_bytes`] to set one.
+    pub fn queue_capacity(self, events: usize, bytes: usize) -> Self {
+        self.queue_events(events).queue_bytes(bytes)
+    }
+
+    /// How many events the queue holds (default 1000); the byte bound stays.
+    /// Raising it past 4 MiB of events needs [`Builder::queue_bytes`] too.
+    pub fn queue_events(mut self, events: usize) -> Self {
         self.tuning.queue_events = events.max(1);
+        self
+    }
+
+    /// How many bytes of envelopes the queue holds (default 4 MiB); the event bound stays.
+    pub fn queue_bytes(mut self, bytes: usize) -> Self {
         self.tuning.queue_bytes = bytes.max(1);
         self
     }

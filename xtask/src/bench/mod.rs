@@ -14,7 +14,8 @@
 //! - [`callgrind`]: `--bench profile_record` under `valgrind --tool=callgrind`
 //!   when valgrind is installed (instructions per `record()`, repeatable where time is not).
 //!
-//! [`summary`] writes the table; [`machine`] says what it ran on.
+//! [`summary`] writes the table; [`machine`] says what it ran on. [`peers`]
+//! (`--peers`) runs the peer bench of `bench-peers/` instead.
 
 mod callgrind;
 mod command;
@@ -24,6 +25,7 @@ mod divan;
 pub mod docs;
 mod exit;
 mod machine;
+pub mod peers;
 mod runtime;
 mod stats;
 mod summary;

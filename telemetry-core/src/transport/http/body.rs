@@ -1,9 +1,9 @@
 //! Wire formats: how a batch of envelopes becomes one HTTP request body
-//! (native, Segment, PostHog here; OTLP in `otlp`).
+//! (native, Segment, PostHog here; OTLP in `otlp` and `otlp_proto`).
 
 use std::time::SystemTime;
 
-use super::otlp;
+use super::{otlp, otlp_proto};
 use crate::envelope::Envelope;
 use crate::format::{LIB, LIB_VERSION, WireFormat};
 use crate::json::{Ordered, push_items, push_json_str};
@@ -35,6 +35,7 @@ pub(crate) fn body(format: WireFormat, events: &[&str], api_key: Option<&str>, s
             b.extend_from_slice(b"]}");
         }
         WireFormat::Otlp => otlp::body(&mut b, events),
+        WireFormat::OtlpProtobuf => otlp_proto::body(&mut b, events),
     }
     b
 }

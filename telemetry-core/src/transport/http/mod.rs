@@ -5,6 +5,7 @@
 mod body;
 mod endpoint;
 mod otlp;
+mod otlp_proto;
 
 use std::time::{Duration, SystemTime};
 
@@ -49,7 +50,8 @@ impl Http {
 
     pub(crate) fn send(&self, events: &[&str]) -> Outcome {
         let payload = body::body(self.format, events, self.api_key.as_deref(), SystemTime::now());
-        let mut req = self.client.post(self.url.clone()).header("content-type", "application/json").body(payload);
+        let mut req =
+            self.client.post(self.url.clone()).header("content-type", self.format.content_type()).body(payload);
         if self.format == WireFormat::Segment
             && let Some(key) = &self.api_key
         {

@@ -1,5 +1,6 @@
 //! OpenTelemetry logs over OTLP/HTTP JSON: one `resourceLogs` entry per run
-//! of events sharing a resource, one log record per event.
+//! of events sharing a resource, one log record per event. The grouping and
+//! the attributes are shared with the protobuf body (`otlp_proto`).
 
 use std::time::UNIX_EPOCH;
 
@@ -50,43 +51,59 @@ fn otlp_attributes<'v>(b: &mut Vec<u8>, kvs: impl Iterator<Item = (&'v str, &'v 
     b.push(b']');
 }
 
-fn unix_nanos(ts: &str) -> u128 {
+/// Nanoseconds since the Unix epoch of an RFC 3339 timestamp (0 if unreadable).
+pub(super) fn unix_nanos(ts: &str) -> u64 {
     humantime::parse_rfc3339(ts)
         .ok()
         .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-        .map(|d| d.as_nanos())
+        .and_then(|d| u64::try_from(d.as_nanos()).ok())
         .unwrap_or_default()
 }
 
-/// One `resourceLogs` entry per run of events sharing app, version and
-/// context (resource attributes: `service.name`, `service.version`, then the
-/// context keys); one log record per event with `session.id`,
-/// `enduser.pseudo.id` (the anonymous id) and `log.record.uid` (the message
-/// id) after the event's properties.
+/// The events in runs sharing a resource: app, version and context.
+pub(super) fn resource_runs<'e, 'a>(parsed: &'e [Envelope<'a>]) -> impl Iterator<Item = &'e [Envelope<'a>]> {
+    let mut rest = parsed;
+    std::iter::from_fn(move || {
+        let head = rest.first()?;
+        let n = rest
+            .iter()
+            .take_while(|e| {
+                e.app == head.app && e.app_version == head.app_version && e.context.get() == head.context.get()
+            })
+            .count();
+        let (run, tail) = rest.split_at(n);
+        rest = tail;
+        Some(run)
+    })
+}
+
+/// The resource attributes of a run: `service.name`, `service.version`, then the context keys.
+pub(super) fn resource(head: &Envelope<'_>) -> Vec<(String, Ordered)> {
+    let mut resource = vec![
+        ("service.name".to_string(), Ordered::Str(head.app.to_string())),
+        ("service.version".to_string(), Ordered::Str(head.app_version.to_string())),
+    ];
+    resource.extend(Ordered::members(head.context));
+    resource
+}
+
+/// A log record's attributes: the event's properties, then `session.id`,
+/// `enduser.pseudo.id` (the anonymous id) and `log.record.uid` (the message id).
+pub(super) fn attributes(e: &Envelope<'_>) -> Vec<(String, Ordered)> {
+    let mut attrs = Ordered::members(e.properties);
+    attrs.push(("session.id".into(), Ordered::Str(e.session_id.to_string())));
+    attrs.push(("enduser.pseudo.id".into(), Ordered::Str(e.anonymous_id.to_string())));
+    attrs.push(("log.record.uid".into(), Ordered::Str(e.message_id.to_string())));
+    attrs
+}
+
+/// One `resourceLogs` entry per run of events sharing a resource
+/// ([`resource_runs`]); one log record per event ([`attributes`]).
 pub(super) fn body(b: &mut Vec<u8>, events: &[&str]) {
     let parsed: Vec<Envelope<'_>> = events.iter().filter_map(|e| Envelope::parse(e)).collect();
     b.extend_from_slice(b"{\"resourceLogs\":[");
-    let mut i = 0;
-    let mut first_group = true;
-    while i < parsed.len() {
-        let head = &parsed[i];
-        let mut end = i + 1;
-        while end < parsed.len()
-            && parsed[end].app == head.app
-            && parsed[end].app_version == head.app_version
-            && parsed[end].context.get() == head.context.get()
-        {
-            end += 1;
-        }
-        if !first_group {
-            b.push(b',');
-        }
-        first_group = false;
-        let mut resource = vec![
-            ("service.name".to_string(), Ordered::Str(head.app.to_string())),
-            ("service.version".to_string(), Ordered::Str(head.app_version.to_string())),
-        ];
-        resource.extend(Ordered::members(head.context));
+    push_items(b, resource_runs(&parsed), |b, run| {
+        let resource = resource(&run[0]);
         b.extend_from_slice(b"{\"resource\":{\"attributes\":");
         otlp_attributes(b, resource.iter().map(|(k, v)| (k.as_str(), v)));
         b.extend_from_slice(b"},\"scopeLogs\":[{\"scope\":{\"name\":");
@@ -94,26 +111,19 @@ pub(super) fn body(b: &mut Vec<u8>, events: &[&str]) {
         b.extend_from_slice(b",\"version\":");
         push_json_str(b, LIB_VERSION);
         b.extend_from_slice(b"},\"logRecords\":[");
-        for (j, e) in parsed[i..end].iter().enumerate() {
-            if j > 0 {
-                b.push(b',');
-            }
+        push_items(b, run.iter(), |b, e| {
             b.extend_from_slice(b"{\"timeUnixNano\":");
             push_json_str(b, &unix_nanos(&e.timestamp).to_string());
             b.extend_from_slice(b",\"severityNumber\":9,\"severityText\":\"INFO\",\"body\":{\"stringValue\":");
             push_json_str(b, &e.event);
             b.extend_from_slice(b"},\"attributes\":");
-            let mut attrs = Ordered::members(e.properties);
-            attrs.push(("session.id".into(), Ordered::Str(e.session_id.to_string())));
-            attrs.push(("enduser.pseudo.id".into(), Ordered::Str(e.anonymous_id.to_string())));
-            attrs.push(("log.record.uid".into(), Ordered::Str(e.message_id.to_string())));
+            let attrs = attributes(e);
             otlp_attributes(b, attrs.iter().map(|(k, v)| (k.as_str(), v)));
             b.extend_from_slice(b",\"eventName\":");
             push_json_str(b, &e.event);
             b.push(b'}');
-        }
+        });
         b.extend_from_slice(b"]}]}");
-        i = end;
-    }
+    });
     b.extend_from_slice(b"]}");
 }

@@ -1,0 +1,231 @@
+//! The loopback collector every system sends to: HTTP/1.1 with keep-alive
+//! on 127.0.0.1, a thread per connection, 200 to every request, and a count
+//! of the events each request carried, per wire format (the body is counted
+//! after the answer is written, so counting never delays a sender).
+//!
+//! A hanging collector accepts connections and never reads or answers.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::{Arc, Mutex};
+
+use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
+use prost::Message;
+
+/// Events received, per wire format, and requests whose body could not be read.
+#[derive(Debug, Default)]
+pub struct Counts {
+    /// PostHog `/batch/` items.
+    pub posthog: AtomicU64,
+    /// OTLP/HTTP JSON log records.
+    pub otlp_json: AtomicU64,
+    /// OTLP/HTTP protobuf log records.
+    pub otlp_proto: AtomicU64,
+    /// Requests with a body none of the above.
+    pub unreadable: AtomicU64,
+}
+
+impl Counts {
+    /// All events, whatever their format.
+    pub fn events(&self) -> u64 {
+        self.posthog.load(Relaxed) + self.otlp_json.load(Relaxed) + self.otlp_proto.load(Relaxed)
+    }
+
+    /// Sets every count to zero.
+    pub fn reset(&self) {
+        for c in [&self.posthog, &self.otlp_json, &self.otlp_proto, &self.unreadable] {
+            c.store(0, Relaxed);
+        }
+    }
+}
+
+/// A running collector.
+pub struct Collector {
+    /// Its port on 127.0.0.1.
+    pub port: u16,
+    /// What it received.
+    pub counts: Arc<Counts>,
+}
+
+impl Collector {
+    /// Answers 200 to every request.
+    pub fn ok() -> std::io::Result<Collector> {
+        Self::start(false)
+    }
+
+    /// Accepts connections and never answers.
+    pub fn hanging() -> std::io::Result<Collector> {
+        Self::start(true)
+    }
+
+    fn start(hang: bool) -> std::io::Result<Collector> {
+        let l = TcpListener::bind("127.0.0.1:0")?;
+        let port = l.local_addr()?.port();
+        let counts = Arc::new(Counts::default());
+        let c = counts.clone();
+        let held: Arc<Mutex<Vec<TcpStream>>> = Arc::default();
+        std::thread::spawn(move || {
+            for s in l.incoming().flatten() {
+                if hang {
+                    held.lock().unwrap_or_else(|p| p.into_inner()).push(s);
+                } else {
+                    let c = c.clone();
+                    std::thread::spawn(move || serve(s, &c));
+                }
+            }
+        });
+        Ok(Collector { port, counts })
+    }
+}
+
+/// A loopback port nothing listens on: connections are refused.
+pub fn refused_port() -> std::io::Result<u16> {
+    let l = TcpListener::bind("127.0.0.1:0")?;
+    l.local_addr().map(|a| a.port())
+}
+
+fn serve(s: TcpStream, counts: &Counts) {
+    let _ = s.set_nodelay(true);
+    let Ok(mut out) = s.try_clone() else { return };
+    let mut r = BufReader::new(s);
+    while let Some((proto, body)) = read_request(&mut r) {
+        let answer: &[u8] = if proto {
+            b"HTTP/1.1 200 OK\r\ncontent-type: application/x-protobuf\r\ncontent-length: 0\r\n\r\n"
+        } else {
+            b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}"
+        };
+        if out.write_all(answer).is_err() {
+            return;
+        }
+        count(proto, &body, counts);
+    }
+}
+
+/// One request: whether its body is protobuf, and the body; `None` at end of stream.
+fn read_request(r: &mut impl BufRead) -> Option<(bool, Vec<u8>)> {
+    let (mut len, mut chunked, mut proto) = (0usize, false, false);
+    let mut line = String::new();
+    loop {
+        line.clear();
+        if r.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        if line == "\r\n" {
+            break;
+        }
+        let Some((k, v)) = line.split_once(':') else { continue };
+        let (k, v) = (k.trim().to_ascii_lowercase(), v.trim().to_ascii_lowercase());
+        match k.as_str() {
+            "content-length" => len = v.parse().ok()?,
+            "transfer-encoding" => chunked = v.contains("chunked"),
+            "content-type" => proto = v.contains("protobuf"),
+            _ => {}
+        }
+    }
+    let mut body = Vec::new();
+    if chunked {
+        loop {
+            line.clear();
+            r.read_line(&mut line).ok()?;
+            let size = usize::from_str_radix(line.trim().split(';').next()?, 16).ok()?;
+            let start = body.len();
+            body.resize(start + size, 0);
+            r.read_exact(&mut body[start..]).ok()?;
+            line.clear();
+            r.read_line(&mut line).ok()?;
+            if size == 0 {
+                break;
+            }
+        }
+    } else {
+        body.resize(len, 0);
+        r.read_exact(&mut body).ok()?;
+    }
+    Some((proto, body))
+}
+
+fn count(proto: bool, body: &[u8], c: &Counts) {
+    if proto {
+        match ExportLogsServiceRequest::decode(body) {
+            Ok(req) => {
+                let n: usize = req.resource_logs.iter().flat_map(|r| &r.scope_logs).map(|s| s.log_records.len()).sum();
+                c.otlp_proto.fetch_add(n as u64, Relaxed);
+            }
+            Err(_) => {
+                c.unreadable.fetch_add(1, Relaxed);
+            }
+        }
+        return;
+    }
+    let Ok(v) = serde_json::from_slice::<serde_json::Value>(body) else {
+        c.unreadable.fetch_add(1, Relaxed);
+        return;
+    };
+    if let Some(batch) = v.get("batch").and_then(|b| b.as_array()) {
+        c.posthog.fetch_add(batch.len() as u64, Relaxed);
+    } else if let Some(rl) = v.get("resourceLogs").and_then(|r| r.as_array()) {
+        let n: usize = rl
+            .iter()
+            .filter_map(|r| r.get("scopeLogs")?.as_array())
+            .flatten()
+            .filter_map(|s| s.get("logRecords")?.as_array().map(Vec::len))
+            .sum();
+        c.otlp_json.fetch_add(n as u64, Relaxed);
+    } else {
+        c.unreadable.fetch_add(1, Relaxed);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Read;
+
+    fn post(port: u16, ctype: &str, body: &[u8]) -> String {
+        let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        let head =
+            format!("POST /x HTTP/1.1\r\nhost: a\r\ncontent-type: {ctype}\r\ncontent-length: {}\r\n\r\n", body.len());
+        s.write_all(head.as_bytes()).unwrap();
+        s.write_all(body).unwrap();
+        let mut buf = [0u8; 256];
+        let n = s.read(&mut buf).unwrap();
+        String::from_utf8_lossy(&buf[..n]).into_owned()
+    }
+
+    fn settle(c: &Counts, events: u64) {
+        for _ in 0..200 {
+            if c.events() + c.unreadable.load(Relaxed) >= events {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+    }
+
+    #[test]
+    fn counts_each_format() {
+        let c = Collector::ok().unwrap();
+        let ph = br#"{"api_key":"k","batch":[{"event":"a"},{"event":"b"}]}"#;
+        assert!(post(c.port, "application/json", ph).starts_with("HTTP/1.1 200 OK\r\n"));
+        let otlp =
+            br#"{"resourceLogs":[{"scopeLogs":[{"logRecords":[{},{},{}]}]},{"scopeLogs":[{"logRecords":[{}]}]}]}"#;
+        post(c.port, "application/json", otlp);
+        let req = ExportLogsServiceRequest {
+            resource_logs: vec![opentelemetry_proto::tonic::logs::v1::ResourceLogs {
+                scope_logs: vec![opentelemetry_proto::tonic::logs::v1::ScopeLogs {
+                    log_records: vec![Default::default(); 5],
+                    ..Default::default()
+                }],
+                ..Default::default()
+            }],
+        };
+        post(c.port, "application/x-protobuf", &req.encode_to_vec());
+        post(c.port, "application/json", b"[1]");
+        settle(&c.counts, 2 + 4 + 5 + 1);
+        let n = |a: &AtomicU64| a.load(Relaxed);
+        assert_eq!(
+            (n(&c.counts.posthog), n(&c.counts.otlp_json), n(&c.counts.otlp_proto), n(&c.counts.unreadable)),
+            (2, 4, 5, 1)
+        );
+    }
+}

@@ -1,0 +1,170 @@
+//! `cargo run --release -p peer-runner -- [--quick]` (or `cargo xtask bench --peers`):
+//! the peer bench of issue 13. Builds each system's package on its own,
+//! starts the loopback collector, runs every measure, and prints the
+//! markdown section (figures and ratios to telemetry-core) on stdout;
+//! progress goes to stderr. Loopback only; every loop is bounded.
+#![forbid(unsafe_code)]
+
+mod collector;
+mod measure;
+mod report;
+mod systems;
+
+use std::time::Instant;
+
+use collector::Collector;
+use measure::{Timing, num};
+use report::{Burst, Figures, Run};
+use systems::{ALL, NONE_CLI};
+
+/// How many of everything (`--quick`: fewer, and no clean builds).
+struct Plan {
+    quick: bool,
+    record_runs: usize,
+    per_run: usize,
+    burst_events: usize,
+    burst_runs: usize,
+    exit_runs: usize,
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let Some(bad) = args.iter().find(|a| *a != "--quick") {
+        eprintln!("error: unknown option `{bad}` (options: --quick)");
+        std::process::exit(2);
+    }
+    let quick = args.iter().any(|a| a == "--quick");
+    let plan = if quick {
+        Plan { quick, record_runs: 30, per_run: 500, burst_events: 100_000, burst_runs: 1, exit_runs: 10 }
+    } else {
+        Plan { quick, record_runs: 200, per_run: 500, burst_events: 100_000, burst_runs: 3, exit_runs: 40 }
+    };
+    match run(&plan) {
+        Ok(md) => print!("{md}"),
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::exit(1);
+        }
+    }
+}
+
+fn run(plan: &Plan) -> Result<String, String> {
+    let started = Instant::now();
+    let load_before = measure::load_average();
+    measure::ensure_hyperfine()?;
+    let mut pkgs: Vec<&str> = ALL.iter().map(|s| s.pkg).collect();
+    pkgs.dedup();
+    pkgs.push("peer-none");
+    for p in &pkgs {
+        measure::build(p)?;
+    }
+    let mut figs: Vec<Figures> = ALL.iter().map(|_| Figures::default()).collect();
+    let up = Collector::ok().map_err(|e| e.to_string())?;
+
+    for (s, f) in ALL.iter().zip(figs.iter_mut()) {
+        eprintln!("peers: caller cost, {}", s.label);
+        let mut a = vec!["record".into(), "--url".into(), s.url(up.port)];
+        a.extend(s.format.iter().flat_map(|f| ["--format".to_string(), f.to_string()]));
+        a.extend(["--runs".into(), plan.record_runs.to_string(), "--per-run".into(), plan.per_run.to_string()]);
+        let r = measure::bench(&s.bench(), &a, "record")?;
+        f.record_ns = Some(num(&r, "median_ns")?);
+        f.record_stats = r.get("stats").cloned();
+    }
+
+    for raise in [false, true] {
+        for (s, f) in ALL.iter().zip(figs.iter_mut()) {
+            eprintln!("peers: 100k burst{}, {}", if raise { " (queue raised)" } else { "" }, s.label);
+            let mut runs = Vec::new();
+            for _ in 0..plan.burst_runs {
+                up.counts.reset();
+                let mut a = vec!["burst".into(), "--url".into(), s.url(up.port)];
+                a.extend(s.format.iter().flat_map(|f| ["--format".to_string(), f.to_string()]));
+                a.extend(["--events".into(), plan.burst_events.to_string()]);
+                if raise {
+                    a.push("--raise".into());
+                }
+                let r = measure::bench(&s.bench(), &a, "burst")?;
+                // The sender has exited: everything it delivered has been answered and counted.
+                let delivered = settled_count(&up);
+                let secs = num(&r, "secs")?;
+                runs.push(Burst {
+                    events: plan.burst_events as u64,
+                    delivered,
+                    rate: delivered as f64 / secs,
+                    rss_growth_mib: (num(&r, "hwm_kib")? - num(&r, "rss_before_kib")?) / 1024.0,
+                    stats: r.get("stats").cloned().unwrap_or_default(),
+                });
+            }
+            let b = Burst::median(runs);
+            if raise { f.burst_raised = Some(b) } else { f.burst_default = Some(b) }
+        }
+    }
+
+    let hang = Collector::hanging().map_err(|e| e.to_string())?;
+    let down = collector::refused_port().map_err(|e| e.to_string())?;
+    let state = std::env::temp_dir().join(format!("peer-exit-{}", std::process::id()));
+    let exit = |bin: &str, args: Vec<String>, case: &str, extra: &[(&str, &str)]| -> Result<Timing, String> {
+        let dir = state.join(format!("{bin}-{case}"));
+        let mut env = vec![("BENCH_TELEMETRY_DIR".to_string(), dir.display().to_string())];
+        env.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        eprintln!("peers: exit, {bin} {case}");
+        let first = measure::probe(bin, &args, &env)?;
+        // A case that takes seconds (a peer waiting out its own timeout) gets 3 runs, not 40.
+        let t = if first > 2000.0 {
+            measure::hyperfine(bin, &args, &env, 3, 0)?
+        } else {
+            measure::hyperfine(bin, &args, &env, plan.exit_runs, 3)?
+        };
+        let _ = std::fs::remove_dir_all(&dir);
+        Ok(t)
+    };
+    let none = exit(NONE_CLI, vec![], "baseline", &[])?;
+    let core_off = exit(&ALL[0].cli(), ALL[0].cli_args(up.port), "off", &[("DO_NOT_TRACK", "1")])?;
+    for (s, f) in ALL.iter().zip(figs.iter_mut()) {
+        f.exit_up = Some(exit(&s.cli(), s.cli_args(up.port), "up", &[])?);
+        f.exit_down = Some(exit(&s.cli(), s.cli_args(down), "down", &[])?);
+        f.exit_hang = Some(exit(&s.cli(), s.cli_args(hang.port), "hanging", &[])?);
+    }
+    let _ = std::fs::remove_dir_all(&state);
+
+    for (i, s) in ALL.iter().enumerate() {
+        figs[i].size = Some(measure::size(&s.cli())?);
+        // telemetry-core's two columns are one binary: build it once.
+        let same = ALL[..i].iter().position(|o| o.pkg == s.pkg);
+        figs[i].build_secs = match same {
+            Some(j) => figs[j].build_secs,
+            None if plan.quick => None,
+            None => Some(measure::clean_build(s.pkg, &s.cli())?),
+        };
+    }
+    let none_size = measure::size(NONE_CLI)?;
+
+    Ok(report::render(&Run {
+        figs,
+        none,
+        core_off,
+        none_size,
+        quick: plan.quick,
+        record_runs: plan.record_runs,
+        per_run: plan.per_run,
+        burst_runs: plan.burst_runs,
+        exit_runs: plan.exit_runs,
+        secs: started.elapsed().as_secs_f64(),
+        load_before,
+        load_after: measure::load_average(),
+    }))
+}
+
+/// The collector's count once it stops moving (it counts after answering).
+fn settled_count(c: &Collector) -> u64 {
+    let mut last = c.counts.events();
+    for _ in 0..100 {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let now = c.counts.events();
+        if now == last {
+            return now;
+        }
+        last = now;
+    }
+    last
+}

@@ -1,0 +1,185 @@
+//! OTLP/HTTP protobuf (`application/x-protobuf`), the OpenTelemetry default:
+//! the same `ExportLogsServiceRequest` as the JSON wire format, written by
+//! hand for the few messages and fields it uses, so the runtime needs no
+//! protobuf library. Field numbers are those of opentelemetry-proto's
+//! `logs.proto`, `common.proto` and `resource.proto`; the tests decode
+//! every body with opentelemetry-proto's prost types.
+
+use super::otlp::{attributes, resource, resource_runs, unix_nanos};
+use crate::envelope::Envelope;
+use crate::format::{LIB, LIB_VERSION};
+use crate::json::Ordered;
+
+/// Wire types.
+const VARINT: u32 = 0;
+const I64: u32 = 1;
+const LEN: u32 = 2;
+
+fn varint(b: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        b.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    b.push(v as u8);
+}
+
+fn tag(b: &mut Vec<u8>, field: u32, wire: u32) {
+    varint(b, u64::from(field << 3 | wire));
+}
+
+/// A length-delimited field whose content `write` appends: the length is
+/// reserved as one byte and widened afterwards if the content is longer
+/// than 127 bytes (one move of the content; messages here are small).
+fn message(b: &mut Vec<u8>, field: u32, write: impl FnOnce(&mut Vec<u8>)) {
+    tag(b, field, LEN);
+    let at = b.len();
+    b.push(0);
+    write(b);
+    let len = b.len() - at - 1;
+    if len < 0x80 {
+        b[at] = len as u8;
+    } else {
+        let mut v = Vec::with_capacity(3);
+        varint(&mut v, len as u64);
+        b.splice(at..at + 1, v);
+    }
+}
+
+fn string(b: &mut Vec<u8>, field: u32, s: &str) {
+    tag(b, field, LEN);
+    varint(b, s.len() as u64);
+    b.extend_from_slice(s.as_bytes());
+}
+
+fn uint(b: &mut Vec<u8>, field: u32, v: u64) {
+    tag(b, field, VARINT);
+    varint(b, v);
+}
+
+fn fixed64(b: &mut Vec<u8>, field: u32, v: u64) {
+    tag(b, field, I64);
+    b.extend_from_slice(&v.to_le_bytes());
+}
+
+/// `AnyValue` (oneof: 1 string, 2 bool, 3 int, 4 double, 5 array, 6 kvlist).
+fn any_value(b: &mut Vec<u8>, v: &Ordered) {
+    match v {
+        Ordered::Null => {}
+        Ordered::Bool(x) => uint(b, 2, u64::from(*x)),
+        // int64 is a two's complement varint.
+        Ordered::I64(x) => uint(b, 3, *x as u64),
+        // Above i64::MAX: no OTLP integer holds it; the exact digits as text, as in JSON.
+        Ordered::U64(x) => string(b, 1, &x.to_string()),
+        Ordered::F64(x) => fixed64(b, 4, x.to_bits()),
+        Ordered::Str(s) => string(b, 1, s),
+        Ordered::List(items) => message(b, 5, |b| {
+            for item in items {
+                message(b, 1, |b| any_value(b, item));
+            }
+        }),
+        Ordered::Object(m) => message(b, 6, |b| {
+            for (k, v) in m {
+                key_value(b, 1, k, v);
+            }
+        }),
+    }
+}
+
+/// `KeyValue { 1: key, 2: value }` as field `field`.
+fn key_value(b: &mut Vec<u8>, field: u32, k: &str, v: &Ordered) {
+    message(b, field, |b| {
+        string(b, 1, k);
+        message(b, 2, |b| any_value(b, v));
+    });
+}
+
+/// `ExportLogsServiceRequest`: the same messages, fields and order as the
+/// JSON body (`otlp::body`), in protobuf.
+pub(super) fn body(b: &mut Vec<u8>, events: &[&str]) {
+    let parsed: Vec<Envelope<'_>> = events.iter().filter_map(|e| Envelope::parse(e)).collect();
+    for run in resource_runs(&parsed) {
+        // ExportLogsServiceRequest.resource_logs = 1
+        message(b, 1, |b| {
+            // ResourceLogs.resource = 1 { Resource.attributes = 1 }
+            message(b, 1, |b| {
+                for (k, v) in &resource(&run[0]) {
+                    key_value(b, 1, k, v);
+                }
+            });
+            // ResourceLogs.scope_logs = 2
+            message(b, 2, |b| {
+                // ScopeLogs.scope = 1 { name = 1, version = 2 }
+                message(b, 1, |b| {
+                    string(b, 1, LIB);
+                    string(b, 2, LIB_VERSION);
+                });
+                for e in run {
+                    // ScopeLogs.log_records = 2
+                    message(b, 2, |b| log_record(b, e));
+                }
+            });
+        });
+    }
+}
+
+/// `LogRecord`: time_unix_nano = 1 (fixed64), severity_number = 2,
+/// severity_text = 3, body = 5, attributes = 6, event_name = 12.
+fn log_record(b: &mut Vec<u8>, e: &Envelope<'_>) {
+    fixed64(b, 1, unix_nanos(&e.timestamp));
+    uint(b, 2, 9);
+    string(b, 3, "INFO");
+    message(b, 5, |b| string(b, 1, &e.event));
+    for (k, v) in &attributes(e) {
+        key_value(b, 6, k, v);
+    }
+    string(b, 12, &e.event);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
+    use prost::Message;
+
+    /// Every value kind: strings, bool, i64 (negative too), u64 above
+    /// i64::MAX, float, null, nested list and object; two resources.
+    const E: &str = r#"{"event":"ran","properties":{"n":-3,"big":18446744073709551615,"f":0.5,"none":null,"tags":["a",["b"]],"o":{"x":true,"y":{"z":"é"}}},"context":{"os":"linux","ci":false},"anonymous_id":"A","session_id":"S","message_id":"M","timestamp":"2023-11-14T22:13:20.123Z","app":"demo","app_version":"1.0"}"#;
+
+    fn json_and_proto(events: &[&str]) -> (ExportLogsServiceRequest, ExportLogsServiceRequest) {
+        let mut j = Vec::new();
+        super::super::otlp::body(&mut j, events);
+        let mut p = Vec::new();
+        body(&mut p, events);
+        (serde_json::from_slice(&j).unwrap(), ExportLogsServiceRequest::decode(p.as_slice()).unwrap())
+    }
+
+    #[test]
+    fn decodes_to_the_same_request_as_the_json_body() {
+        let other = E.replace(r#""ci":false"#, r#""ci":true"#);
+        // A record over 127 bytes and a batch over 16 KiB: lengths of 2 and 3 varint bytes.
+        let many: Vec<&str> = std::iter::repeat_n(E, 60).chain([other.as_str()]).collect();
+        let (json, proto) = json_and_proto(&many);
+        assert_eq!(proto, json);
+        assert_eq!(proto.resource_logs.len(), 2);
+        assert_eq!(proto.resource_logs[0].scope_logs[0].log_records.len(), 60);
+        let rec = &proto.resource_logs[0].scope_logs[0].log_records[0];
+        assert_eq!(
+            (rec.time_unix_nano, rec.severity_number, rec.event_name.as_str()),
+            (1_700_000_000_123_000_000, 9, "ran")
+        );
+    }
+
+    #[test]
+    fn varints_and_widened_lengths() {
+        let mut b = Vec::new();
+        varint(&mut b, 300);
+        assert_eq!(b, [0xac, 0x02]);
+        let mut b = Vec::new();
+        message(&mut b, 2, |b| b.extend(std::iter::repeat_n(7u8, 200)));
+        assert_eq!(&b[..3], [0x12, 0xc8, 0x01]);
+        assert_eq!(b.len(), 203);
+        let mut b = Vec::new();
+        uint(&mut b, 3, (-1i64) as u64);
+        assert_eq!(b.len(), 11);
+    }
+}
