@@ -287,10 +287,10 @@ impl Builder {
     /// use std::time::Duration;
     /// use telemetry_core::{Hasher, MemorySink, Telemetry, TelemetryEvent, TEST_ANONYMOUS_ID};
     ///
-    /// static APP: telemetry_core::meta::AppMeta = telemetry_core::app_meta!("../schemas/example-cli.yaml");
+    /// static APP: telemetry_core::meta::AppMeta = telemetry_core::app_meta!("../../schemas/example-cli.yaml");
     ///
     /// #[derive(TelemetryEvent)]
-    /// #[telemetry(schema = "../schemas/example-cli.yaml")]
+    /// #[telemetry(schema = "../../schemas/example-cli.yaml")]
     /// struct CommandRun<'a> { command: &'a str, duration_ms: u64, outcome: Outcome, exit_code: i32,
     ///                         project: &'a str, flags: Vec<&'a str>, ci: Option<bool> }
     /// #[derive(telemetry_core::TelemetryEnum)]
