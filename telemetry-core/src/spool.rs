@@ -1,5 +1,6 @@
-//! Events that could not be sent before exit, kept on disk (bounded) for
-//! the next run. One file per spooling, one envelope per line, its name
+//! Events kept on disk (bounded): what could not be sent before exit, for
+//! the next run, and what overflowed a full queue, for the worker to send
+//! later in this run or the next (`delivery/spooler.rs`). One file per spooling, one envelope per line, its name
 //! tagged with the stored anonymous id that recorded it: a run under another
 //! id (after `disable` and `enable`) never resends it. Writes pass the
 //! state's write gate; the dir must be a real, private directory (a link
@@ -7,7 +8,7 @@
 
 use std::fs;
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::envelope::Envelope;
@@ -76,22 +77,23 @@ impl Spool {
         v
     }
 
-    /// Writes `events` (all of one generation) as one new file, atomically.
-    pub(crate) fn write(&self, events: &[&Event], generation: u8) -> Result<(), SpoolError> {
+    /// Writes `events` (all of one generation) as one new file, atomically:
+    /// as many of them, oldest first, as the spool's bounds leave room for.
+    /// Returns the file and how many it holds; [`SpoolError::Full`] when
+    /// not one fits.
+    pub(crate) fn write(&self, events: &[&Event], generation: u8) -> Result<(PathBuf, usize), SpoolError> {
         if events.is_empty() {
-            return Ok(());
-        }
-        let mut bytes = Vec::with_capacity(events.iter().map(|e| e.json.len() + 1).sum());
-        for e in events {
-            bytes.extend_from_slice(e.json.as_bytes());
-            bytes.push(b'\n');
+            return Ok((PathBuf::new(), 0));
         }
         let dir = self.dir();
-        let full = self.gate.write(|| {
+        let written = self.gate.write(|| {
             let existing = self.files();
-            let used: u64 = existing.iter().map(|(_, n)| n).sum();
-            if existing.len() >= self.max_files || used + bytes.len() as u64 > self.max_bytes {
-                return Ok(true);
+            let mut room = self.max_bytes.saturating_sub(existing.iter().map(|(_, n)| n).sum());
+            let fit =
+                events.iter().take_while(|e| room.checked_sub(e.json.len() as u64 + 1).map(|r| room = r).is_some());
+            let fit = fit.count();
+            if existing.len() >= self.max_files || fit == 0 {
+                return Ok(None);
             }
             create_dir(&dir)?;
             real_dir(&dir).map_err(io::Error::other)?;
@@ -99,8 +101,14 @@ impl Spool {
             let name = format!("{ms:015}-{}-{}-g{generation}.jsonl", uuid::Uuid::new_v4().simple(), self.tag());
             let tmp = dir.join(format!(".{name}.tmp"));
             let r = (|| {
-                let mut f = create_private(&tmp)?;
-                f.write_all(&bytes)?;
+                // Written line by line: an overflow batch is not copied into
+                // one more buffer (memory stays bounded during a burst).
+                let mut f = io::BufWriter::with_capacity(64 << 10, create_private(&tmp)?);
+                for e in &events[..fit] {
+                    f.write_all(e.json.as_bytes())?;
+                    f.write_all(b"\n")?;
+                }
+                f.into_inner().map_err(|e| e.into_error())?;
                 // No fsync: it ran on the exit path and cost 3 ms or more per
                 // file on a busy disk (issue 13: exit with the collector down
                 // must be steady). The rename still makes a file appear whole
@@ -112,54 +120,56 @@ impl Spool {
             if r.is_err() {
                 let _ = fs::remove_file(&tmp);
             }
-            r.map(|()| false)
+            r.map(|()| Some((dir.join(&name), fit)))
         });
-        match full {
-            Ok(false) => Ok(()),
-            Ok(true) => Err(SpoolError::Full),
+        match written {
+            Ok(Some(written)) => Ok(written),
+            Ok(None) => Err(SpoolError::Full),
             Err(e) => Err(SpoolError::Io(e)),
         }
     }
 
-    /// Takes every spooled event, oldest first. Each file is claimed by a
-    /// rename before it is read, so two processes never both take it.
-    /// Returns the events and how many were discarded (too old, too often
-    /// spooled, recorded under another id, or unreadable).
-    pub(crate) fn take_all(&self) -> (Vec<Event>, usize) {
-        let mut out = Vec::new();
-        let mut discarded = 0;
-        let tag = self.tag();
-        for (path, _) in self.files() {
-            let Some(name) = path.file_name().and_then(|n| n.to_str()).map(str::to_string) else { continue };
-            let claimed = self.dir().join(format!(".{name}.claimed-{}", std::process::id()));
-            if fs::rename(&path, &claimed).is_err() {
-                continue;
-            }
-            let (rest, generation) = name
-                .strip_suffix(".jsonl")
-                .and_then(|n| n.rsplit_once("-g"))
-                .and_then(|(rest, g)| Some((rest, g.parse::<u8>().ok()?)))
-                .unwrap_or(("", MAX_GENERATION));
-            let ours = rest.rsplit_once('-').is_some_and(|(_, t)| t == tag);
-            let too_old = name
-                .split('-')
-                .next()
-                .and_then(|ms| ms.parse::<u64>().ok())
-                .map(|ms| UNIX_EPOCH + Duration::from_millis(ms))
-                .is_none_or(|t| SystemTime::now().duration_since(t).unwrap_or_default() > MAX_AGE);
-            // Not following a link, and no larger than the spool may grow.
-            let bytes = read_bounded(&claimed, self.max_bytes).map(|(b, _)| b).unwrap_or_default();
-            let text = String::from_utf8(bytes).unwrap_or_default();
-            let _ = fs::remove_file(&claimed);
-            for line in text.lines().filter(|l| !l.trim().is_empty()) {
-                if !ours || too_old || generation >= MAX_GENERATION || Envelope::parse(line).is_none() {
-                    discarded += 1;
-                } else {
-                    out.push(Event { json: line.to_string(), generation });
-                }
+    /// The spool files there are now, oldest first (names start with the
+    /// time they were written). Nothing is claimed: [`Spool::take_file`]
+    /// claims each one when it is read.
+    pub(crate) fn list(&self) -> Vec<PathBuf> {
+        self.files().into_iter().map(|(p, _)| p).collect()
+    }
+
+    /// Takes the events of one spool file: claimed by a rename before it is
+    /// read, so two processes never both take it. `None`: another process
+    /// (or `disable`) took it first. Otherwise the events and how many lines
+    /// were discarded (too old, too often spooled, recorded under another
+    /// id, or unreadable).
+    pub(crate) fn take_file(&self, path: &Path) -> Option<(Vec<Event>, usize)> {
+        let name = path.file_name()?.to_str()?;
+        let claimed = self.dir().join(format!(".{name}.claimed-{}", std::process::id()));
+        fs::rename(path, &claimed).ok()?;
+        let (rest, generation) = name
+            .strip_suffix(".jsonl")
+            .and_then(|n| n.rsplit_once("-g"))
+            .and_then(|(rest, g)| Some((rest, g.parse::<u8>().ok()?)))
+            .unwrap_or(("", MAX_GENERATION));
+        let ours = rest.rsplit_once('-').is_some_and(|(_, t)| t == self.tag());
+        let too_old = name
+            .split('-')
+            .next()
+            .and_then(|ms| ms.parse::<u64>().ok())
+            .map(|ms| UNIX_EPOCH + Duration::from_millis(ms))
+            .is_none_or(|t| SystemTime::now().duration_since(t).unwrap_or_default() > MAX_AGE);
+        // Not following a link, and no larger than the spool may grow.
+        let bytes = read_bounded(&claimed, self.max_bytes).map(|(b, _)| b).unwrap_or_default();
+        let text = String::from_utf8(bytes).unwrap_or_default();
+        let _ = fs::remove_file(&claimed);
+        let (mut out, mut discarded) = (Vec::new(), 0);
+        for line in text.lines().filter(|l| !l.trim().is_empty()) {
+            if !ours || too_old || generation >= MAX_GENERATION || Envelope::parse(line).is_none() {
+                discarded += 1;
+            } else {
+                out.push(Event { json: line.to_string(), generation });
             }
         }
-        (out, discarded)
+        Some((out, discarded))
     }
 }
 
@@ -180,6 +190,16 @@ mod tests {
         Gate::new(dir.to_path_buf(), id.to_string())
     }
 
+    /// Every spooled event, oldest first, and how many were discarded.
+    fn take_all(spool: &Spool) -> (Vec<Event>, usize) {
+        let mut out = (Vec::new(), 0);
+        for (events, discarded) in spool.list().iter().filter_map(|p| spool.take_file(p)) {
+            out.0.extend(events);
+            out.1 += discarded;
+        }
+        out
+    }
+
     const ID: &str = "6f1c9c3e-6c1a-4b7e-9d51-0a8d2b9f3e11";
     const OTHER: &str = "0b0e6a51-3a63-4c1f-8a55-2f6f3f3b1c00";
 
@@ -191,12 +211,17 @@ mod tests {
         spool.write(&[&e, &e], 1).unwrap();
         spool.write(&[&e], MAX_GENERATION).unwrap();
         assert!(matches!(spool.write(&[&e], 1), Err(SpoolError::Full)));
-        let (events, discarded) = spool.take_all();
+        let (events, discarded) = take_all(&spool);
         assert_eq!((events.len(), discarded), (2, 1));
         assert!(events.iter().all(|e| e.generation == 1 && e.json == E));
         assert_eq!(fs::read_dir(dir.join(SPOOL_DIR)).unwrap().count(), 0);
         let tiny = Spool { gate: install(&dir, ID), max_bytes: 10, max_files: 10 };
         assert!(matches!(tiny.write(&[&e], 1), Err(SpoolError::Full)));
+        // Room for two lines of three: the two oldest are written.
+        let two = Spool { gate: install(&dir, ID), max_bytes: 2 * (E.len() as u64 + 1) + 5, max_files: 10 };
+        assert_eq!(two.write(&[&e, &e, &e], 1).unwrap().1, 2);
+        assert!(matches!(two.write(&[&e], 1), Err(SpoolError::Full)));
+        assert_eq!(take_all(&two).0.len(), 2);
         fs::remove_dir_all(&dir).unwrap();
     }
 
@@ -224,7 +249,7 @@ mod tests {
         spool.write(&[&Event { json: E.into(), generation: 0 }], 1).unwrap();
         let later = Spool { gate: install(&dir, OTHER), max_bytes: 10_000, max_files: 5 };
         assert!(matches!(spool.write(&[&Event { json: E.into(), generation: 0 }], 1), Err(SpoolError::Io(_))));
-        let (events, discarded) = later.take_all();
+        let (events, discarded) = take_all(&later);
         assert_eq!((events.len(), discarded), (0, 1));
         fs::remove_dir_all(&dir).unwrap();
     }
@@ -239,7 +264,7 @@ mod tests {
         fs::write(elsewhere.join("000000000000001-x-g1.jsonl"), E).unwrap();
         let spool = Spool { gate: install(&dir, ID), max_bytes: 10_000, max_files: 5 };
         std::os::unix::fs::symlink(&elsewhere, dir.join(SPOOL_DIR)).unwrap();
-        let (events, discarded) = spool.take_all();
+        let (events, discarded) = take_all(&spool);
         assert_eq!((events.len(), discarded), (0, 0));
         assert!(spool.write(&[&Event { json: E.into(), generation: 0 }], 1).is_err());
         assert_eq!(fs::read_dir(&elsewhere).unwrap().count(), 1);

@@ -190,8 +190,10 @@ impl Telemetry {
         self.recorder.as_ref().map(|r| r.delivery.stats()).unwrap_or_default()
     }
 
-    /// Events and bytes waiting in the queue now, for monitoring: never more
-    /// than [`crate::Builder::queue_capacity`] (the batch being sent is not counted).
+    /// Events and bytes waiting in memory now, for monitoring: the queue,
+    /// never more than [`crate::Builder::queue_capacity`], plus (HTTP with a
+    /// state dir) its overflow list waiting for the spool, as much again
+    /// (the batch being sent is not counted).
     pub fn queued(&self) -> (usize, usize) {
         self.recorder.as_ref().map(|r| r.delivery.queued()).unwrap_or_default()
     }

@@ -370,19 +370,6 @@ fn no_retry_on_400() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
-fn message_ids(reqs: &[Request]) -> Vec<String> {
-    reqs.iter()
-        .flat_map(|r| {
-            r.json()["batch"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|e| e["message_id"].as_str().unwrap().to_string())
-                .collect::<Vec<_>>()
-        })
-        .collect()
-}
-
 #[test]
 fn spooled_at_exit_and_sent_once_by_next_run() {
     let dir = temp_dir("spool");

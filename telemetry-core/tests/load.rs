@@ -1,8 +1,9 @@
 //! Load: 8 threads record 100,000 events each (800,000, the real numbers,
 //! also in debug builds) against a collector that answers each request
-//! after 20 ms, far slower than the events arrive. The queue must stay
-//! within its bounds, every event must be counted exactly once as sent,
-//! spooled or dropped, and nothing may deadlock.
+//! after 20 ms, far slower than the events arrive. The queue and its
+//! overflow must stay within their bounds, the spool within its own (what
+//! overflows past it is dropped), every event must be counted exactly once
+//! as sent, spooled or dropped, and nothing may deadlock.
 #![cfg(feature = "http")]
 
 mod common;
@@ -20,22 +21,17 @@ const PER_THREAD: u64 = 100_000;
 /// The default queue bounds, spelled out.
 const QUEUE_EVENTS: usize = 1000;
 const QUEUE_BYTES: usize = 4 << 20;
+/// The default spool bound.
+const SPOOL_BYTES: u64 = 64 << 20;
 /// The whole test, as a deadlock guard (it takes about 10 s in debug on 2 cores).
 const WATCHDOG: Duration = Duration::from_secs(120);
-
-/// `VmRSS` and `VmHWM` (peak) of this process in KiB, from /proc (Linux).
-fn memory_kib() -> Option<(u64, u64)> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let field = |name: &str| -> Option<u64> {
-        status.lines().find_map(|l| l.strip_prefix(name))?.split_whitespace().next()?.parse().ok()
-    };
-    Some((field("VmRSS:")?, field("VmHWM:")?))
-}
 
 #[derive(Debug)]
 struct Figures {
     stats: telemetry_core::Stats,
     accepted: u64,
+    /// Lines and bytes left in the spool.
+    spool: (u64, u64),
     max_queued: (usize, usize),
     record_secs: f64,
     slowest_record: Duration,
@@ -61,15 +57,7 @@ fn run_load() -> Figures {
     let start = Instant::now();
     let (max_queued, slowest) = std::thread::scope(|s| {
         // Samples the queue's occupancy while the threads record.
-        let sampler = s.spawn(|| {
-            let mut max = (0, 0);
-            while !done.load(SeqCst) {
-                let (n, b) = t.queued();
-                max = (max.0.max(n), max.1.max(b));
-                std::thread::sleep(Duration::from_micros(200));
-            }
-            max
-        });
+        let sampler = s.spawn(|| peak_queued(&t, &done));
         let workers: Vec<_> = (0..THREADS)
             .map(|k| {
                 let t = &t;
@@ -92,8 +80,12 @@ fn run_load() -> Figures {
     let at = Instant::now();
     let stats = t.shutdown();
     let exit = at.elapsed();
+    let spool = std::fs::read_dir(dir.join("spool")).unwrap().fold((0, 0), |(lines, bytes), f| {
+        let b = std::fs::read(f.unwrap().path()).unwrap();
+        (lines + b.iter().filter(|&&c| c == b'\n').count() as u64, bytes + b.len() as u64)
+    });
     std::fs::remove_dir_all(&dir).unwrap();
-    Figures { stats, accepted: c.events_accepted(), max_queued, record_secs, slowest_record: slowest, exit }
+    Figures { stats, accepted: c.events_accepted(), spool, max_queued, record_secs, slowest_record: slowest, exit }
 }
 
 #[test]
@@ -112,19 +104,22 @@ fn eight_threads_against_a_slow_collector() {
 
     assert_eq!(s.recorded, THREADS * PER_THREAD);
     assert_eq!(s.recorded, s.sent + s.spooled + s.dropped, "{s:?}");
-    // The collector takes 20 ms a batch: most events cannot be queued.
-    assert!(s.dropped > 0 && s.sent > 0, "{s:?}");
-    // A 10 s deadline drains a 1000-event queue at 100 events per 20 ms.
-    assert_eq!(s.spooled, 0, "{s:?}");
+    // The collector takes 20 ms a batch: most events overflow to the spool,
+    // which fills up to its 64 MiB bound (about 150,000 events); the rest
+    // is dropped.
+    assert!(s.dropped > 0 && s.sent > 0 && s.spooled > 0, "{s:?}");
+    assert_eq!(f.spool.0, s.spooled, "spooled counts exactly the lines on disk");
+    assert!(f.spool.1 <= SPOOL_BYTES, "{} bytes spooled", f.spool.1);
     assert_eq!(s.retried, 0, "{s:?}");
     // Every event counted as sent was accepted by the collector, once.
     assert_eq!(f.accepted, s.sent, "{s:?}");
-    assert!(f.max_queued.0 <= QUEUE_EVENTS && f.max_queued.1 <= QUEUE_BYTES, "{:?}", f.max_queued);
+    // The queue, and as much again in its overflow list.
+    assert!(f.max_queued.0 <= 2 * QUEUE_EVENTS && f.max_queued.1 <= 2 * QUEUE_BYTES, "{:?}", f.max_queued);
     // Hang guard only: no record() waited for the 20 ms collector, let alone the network.
     assert!(f.slowest_record < Duration::from_millis(500), "{:?}", f.slowest_record);
     assert!(f.exit < Duration::from_secs(10) + Duration::from_secs(2), "{:?}", f.exit);
 
-    // Memory: the queue holds at most 1000 envelopes (about 0.5 MiB); had it
+    // Memory: the queue and its overflow hold at most 2000 envelopes (about 1 MiB); had it
     // kept all 800,000 (about 450 bytes each) it would need about 340 MiB.
     // The bound is generous (allocator, 10 threads' stacks, reqwest and the
     // collector's threads) and still far below an unbounded queue.

@@ -92,8 +92,8 @@ impl Builder {
             output: None,
             memory: None,
             tuning: Tuning::default(),
-            spool_max_bytes: 1 << 20,
-            spool_max_files: 50,
+            spool_max_bytes: 64 << 20,
+            spool_max_files: 1000,
             file_max_bytes: 4 << 20,
             notice: true,
             opt_out_command: None,
@@ -199,6 +199,10 @@ impl Builder {
 
     /// How many events the queue holds (default 1000); the byte bound stays.
     /// Raising it past 4 MiB of events needs [`Builder::queue_bytes`] too.
+    /// With an HTTP endpoint and a state dir a full queue does not drop: it
+    /// overflows into a list of the same bounds that a background thread
+    /// writes to the spool ([`Builder::spool_limits`]), sent later in the
+    /// run or by the next one.
     pub fn queue_events(mut self, events: usize) -> Self {
         self.tuning.queue_events = events.max(1);
         self
@@ -255,7 +259,11 @@ impl Builder {
         this
     }
 
-    /// Spool bounds (defaults 1 MiB, 50 files): beyond them unsent events are dropped.
+    /// Spool bounds (defaults 64 MiB, 1000 files): beyond them unsent events
+    /// are dropped (counted in [`crate::Stats::dropped`]). With an HTTP
+    /// endpoint and a state dir, the spool takes what a full queue cannot
+    /// hold as well as what is left at exit: 64 MiB holds a burst of about
+    /// 130,000 events of 500 bytes, and is the most disk the spool uses.
     pub fn spool_limits(mut self, max_bytes: u64, max_files: usize) -> Self {
         self.spool_max_bytes = max_bytes;
         self.spool_max_files = max_files;

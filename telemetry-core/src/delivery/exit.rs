@@ -31,22 +31,26 @@ impl Leftovers {
             if group.is_empty() {
                 continue;
             }
-            let n = if generation == 0 { group.len() as u64 } else { 0 };
-            match spool.write(&group, generation + 1) {
-                Ok(()) => {
-                    counters.spooled.fetch_add(n, Relaxed);
-                }
-                Err(e) => {
-                    counters.dropped.fetch_add(n, Relaxed);
-                    self.diag.say(format_args!("could not spool {} events: {e}", group.len()));
-                }
+            let n = group.len();
+            let written = spool.write(&group, generation + 1).map(|(_, w)| w);
+            let written = written.unwrap_or_else(|e| {
+                self.diag.say(format_args!("could not spool {n} events: {e}"));
+                0
+            });
+            if 0 < written && written < n {
+                self.diag.say(format_args!("could not spool {} events: the spool is full", n - written));
+            }
+            // Only this process's own events count; earlier runs' counted in theirs.
+            if generation == 0 {
+                counters.spooled.fetch_add(written as u64, Relaxed);
+                counters.dropped.fetch_add((n - written) as u64, Relaxed);
             }
         }
     }
 }
 
-/// Puts events taken from the spool back, unchanged: the worker took them
-/// but the caller closed before it could start sending.
+/// Puts events read from a spool file back, unchanged: the worker read them
+/// but the caller closed before they could be queued.
 pub(crate) fn put_back(spool: &Spool, events: &[Event]) {
     for generation in 0..MAX_GENERATION {
         let group: Vec<&Event> = events.iter().filter(|e| e.generation == generation).collect();

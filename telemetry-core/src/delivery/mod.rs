@@ -1,12 +1,15 @@
 //! Delivery: a bounded queue between `record()` and one background worker
 //! thread, and how the two part at exit. [`Delivery`] is the only way in:
-//! it starts the worker, owns its thread, the queue and the leftovers, and
-//! shuts all of it down when dropped (after tracing-appender's
-//! `WorkerGuard` and sentry's transport threads).
+//! it starts the worker (and, with a spool, the spooler that takes what
+//! overflows a full queue to disk: `spooler.rs`), owns their threads, the
+//! queue and the leftovers, and shuts all of it down when dropped (after
+//! tracing-appender's `WorkerGuard` and sentry's transport threads).
 
 mod exit;
 mod queue;
+mod spooler;
 mod stats;
+mod tuning;
 mod worker;
 
 use std::io;
@@ -15,10 +18,10 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-#[cfg(feature = "http")]
-pub(crate) use queue::Backoff;
-pub(crate) use queue::Tuning;
 pub use stats::Stats;
+#[cfg(feature = "http")]
+pub(crate) use tuning::Backoff;
+pub(crate) use tuning::Tuning;
 
 use exit::Leftovers;
 use queue::Shared;
@@ -49,6 +52,8 @@ pub(crate) struct Config {
 pub(crate) struct Delivery {
     shared: Arc<Shared>,
     worker: Mutex<Option<JoinHandle<()>>>,
+    /// The spooler thread (only with a spool).
+    spooler: Mutex<Option<JoinHandle<()>>>,
     leftovers: Leftovers,
     deadline: Duration,
 }
@@ -57,9 +62,20 @@ impl Delivery {
     /// Starts the worker thread; fails only when the thread cannot start.
     pub(crate) fn start(config: Config) -> io::Result<Self> {
         let Config { thread_name, plan, tuning, spool, deadline, diag } = config;
-        let shared = Shared::new(tuning);
-        let worker = Worker::spawn(thread_name, shared.clone(), plan, spool.clone(), diag.clone())?;
-        Ok(Delivery { shared, worker: Mutex::new(Some(worker)), leftovers: Leftovers { spool, diag }, deadline })
+        let shared = Shared::new(tuning, spool.is_some());
+        let worker = Worker::spawn(thread_name.clone(), shared.clone(), plan, spool.clone(), diag.clone())?;
+        // Without its thread, a full queue drops as it did before overflow existed.
+        let spooler = spool.clone().and_then(|spool| {
+            let name = format!("{thread_name}-spool");
+            spooler::spawn(name, shared.clone(), spool, diag.clone()).map_err(|_| shared.no_overflow()).ok()
+        });
+        Ok(Delivery {
+            shared,
+            worker: Mutex::new(Some(worker)),
+            spooler: Mutex::new(spooler),
+            leftovers: Leftovers { spool, diag },
+            deadline,
+        })
     }
 
     /// Queues one envelope; never waits on I/O. Dropped (and counted) when
@@ -100,7 +116,8 @@ impl Delivery {
         self.shared.counters.snapshot()
     }
 
-    /// Events and bytes waiting in the queue now (not the batch in flight).
+    /// Events and bytes waiting in memory now: the queue and its overflow
+    /// (not the batch in flight).
     pub(crate) fn queued(&self) -> (usize, usize) {
         self.shared.queued()
     }
@@ -111,12 +128,16 @@ impl Delivery {
     }
 
     /// Lets the worker send until the deadline, then spools (HTTP) or drops
-    /// what is left, and joins the worker if it has exited. A worker stuck
-    /// in a request is left detached: exit never waits past the deadline.
-    /// Calling it again does nothing.
+    /// what is left, joins the spooler (it finishes the file it is writing:
+    /// local disk, no network) and the worker if it has exited. A worker
+    /// stuck in a request is left detached: exit never waits past the
+    /// deadline for the network. Calling it again does nothing.
     pub(crate) fn shutdown(&self) {
         let (rest, gone) = self.shared.close(Instant::now() + self.deadline);
         self.leftovers.settle(&rest, &self.shared.counters);
+        if let Some(h) = self.spooler.lock().ok().and_then(|mut s| s.take()) {
+            let _ = h.join();
+        }
         let handle = self.worker.lock().ok().and_then(|mut w| w.take());
         if gone && let Some(h) = handle {
             let _ = h.join();

@@ -3,129 +3,194 @@
 //!
 //! Ownership rule that keeps counters exact and nothing both sent and
 //! spooled by this process: an event is in exactly one of `pending`,
-//! `inflight` (the batch the worker is sending) or settled. At exit the
-//! caller waits for the worker until the deadline, then sets `closed` and
-//! takes `pending` and `inflight` itself. A worker that finishes a request
-//! after `closed` counts nothing: those events are spooled and sent again by
-//! the next run (collectors dedupe on `message_id`).
+//! `overflow` (did not fit in `pending`; waiting for the spooler, or for
+//! room), the spooler's hands (being written), `inflight` (the batch the
+//! worker is sending), or settled: sent, dropped, or spooled (on disk,
+//! counted in `spooled`). A file this run spooled and the worker reads back
+//! leaves `spooled` as its events re-enter `pending`, so an event spooled
+//! and then sent by the same run counts once, as sent. At exit the caller
+//! waits for the worker until the deadline, then sets `closed` and takes
+//! `pending`, `overflow` and `inflight` itself. A worker that finishes a
+//! request after `closed` counts nothing: those events are spooled and sent
+//! again by the next run (collectors dedupe on `message_id`).
 
 use std::collections::VecDeque;
+use std::path::PathBuf;
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use super::stats::Counters;
+use super::tuning::Tuning;
 use crate::spool::Event;
 
-/// Tuning of the queue, batching and retries.
-#[derive(Debug, Clone)]
-pub(crate) struct Tuning {
-    pub queue_events: usize,
-    pub queue_bytes: usize,
-    pub batch_events: usize,
-    pub batch_bytes: usize,
-    pub batch_delay: Duration,
-    /// Only HTTP retries: the other transports deliver now or never.
-    #[cfg(feature = "http")]
-    pub backoff: Backoff,
+/// A spool file the worker has still to read.
+#[derive(Debug)]
+pub(crate) struct Backlog {
+    pub path: PathBuf,
+    /// `Some(n)`: this run's overflow, `n` events counted in `spooled`;
+    /// `None`: an earlier run's (its events count in `resent` once sent).
+    pub own: Option<u64>,
 }
 
-impl Default for Tuning {
-    fn default() -> Self {
-        Tuning {
-            queue_events: 1000,
-            queue_bytes: 4 << 20,
-            batch_events: 100,
-            batch_bytes: 256 << 10,
-            batch_delay: Duration::from_secs(2),
-            #[cfg(feature = "http")]
-            backoff: Backoff { base: Duration::from_millis(500), max: Duration::from_secs(60) },
-        }
-    }
-}
-
-/// Retry delays: doubling from `base` up to `max`, with jitter.
-#[cfg(feature = "http")]
-#[derive(Debug, Clone)]
-pub(crate) struct Backoff {
-    pub base: Duration,
-    pub max: Duration,
-}
-
-#[cfg(feature = "http")]
-impl Backoff {
-    /// The wait before retry number `attempt` (from 0).
-    pub(crate) fn delay(&self, attempt: u32) -> Duration {
-        let exp = self.base.saturating_mul(1u32.checked_shl(attempt.min(16)).unwrap_or(u32::MAX)).min(self.max);
-        // Jitter: a random point in [exp/2, exp].
-        let r = getrandom::u32().unwrap_or(u32::MAX / 2);
-        let half = exp / 2;
-        half + half.mul_f64(f64::from(r) / f64::from(u32::MAX))
-    }
+/// What the worker does next.
+pub(crate) enum Next {
+    Send(Arc<Vec<Event>>),
+    Read(Backlog),
 }
 
 #[derive(Debug, Default)]
-struct Queue {
-    pending: VecDeque<Event>,
-    pending_bytes: usize,
+pub(super) struct Queue {
+    pub pending: VecDeque<Event>,
+    pub pending_bytes: usize,
     /// When the oldest pending event arrived.
-    oldest: Option<Instant>,
-    inflight: Option<Arc<Vec<Event>>>,
-    flushers: usize,
+    pub oldest: Option<Instant>,
+    /// How many events of earlier runs are in `pending`: the next of their
+    /// files is read only when none are left, so one file at a time is in memory.
+    pub inherited: usize,
+    /// Envelopes that did not fit in `pending` (same bounds), only when
+    /// `overflows`: the spooler writes them to disk, or the worker moves
+    /// them to `pending` when there is room again.
+    pub overflow: VecDeque<Event>,
+    pub overflow_bytes: usize,
+    /// There is a spool and a spooler thread: a full queue overflows.
+    pub overflows: bool,
+    /// The spooler was woken for the current overflow.
+    pub spool_asked: bool,
+    /// The spooler is writing a batch it took from `overflow`.
+    pub spooling: bool,
+    /// Spool files to read: earlier runs' first, then this run's overflow.
+    pub backlog: VecDeque<Backlog>,
+    /// The worker is reading a backlog file.
+    pub unspooling: bool,
+    pub inflight: Option<Arc<Vec<Event>>>,
+    pub flushers: usize,
     /// Set by shutdown: the worker sends everything now, and exits when done.
-    shutdown: Option<Instant>,
+    pub shutdown: Option<Instant>,
     /// The caller took over: the worker must not touch or count anything.
-    closed: bool,
+    pub closed: bool,
     /// The worker has exited (done, gave up before the deadline, or panicked).
-    worker_gone: bool,
-    /// The worker has taken the previous runs' spool into `pending`.
-    started: bool,
+    pub worker_gone: bool,
+    /// The worker has listed the previous runs' spool files.
+    pub started: bool,
 }
 
-/// The queue and counters, shared by the recording threads, the worker and
-/// the [`super::Delivery`] handle.
+impl Queue {
+    fn fits(&self, t: &Tuning, len: usize) -> bool {
+        self.pending.len() < t.queue_events && self.pending_bytes + len <= t.queue_bytes
+    }
+
+    /// The overflow is worth a spool file: half the queue's bounds.
+    pub(super) fn overflow_due(&self, t: &Tuning) -> bool {
+        !self.overflow.is_empty()
+            && (self.overflow.len() >= t.queue_events.div_ceil(2) || self.overflow_bytes >= t.queue_bytes / 2)
+    }
+
+    /// Moves overflow back into `pending` while it fits (oldest first).
+    fn refill(&mut self, t: &Tuning) {
+        while let Some(e) = self.overflow.front() {
+            if !self.fits(t, e.json.len()) {
+                break;
+            }
+            let len = e.json.len();
+            self.overflow_bytes -= len;
+            self.pending_bytes += len;
+            self.pending.extend(self.overflow.pop_front());
+            self.oldest.get_or_insert_with(Instant::now);
+        }
+    }
+
+    /// Something is still to be delivered or spooled (what `flush` waits for).
+    fn unsettled(&self) -> bool {
+        !self.started
+            || !self.pending.is_empty()
+            || self.inflight.is_some()
+            || !self.overflow.is_empty()
+            || self.spooling
+            || self.unspooling
+            || !self.backlog.is_empty()
+    }
+
+    /// What exit waits for: this run's events and the earlier runs' files,
+    /// not this run's own overflow files (they stay for the next run).
+    fn busy_at_exit(&self) -> bool {
+        !self.started
+            || !self.pending.is_empty()
+            || self.inflight.is_some()
+            || !self.overflow.is_empty()
+            || self.unspooling
+            || self.backlog.iter().any(|b| b.own.is_none())
+    }
+}
+
+/// The queue and counters, shared by the recording threads, the worker,
+/// the spooler and the [`super::Delivery`] handle.
 pub(crate) struct Shared {
     queue: Mutex<Queue>,
     work: Condvar,
     settled: Condvar,
+    /// Wakes the spooler (overflow due, worker started, closed).
+    pub(super) spool: Condvar,
     pub counters: Counters,
     pub tuning: Tuning,
 }
 
-fn lock(m: &Mutex<Queue>) -> MutexGuard<'_, Queue> {
+pub(super) fn lock(m: &Mutex<Queue>) -> MutexGuard<'_, Queue> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 impl Shared {
-    pub(crate) fn new(tuning: Tuning) -> Arc<Self> {
+    /// `overflows`: a full queue overflows to the spool (a spooler runs).
+    pub(crate) fn new(tuning: Tuning, overflows: bool) -> Arc<Self> {
         Arc::new(Shared {
-            queue: Mutex::new(Queue::default()),
+            queue: Mutex::new(Queue { overflows, ..Queue::default() }),
             work: Condvar::new(),
             settled: Condvar::new(),
+            spool: Condvar::new(),
             counters: Counters::default(),
             tuning,
         })
     }
 
+    /// The spooler could not start: a full queue drops again.
+    pub(super) fn no_overflow(&self) {
+        lock(&self.queue).overflows = false;
+    }
+
+    pub(super) fn queue(&self) -> MutexGuard<'_, Queue> {
+        lock(&self.queue)
+    }
+
     /// Waits on `cv` until woken or `until`; a poisoned lock is taken as is.
-    fn wait_until<'a>(&self, cv: &Condvar, q: MutexGuard<'a, Queue>, until: Instant) -> MutexGuard<'a, Queue> {
+    pub(super) fn wait_until<'a>(
+        &self,
+        cv: &Condvar,
+        q: MutexGuard<'a, Queue>,
+        until: Instant,
+    ) -> MutexGuard<'a, Queue> {
         let left = until.saturating_duration_since(Instant::now());
         cv.wait_timeout(q, left).map(|(g, _)| g).unwrap_or_else(|p| p.into_inner().0)
     }
 
     // --- the recording side ---
 
-    /// Queues one envelope; never waits on I/O (the lock is held for a push).
+    /// Queues one envelope; never waits on I/O (the lock is held for a
+    /// push). A full queue overflows (when there is a spool) into a list of
+    /// the same bounds that the spooler thread writes to disk; beyond that,
+    /// the envelope is dropped and counted.
     pub(crate) fn push(&self, json: String) {
         let Ok(mut q) = self.queue.lock() else {
             self.counters.dropped.fetch_add(1, Relaxed);
             return;
         };
         let t = &self.tuning;
-        if q.closed || q.pending.len() >= t.queue_events || q.pending_bytes + json.len() > t.queue_bytes {
+        if q.closed {
             drop(q);
             self.counters.dropped.fetch_add(1, Relaxed);
             return;
+        }
+        if !q.fits(t, json.len()) {
+            return self.overflow(q, json);
         }
         let was_empty = q.pending.is_empty();
         q.pending_bytes += json.len();
@@ -140,31 +205,54 @@ impl Shared {
         }
     }
 
-    /// Events and bytes waiting in the queue now (not counting the batch in flight).
-    pub(crate) fn queued(&self) -> (usize, usize) {
-        let q = lock(&self.queue);
-        (q.pending.len(), q.pending_bytes)
+    /// The queue is full: into the overflow list if there is one with room,
+    /// waking the spooler once it holds enough for a file.
+    #[cold]
+    fn overflow(&self, mut q: MutexGuard<'_, Queue>, json: String) {
+        let t = &self.tuning;
+        if !q.overflows || q.overflow.len() >= t.queue_events || q.overflow_bytes + json.len() > t.queue_bytes {
+            drop(q);
+            self.counters.dropped.fetch_add(1, Relaxed);
+            return;
+        }
+        q.overflow_bytes += json.len();
+        q.overflow.push_back(Event { json, generation: 0 });
+        let wake = !q.spool_asked && q.overflow_due(t);
+        q.spool_asked |= wake;
+        drop(q);
+        if wake {
+            self.spool.notify_one();
+        }
     }
 
-    /// Waits until everything queued so far is settled, or `timeout`.
+    /// Events and bytes waiting in memory now: the queue and its overflow
+    /// (not counting the batch in flight or the one being spooled).
+    pub(crate) fn queued(&self) -> (usize, usize) {
+        let q = lock(&self.queue);
+        (q.pending.len() + q.overflow.len(), q.pending_bytes + q.overflow_bytes)
+    }
+
+    /// Waits until everything recorded so far is settled (this run's
+    /// overflow read back and sent too), or `timeout`.
     pub(crate) fn flush(&self, timeout: Duration) -> bool {
         let deadline = Instant::now() + timeout;
         let mut q = lock(&self.queue);
         q.flushers += 1;
         self.work.notify_one();
-        while (!q.pending.is_empty() || q.inflight.is_some()) && !q.worker_gone && !q.closed {
+        while q.unsettled() && !q.worker_gone && !q.closed {
             if Instant::now() >= deadline {
                 break;
             }
             q = self.wait_until(&self.settled, q, deadline);
         }
         q.flushers -= 1;
-        q.pending.is_empty() && q.inflight.is_none()
+        !q.unsettled()
     }
 
     /// Lets the worker send until `deadline`, then closes the queue and
-    /// takes what is left (the batch in flight first). Returns the events
-    /// and whether the worker has exited; a second call takes nothing.
+    /// takes what is left (the batch in flight first, then pending, then
+    /// overflow). Returns the events and whether the worker has exited; a
+    /// second call takes nothing.
     pub(crate) fn close(&self, deadline: Instant) -> (Vec<Event>, bool) {
         let mut q = lock(&self.queue);
         if q.closed {
@@ -172,7 +260,7 @@ impl Shared {
         }
         q.shutdown = Some(deadline);
         self.work.notify_one();
-        while (!q.started || !q.pending.is_empty() || q.inflight.is_some()) && !q.worker_gone {
+        while q.busy_at_exit() && !q.worker_gone {
             if Instant::now() >= deadline {
                 break;
             }
@@ -180,13 +268,14 @@ impl Shared {
         }
         q.closed = true;
         let inflight = q.inflight.take();
-        let pending: Vec<Event> = q.pending.drain(..).collect();
-        q.pending_bytes = 0;
+        let mut rest: Vec<Event> = inflight.map(|b| b.as_ref().clone()).unwrap_or_default();
+        rest.extend(q.pending.drain(..));
+        rest.extend(q.overflow.drain(..));
+        (q.pending_bytes, q.overflow_bytes) = (0, 0);
         let worker_gone = q.worker_gone;
         drop(q);
         self.work.notify_all();
-        let mut rest: Vec<Event> = inflight.map(|b| b.as_ref().clone()).unwrap_or_default();
-        rest.extend(pending);
+        self.spool.notify_all();
         (rest, worker_gone)
     }
 
@@ -196,34 +285,42 @@ impl Shared {
     pub(crate) fn mark_worker_gone(&self) {
         lock(&self.queue).worker_gone = true;
         self.settled.notify_all();
+        self.spool.notify_all();
     }
 
-    /// Puts events spooled by earlier runs in front of the queue, and marks
-    /// the worker started. Gives them back if the caller already closed.
-    pub(crate) fn start(&self, events: Vec<Event>) -> Result<(), Vec<Event>> {
+    /// Lists the earlier runs' spool files for the worker to read (first,
+    /// one at a time), and marks the worker started. `false`: the caller
+    /// already closed.
+    pub(crate) fn start(&self, files: Vec<PathBuf>) -> bool {
         let mut q = lock(&self.queue);
         q.started = true;
-        if q.closed {
-            return Err(events);
+        let open = !q.closed;
+        if open {
+            q.backlog.extend(files.into_iter().map(|path| Backlog { path, own: None }));
         }
-        for e in events.into_iter().rev() {
-            q.pending_bytes += e.json.len();
-            q.pending.push_front(e);
-        }
-        if q.oldest.is_none() && !q.pending.is_empty() {
-            q.oldest = Some(Instant::now());
-        }
-        Ok(())
+        drop(q);
+        self.spool.notify_all();
+        open
     }
 
-    /// Waits for a batch to be due (full, old enough, flushed or shutting
-    /// down), then moves it to `inflight`. `None`: the worker is done.
-    pub(crate) fn next_batch(&self) -> Option<Arc<Vec<Event>>> {
+    /// Waits for work: an earlier run's spool file to read (whenever none
+    /// of its predecessors' events are pending), a due batch (full, old
+    /// enough, flushed or shutting down; moved to `inflight`), or, once
+    /// the queue is empty and not shutting down, this run's overflow file
+    /// to read back. `None`: the worker is done.
+    pub(crate) fn next(&self) -> Option<Next> {
         let t = &self.tuning;
         let mut q = lock(&self.queue);
         loop {
             if q.closed {
                 return None;
+            }
+            q.refill(t);
+            let inherited = q.backlog.front().is_some_and(|b| b.own.is_none()) && q.inherited == 0;
+            let own = q.pending.is_empty() && q.shutdown.is_none() && !q.backlog.is_empty();
+            if inherited || own {
+                q.unspooling = true;
+                return q.backlog.pop_front().map(Next::Read);
             }
             if q.pending.is_empty() {
                 if q.shutdown.is_some() {
@@ -254,12 +351,13 @@ impl Shared {
             batch.extend(q.pending.pop_front());
         }
         q.pending_bytes -= bytes;
+        q.inherited -= batch.iter().filter(|e| e.generation > 0).count().min(q.inherited);
         if q.pending.is_empty() {
             q.oldest = None;
         }
         let batch = Arc::new(batch);
         q.inflight = Some(batch.clone());
-        Some(batch)
+        Some(Next::Send(batch))
     }
 
     /// Sleeps until `wake_at` to retry the batch in flight. `false`: stop
@@ -296,6 +394,11 @@ impl Shared {
             self.counters.dropped.fetch_add(new, Relaxed);
         }
         true
+    }
+
+    /// Wakes the worker (a backlog file to read).
+    pub(super) fn notify_work(&self) {
+        self.work.notify_one();
     }
 
     /// Wakes whoever waits for the queue to settle (flush, shutdown).

@@ -16,10 +16,13 @@ pub struct Stats {
     pub sent: u64,
     /// Delivery attempts repeated, counted per event.
     pub retried: u64,
-    /// Saved to disk at exit for the next run.
+    /// On disk for a later run: left at exit, or overflowed from a full
+    /// queue and not read back by this run. An overflowed event this run
+    /// reads back and delivers counts only as `sent`.
     pub spooled: u64,
-    /// Lost: queue full, over the size bound, rejected by the endpoint
-    /// (4xx), spool full, or refused or expired (each also counted below).
+    /// Lost: queue full (and, with a spool, its overflow list or the spool
+    /// full too), over the size bound, rejected by the endpoint (4xx), or
+    /// refused or expired (each also counted below).
     pub dropped: u64,
     /// Of `dropped`: events larger than the queue's byte bound
     /// ([`crate::Builder::queue_capacity`], 4 MiB by default), which no

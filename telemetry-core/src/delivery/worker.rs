@@ -1,6 +1,8 @@
 //! The delivery worker: one background thread that takes batches off the
-//! queue and hands them to the sink, retrying (HTTP) with backoff. A panic
-//! is caught and ends the worker; what it had is spooled by the caller at exit.
+//! queue and hands them to the sink, retrying (HTTP) with backoff, and
+//! reads spool files back into the queue (the earlier runs' first, one at a
+//! time; this run's overflow once the queue is empty). A panic is caught
+//! and ends the worker; what it had is spooled by the caller at exit.
 
 use std::io;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -11,7 +13,7 @@ use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
 use super::exit::put_back;
-use super::queue::Shared;
+use super::queue::{Backlog, Next, Shared};
 use crate::output::Diag;
 use crate::spool::{Event, Spool};
 use crate::transport::{Outcome, Plan, Sink};
@@ -26,7 +28,7 @@ enum Done {
 pub(crate) struct Worker {
     shared: Arc<Shared>,
     sink: Sink,
-    /// The previous runs' spool, to send first.
+    /// The spool: the previous runs' files to send first, this run's overflow to send back.
     spool: Option<Spool>,
     diag: Diag,
 }
@@ -70,7 +72,16 @@ impl Worker {
         if !self.inherit() {
             return;
         }
-        while let Some(batch) = self.shared.next_batch() {
+        while let Some(next) = self.shared.next() {
+            let batch = match next {
+                Next::Send(batch) => batch,
+                Next::Read(file) => {
+                    if !self.read_back(&file) {
+                        return;
+                    }
+                    continue;
+                }
+            };
             let Some(done) = self.deliver(&batch) else { return };
             if !self.shared.settle(&batch, matches!(done, Done::Sent)) {
                 return;
@@ -82,13 +93,21 @@ impl Worker {
         }
     }
 
-    /// Takes the previous runs' spool into the front of the queue. `false`:
-    /// the caller closed before we started (the events are put back).
+    /// Lists the previous runs' spool files, to read one at a time before
+    /// this run's events. `false`: the caller closed before we started.
     fn inherit(&self) -> bool {
-        let mut inherited = Vec::new();
-        if let Some(spool) = &self.spool {
-            let (events, discarded) = spool.take_all();
-            if discarded > 0 {
+        let files = self.spool.as_ref().map(Spool::list).unwrap_or_default();
+        self.shared.start(files)
+    }
+
+    /// Reads one spool file back into the queue. `false`: the caller closed
+    /// meanwhile (the events went back to disk).
+    fn read_back(&self, file: &Backlog) -> bool {
+        let taken = self.spool.as_ref().and_then(|spool| spool.take_file(&file.path));
+        if file.own.is_none()
+            && let Some((events, discarded)) = &taken
+        {
+            if *discarded > 0 {
                 self.diag.say(format_args!(
                     "discarded {discarded} spooled events (too old, spooled too often, or unreadable)"
                 ));
@@ -96,9 +115,8 @@ impl Worker {
             if !events.is_empty() {
                 self.diag.say(format_args!("resending {} spooled events", events.len()));
             }
-            inherited = events;
         }
-        match self.shared.start(inherited) {
+        match self.shared.unspooled(file, taken.map(|(events, _)| events)) {
             Ok(()) => true,
             Err(events) => {
                 if let Some(spool) = &self.spool {

@@ -162,3 +162,38 @@ pub fn files_in(dir: &std::path::Path) -> Vec<String> {
     v.sort();
     v
 }
+
+/// The message ids of native batches, in the order sent.
+pub fn message_ids(reqs: &[telemetry_testkit::Request]) -> Vec<String> {
+    reqs.iter()
+        .flat_map(|r| {
+            r.json()["batch"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["message_id"].as_str().unwrap().to_string())
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// `VmRSS` and `VmHWM` (peak) of this process in KiB, from /proc (Linux).
+pub fn memory_kib() -> Option<(u64, u64)> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let field = |name: &str| -> Option<u64> {
+        status.lines().find_map(|l| l.strip_prefix(name))?.split_whitespace().next()?.parse().ok()
+    };
+    Some((field("VmRSS:")?, field("VmHWM:")?))
+}
+
+/// Samples [`telemetry_core::Telemetry::queued`] every 200 µs until `done`;
+/// returns the peak (events, bytes).
+pub fn peak_queued(t: &telemetry_core::Telemetry, done: &std::sync::atomic::AtomicBool) -> (usize, usize) {
+    let mut max = (0, 0);
+    while !done.load(std::sync::atomic::Ordering::SeqCst) {
+        let (n, b) = t.queued();
+        max = (max.0.max(n), max.1.max(b));
+        std::thread::sleep(Duration::from_micros(200));
+    }
+    max
+}

@@ -1,0 +1,50 @@
+//! How the queue, batching and retries are tuned (set by the builder).
+
+use std::time::Duration;
+
+/// Tuning of the queue, batching and retries.
+#[derive(Debug, Clone)]
+pub(crate) struct Tuning {
+    pub queue_events: usize,
+    pub queue_bytes: usize,
+    pub batch_events: usize,
+    pub batch_bytes: usize,
+    pub batch_delay: Duration,
+    /// Only HTTP retries: the other transports deliver now or never.
+    #[cfg(feature = "http")]
+    pub backoff: Backoff,
+}
+
+impl Default for Tuning {
+    fn default() -> Self {
+        Tuning {
+            queue_events: 1000,
+            queue_bytes: 4 << 20,
+            batch_events: 100,
+            batch_bytes: 256 << 10,
+            batch_delay: Duration::from_secs(2),
+            #[cfg(feature = "http")]
+            backoff: Backoff { base: Duration::from_millis(500), max: Duration::from_secs(60) },
+        }
+    }
+}
+
+/// Retry delays: doubling from `base` up to `max`, with jitter.
+#[cfg(feature = "http")]
+#[derive(Debug, Clone)]
+pub(crate) struct Backoff {
+    pub base: Duration,
+    pub max: Duration,
+}
+
+#[cfg(feature = "http")]
+impl Backoff {
+    /// The wait before retry number `attempt` (from 0).
+    pub(crate) fn delay(&self, attempt: u32) -> Duration {
+        let exp = self.base.saturating_mul(1u32.checked_shl(attempt.min(16)).unwrap_or(u32::MAX)).min(self.max);
+        // Jitter: a random point in [exp/2, exp].
+        let r = getrandom::u32().unwrap_or(u32::MAX / 2);
+        let half = exp / 2;
+        half + half.mul_f64(f64::from(r) / f64::from(u32::MAX))
+    }
+}
