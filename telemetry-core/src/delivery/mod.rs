@@ -6,6 +6,7 @@
 //! tracing-appender's `WorkerGuard` and sentry's transport threads).
 
 mod exit;
+mod pending;
 mod queue;
 mod spooler;
 mod stats;

@@ -23,7 +23,8 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering::Relaxed;
 use std::thread::{self, JoinHandle};
 
-use super::queue::{Backlog, Shared};
+use super::pending::Backlog;
+use super::queue::Shared;
 use crate::output::Diag;
 use crate::spool::{Event, Spool, SpoolError};
 

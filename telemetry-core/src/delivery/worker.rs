@@ -13,7 +13,8 @@ use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
 use super::exit::put_back;
-use super::queue::{Backlog, Next, Shared};
+use super::pending::{Backlog, Next};
+use super::queue::Shared;
 use crate::output::Diag;
 use crate::spool::{Event, Spool};
 use crate::transport::{Outcome, Plan, Sink};
