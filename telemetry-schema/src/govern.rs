@@ -42,6 +42,14 @@ pub(crate) fn review(node: &Node, what: &str, d: &mut Diags) -> Option<String> {
     Some(s)
 }
 
+/// The optional `data_review` of `m` (a section, event or field), refusing placeholders.
+pub(crate) fn review_key(m: &Map<'_>, what: &str, d: &mut Diags) -> Option<Option<String>> {
+    match m.value("data_review") {
+        None => Some(None),
+        Some(n) => review(n, &format!("`data_review` of {what}"), d).map(Some),
+    }
+}
+
 /// An owner: an email address or a team name.
 pub(crate) fn owner(node: &Node, what: &str, d: &mut Diags) -> Option<String> {
     let s = non_empty(node, what, d)?;

@@ -45,75 +45,70 @@ fn edit(from: &str, to: &str) -> String {
 #[test]
 fn layout_comments_and_wording_keep_the_fingerprint() {
     let base = fp(BASE);
+    // (what, text in `BASE`, replacement)
     let same = [
-        ("comment", edit("events:\n", "# The events.\nevents:  # all of them\n")),
-        ("blank lines and trailing spaces", edit("events:\n", "\n\nevents:   \n\n")),
+        ("comment", "events:\n", "# The events.\nevents:  # all of them\n"),
+        ("blank lines and trailing spaces", "events:\n", "\n\nevents:   \n\n"),
         (
             "block style",
-            edit(
-                "      shell: { collect: allowed, type: string, description: Shell name. }\n",
-                "      shell:\n            collect: allowed\n            type: string\n            description: Shell name.\n",
-            ),
+            "      shell: { collect: allowed, type: string, description: Shell name. }\n",
+            "      shell:\n            collect: allowed\n            type: string\n            description: Shell name.\n",
         ),
-        (
-            "quoting",
-            edit("command: { collect: allowed, type: string,", "command: { collect: \"allowed\", type: 'string',"),
-        ),
-        ("description", edit("A command ran.", "A command finished running.")),
-        ("reason", edit("Identifies a person.", "It is personal data.")),
-        ("title", edit("title: Demo,", "title: Demo CLI,")),
-        ("owner added", edit("title: Demo,", "title: Demo, owner: team@example.org,")),
+        ("quoting", "command: { collect: allowed, type: string,", "command: { collect: \"allowed\", type: 'string',"),
+        ("description", "A command ran.", "A command finished running."),
+        ("reason", "Identifies a person.", "It is personal data."),
+        ("title", "title: Demo,", "title: Demo CLI,"),
+        ("owner added", "title: Demo,", "title: Demo, owner: team@example.org,"),
     ];
-    for (what, text) in same {
+    for (what, from, to) in same {
+        let text = edit(from, to);
         assert_eq!(fp(&text), base, "{what} must not change the fingerprint:\n{text}");
     }
 }
 
 #[test]
 fn every_collection_change_changes_the_fingerprint() {
+    const EMAIL: &str = "user_email: { collect: forbidden, reason: Identifies a person. }";
+    const SHELL: &str = "shell: { collect: allowed, type: string,";
+    // `EMAIL` is on the last line of `BASE`: a new event goes after it.
+    let (last_line, event_added) =
+        (format!("{EMAIL}\n"), format!("{EMAIL}\n  started: {{ description: A command started. }}\n"));
     let base = fp(BASE);
+    // (what, text in `BASE`, replacement)
     let changed = [
-        ("app name", edit("name: demo,", "name: demo2,")),
-        ("schema version", edit("\"1.0\"", "\"1.1\"")),
-        ("consent default", edit("default: enabled", "default: disabled")),
-        ("do_not_track", edit("  default: enabled\n", "  default: enabled\n  do_not_track: false\n")),
-        ("switch trigger", edit("disables_when: truthy", "disables_when: set")),
+        ("app name", "name: demo,", "name: demo2,"),
+        ("schema version", "\"1.0\"", "\"1.1\""),
+        ("consent default", "default: enabled", "default: disabled"),
+        ("do_not_track", "  default: enabled\n", "  default: enabled\n  do_not_track: false\n"),
+        ("switch trigger", "disables_when: truthy", "disables_when: set"),
         (
             "forbidden to allowed",
-            edit(
-                "user_email: { collect: forbidden, reason: Identifies a person. }",
-                "user_email: { collect: allowed, type: string, description: Email., reviewed: Made allowed in a copy. }",
-            ),
+            EMAIL,
+            "user_email: { collect: allowed, type: string, description: Email., reviewed: Made allowed in a copy. }",
         ),
-        ("hashed to allowed", edit("project: { collect: hashed,", "project: { collect: allowed,")),
+        ("hashed to allowed", "project: { collect: hashed,", "project: { collect: allowed,"),
         (
             "nested forbidden to allowed",
-            edit(
-                "home: { collect: forbidden, reason: Paths name users. }",
-                "home: { collect: allowed, type: string, description: Home., reviewed: Made allowed in a copy. }",
-            ),
+            "home: { collect: forbidden, reason: Paths name users. }",
+            "home: { collect: allowed, type: string, description: Home., reviewed: Made allowed in a copy. }",
         ),
-        ("max_length raised", edit("max_length: 32", "max_length: 64")),
-        ("max_length removed", edit(" max_length: 32,", "")),
-        ("enum value added", edit("[ok, failed]", "[ok, failed, crashed]")),
-        (
-            "required to optional",
-            edit(
-                "shell: { collect: allowed, type: string,",
-                "shell: { collect: allowed, type: string, required: false,",
-            ),
-        ),
-        ("type changed", edit("shell: { collect: allowed, type: string,", "shell: { collect: allowed, type: bool,")),
+        ("max_length raised", "max_length: 32", "max_length: 64"),
+        ("max_length removed", " max_length: 32,", ""),
+        ("enum value added", "[ok, failed]", "[ok, failed, crashed]"),
+        ("required to optional", SHELL, "shell: { collect: allowed, type: string, required: false,"),
+        ("type changed", SHELL, "shell: { collect: allowed, type: bool,"),
         (
             "context key added",
-            edit("    os: {", "    arch: { collect: allowed, type: string, description: CPU. }\n    os: {"),
+            "    os: {",
+            "    arch: { collect: allowed, type: string, description: CPU. }\n    os: {",
         ),
-        ("event added", format!("{BASE}  started: {{ description: A command started. }}\n")),
-        ("expiry moved", edit("2030-01-01", "2031-01-01")),
-        ("expiry removed", edit("    expires: 2030-01-01\n", "")),
+        ("event added", last_line.as_str(), event_added.as_str()),
+        ("expiry moved", "2030-01-01", "2031-01-01"),
+        ("expiry removed", "    expires: 2030-01-01\n", ""),
     ];
     let mut seen = vec![base];
-    for (what, text) in changed {
+    for (what, from, to) in changed {
+        let text = edit(from, to);
         let f = fp(&text);
         assert!(
             !seen.contains(&f),

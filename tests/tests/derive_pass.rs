@@ -3,6 +3,10 @@
 use telemetry_core::meta::{Collect, FieldMeta};
 use telemetry_core::{Hasher, TelemetryEnum, TelemetryEvent, properties_json};
 
+mod generated;
+
+use generated::example_cli;
+
 /// Computed independently with Python's standard library:
 /// `python3 -c "import hmac,hashlib;print(hmac.new(b'per-install key', b'acme-website', hashlib.sha256).hexdigest())"`
 const ACME_WEBSITE_HMAC: &str = "530cc69e5f9a4bdd07019058333d6a9378b5fde328657cb953de9de643e1c7a9";
@@ -37,9 +41,10 @@ struct CommandRun<'a> {
     ci: Option<bool>,
 }
 
-#[test]
-fn hashed_field_is_the_independent_hmac_vector_and_raw_value_never_appears() {
-    let e = CommandRun {
+/// A release build of `acme-website` in CI, hand-written: the event whose
+/// exact JSON the first test pins, and that generated structs must match.
+fn release_build() -> CommandRun<'static> {
+    CommandRun {
         command: "build",
         duration_ms: 1200,
         outcome: Outcome::Success,
@@ -47,8 +52,12 @@ fn hashed_field_is_the_independent_hmac_vector_and_raw_value_never_appears() {
         project: "acme-website",
         flags: vec!["release", "verbose"],
         ci: Some(true),
-    };
-    let out = json(&e);
+    }
+}
+
+#[test]
+fn hashed_field_is_the_independent_hmac_vector_and_raw_value_never_appears() {
+    let out = json(&release_build());
     assert_eq!(
         out,
         format!(
@@ -192,54 +201,28 @@ fn nested_objects_lists_and_generics() {
     assert!(!out.contains("ci-tag") && !out.contains("nightly"));
 }
 
-mod generated {
-    telemetry_core::generate_events!("../../schemas/example-cli.yaml");
-}
-
-mod generated_nested {
-    telemetry_core::generate_events!("../ui/schemas/nested.yaml");
-}
-
 #[test]
 fn generated_structs_produce_the_same_json_as_hand_written_ones() {
-    let e = generated::CommandRun {
+    let e = example_cli::CommandRun {
         command: "build".into(),
         duration_ms: 1200,
-        outcome: generated::CommandRunOutcome::Success,
+        outcome: example_cli::CommandRunOutcome::Success,
         exit_code: 0,
         project: "acme-website".into(),
         flags: vec!["release".into(), "verbose".into()],
         ci: Some(true),
     };
-    assert_eq!(
-        json(&e),
-        json(&CommandRun {
-            command: "build",
-            duration_ms: 1200,
-            outcome: Outcome::Success,
-            exit_code: 0,
-            project: "acme-website",
-            flags: vec!["release", "verbose"],
-            ci: Some(true),
-        })
-    );
-    let changed = generated::TelemetryChanged { source: generated::TelemetryChangedSource::Env };
+    assert_eq!(json(&e), json(&release_build()));
+    let changed = example_cli::TelemetryChanged { source: example_cli::TelemetryChangedSource::Env };
     assert_eq!(json(&changed), r#"{"source":"env"}"#);
 }
 
 #[test]
 fn generated_nested_structs_and_keyword_fields() {
-    use generated_nested::*;
+    use generated::nested::*;
     let e = Report {
-        kind: ReportKind::Profile,
-        environment: Some(ReportEnvironment {
-            os: "macos".into(),
-            python: ReportEnvironmentPython { version: "3.8.2".into(), venv: false },
-        }),
-        parts: vec![ReportParts::TargetDrift],
         samples: Some(vec![ReportSamples { kind: ReportSamplesKind::None, ratio: 1.0, seed: Some(42) }]),
-        tags: vec![],
-        r#type: "summary".into(),
+        ..profile_report()
     };
     assert_eq!(
         json(&e),

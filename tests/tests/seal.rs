@@ -2,12 +2,10 @@
 //! recorded only when it was checked against the very schema its app was
 //! built from, under a name that schema declares, and before its expiry.
 
-use std::io::Write;
-use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use telemetry_core::meta::{AppMeta, EventMeta, Expires};
 use telemetry_core::{EnvSource, MemorySink, PropertyWriter, Stats, Telemetry, TelemetryEnum, TelemetryEvent};
+use telemetry_testkit::{Buf, TempDir};
 
 static APP: AppMeta = telemetry_core::app_meta!("../../schemas/example-cli.yaml");
 static EXPIRING: AppMeta = telemetry_core::app_meta!("../schemas/expiring.yaml");
@@ -106,40 +104,14 @@ fn substituted() -> copy::CommandRun<'static> {
     }
 }
 
-struct Dir(PathBuf);
-impl Dir {
-    fn new(name: &str) -> Dir {
-        let d = std::env::temp_dir().join(format!("seal-{name}-{}", std::process::id()));
-        std::fs::remove_dir_all(&d).ok();
-        Dir(d)
-    }
-}
-impl Drop for Dir {
-    fn drop(&mut self) {
-        std::fs::remove_dir_all(&self.0).ok();
-    }
-}
-
-fn memory(app: &'static AppMeta, dir: &Dir, sink: &MemorySink) -> Telemetry {
+fn memory(app: &'static AppMeta, dir: &TempDir, sink: &MemorySink) -> Telemetry {
     Telemetry::builder(app)
-        .state_dir(&dir.0)
+        .state_dir(dir.path())
         .env(EnvSource::from_pairs::<&str, &str>([]))
         .notice(false)
         .memory(sink.clone())
         .build()
         .unwrap()
-}
-
-#[derive(Clone, Default)]
-struct Buf(Arc<Mutex<Vec<u8>>>);
-impl Write for Buf {
-    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(b);
-        Ok(b.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
 }
 
 #[test]
@@ -148,7 +120,7 @@ fn a_struct_derived_from_a_copied_schema_compiles_and_sends_nothing() {
     assert_ne!(copy::CommandRun::META.fingerprint, APP.fingerprint);
     assert_eq!(CommandRun::META.fingerprint, APP.fingerprint);
 
-    let dir = Dir::new("copy");
+    let dir = TempDir::new("seal-copy").unwrap();
     let sink = MemorySink::new();
     let t = memory(&APP, &dir, &sink);
     t.record(&substituted());
@@ -161,7 +133,7 @@ fn a_struct_derived_from_a_copied_schema_compiles_and_sends_nothing() {
 
 #[test]
 fn the_real_event_is_sent_with_the_schema_version() {
-    let dir = Dir::new("real");
+    let dir = TempDir::new("seal-real").unwrap();
     let sink = MemorySink::new();
     let t = memory(&APP, &dir, &sink);
     t.record(&substituted());
@@ -177,10 +149,10 @@ fn the_real_event_is_sent_with_the_schema_version() {
 
 #[test]
 fn a_refusal_is_reported_once_in_debug_mode() {
-    let dir = Dir::new("debug");
+    let dir = TempDir::new("seal-debug").unwrap();
     let out = Buf::default();
     let t = Telemetry::builder(&APP)
-        .state_dir(&dir.0)
+        .state_dir(dir.path())
         .env(EnvSource::from_pairs([("EXAMPLE_CLI_TELEMETRY_DEBUG", "1")]))
         .notice(false)
         .output(out.clone())
@@ -190,7 +162,7 @@ fn a_refusal_is_reported_once_in_debug_mode() {
     t.record(&substituted());
     t.record(&UserSeen);
     assert_eq!(t.shutdown(), Stats { recorded: 3, dropped: 3, refused: 3, ..Stats::default() });
-    let text = String::from_utf8(out.0.lock().unwrap().clone()).unwrap();
+    let text = out.text();
     let refused: Vec<&str> = text.lines().filter(|l| l.contains("refused")).collect();
     assert_eq!(
         refused,
@@ -207,7 +179,7 @@ fn a_refusal_is_reported_once_in_debug_mode() {
 fn an_expired_event_records_nothing() {
     assert_eq!(expired::LegacyPing::META.expires, Some(Expires { date: "2001-01-01", unix_secs: 978_307_200 }));
     assert_eq!(Ping::META.expires, None);
-    let dir = Dir::new("expired");
+    let dir = TempDir::new("seal-expired").unwrap();
     let sink = MemorySink::new();
     let t = memory(&EXPIRING, &dir, &sink);
     t.record(&expired::LegacyPing { uptime_s: 1 });

@@ -28,7 +28,9 @@
 //! ```
 
 mod compare;
+mod consent;
 mod gate;
+mod out;
 mod report;
 
 pub use compare::compare;

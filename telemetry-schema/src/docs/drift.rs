@@ -1,7 +1,7 @@
 //! How an output directory differs from the generated files, and bringing it up to date.
 
 use super::{FORMAT_SCHEMA_FILE, Generated};
-use crate::render::GENERATED_MARKER;
+use crate::render::is_generated_page;
 use std::path::Path;
 
 /// Whether a file in the output directory is a generated one (and may be
@@ -15,8 +15,7 @@ use std::path::Path;
 pub fn is_generated(name: &str, contents: &str) -> bool {
     name == FORMAT_SCHEMA_FILE
         || name.ends_with(".events.schema.json")
-        || (name.ends_with(".md")
-            && contents.lines().take(5).any(|l| l.starts_with(GENERATED_MARKER) && l.contains("Do not edit:")))
+        || (name.ends_with(".md") && is_generated_page(contents))
 }
 
 /// How one file of the output directory differs from what would be generated.

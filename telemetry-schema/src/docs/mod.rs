@@ -2,7 +2,7 @@
 //! rendered to its "what we collect" page and payload JSON Schema, written
 //! to an output directory or checked against it (for CI).
 //!
-//! A project's own `xtask` (or a test) needs only [`write`] and [`check`];
+//! A project's own `xtask` (or a test) needs only [`write()`] and [`check`];
 //! `cargo install cargo-telemetry` gives the same as `cargo telemetry docs`.
 //!
 //! ```

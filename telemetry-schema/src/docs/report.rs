@@ -22,7 +22,7 @@ impl fmt::Display for Counts {
     }
 }
 
-/// What [`write`] or [`check`] found when they succeed. Its `Display` is the
+/// What [`write()`] or [`check`] found when they succeed. Its `Display` is the
 /// summary to print: one `wrote <path>` / `removed <path>` line per change,
 /// then a `docs: ...` line. Paths under the current directory are shown relative to it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,7 +36,7 @@ pub enum Report {
         /// The output directory.
         out: PathBuf,
     },
-    /// [`write`]: the output directory was brought up to date.
+    /// [`write()`]: the output directory was brought up to date.
     Written {
         /// What was read.
         counts: Counts,
@@ -73,7 +73,7 @@ impl fmt::Display for Report {
     }
 }
 
-/// Why [`write`] or [`check`] failed. Its `Display` is the message to print on
+/// Why [`write()`] or [`check`] failed. Its `Display` is the message to print on
 /// stderr before exiting with a failure status: every problem, located, and what to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Failure {

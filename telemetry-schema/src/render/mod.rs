@@ -1,5 +1,5 @@
 //! Renderers: the "what we collect" page and the payload JSON Schema of a
-//! schema, as [`crate::docs`] writes them to a project's `docs/`.
+//! schema, the files a project commits under its `docs/`.
 //!
 //! Output is deterministic: the same schema gives the same bytes on every
 //! machine and every run (no dates, no absolute paths, no hash-map order).
@@ -51,11 +51,15 @@
 //! assert_eq!(json_schema["$defs"]["event_ping"]["properties"]["event"]["const"], "ping");
 //! ```
 
+mod field_table;
 mod governance;
 mod markdown;
+mod opt_out;
 mod options;
 mod payload;
+mod text;
 
+pub(crate) use markdown::is_generated_page;
 pub use markdown::{GENERATED_MARKER, markdown, markdown_on, markdown_with};
 pub use options::{DEFAULT_COMMAND, Options};
 pub use payload::{payload_schema, payload_schema_text, payload_schema_text_with, payload_schema_with};

@@ -1,0 +1,158 @@
+//! The schema model: what a loaded, validated schema file says.
+//!
+//! Every name carries the [`Loc`] of its key in the YAML file so that the
+//! derive and the docs generator can point back at the line that declares it.
+//!
+//! The schema, the app and events are here; fields and their types are in
+//! `field.rs`, the consent section in `consent.rs`.
+
+mod consent;
+mod field;
+
+pub use consent::*;
+pub use field::*;
+
+use crate::date::Date;
+use crate::error::{Diagnostic, Loc};
+use crate::governance::{Expiry, HistoryEntry, SchemaVersion};
+use std::path::PathBuf;
+
+#[cfg(feature = "serde")]
+use serde::Serialize;
+
+/// A product's telemetry schema (one YAML file).
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(Serialize, schemars::JsonSchema))]
+pub struct Schema {
+    /// Where it was loaded from.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub file: PathBuf,
+    /// Format version; always 1.
+    pub version: u32,
+    /// The product.
+    pub app: App,
+    /// How users opt in and out.
+    pub consent: Consent,
+    /// Fields sent with every event.
+    pub context: Vec<Field>,
+    /// The events, in file order.
+    pub events: Vec<Event>,
+    /// Product-wide promises of what is never collected.
+    pub never_collected: Vec<NeverCollected>,
+    /// `schema_version: "MAJOR.MINOR"`, if the schema is versioned.
+    pub schema_version: Option<SchemaVersion>,
+    /// `history:`, oldest first: what each version changed in what is collected.
+    pub history: Vec<HistoryEntry>,
+    /// What the loader warns about (an expired event, an expiry far away):
+    /// located like errors, but the schema loads.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// The product a schema describes.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(Serialize, schemars::JsonSchema))]
+pub struct App {
+    /// Identifier: lowercase letters, digits, `-` and `_`. Names the state
+    /// directory and the default `<APP>_TELEMETRY_*` variables.
+    pub name: String,
+    /// Human name for page titles.
+    pub title: String,
+    /// Why the product collects telemetry and how it helps.
+    pub description: String,
+    /// The published "what we collect" page, linked from the first-run notice.
+    pub docs_url: Option<String>,
+    /// The product's privacy policy.
+    pub privacy_url: Option<String>,
+    /// An environment variable that, when set, replaces the random anonymous
+    /// install id (`app.anonymous_id_env`, optional). For products whose users
+    /// pin the id themselves, e.g. PyAirbyte's `AIRBYTE_ANALYTICS_ID`.
+    pub anonymous_id_env: Option<String>,
+    /// Who answers for the telemetry: an email address or a team name
+    /// (`app.owner`); an event's `owner` overrides it.
+    pub owner: Option<String>,
+}
+
+impl App {
+    /// The prefix of this app's own environment variables: `name` upper-cased, `-` as `_`.
+    ///
+    /// ```
+    /// # let app = telemetry_schema::App { name: "my-cli".into(), title: String::new(),
+    /// #     description: String::new(), docs_url: None, privacy_url: None, anonymous_id_env: None, owner: None };
+    /// assert_eq!(app.env_prefix(), "MY_CLI");
+    /// ```
+    pub fn env_prefix(&self) -> String {
+        self.name.to_ascii_uppercase().replace('-', "_")
+    }
+}
+
+/// An event.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(Serialize, schemars::JsonSchema))]
+pub struct Event {
+    /// snake_case name, as sent.
+    pub name: String,
+    /// Where its key is.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub loc: Loc,
+    /// What happened and why it is collected.
+    pub description: String,
+    /// When it is sent (e.g. "every six hours"), if not obvious from the description.
+    pub when: Option<String>,
+    /// Its fields, in file order.
+    pub fields: Vec<Field>,
+    /// Who answers for this event, when not the app's owner.
+    pub owner: Option<String>,
+    /// When collection of this event ends, if declared.
+    pub expires: Option<Expiry>,
+    /// The review of the last change that widened what this event collects (a link or a reason).
+    pub data_review: Option<String>,
+}
+
+impl Event {
+    /// The field called `name`, if declared.
+    pub fn field(&self, name: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+
+    /// Whether the event has expired on `today`: its `expires` date is
+    /// `today` or earlier. An expired event still compiles; the runtime
+    /// records nothing for it.
+    ///
+    /// ```
+    /// let s = telemetry_schema::load_str_on(
+    ///     "version: 1\napp: { name: demo, title: Demo, description: x }\nevents:\n  e: { description: x, expires: 2026-03-01 }\n",
+    ///     "demo.yaml",
+    ///     "2026-01-01".parse().unwrap(),
+    /// )
+    /// .unwrap();
+    /// let e = &s.events[0];
+    /// assert!(!e.expired_on("2026-02-28".parse().unwrap()));
+    /// assert!(e.expired_on("2026-03-01".parse().unwrap()));
+    /// ```
+    pub fn expired_on(&self, today: Date) -> bool {
+        matches!(self.expires, Some(Expiry::On(date)) if date <= today)
+    }
+
+    /// The event's owner, else the app's.
+    pub fn owner<'a>(&'a self, app: &'a App) -> Option<&'a str> {
+        self.owner.as_deref().or(app.owner.as_deref())
+    }
+}
+
+impl Schema {
+    /// The event called `name`, if declared.
+    pub fn event(&self, name: &str) -> Option<&Event> {
+        self.events.iter().find(|e| e.name == name)
+    }
+}
+
+/// A product-wide "we never collect" statement.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(Serialize, schemars::JsonSchema))]
+pub struct NeverCollected {
+    /// What is never collected.
+    pub what: String,
+    /// Why, if stated.
+    pub reason: Option<String>,
+}

@@ -1,0 +1,234 @@
+//! From the located YAML tree to the model. Shape problems (unknown keys,
+//! wrong value kinds, missing keys) are collected here; the rules about
+//! what a field may say live in `valid.rs`. This file reads the document
+//! root, `app` and `never_collected`; `consent.rs` and `fields.rs` read the
+//! two larger sections.
+
+mod consent;
+mod fields;
+
+#[cfg(feature = "serde")]
+pub(crate) use fields::value;
+
+use crate::error::Diags;
+use crate::govern;
+use crate::model::{App, Consent, ConsentDefault, FirstRun, NeverCollected, Schema};
+use crate::shape::{Map, non_empty, string};
+use crate::yaml::{Node, NodeKind};
+use consent::{consent, env_name};
+use fields::{events, fields};
+
+/// Entry point: the document root to a schema.
+pub(crate) fn schema(root: &Node, file: &std::path::Path, d: &mut Diags) -> Option<Schema> {
+    const KEYS: &[&str] = &["version", "app", "consent", "context", "events", "never_collected"];
+    let m = Map::governed(root, "the schema", KEYS, &["schema_version", "history"], d)?;
+
+    let version = m.required("version", "the schema", "1", d).and_then(|v| match (v.as_i128(), &v.kind) {
+        (Some(1), _) => Some(1),
+        (Some(n), _) => {
+            d.error(v.loc, format!("unsupported schema version `{n}`"), "this toolkit reads `version: 1`");
+            None
+        }
+        (None, NodeKind::Scalar { text, plain }) if !v.is_null() => {
+            // `"1"` or `1.0` used to read "unsupported schema version `1`", which
+            // contradicts its own help.
+            let found = if *plain { format!("`{text}`") } else { format!("the quoted string `{text}`") };
+            d.error(
+                v.loc,
+                format!("the schema version must be a whole number, found {found}"),
+                "write `version: 1`, unquoted",
+            );
+            None
+        }
+        (None, _) => {
+            d.error(
+                v.loc,
+                format!("the schema version must be a whole number, found {}", v.describe()),
+                "write `version: 1`",
+            );
+            None
+        }
+    });
+    let app =
+        m.required("app", "the schema", "{ name: my-app, title: My App, description: ... }", d).and_then(|n| app(n, d));
+    let consent = match m.value("consent") {
+        Some(n) => consent(n, d),
+        None => Some(Consent {
+            default: ConsentDefault::Enabled,
+            do_not_track: true,
+            env: Vec::new(),
+            first_run: FirstRun::Send,
+            opt_out_command: None,
+            data_review: None,
+        }),
+    };
+    let context = match m.value("context") {
+        Some(n) => Map::new(n, "`context`", &["fields"], d).and_then(|c| match c.value("fields") {
+            Some(f) => fields(f, "`context.fields`", 0, d),
+            None => Some(Vec::new()),
+        }),
+        None => Some(Vec::new()),
+    };
+    let events = match m.required("events", "the schema", "{ my_event: { description: ..., fields: {...} } }", d) {
+        Some(n) => events(n, d),
+        None => Err(Vec::new()),
+    };
+    let never_collected = match m.value("never_collected") {
+        Some(n) => never_collected(n, d),
+        None => Some(Vec::new()),
+    };
+    let schema_version = match m.value("schema_version") {
+        Some(n) => govern::schema_version(n, d).map(Some),
+        None => Some(None),
+    };
+    let history = match m.value("history") {
+        Some(n) => govern::history(n, d),
+        None => Some(Vec::new()),
+    };
+    let governance = schema_version.zip(history);
+    match (version, app, consent, context, events, never_collected, governance) {
+        (
+            Some(version),
+            Some(app),
+            Some(consent),
+            Some(context),
+            Ok(events),
+            Some(never_collected),
+            Some((schema_version, history)),
+        ) => Some(Schema {
+            file: file.to_path_buf(),
+            version,
+            app,
+            consent,
+            context,
+            events,
+            never_collected,
+            schema_version,
+            history,
+            warnings: Vec::new(),
+        }),
+        (_, _, _, context, events, _, _) => {
+            // The file is already in error. Still apply the privacy rules to
+            // what did parse, so that a typo in `consent` does not hide a
+            // field that leaks personal data until the next run.
+            let events = events.unwrap_or_else(|partial| partial);
+            crate::valid::check_parts(context.as_deref().unwrap_or_default(), &events, d);
+            None
+        }
+    }
+}
+
+fn app(node: &Node, d: &mut Diags) -> Option<App> {
+    let m = Map::governed(
+        node,
+        "`app`",
+        &["name", "title", "description", "docs_url", "privacy_url", "anonymous_id_env"],
+        &["owner"],
+        d,
+    )?;
+    let name = m.required("name", "`app`", "my-app", d).and_then(|n| {
+        let s = string(n, "`app.name`", d)?;
+        let ok = s.starts_with(|c: char| c.is_ascii_lowercase())
+            && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+        if !ok {
+            d.error(
+                n.loc,
+                format!("`app.name` `{s}` is not a valid identifier"),
+                "use lowercase letters, digits, `-` and `_`, starting with a letter (e.g. `my-app`)",
+            );
+            return None;
+        }
+        Some(s)
+    });
+    let title = m.required("title", "`app`", "My App", d).and_then(|n| non_empty(n, "`app.title`", d));
+    let description = m
+        .required("description", "`app`", "Why we collect and how it helps.", d)
+        .and_then(|n| non_empty(n, "`app.description`", d));
+    let url = |key: &str, d: &mut Diags| -> Option<Option<String>> {
+        match m.value(key) {
+            None => Some(None),
+            Some(n) => {
+                let s = string(n, key, d)?;
+                if !(s.starts_with("https://") || s.starts_with("http://")) {
+                    d.error(
+                        n.loc,
+                        format!("`app.{key}` must be an http(s) URL, found `{s}`"),
+                        "write the full address, e.g. `https://example.org/telemetry`",
+                    );
+                    return None;
+                }
+                Some(Some(s))
+            }
+        }
+    };
+    let docs_url = url("docs_url", d);
+    let privacy_url = url("privacy_url", d);
+    let anonymous_id_env = match m.value("anonymous_id_env") {
+        None => Some(None),
+        Some(n) => env_name(n, "MY_APP_ANONYMOUS_ID", d).map(Some),
+    };
+    let owner = match m.value("owner") {
+        None => Some(None),
+        Some(n) => govern::owner(n, "`app.owner`", d).map(Some),
+    };
+    Some(App {
+        owner: owner?,
+        name: name?,
+        title: title?,
+        description: description?,
+        docs_url: docs_url?,
+        privacy_url: privacy_url?,
+        anonymous_id_env: anonymous_id_env?,
+    })
+}
+
+fn never_collected(node: &Node, d: &mut Diags) -> Option<Vec<NeverCollected>> {
+    let NodeKind::Seq(items) = &node.kind else {
+        d.error(
+            node.loc,
+            format!("`never_collected` must be a list, found {}", node.describe()),
+            "write one `- statement` per line",
+        );
+        return None;
+    };
+    // Every entry is checked, not just the ones before the first bad one.
+    let entry = |item: &Node, d: &mut Diags| -> Option<NeverCollected> {
+        if item.scalar().is_some() {
+            return Some(NeverCollected { what: non_empty(item, "a `never_collected` entry", d)?, reason: None });
+        }
+        let m = Map::new(item, "a `never_collected` entry", &["what", "reason"], d)?;
+        let what = m
+            .required("what", "a `never_collected` entry", "Your data records.", d)
+            .and_then(|n| non_empty(n, "`what`", d));
+        let reason = match m.value("reason") {
+            Some(n) => non_empty(n, "`reason`", d).map(Some),
+            None => Some(None),
+        };
+        Some(NeverCollected { what: what?, reason: reason? })
+    };
+    let entries: Vec<Option<NeverCollected>> = items.iter().map(|item| entry(item, d)).collect();
+    entries.into_iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    const APP: &str =
+        "version: 1\nevents: { e: { description: x } }\napp:\n  name: demo\n  title: Demo\n  description: x\n";
+
+    #[test]
+    fn anonymous_id_env_is_read() {
+        let s = crate::load_str(&format!("{APP}  anonymous_id_env: DEMO_ANALYTICS_ID\n"), "demo.yaml").unwrap();
+        assert_eq!(s.app.anonymous_id_env.as_deref(), Some("DEMO_ANALYTICS_ID"));
+        let s = crate::load_str(APP, "demo.yaml").unwrap();
+        assert_eq!(s.app.anonymous_id_env, None);
+    }
+
+    #[test]
+    fn anonymous_id_env_must_be_a_variable_name() {
+        let err = crate::load_str(&format!("{APP}  anonymous_id_env: demo-id\n"), "demo.yaml").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "demo.yaml:7:21: error: `demo-id` is not an environment variable name\n  help: use uppercase letters, digits and `_`, e.g. `MY_APP_ANONYMOUS_ID`"
+        );
+    }
+}
