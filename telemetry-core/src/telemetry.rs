@@ -192,8 +192,9 @@ impl Telemetry {
 
     /// Events and bytes waiting in memory now, for monitoring: the queue,
     /// never more than [`crate::Builder::queue_capacity`], plus (HTTP with a
-    /// state dir) its overflow list waiting for the spool, as much again
-    /// (the batch being sent is not counted).
+    /// state dir) its overflow list waiting for the spool: as many bytes
+    /// again, and up to eight times the events (the batch being sent is not
+    /// counted).
     pub fn queued(&self) -> (usize, usize) {
         self.recorder.as_ref().map(|r| r.delivery.queued()).unwrap_or_default()
     }

@@ -35,7 +35,8 @@ pub(super) struct Queue {
     /// How many events of earlier runs are in `pending`: the next of their
     /// files is read only when none are left, so one file at a time is in memory.
     pub inherited: usize,
-    /// Envelopes that did not fit in `pending` (same bounds), only when
+    /// Envelopes that did not fit in `pending` (the queue's bytes, eight
+    /// times its events: `Tuning::overflow_events`), only when
     /// `overflows`: the spooler writes them to disk, or the worker moves
     /// them to `pending` when there is room again.
     pub overflow: VecDeque<Event>,

@@ -111,7 +111,7 @@ impl Shared {
     #[cold]
     fn overflow(&self, mut q: MutexGuard<'_, Queue>, json: String) {
         let t = &self.tuning;
-        if !q.overflows || q.overflow.len() >= t.queue_events || q.overflow_bytes + json.len() > t.queue_bytes {
+        if !q.overflows || q.overflow.len() >= t.overflow_events() || q.overflow_bytes + json.len() > t.queue_bytes {
             drop(q);
             self.counters.dropped.fetch_add(1, Relaxed);
             return;

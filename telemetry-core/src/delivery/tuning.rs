@@ -15,6 +15,17 @@ pub(crate) struct Tuning {
     pub backoff: Backoff,
 }
 
+impl Tuning {
+    /// Events the overflow list may hold: its memory is bounded by the
+    /// queue's bytes, and eight times the queue's event count lets a thread
+    /// that records in a tight loop run a few milliseconds ahead of the
+    /// spooler (the same count as the queue dropped 89 of 100,000 events in
+    /// CI when nothing slowed the recording thread down).
+    pub(crate) fn overflow_events(&self) -> usize {
+        self.queue_events.saturating_mul(8)
+    }
+}
+
 impl Default for Tuning {
     fn default() -> Self {
         Tuning {
