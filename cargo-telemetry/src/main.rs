@@ -23,6 +23,13 @@ commands:
   validate FILE...
       Load and check each schema file; print every problem with file:line:col
       and how to fix it. Exits 1 when any file has a problem.
+  diff BASE [--schemas DIR] [--json]
+      The review gate: compare the schemas in DIR (default: telemetry/) with
+      BASE, a directory of schemas or a git revision of DIR (e.g. HEAD~1,
+      main). Lists each change as widening or narrowing collection, breaking
+      collectors, or wording only, and exits 1 unless the schema_version
+      bump, data_review entries and history each change needs are there.
+      --json prints the report as JSON.
   help, --help, -h
       This text. `cargo telemetry <command> --help` works too.
   --version, -V
@@ -44,6 +51,7 @@ fn main() -> ExitCode {
     let outcome = match args.first().map(String::as_str) {
         Some("docs") => docs_command(&args[1..]),
         Some("validate") => validate(&args[1..]),
+        Some("diff") => diff(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             println!("{USAGE}");
             Outcome::Ok
@@ -125,5 +133,50 @@ fn validate(args: &[String]) -> Outcome {
     match problems {
         0 => Outcome::Ok,
         n => Outcome::Failed(format!("error: {n} problem(s) in the schema file(s) above")),
+    }
+}
+
+fn diff(args: &[String]) -> Outcome {
+    let (mut schemas, mut base, mut json) = (PathBuf::from("telemetry"), None, false);
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match arg.as_str() {
+            "--json" => json = true,
+            "--schemas" => match rest.next() {
+                Some(v) => schemas = PathBuf::from(v),
+                None => return Outcome::Usage("error: `--schemas` needs a value".to_string()),
+            },
+            "--help" | "-h" => {
+                println!("{USAGE}");
+                return Outcome::Ok;
+            }
+            flag if flag.starts_with('-') => {
+                return Outcome::Usage(format!("error: unknown option `{flag}` for `diff`"));
+            }
+            value if base.is_none() => base = Some(value.to_string()),
+            extra => return Outcome::Usage(format!("error: `diff` takes one BASE, got a second: `{extra}`")),
+        }
+    }
+    let Some(base) = base else {
+        return Outcome::Usage(
+            "error: `diff` needs BASE: a git revision (e.g. HEAD~1) or a directory of schemas".into(),
+        );
+    };
+    let review = match docs::review(&schemas, &base) {
+        Ok(r) => r,
+        Err(message) => return Outcome::Failed(message),
+    };
+    for w in &review.warnings {
+        eprintln!("{w}");
+    }
+    if json {
+        print!("{}", telemetry_schema::diff::json(&review.verdict));
+    } else {
+        print!("{}", telemetry_schema::diff::human(&review.verdict));
+    }
+    if review.verdict.passed() {
+        Outcome::Ok
+    } else {
+        Outcome::Failed(format!("error: the schema changes since `{base}` are not ready: fix the errors above"))
     }
 }

@@ -106,3 +106,35 @@ fn help_everywhere_and_usage_mistakes_exit_2() {
     let (code, stdout, _) = run(tmp.path(), &["--version"]);
     assert_eq!((code, stdout.as_str()), (0, "cargo-telemetry 0.1.0\n"));
 }
+
+/// `cargo telemetry diff BASE`: a new allowed field without a version and a
+/// review fails, naming the field, its class and what to add; a wording
+/// change passes. BASE here is a directory (a git revision works the same).
+#[test]
+fn diff_gates_a_widening_change_and_passes_wording() {
+    let tmp = project();
+    std::fs::create_dir_all(tmp.path().join("base")).unwrap();
+    std::fs::write(tmp.path().join("base/app.yaml"), APP).unwrap();
+    let widened = format!(
+        "{APP}      region: {{ collect: allowed, type: string, max_length: 16, description: Cloud region. }}\n"
+    );
+    std::fs::write(tmp.path().join("telemetry/app.yaml"), widened).unwrap();
+
+    let (code, stdout, stderr) = run(tmp.path(), &["diff", "base"]);
+    assert_eq!(
+        (code, stdout.as_str(), stderr.as_str()),
+        (
+            1,
+            "app: schema_version (none) -> (none)\n  ping.region: new field, collected as allowed (string) [widens collection]\n\
+             telemetry/app.yaml: error: `ping.region` widens collection (new field, collected as allowed (string)), but the schema has no `schema_version`\n  help: add `schema_version: \"1.0\"`\n\
+             telemetry/app.yaml:8:7: error: `ping.region` widens collection (new field, collected as allowed (string)) and has no `data_review`\n  help: add `data_review: \"<link to the review, or why this is fine>\"` to field `region` of event `ping`\n\
+             gate: failed with 2 errors\n",
+            "error: the schema changes since `base` are not ready: fix the errors above\n"
+        )
+    );
+
+    std::fs::write(tmp.path().join("telemetry/app.yaml"), APP.replace("A ping.", "A ping, once a day.")).unwrap();
+    let (code, stdout, stderr) = run(tmp.path(), &["diff", "base"]);
+    assert_eq!((code, stderr.as_str()), (0, ""), "{stdout}");
+    assert!(stdout.ends_with("gate: passed\n"), "{stdout}");
+}

@@ -31,9 +31,11 @@
 
 mod drift;
 mod report;
+mod review;
 
 pub use drift::{Drift, Written, apply, drift, is_generated};
 pub use report::{Counts, Failure, Report, check, write};
+pub use review::{Review, review};
 
 use crate::render;
 use crate::{Field, FieldType, Schema};
