@@ -36,6 +36,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     let version = workspace_version(root)?;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
 
+    forget_unpacked_packages(&version)?;
     let started = Instant::now();
     let mut package = Command::new(&cargo);
     package.current_dir(root).args(["package", "--locked"]);
@@ -115,6 +116,32 @@ fn scratch_manifest(version: &str) -> String {
     // The workspace's profile, so dependencies built by the workspace are reused from target/.
     text.push_str("\n[profile.dev.package.\"*\"]\ndebug = false\n");
     text
+}
+
+/// `cargo package` verifies each crate against the others through a local
+/// registry, and cargo unpacks registry crates into
+/// `$CARGO_HOME/registry/src/<registry>/<name>-<version>` once: a second
+/// packaging of the same version from the same checkout path reused the
+/// first one's sources and failed on an API added since. Local registries'
+/// directories start with `-` (crates.io's with `index.crates.io-`), so only
+/// this project's unpacked packages there are removed.
+fn forget_unpacked_packages(version: &str) -> Result<(), String> {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".cargo")));
+    let Some(src) = home.map(|h| h.join("registry/src")) else { return Ok(()) };
+    let Ok(registries) = std::fs::read_dir(&src) else { return Ok(()) };
+    for registry in registries.flatten().filter(|r| r.file_name().to_string_lossy().starts_with('-')) {
+        for p in PACKAGES {
+            let unpacked = registry.path().join(format!("{p}-{version}"));
+            if unpacked.is_dir() {
+                std::fs::remove_dir_all(&unpacked).map_err(|e| {
+                    format!("{}: error: cannot remove a stale unpacked package: {e}", unpacked.display())
+                })?;
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
