@@ -29,11 +29,21 @@ struct Plan {
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if let Some(bad) = args.iter().find(|a| *a != "--quick") {
-        eprintln!("error: unknown option `{bad}` (options: --quick)");
+    // `--bursts [LABEL]`: LABEL keeps the systems whose label contains it.
+    let only = args.iter().position(|a| a == "--bursts").and_then(|i| args.get(i + 1)).cloned();
+    if let Some(bad) = args.iter().find(|a| *a != "--quick" && *a != "--bursts" && Some(*a) != only.as_ref()) {
+        eprintln!("error: unknown option `{bad}` (options: --quick, --bursts [LABEL])");
         std::process::exit(2);
     }
     let quick = args.iter().any(|a| a == "--quick");
+    if args.iter().any(|a| a == "--bursts") {
+        // Only the 100k bursts, one run each, a line per system: for working on delivery.
+        if let Err(e) = bursts_only(only.as_deref().unwrap_or("")) {
+            eprintln!("error: {e}");
+            std::process::exit(1);
+        }
+        return;
+    }
     let plan = if quick {
         Plan { quick, record_runs: 30, per_run: 500, burst_events: 100_000, burst_runs: 1, exit_runs: 10 }
     } else {
@@ -153,6 +163,39 @@ fn run(plan: &Plan) -> Result<String, String> {
         load_before,
         load_after: measure::load_average(),
     }))
+}
+
+/// `--bursts [LABEL]`: each system's 100k burst at defaults and with its queue
+/// raised, one run each, printed as they come (not a report: no medians).
+fn bursts_only(only: &str) -> Result<(), String> {
+    let systems: Vec<_> = ALL.iter().filter(|s| s.label.contains(only)).collect();
+    for s in &systems {
+        measure::build(s.pkg)?;
+    }
+    let up = Collector::ok().map_err(|e| e.to_string())?;
+    for raise in [false, true] {
+        for s in &systems {
+            up.counts.reset();
+            let mut a = vec!["burst".into(), "--url".into(), s.url(up.port)];
+            a.extend(s.format.iter().flat_map(|f| ["--format".to_string(), f.to_string()]));
+            if raise {
+                a.push("--raise".into());
+            }
+            let r = measure::bench(&s.bench(), &a, "burst")?;
+            let delivered = settled_count(&up);
+            let secs = num(&r, "secs")?;
+            let rss = (num(&r, "hwm_kib")? - num(&r, "rss_before_kib")?) / 1024.0;
+            println!(
+                "{}{}: {:.0}k/s, {delivered} delivered, caller {:.3} s, peak RSS growth {rss:.1} MiB, {}",
+                s.label,
+                if raise { ", queue raised" } else { "" },
+                delivered as f64 / secs / 1000.0,
+                num(&r, "caller_secs")?,
+                r.get("stats").map_or("", String::as_str)
+            );
+        }
+    }
+    Ok(())
 }
 
 /// The collector's count once it stops moving (it counts after answering).
