@@ -1,7 +1,7 @@
 //! Delivery throughput to a real HTTP/1.1 collector on 127.0.0.1 (the
 //! integration tests' collector from `telemetry-testkit`, in this process): N events recorded, then
 //! `flush`, timed from the first `record()` to the end of the flush.
-//! Batched (the default 100 events per request, and 1,000) vs one request per event,
+//! Batched (100 and 1,000 events per request; the default is 500) vs one request per event,
 //! as a client that sends each event on its own does (`batch(1, ..)`: same
 //! code, same keep-alive connection, only the batching differs).
 //!

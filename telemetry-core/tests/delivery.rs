@@ -449,15 +449,16 @@ fn message_ids_are_unique_v4() {
     let dir = temp_dir("ids");
     let c = Collector::ok();
     let t = builder(&dir).endpoint(c.url(), WireFormat::Native).build().unwrap();
-    for n in 0..600 {
+    for n in 0..1200 {
         t.record(&run(n));
     }
-    assert_eq!(t.shutdown(), stats(600, 600, 0, 0, 0, 0));
+    assert_eq!(t.shutdown(), stats(1200, 1200, 0, 0, 0, 0));
     let ids = message_ids(&c.requests());
-    assert_eq!(ids.len(), 600);
-    assert_eq!(ids.iter().collect::<HashSet<_>>().len(), 600, "unique across id pool refills");
-    // Batches of at most 100 events.
-    assert!(c.requests().iter().all(|r| r.json()["batch"].as_array().unwrap().len() <= 100));
+    assert_eq!(ids.len(), 1200);
+    assert_eq!(ids.iter().collect::<HashSet<_>>().len(), 1200, "unique across id pool refills");
+    // Batches of at most 500 events (the default).
+    let sizes: Vec<usize> = c.requests().iter().map(|r| r.json()["batch"].as_array().unwrap().len()).collect();
+    assert!(sizes.len() >= 3 && sizes.iter().all(|&n| n <= 500), "{sizes:?}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -215,7 +215,8 @@ impl Builder {
     }
 
     /// A batch is sent when it holds `events` events or `bytes` bytes, or its
-    /// oldest event waited `delay` (defaults 100, 256 KiB, 2 s).
+    /// oldest event waited `delay` (defaults 500, 256 KiB, 2 s: the OpenTelemetry
+    /// batch processor sends 512 at most; Segment takes up to 500 KB per request).
     pub fn batch(mut self, events: usize, bytes: usize, delay: Duration) -> Self {
         self.tuning.batch_events = events.max(1);
         self.tuning.batch_bytes = bytes.max(1);

@@ -31,7 +31,7 @@ impl Default for Tuning {
         Tuning {
             queue_events: 1000,
             queue_bytes: 4 << 20,
-            batch_events: 100,
+            batch_events: 500,
             batch_bytes: 256 << 10,
             batch_delay: Duration::from_secs(2),
             #[cfg(feature = "http")]
