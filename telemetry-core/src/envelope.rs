@@ -62,12 +62,19 @@ impl Template {
         Template { middle, tail }
     }
 
+    /// The two stretches every envelope of this template has (see
+    /// [`Parts::shared`]), for [`Parts::locate`].
+    #[cfg_attr(not(feature = "http"), allow(dead_code))]
+    pub(crate) fn stretches(&self) -> Option<(String, String)> {
+        Some((String::from_utf8(self.middle.clone()).ok()?, String::from_utf8(self.tail.clone()).ok()?))
+    }
+
     /// A size hint for a buffer holding one envelope.
     pub(crate) fn size_hint(&self) -> usize {
         self.middle.len() + self.tail.len() + 200
     }
 
-    /// Writes one envelope into `buf`.
+    /// Writes one envelope into `buf` (empty), and says where its parts lie.
     pub(crate) fn write(
         &self,
         buf: &mut Vec<u8>,
@@ -76,19 +83,109 @@ impl Template {
         message_id: uuid::Uuid,
         now: SystemTime,
         write_properties: &mut dyn FnMut(&mut PropertyWriter<'_>),
-    ) {
-        buf.extend_from_slice(b"{\"event\":");
+    ) -> Parts {
+        buf.extend_from_slice(NAME_KEY);
         push_json_str(buf, name);
-        buf.extend_from_slice(b",\"properties\":");
+        let name_end = buf.len();
+        buf.extend_from_slice(PROPERTIES_KEY);
         let mut w = PropertyWriter::new(buf, hasher);
         write_properties(&mut w);
         w.finish();
+        let properties_end = buf.len();
         buf.extend_from_slice(&self.middle);
+        let message_id_at = buf.len();
         let mut id = [0u8; 36];
         buf.extend_from_slice(message_id.hyphenated().encode_lower(&mut id).as_bytes());
-        buf.extend_from_slice(b"\",\"timestamp\":\"");
+        buf.extend_from_slice(TIMESTAMP_KEY);
         write_timestamp(buf, now);
         buf.extend_from_slice(&self.tail);
+        // The timestamp's own precision, so that a spooled envelope read back gives the same.
+        let millis = now.duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis());
+        let nanos = u64::try_from(millis.saturating_mul(1_000_000)).unwrap_or(0);
+        Parts { name_end, properties_end, message_id: message_id_at, nanos }
+    }
+}
+
+const NAME_KEY: &[u8] = b"{\"event\":";
+const PROPERTIES_KEY: &[u8] = b",\"properties\":";
+const TIMESTAMP_KEY: &[u8] = b"\",\"timestamp\":\"";
+/// A message id's length (hyphenated UUID) and a timestamp's (`write_timestamp`).
+const ID_LEN: usize = 36;
+const TIMESTAMP_LEN: usize = 24;
+
+/// Where the parts of an envelope this process wrote lie in its text, so
+/// that the wire formats read them without parsing it again (parsing was
+/// most of the worker's time). Envelopes read back from the spool have none
+/// and are parsed. Every getter checks its bounds: `None` sends the
+/// envelope down the parsing path, never a panic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Parts {
+    name_end: usize,
+    properties_end: usize,
+    message_id: usize,
+    /// The timestamp, in nanoseconds since the Unix epoch (whole milliseconds, as written).
+    pub nanos: u64,
+}
+
+#[cfg_attr(not(feature = "http"), allow(dead_code))]
+impl Parts {
+    /// The parts of `json` if it was written with the template whose
+    /// [`Template::stretches`] are `middle` and `tail`: for this run's
+    /// envelopes read back from the spool, whose parts stayed in memory.
+    /// Found from the end (the tail, the fixed-length timestamp and id, the
+    /// middle), each stretch compared byte for byte; `None` for anything
+    /// else (another run's template, an escaped event name), which is parsed.
+    pub(crate) fn locate(json: &str, middle: &str, tail: &str) -> Option<Parts> {
+        let timestamp_end = json.len().checked_sub(tail.len())?;
+        let message_id = timestamp_end.checked_sub(TIMESTAMP_LEN + TIMESTAMP_KEY.len() + ID_LEN)?;
+        let properties_end = message_id.checked_sub(middle.len())?;
+        let timestamp_at = message_id + ID_LEN + TIMESTAMP_KEY.len();
+        if json.get(timestamp_end..)? != tail
+            || json.get(properties_end..message_id)? != middle
+            || json.get(message_id + ID_LEN..timestamp_at)?.as_bytes() != TIMESTAMP_KEY
+        {
+            return None;
+        }
+        let name = json.as_bytes().strip_prefix(NAME_KEY)?.strip_prefix(b"\"")?;
+        let close = name.iter().position(|&b| b == b'"' || b == b'\\')?;
+        let name_end = NAME_KEY.len() + 1 + close + 1;
+        if name[close] != b'"'
+            || !json.as_bytes().get(name_end..)?.starts_with(PROPERTIES_KEY)
+            || name_end + PROPERTIES_KEY.len() >= properties_end
+        {
+            return None;
+        }
+        let at = humantime::parse_rfc3339(json.get(timestamp_at..timestamp_end)?).ok()?;
+        let millis = at.duration_since(std::time::UNIX_EPOCH).ok()?.as_millis();
+        let nanos = u64::try_from(millis.checked_mul(1_000_000)?).ok()?;
+        Some(Parts { name_end, properties_end, message_id, nanos })
+    }
+
+    /// The event name as a JSON string token (quotes included).
+    pub(crate) fn name<'a>(&self, json: &'a str) -> Option<&'a str> {
+        json.get(NAME_KEY.len()..self.name_end)
+    }
+
+    /// The properties object, as JSON text.
+    pub(crate) fn properties<'a>(&self, json: &'a str) -> Option<&'a str> {
+        json.get(self.name_end + PROPERTIES_KEY.len()..self.properties_end)
+    }
+
+    pub(crate) fn message_id<'a>(&self, json: &'a str) -> Option<&'a str> {
+        json.get(self.message_id..self.message_id + ID_LEN)
+    }
+
+    /// The RFC 3339 timestamp, as written.
+    pub(crate) fn timestamp<'a>(&self, json: &'a str) -> Option<&'a str> {
+        let at = self.message_id + ID_LEN + TIMESTAMP_KEY.len();
+        json.get(at..at + TIMESTAMP_LEN)
+    }
+
+    /// The template's two stretches (context, ids, app and versions): two
+    /// envelopes with equal ones share all of those.
+    pub(crate) fn shared<'a>(&self, json: &'a str) -> Option<(&'a str, &'a str)> {
+        let tail = self.message_id + ID_LEN + TIMESTAMP_KEY.len() + TIMESTAMP_LEN;
+        Some((json.get(self.properties_end..self.message_id)?, json.get(tail..)?))
     }
 }
 
@@ -193,12 +290,42 @@ mod tests {
         let mut buf = Vec::new();
         let id = uuid::Uuid::from_u128(0x0123_4567_89ab_4def_8123_4567_89ab_cdef);
         let at = SystemTime::UNIX_EPOCH + std::time::Duration::from_millis(1_700_000_000_123);
-        t.write(&mut buf, "ran", &Hasher::new(b"k"), id, at, &mut |w| w.u64("n", 1));
+        let parts = t.write(&mut buf, "ran", &Hasher::new(b"k"), id, at, &mut |w| w.u64("n", 1));
         assert_eq!(
             String::from_utf8(buf.clone()).unwrap(),
             r#"{"event":"ran","properties":{"n":1},"context":{"os":"linux"},"anonymous_id":"a-id","session_id":"s-id","message_id":"01234567-89ab-4def-8123-456789abcdef","timestamp":"2023-11-14T22:13:20.123Z","app":"demo","app_version":"1.0","schema_version":"2.3"}"#
         );
         let s = String::from_utf8(buf).unwrap();
+        assert_eq!(parts.name(&s), Some(r#""ran""#));
+        assert_eq!(parts.properties(&s), Some(r#"{"n":1}"#));
+        assert_eq!(parts.message_id(&s), Some("01234567-89ab-4def-8123-456789abcdef"));
+        assert_eq!(parts.timestamp(&s), Some("2023-11-14T22:13:20.123Z"));
+        assert_eq!(parts.nanos, 1_700_000_000_123_000_000);
+        assert_eq!(
+            parts.shared(&s),
+            Some((
+                r#","context":{"os":"linux"},"anonymous_id":"a-id","session_id":"s-id","message_id":""#,
+                r#"","app":"demo","app_version":"1.0","schema_version":"2.3"}"#
+            ))
+        );
+        let (middle, tail) = t.stretches().unwrap();
+        assert_eq!(Parts::locate(&s, &middle, &tail), Some(parts));
+        // Another template's text, an escaped name, a cut text: not located.
+        let other = Template::new(br#"{"os":"mac"}"#, "a-id", "s-id", "demo", "1.0", Some("2.3"));
+        let (m2, t2) = other.stretches().unwrap();
+        assert_eq!(Parts::locate(&s, &m2, &t2), None);
+        let mut buf = Vec::new();
+        t.write(&mut buf, "r\"an", &Hasher::new(b"k"), id, at, &mut |w| w.u64("n", 1));
+        assert_eq!(Parts::locate(std::str::from_utf8(&buf).unwrap(), &middle, &tail), None);
+        for cut in 1..s.len() {
+            assert_eq!(Parts::locate(&s[cut..], &middle, &tail), None, "{cut}");
+            if s.is_char_boundary(cut) {
+                assert_eq!(Parts::locate(&s[..cut], &middle, &tail), None, "{cut}");
+            }
+        }
+        // Out of bounds (a text that is not the one written): none, no panic.
+        assert_eq!(parts.timestamp("{}"), None);
+        assert_eq!(parts.shared("{}"), None);
         let e = Envelope::parse(&s).unwrap();
         assert_eq!(e.properties.get(), r#"{"n":1}"#);
         assert_eq!(e.timestamp, "2023-11-14T22:13:20.123Z");

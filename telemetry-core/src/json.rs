@@ -1,9 +1,6 @@
 //! JSON writing helpers shared by the envelope, the property writer and
-//! the wire formats: a fast string writer, an order-keeping value, and a
+//! the wire formats: a fast string writer, a list writer, and a
 //! re-indenter for debug output. No module here knows what an event is.
-
-#[cfg(feature = "http")]
-use std::io::Write;
 
 /// Writes `s` as a JSON string. Strings with nothing to escape (field names
 /// always, most values) are copied in one go; the rest go through
@@ -117,118 +114,6 @@ pub(crate) fn push_items<T>(b: &mut Vec<u8>, items: impl Iterator<Item = T>, mut
 }
 
 /// A JSON value that keeps object keys in order (`serde_json::Value` sorts them).
-/// Only the HTTP wire formats take envelopes apart into their members.
-#[cfg(feature = "http")]
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Ordered {
-    Null,
-    Bool(bool),
-    I64(i64),
-    U64(u64),
-    F64(f64),
-    Str(String),
-    List(Vec<Ordered>),
-    Object(Vec<(String, Ordered)>),
-}
-
-#[cfg(feature = "http")]
-impl<'de> serde::Deserialize<'de> for Ordered {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = Ordered;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("any JSON value")
-            }
-            fn visit_unit<E>(self) -> Result<Ordered, E> {
-                Ok(Ordered::Null)
-            }
-            fn visit_bool<E>(self, v: bool) -> Result<Ordered, E> {
-                Ok(Ordered::Bool(v))
-            }
-            fn visit_i64<E>(self, v: i64) -> Result<Ordered, E> {
-                Ok(Ordered::I64(v))
-            }
-            fn visit_u64<E>(self, v: u64) -> Result<Ordered, E> {
-                Ok(i64::try_from(v).map_or(Ordered::U64(v), Ordered::I64))
-            }
-            fn visit_f64<E>(self, v: f64) -> Result<Ordered, E> {
-                Ok(Ordered::F64(v))
-            }
-            fn visit_str<E>(self, v: &str) -> Result<Ordered, E> {
-                Ok(Ordered::Str(v.to_string()))
-            }
-            fn visit_string<E>(self, v: String) -> Result<Ordered, E> {
-                Ok(Ordered::Str(v))
-            }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut a: A) -> Result<Ordered, A::Error> {
-                let mut items = Vec::new();
-                while let Some(x) = a.next_element()? {
-                    items.push(x);
-                }
-                Ok(Ordered::List(items))
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut a: A) -> Result<Ordered, A::Error> {
-                let mut items = Vec::new();
-                while let Some((k, v)) = a.next_entry()? {
-                    items.push((k, v));
-                }
-                Ok(Ordered::Object(items))
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
-
-#[cfg(feature = "http")]
-impl Ordered {
-    /// The members of a JSON object text, in order; empty if it is not an object.
-    pub(crate) fn members(raw: &serde_json::value::RawValue) -> Vec<(String, Ordered)> {
-        match serde_json::from_str(raw.get()) {
-            Ok(Ordered::Object(m)) => m,
-            _ => Vec::new(),
-        }
-    }
-
-    /// Writes this value as JSON.
-    pub(crate) fn write(&self, buf: &mut Vec<u8>) {
-        match self {
-            Ordered::Null => buf.extend_from_slice(b"null"),
-            Ordered::Bool(b) => buf.extend_from_slice(if *b { b"true" } else { b"false" }),
-            Ordered::I64(v) => {
-                let _ = write!(buf, "{v}");
-            }
-            Ordered::U64(v) => {
-                let _ = write!(buf, "{v}");
-            }
-            Ordered::F64(v) => serde_json::to_writer(&mut *buf, v).expect("Vec write"),
-            Ordered::Str(s) => push_json_str(buf, s),
-            Ordered::List(items) => {
-                buf.push(b'[');
-                for (i, x) in items.iter().enumerate() {
-                    if i > 0 {
-                        buf.push(b',');
-                    }
-                    x.write(buf);
-                }
-                buf.push(b']');
-            }
-            Ordered::Object(m) => {
-                buf.push(b'{');
-                for (i, (k, v)) in m.iter().enumerate() {
-                    if i > 0 {
-                        buf.push(b',');
-                    }
-                    push_json_str(buf, k);
-                    buf.push(b':');
-                    v.write(buf);
-                }
-                buf.push(b'}');
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -282,15 +167,5 @@ mod tests {
         let a: serde_json::Value = serde_json::from_str(src).unwrap();
         let b: serde_json::Value = serde_json::from_str(&p).unwrap();
         assert_eq!(a, b);
-    }
-
-    #[cfg(feature = "http")]
-    #[test]
-    fn ordered_roundtrip() {
-        let src = r#"{"z":1,"a":[true,null,"s"],"m":{"y":-2,"x":1.5},"big":18446744073709551615}"#;
-        let v: Ordered = serde_json::from_str(src).unwrap();
-        let mut out = Vec::new();
-        v.write(&mut out);
-        assert_eq!(String::from_utf8(out).unwrap(), src);
     }
 }

@@ -11,7 +11,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use crate::envelope::Envelope;
+use crate::envelope::{Envelope, Parts};
 use crate::state::{Gate, SPOOL_DIR, create_dir, create_private, read_bounded, real_dir};
 
 /// An envelope waiting for delivery.
@@ -21,6 +21,17 @@ pub(crate) struct Event {
     pub json: String,
     /// 0 for an event recorded by this process; otherwise how many times it was spooled.
     pub generation: u8,
+    /// Where its parts lie, for an envelope this process wrote (not kept on
+    /// disk). Only the HTTP wire formats read them.
+    #[cfg_attr(not(feature = "http"), allow(dead_code))]
+    pub parts: Option<Parts>,
+}
+
+impl Event {
+    /// An envelope read back (from the spool, or given as text): no parts known.
+    pub(crate) fn read_back(json: String, generation: u8) -> Self {
+        Event { json, generation, parts: None }
+    }
 }
 
 /// Spooled events are dropped after this many spoolings (a collector that
@@ -166,7 +177,7 @@ impl Spool {
             if !ours || too_old || generation >= MAX_GENERATION || Envelope::parse(line).is_none() {
                 discarded += 1;
             } else {
-                out.push(Event { json: line.to_string(), generation });
+                out.push(Event::read_back(line.to_string(), generation));
             }
         }
         Some((out, discarded))
@@ -207,7 +218,7 @@ mod tests {
     fn roundtrip_generations_and_bounds() {
         let dir = temp_dir("rt");
         let spool = Spool { gate: install(&dir, ID), max_bytes: 10_000, max_files: 2 };
-        let e = Event { json: E.into(), generation: 0 };
+        let e = Event::read_back(E.into(), 0);
         spool.write(&[&e, &e], 1).unwrap();
         spool.write(&[&e], MAX_GENERATION).unwrap();
         assert!(matches!(spool.write(&[&e], 1), Err(SpoolError::Full)));
@@ -231,7 +242,7 @@ mod tests {
         use std::os::unix::fs::PermissionsExt;
         let dir = temp_dir("perm");
         let spool = Spool { gate: install(&dir, ID), max_bytes: 10_000, max_files: 2 };
-        spool.write(&[&Event { json: E.into(), generation: 0 }], 1).unwrap();
+        spool.write(&[&Event::read_back(E.into(), 0)], 1).unwrap();
         assert_eq!(fs::metadata(dir.join(SPOOL_DIR)).unwrap().permissions().mode() & 0o777, 0o700);
         for f in fs::read_dir(dir.join(SPOOL_DIR)).unwrap() {
             assert_eq!(f.unwrap().metadata().unwrap().permissions().mode() & 0o777, 0o600);
@@ -246,9 +257,9 @@ mod tests {
     fn spool_is_bound_to_the_id_that_recorded() {
         let dir = temp_dir("owner");
         let spool = Spool { gate: install(&dir, ID), max_bytes: 10_000, max_files: 5 };
-        spool.write(&[&Event { json: E.into(), generation: 0 }], 1).unwrap();
+        spool.write(&[&Event::read_back(E.into(), 0)], 1).unwrap();
         let later = Spool { gate: install(&dir, OTHER), max_bytes: 10_000, max_files: 5 };
-        assert!(matches!(spool.write(&[&Event { json: E.into(), generation: 0 }], 1), Err(SpoolError::Io(_))));
+        assert!(matches!(spool.write(&[&Event::read_back(E.into(), 0)], 1), Err(SpoolError::Io(_))));
         let (events, discarded) = take_all(&later);
         assert_eq!((events.len(), discarded), (0, 1));
         fs::remove_dir_all(&dir).unwrap();
@@ -266,7 +277,7 @@ mod tests {
         std::os::unix::fs::symlink(&elsewhere, dir.join(SPOOL_DIR)).unwrap();
         let (events, discarded) = take_all(&spool);
         assert_eq!((events.len(), discarded), (0, 0));
-        assert!(spool.write(&[&Event { json: E.into(), generation: 0 }], 1).is_err());
+        assert!(spool.write(&[&Event::read_back(E.into(), 0)], 1).is_err());
         assert_eq!(fs::read_dir(&elsewhere).unwrap().count(), 1);
         fs::remove_dir_all(&dir).unwrap();
         fs::remove_dir_all(&elsewhere).unwrap();

@@ -248,12 +248,12 @@ impl Recorder {
             // Sized to the largest envelope so far: a fixed guess was too small
             // for events with hashed fields and cost a realloc per event.
             let mut buf = Vec::with_capacity(self.size_hint.load(Relaxed));
-            self.template.write(&mut buf, meta.name, &self.hasher, id, now, write);
+            let parts = self.template.write(&mut buf, meta.name, &self.hasher, id, now, write);
             self.size_hint.fetch_max(buf.len(), Relaxed);
-            String::from_utf8(buf).ok()
+            Some((String::from_utf8(buf).ok()?, parts))
         }));
         match built {
-            Ok(Some(json)) => self.delivery.push(json),
+            Ok(Some((json, parts))) => self.delivery.push(json, parts),
             _ => {
                 counters.dropped.fetch_add(1, Relaxed);
             }

@@ -96,7 +96,7 @@ impl Builder {
             }
         }
         let template = self.template(&identity.anonymous_id, &identity.key);
-        let plan = self.plan(r, &output, endpoint, &identity);
+        let plan = self.plan(r, &output, endpoint, &identity, &template);
         let spool = identity.gate.clone().filter(|_| plan.spools()).map(|gate| Spool {
             gate,
             max_bytes: self.spool_max_bytes,
@@ -149,7 +149,14 @@ impl Builder {
 
     /// Where events go: log-only and debug print, then memory, the
     /// endpoint, or the JSON-lines file in the state dir.
-    fn plan(&self, r: &Resolved, output: &Output, endpoint: Option<Endpoint>, identity: &Identity) -> Plan {
+    fn plan(
+        &self,
+        r: &Resolved,
+        output: &Output,
+        endpoint: Option<Endpoint>,
+        identity: &Identity,
+        #[cfg_attr(not(feature = "http"), allow(unused_variables))] template: &Template,
+    ) -> Plan {
         match (r.mode, r.debug, endpoint) {
             (Mode::LogOnly, ..) => Plan::Ready(Sink::LogOnly(output.clone(), self.meta.name.into())),
             (_, true, _) => Plan::Ready(Sink::Debug(output.clone())),
@@ -163,6 +170,7 @@ impl Builder {
                 api_key: self.api_key.clone(),
                 timeout: self.request_timeout,
                 proxy,
+                template: template.stretches().map(Box::new),
             },
             #[cfg(not(feature = "http"))]
             (_, false, Some(never)) => match never {},

@@ -29,8 +29,9 @@ use queue::Shared;
 use stats::Counters;
 use worker::Worker;
 
+use crate::envelope::Parts;
 use crate::output::Diag;
-use crate::spool::Spool;
+use crate::spool::{Event, Spool};
 use crate::transport::Plan;
 
 /// How a [`Delivery`] runs: the sink to open, the queue's tuning, and
@@ -82,11 +83,11 @@ impl Delivery {
     /// Queues one envelope; never waits on I/O. Dropped (and counted) when
     /// the queue is full or closed, or the envelope could never fit in it.
     #[inline]
-    pub(crate) fn push(&self, json: String) {
+    pub(crate) fn push(&self, json: String, parts: Parts) {
         if json.len() > self.shared.tuning.queue_bytes {
             return self.oversize(&json);
         }
-        self.shared.push(json);
+        self.shared.push(Event { json, generation: 0, parts: Some(parts) });
     }
 
     /// Drops an envelope larger than the queue's byte bound, in its own

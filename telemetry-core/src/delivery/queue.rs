@@ -79,7 +79,7 @@ impl Shared {
     /// push). A full queue overflows (when there is a spool) into a list of
     /// the same bounds that the spooler thread writes to disk; beyond that,
     /// the envelope is dropped and counted.
-    pub(crate) fn push(&self, json: String) {
+    pub(crate) fn push(&self, event: Event) {
         let Ok(mut q) = self.queue.lock() else {
             self.counters.dropped.fetch_add(1, Relaxed);
             return;
@@ -90,12 +90,12 @@ impl Shared {
             self.counters.dropped.fetch_add(1, Relaxed);
             return;
         }
-        if !q.fits(t, json.len()) {
-            return self.overflow(q, json);
+        if !q.fits(t, event.json.len()) {
+            return self.overflow(q, event);
         }
         let was_empty = q.pending.is_empty();
-        q.pending_bytes += json.len();
-        q.pending.push_back(Event { json, generation: 0 });
+        q.pending_bytes += event.json.len();
+        q.pending.push_back(event);
         if was_empty {
             q.oldest = Some(Instant::now());
         }
@@ -109,15 +109,18 @@ impl Shared {
     /// The queue is full: into the overflow list if there is one with room,
     /// waking the spooler once it holds enough for a file.
     #[cold]
-    fn overflow(&self, mut q: MutexGuard<'_, Queue>, json: String) {
+    fn overflow(&self, mut q: MutexGuard<'_, Queue>, event: Event) {
         let t = &self.tuning;
-        if !q.overflows || q.overflow.len() >= t.overflow_events() || q.overflow_bytes + json.len() > t.queue_bytes {
+        if !q.overflows
+            || q.overflow.len() >= t.overflow_events()
+            || q.overflow_bytes + event.json.len() > t.queue_bytes
+        {
             drop(q);
             self.counters.dropped.fetch_add(1, Relaxed);
             return;
         }
-        q.overflow_bytes += json.len();
-        q.overflow.push_back(Event { json, generation: 0 });
+        q.overflow_bytes += event.json.len();
+        q.overflow.push_back(event);
         let wake = !q.spool_asked && q.overflow_due(t);
         q.spool_asked |= wake;
         drop(q);

@@ -141,8 +141,7 @@ impl Worker {
     /// One attempt: the transports other than HTTP deliver now or never.
     #[cfg(not(feature = "http"))]
     fn deliver(&self, batch: &[Event]) -> Option<Done> {
-        let texts: Vec<&str> = batch.iter().map(|e| e.json.as_str()).collect();
-        Some(match self.sink.deliver(&texts) {
+        Some(match self.sink.deliver(batch) {
             Outcome::Delivered => Done::Sent,
             Outcome::Written { rotated_away } => self.written(rotated_away),
             Outcome::Reject(why) => Done::Dropped(why),
@@ -154,10 +153,9 @@ impl Worker {
     /// (closed, or the next attempt would come after the exit deadline).
     #[cfg(feature = "http")]
     fn deliver(&self, batch: &[Event]) -> Option<Done> {
-        let texts: Vec<&str> = batch.iter().map(|e| e.json.as_str()).collect();
         let mut attempt = 0u32;
         loop {
-            match self.sink.deliver(&texts) {
+            match self.sink.deliver(batch) {
                 Outcome::Delivered => return Some(Done::Sent),
                 Outcome::Written { rotated_away } => return Some(self.written(rotated_away)),
                 Outcome::Reject(why) => return Some(Done::Dropped(why)),

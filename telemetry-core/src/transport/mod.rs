@@ -19,6 +19,7 @@ use crate::envelope::Envelope;
 use crate::format::WireFormat;
 use crate::json::pretty;
 use crate::output::Output;
+use crate::spool::Event;
 use crate::state::Gate;
 
 /// Result of one delivery attempt.
@@ -55,6 +56,9 @@ pub(crate) enum Plan {
         timeout: Duration,
         /// The app's proxy (checked by the endpoint policy); none from the environment.
         proxy: Option<reqwest::Url>,
+        /// This process's envelope template stretches: its envelopes read
+        /// back from the spool are sliced, not parsed (`Parts::locate`).
+        template: Option<Box<(String, String)>>,
     },
 }
 
@@ -75,8 +79,9 @@ impl Plan {
         match self {
             Plan::Ready(sink) => Ok(sink),
             #[cfg(feature = "http")]
-            Plan::Http { url, format, api_key, timeout, proxy } => {
-                http::Http::new(url, format, api_key, timeout, proxy).map(|h| Sink::Http(Box::new(h)))
+            Plan::Http { url, format, api_key, timeout, proxy, template } => {
+                http::Http::new(url, format, api_key, timeout, proxy)
+                    .map(|h| Sink::Http(Box::new(h.template(template))))
             }
         }
     }
@@ -100,7 +105,13 @@ pub(crate) enum Sink {
 }
 
 impl Sink {
-    pub(crate) fn deliver(&self, events: &[&str]) -> Outcome {
+    pub(crate) fn deliver(&self, batch: &[Event]) -> Outcome {
+        #[cfg(feature = "http")]
+        if let Sink::Http(http) = self {
+            return http.send(batch);
+        }
+        let texts: Vec<&str> = batch.iter().map(|e| e.json.as_str()).collect();
+        let events = texts.as_slice();
         match self {
             Sink::Debug(out) => {
                 let mut text = String::new();
@@ -136,7 +147,7 @@ impl Sink {
                 Outcome::Delivered
             }
             #[cfg(feature = "http")]
-            Sink::Http(http) => http.send(events),
+            Sink::Http(http) => http.send(batch),
         }
     }
 }

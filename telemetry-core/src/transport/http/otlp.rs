@@ -1,15 +1,16 @@
 //! OpenTelemetry logs over OTLP/HTTP JSON: one `resourceLogs` entry per run
-//! of events sharing a resource, one log record per event. The grouping and
-//! the attributes are shared with the protobuf body (`otlp_proto`).
+//! of events sharing a resource, one log record per event. The resource and
+//! record attributes are shared with the protobuf body (`otlp_proto`).
 
-use std::time::UNIX_EPOCH;
+use std::borrow::Cow;
 
-use crate::envelope::Envelope;
+use super::item::{Batch, Item, Resource};
+use super::ordered::{Members, Ordered};
 use crate::format::{LIB, LIB_VERSION};
-use crate::json::{Ordered, push_items, push_json_str};
+use crate::json::{push_items, push_json_str};
 
 /// One OTLP `AnyValue`: `{"<kind>": <value>}`.
-fn otlp_value(b: &mut Vec<u8>, v: &Ordered) {
+fn otlp_value(b: &mut Vec<u8>, v: &Ordered<'_>) {
     fn any(b: &mut Vec<u8>, kind: &str, write: impl FnOnce(&mut Vec<u8>)) {
         b.push(b'{');
         push_json_str(b, kind);
@@ -33,15 +34,15 @@ fn otlp_value(b: &mut Vec<u8>, v: &Ordered) {
         }),
         Ordered::Object(m) => any(b, "kvlistValue", |b| {
             b.extend_from_slice(b"{\"values\":");
-            otlp_attributes(b, m.iter().map(|(k, v)| (k.as_str(), v)));
+            otlp_attributes(b, m);
             b.push(b'}');
         }),
     }
 }
 
-fn otlp_attributes<'v>(b: &mut Vec<u8>, kvs: impl Iterator<Item = (&'v str, &'v Ordered)>) {
+fn otlp_attributes(b: &mut Vec<u8>, kvs: &Members<'_>) {
     b.push(b'[');
-    push_items(b, kvs, |b, (k, v)| {
+    push_items(b, kvs.iter(), |b, (k, v)| {
         b.extend_from_slice(b"{\"key\":");
         push_json_str(b, k);
         b.extend_from_slice(b",\"value\":");
@@ -51,76 +52,47 @@ fn otlp_attributes<'v>(b: &mut Vec<u8>, kvs: impl Iterator<Item = (&'v str, &'v 
     b.push(b']');
 }
 
-/// Nanoseconds since the Unix epoch of an RFC 3339 timestamp (0 if unreadable).
-pub(super) fn unix_nanos(ts: &str) -> u64 {
-    humantime::parse_rfc3339(ts)
-        .ok()
-        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-        .and_then(|d| u64::try_from(d.as_nanos()).ok())
-        .unwrap_or_default()
-}
-
-/// The events in runs sharing a resource: app, version and context.
-pub(super) fn resource_runs<'e, 'a>(parsed: &'e [Envelope<'a>]) -> impl Iterator<Item = &'e [Envelope<'a>]> {
-    let mut rest = parsed;
-    std::iter::from_fn(move || {
-        let head = rest.first()?;
-        let n = rest
-            .iter()
-            .take_while(|e| {
-                e.app == head.app && e.app_version == head.app_version && e.context.get() == head.context.get()
-            })
-            .count();
-        let (run, tail) = rest.split_at(n);
-        rest = tail;
-        Some(run)
-    })
-}
-
 /// The resource attributes of a run: `service.name`, `service.version`, then the context keys.
-pub(super) fn resource(head: &Envelope<'_>) -> Vec<(String, Ordered)> {
+pub(super) fn resource<'a>(r: &'a Resource<'_>) -> Members<'a> {
     let mut resource = vec![
-        ("service.name".to_string(), Ordered::Str(head.app.to_string())),
-        ("service.version".to_string(), Ordered::Str(head.app_version.to_string())),
+        (Cow::Borrowed("service.name"), Ordered::Str(Cow::Borrowed(&*r.app))),
+        (Cow::Borrowed("service.version"), Ordered::Str(Cow::Borrowed(&*r.app_version))),
     ];
-    resource.extend(Ordered::members(head.context));
+    resource.extend(Ordered::members(r.context));
     resource
 }
 
 /// A log record's attributes: the event's properties, then `session.id`,
 /// `enduser.pseudo.id` (the anonymous id) and `log.record.uid` (the message id).
-pub(super) fn attributes(e: &Envelope<'_>) -> Vec<(String, Ordered)> {
-    let mut attrs = Ordered::members(e.properties);
-    attrs.push(("session.id".into(), Ordered::Str(e.session_id.to_string())));
-    attrs.push(("enduser.pseudo.id".into(), Ordered::Str(e.anonymous_id.to_string())));
-    attrs.push(("log.record.uid".into(), Ordered::Str(e.message_id.to_string())));
+pub(super) fn attributes<'a>(i: &'a Item<'_>, r: &'a Resource<'_>) -> Members<'a> {
+    let mut attrs = Ordered::members(i.properties);
+    attrs.push((Cow::Borrowed("session.id"), Ordered::Str(Cow::Borrowed(&*r.session_id))));
+    attrs.push((Cow::Borrowed("enduser.pseudo.id"), Ordered::Str(Cow::Borrowed(&*r.anonymous_id))));
+    attrs.push((Cow::Borrowed("log.record.uid"), Ordered::Str(Cow::Borrowed(&*i.message_id))));
     attrs
 }
 
 /// One `resourceLogs` entry per run of events sharing a resource
-/// ([`resource_runs`]); one log record per event ([`attributes`]).
-pub(super) fn body(b: &mut Vec<u8>, events: &[&str]) {
-    let parsed: Vec<Envelope<'_>> = events.iter().filter_map(|e| Envelope::parse(e)).collect();
+/// ([`Batch::runs`]); one log record per event ([`attributes`]).
+pub(super) fn body(b: &mut Vec<u8>, batch: &Batch<'_>) {
     b.extend_from_slice(b"{\"resourceLogs\":[");
-    push_items(b, resource_runs(&parsed), |b, run| {
-        let resource = resource(&run[0]);
+    push_items(b, batch.runs(), |b, (head, run)| {
         b.extend_from_slice(b"{\"resource\":{\"attributes\":");
-        otlp_attributes(b, resource.iter().map(|(k, v)| (k.as_str(), v)));
+        otlp_attributes(b, &resource(head));
         b.extend_from_slice(b"},\"scopeLogs\":[{\"scope\":{\"name\":");
         push_json_str(b, LIB);
         b.extend_from_slice(b",\"version\":");
         push_json_str(b, LIB_VERSION);
         b.extend_from_slice(b"},\"logRecords\":[");
-        push_items(b, run.iter(), |b, e| {
-            b.extend_from_slice(b"{\"timeUnixNano\":");
-            push_json_str(b, &unix_nanos(&e.timestamp).to_string());
-            b.extend_from_slice(b",\"severityNumber\":9,\"severityText\":\"INFO\",\"body\":{\"stringValue\":");
-            push_json_str(b, &e.event);
+        push_items(b, run.iter(), |b, i| {
+            b.extend_from_slice(b"{\"timeUnixNano\":\"");
+            let _ = std::io::Write::write_fmt(b, format_args!("{}", i.nanos));
+            b.extend_from_slice(b"\",\"severityNumber\":9,\"severityText\":\"INFO\",\"body\":{\"stringValue\":");
+            push_json_str(b, &i.event);
             b.extend_from_slice(b"},\"attributes\":");
-            let attrs = attributes(e);
-            otlp_attributes(b, attrs.iter().map(|(k, v)| (k.as_str(), v)));
+            otlp_attributes(b, &attributes(i, &batch.resources[i.resource]));
             b.extend_from_slice(b",\"eventName\":");
-            push_json_str(b, &e.event);
+            push_json_str(b, &i.event);
             b.push(b'}');
         });
         b.extend_from_slice(b"]}]}");

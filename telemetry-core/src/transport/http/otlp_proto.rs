@@ -5,10 +5,10 @@
 //! `logs.proto`, `common.proto` and `resource.proto`; the tests decode
 //! every body with opentelemetry-proto's prost types.
 
-use super::otlp::{attributes, resource, resource_runs, unix_nanos};
-use crate::envelope::Envelope;
+use super::item::{Batch, Item, Resource};
+use super::ordered::Ordered;
+use super::otlp::{attributes, resource};
 use crate::format::{LIB, LIB_VERSION};
-use crate::json::Ordered;
 
 /// Wire types.
 const VARINT: u32 = 0;
@@ -62,7 +62,7 @@ fn fixed64(b: &mut Vec<u8>, field: u32, v: u64) {
 }
 
 /// `AnyValue` (oneof: 1 string, 2 bool, 3 int, 4 double, 5 array, 6 kvlist).
-fn any_value(b: &mut Vec<u8>, v: &Ordered) {
+fn any_value(b: &mut Vec<u8>, v: &Ordered<'_>) {
     match v {
         Ordered::Null => {}
         Ordered::Bool(x) => uint(b, 2, u64::from(*x)),
@@ -86,7 +86,7 @@ fn any_value(b: &mut Vec<u8>, v: &Ordered) {
 }
 
 /// `KeyValue { 1: key, 2: value }` as field `field`.
-fn key_value(b: &mut Vec<u8>, field: u32, k: &str, v: &Ordered) {
+fn key_value(b: &mut Vec<u8>, field: u32, k: &str, v: &Ordered<'_>) {
     message(b, field, |b| {
         string(b, 1, k);
         message(b, 2, |b| any_value(b, v));
@@ -95,14 +95,13 @@ fn key_value(b: &mut Vec<u8>, field: u32, k: &str, v: &Ordered) {
 
 /// `ExportLogsServiceRequest`: the same messages, fields and order as the
 /// JSON body (`otlp::body`), in protobuf.
-pub(super) fn body(b: &mut Vec<u8>, events: &[&str]) {
-    let parsed: Vec<Envelope<'_>> = events.iter().filter_map(|e| Envelope::parse(e)).collect();
-    for run in resource_runs(&parsed) {
+pub(super) fn body(b: &mut Vec<u8>, batch: &Batch<'_>) {
+    for (head, run) in batch.runs() {
         // ExportLogsServiceRequest.resource_logs = 1
         message(b, 1, |b| {
             // ResourceLogs.resource = 1 { Resource.attributes = 1 }
             message(b, 1, |b| {
-                for (k, v) in &resource(&run[0]) {
+                for (k, v) in &resource(head) {
                     key_value(b, 1, k, v);
                 }
             });
@@ -113,9 +112,9 @@ pub(super) fn body(b: &mut Vec<u8>, events: &[&str]) {
                     string(b, 1, LIB);
                     string(b, 2, LIB_VERSION);
                 });
-                for e in run {
+                for i in run {
                     // ScopeLogs.log_records = 2
-                    message(b, 2, |b| log_record(b, e));
+                    message(b, 2, |b| log_record(b, i, &batch.resources[i.resource]));
                 }
             });
         });
@@ -124,15 +123,15 @@ pub(super) fn body(b: &mut Vec<u8>, events: &[&str]) {
 
 /// `LogRecord`: time_unix_nano = 1 (fixed64), severity_number = 2,
 /// severity_text = 3, body = 5, attributes = 6, event_name = 12.
-fn log_record(b: &mut Vec<u8>, e: &Envelope<'_>) {
-    fixed64(b, 1, unix_nanos(&e.timestamp));
+fn log_record(b: &mut Vec<u8>, i: &Item<'_>, r: &Resource<'_>) {
+    fixed64(b, 1, i.nanos);
     uint(b, 2, 9);
     string(b, 3, "INFO");
-    message(b, 5, |b| string(b, 1, &e.event));
-    for (k, v) in &attributes(e) {
+    message(b, 5, |b| string(b, 1, &i.event));
+    for (k, v) in &attributes(i, r) {
         key_value(b, 6, k, v);
     }
-    string(b, 12, &e.event);
+    string(b, 12, &i.event);
 }
 
 #[cfg(test)]
@@ -146,10 +145,12 @@ mod tests {
     const E: &str = r#"{"event":"ran","properties":{"n":-3,"big":18446744073709551615,"f":0.5,"none":null,"tags":["a",["b"]],"o":{"x":true,"y":{"z":"é"}}},"context":{"os":"linux","ci":false},"anonymous_id":"A","session_id":"S","message_id":"M","timestamp":"2023-11-14T22:13:20.123Z","app":"demo","app_version":"1.0"}"#;
 
     fn json_and_proto(events: &[&str]) -> (ExportLogsServiceRequest, ExportLogsServiceRequest) {
+        let events = super::super::body::tests::read_back(events);
+        let batch = Batch::read(&events, None);
         let mut j = Vec::new();
-        super::super::otlp::body(&mut j, events);
+        super::super::otlp::body(&mut j, &batch);
         let mut p = Vec::new();
-        body(&mut p, events);
+        body(&mut p, &batch);
         (serde_json::from_slice(&j).unwrap(), ExportLogsServiceRequest::decode(p.as_slice()).unwrap())
     }
 
