@@ -3,6 +3,10 @@
 //! starts the loopback collector, runs every measure, and prints the
 //! markdown section (figures and ratios to telemetry-core) on stdout;
 //! progress goes to stderr. Loopback only; every loop is bounded.
+//!
+//! For working on one measure: `-- --bursts [LABEL]` runs only the 100k
+//! bursts, `-- --callers [LABEL]` only the caller cost, one run each, a
+//! line per system (LABEL: the systems whose label contains it).
 #![forbid(unsafe_code)]
 
 mod collector;
@@ -29,11 +33,22 @@ struct Plan {
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    // `--bursts [LABEL]`: LABEL keeps the systems whose label contains it.
-    let only = args.iter().position(|a| a == "--bursts").and_then(|i| args.get(i + 1)).cloned();
-    if let Some(bad) = args.iter().find(|a| *a != "--quick" && *a != "--bursts" && Some(*a) != only.as_ref()) {
-        eprintln!("error: unknown option `{bad}` (options: --quick, --bursts [LABEL])");
+    // `--bursts [LABEL]`, `--callers [LABEL]`: LABEL keeps the systems whose label contains it.
+    let mode = args.iter().position(|a| a == "--bursts" || a == "--callers");
+    let only = mode.and_then(|i| args.get(i + 1)).cloned();
+    if let Some(bad) =
+        args.iter().find(|a| !matches!(a.as_str(), "--quick" | "--bursts" | "--callers") && Some(*a) != only.as_ref())
+    {
+        eprintln!("error: unknown option `{bad}` (options: --quick, --bursts [LABEL], --callers [LABEL])");
         std::process::exit(2);
+    }
+    if args.iter().any(|a| a == "--callers") {
+        // Only the caller cost, 200 runs of 500 events, a line per system.
+        if let Err(e) = callers_only(only.as_deref().unwrap_or("")) {
+            eprintln!("error: {e}");
+            std::process::exit(1);
+        }
+        return;
     }
     let quick = args.iter().any(|a| a == "--quick");
     if args.iter().any(|a| a == "--bursts") {
@@ -194,6 +209,29 @@ fn bursts_only(only: &str) -> Result<(), String> {
                 r.get("stats").map_or("", String::as_str)
             );
         }
+    }
+    Ok(())
+}
+
+/// `--callers [LABEL]`: each system's caller cost as the full run measures
+/// it, printed as it comes.
+fn callers_only(only: &str) -> Result<(), String> {
+    let systems: Vec<_> = ALL.iter().filter(|s| s.label.contains(only)).collect();
+    for s in &systems {
+        measure::build(s.pkg)?;
+    }
+    let up = Collector::ok().map_err(|e| e.to_string())?;
+    for s in &systems {
+        let mut a = vec!["record".into(), "--url".into(), s.url(up.port)];
+        a.extend(s.format.iter().flat_map(|f| ["--format".to_string(), f.to_string()]));
+        let r = measure::bench(&s.bench(), &a, "record")?;
+        println!(
+            "{}: median {} ns, min {} ns, max {} ns",
+            s.label,
+            num(&r, "median_ns")?,
+            num(&r, "min_ns")?,
+            num(&r, "max_ns")?
+        );
     }
     Ok(())
 }
