@@ -1,7 +1,7 @@
 //! Delivery throughput to a real HTTP/1.1 collector on 127.0.0.1 (the
 //! integration tests' collector from `telemetry-testkit`, in this process): N events recorded, then
 //! `flush`, timed from the first `record()` to the end of the flush.
-//! Batched (100 and 1,000 events per request; the default is 500) vs one request per event,
+//! Batched (the default 500 events per request, and 1,000) vs one request per event,
 //! as a client that sends each event on its own does (`batch(1, ..)`: same
 //! code, same keep-alive connection, only the batching differs).
 //!
@@ -58,15 +58,15 @@ fn median(mut v: Vec<f64>) -> (f64, f64, f64) {
 fn main() {
     let (batched, per_event, runs) = (arg("--batched", 50_000), arg("--per-event", 2_000), arg("--runs", 5));
     // Warm-up: connection setup, allocator, page faults.
-    run(2_000, 100);
-    let b: Vec<f64> = (0..runs).map(|_| run(batched, 100)).collect();
+    run(2_000, 500);
+    let b: Vec<f64> = (0..runs).map(|_| run(batched, 500)).collect();
     let l: Vec<f64> = (0..runs).map(|_| run(batched, 1000)).collect();
     let p: Vec<f64> = (0..runs).map(|_| run(per_event, 1)).collect();
     let (bm, blo, bhi) = median(b);
     let (lm, llo, lhi) = median(l);
     let (pm, plo, phi) = median(p);
     // One line per case, parsed by `cargo xtask bench`: name, events, median, min, max (events/s).
-    println!("delivery batched(100) events={batched} runs={runs} median={bm:.0} min={blo:.0} max={bhi:.0}");
+    println!("delivery batched(500) events={batched} runs={runs} median={bm:.0} min={blo:.0} max={bhi:.0}");
     println!("delivery batched(1000) events={batched} runs={runs} median={lm:.0} min={llo:.0} max={lhi:.0}");
     println!("delivery per-event events={per_event} runs={runs} median={pm:.0} min={plo:.0} max={phi:.0}");
     println!("ratio {:.1}x (batches of 1000: {:.1}x)", bm / pm, lm / pm);

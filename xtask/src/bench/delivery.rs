@@ -39,9 +39,9 @@ pub fn rows(quick: bool, rows: &mut Vec<Row>) -> Result<(), String> {
     };
     let rate = |v: f64| format!("{:.0}k/s", v / 1e3);
     let per = get("per-event", "median")?;
-    for (name, label) in [("batched(100)", "default batches of 100"), ("batched(1000)", "batches of 1,000")] {
+    for (name, label) in [("batched(500)", "default batches of 500"), ("batched(1000)", "batches of 1,000")] {
         let (m, lo, hi, n) = (get(name, "median")?, get(name, "min")?, get(name, "max")?, get(name, "events")?);
-        let default = name == "batched(100)";
+        let default = name == "batched(500)";
         rows.push(Row {
             what: format!("4. delivery over loopback, {label} ({n:.0} events, median of {runs} runs)"),
             median: rate(m),
