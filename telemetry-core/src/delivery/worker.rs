@@ -49,6 +49,13 @@ impl Worker {
 
     fn run(shared: Arc<Shared>, plan: Plan, spool: Option<Spool>, diag: Diag) {
         let worker = catch_unwind(AssertUnwindSafe(|| {
+            // The earlier runs' files are listed first: until then the
+            // spooler may not write (a file of ours must not be taken for
+            // one of theirs), and opening an HTTP client takes a while, in
+            // which a burst would fill the overflow list and drop.
+            if !inherit(&shared, spool.as_ref()) {
+                return None;
+            }
             let sink = match plan.open() {
                 Ok(sink) => sink,
                 Err(e) => {
@@ -70,9 +77,6 @@ impl Worker {
     }
 
     fn work(&self) {
-        if !self.inherit() {
-            return;
-        }
         while let Some(next) = self.shared.next() {
             let batch = match next {
                 Next::Send(batch) => batch,
@@ -92,13 +96,6 @@ impl Worker {
             }
             self.shared.notify_settled();
         }
-    }
-
-    /// Lists the previous runs' spool files, to read one at a time before
-    /// this run's events. `false`: the caller closed before we started.
-    fn inherit(&self) -> bool {
-        let files = self.spool.as_ref().map(Spool::list).unwrap_or_default();
-        self.shared.start(files)
     }
 
     /// Reads one spool file back into the queue. `false`: the caller closed
@@ -173,4 +170,11 @@ impl Worker {
             }
         }
     }
+}
+
+/// Lists the previous runs' spool files, to read one at a time before this
+/// run's events. `false`: the caller closed before the worker started.
+fn inherit(shared: &Shared, spool: Option<&Spool>) -> bool {
+    let files = spool.map(Spool::list).unwrap_or_default();
+    shared.start(files)
 }
