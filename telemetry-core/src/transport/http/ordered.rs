@@ -28,7 +28,7 @@ pub(super) enum Ordered<'a> {
 pub(super) type Members<'a> = Vec<(Cow<'a, str>, Ordered<'a>)>;
 
 /// A key, borrowed when it has no escapes (serde's `Cow<str>` always copies).
-struct Key<'a>(Cow<'a, str>);
+pub(super) struct Key<'a>(pub Cow<'a, str>);
 
 impl<'de> Deserialize<'de> for Key<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {

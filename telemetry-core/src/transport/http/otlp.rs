@@ -4,8 +4,10 @@
 
 use std::borrow::Cow;
 
-use super::item::{Batch, Item, Resource};
-use super::ordered::{Members, Ordered};
+use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+
+use super::item::{Batch, Resource};
+use super::ordered::{Key, Members, Ordered};
 use crate::format::{LIB, LIB_VERSION};
 use crate::json::{push_items, push_json_str};
 
@@ -62,18 +64,10 @@ pub(super) fn resource<'a>(r: &'a Resource<'_>) -> Members<'a> {
     resource
 }
 
-/// A log record's attributes: the event's properties, then `session.id`,
-/// `enduser.pseudo.id` (the anonymous id) and `log.record.uid` (the message id).
-pub(super) fn attributes<'a>(i: &'a Item<'_>, r: &'a Resource<'_>) -> Members<'a> {
-    let mut attrs = Ordered::members(i.properties);
-    attrs.push((Cow::Borrowed("session.id"), Ordered::Str(Cow::Borrowed(&*r.session_id))));
-    attrs.push((Cow::Borrowed("enduser.pseudo.id"), Ordered::Str(Cow::Borrowed(&*r.anonymous_id))));
-    attrs.push((Cow::Borrowed("log.record.uid"), Ordered::Str(Cow::Borrowed(&*i.message_id))));
-    attrs
-}
-
 /// One `resourceLogs` entry per run of events sharing a resource
-/// ([`Batch::runs`]); one log record per event ([`attributes`]).
+/// ([`Batch::runs`]); one log record per event, whose attributes are the
+/// event's properties, then `session.id`, `enduser.pseudo.id` (the
+/// anonymous id) and `log.record.uid` (the message id).
 pub(super) fn body(b: &mut Vec<u8>, batch: &Batch<'_>) {
     b.extend_from_slice(b"{\"resourceLogs\":[");
     push_items(b, batch.runs(), |b, (head, run)| {
@@ -89,13 +83,178 @@ pub(super) fn body(b: &mut Vec<u8>, batch: &Batch<'_>) {
             let _ = std::io::Write::write_fmt(b, format_args!("{}", i.nanos));
             b.extend_from_slice(b"\",\"severityNumber\":9,\"severityText\":\"INFO\",\"body\":{\"stringValue\":");
             push_json_str(b, &i.event);
-            b.extend_from_slice(b"},\"attributes\":");
-            otlp_attributes(b, &attributes(i, &batch.resources[i.resource]));
-            b.extend_from_slice(b",\"eventName\":");
+            b.extend_from_slice(b"},\"attributes\":[");
+            let r = &batch.resources[i.resource];
+            let mut none = properties(b, i.properties);
+            for (k, v) in [
+                ("session.id", &r.session_id),
+                ("enduser.pseudo.id", &r.anonymous_id),
+                ("log.record.uid", &i.message_id),
+            ] {
+                if !std::mem::take(&mut none) {
+                    b.push(b',');
+                }
+                b.extend_from_slice(b"{\"key\":");
+                push_json_str(b, k);
+                b.extend_from_slice(b",\"value\":{\"stringValue\":");
+                push_json_str(b, v);
+                b.extend_from_slice(b"}}");
+            }
+            b.extend_from_slice(b"],\"eventName\":");
             push_json_str(b, &i.event);
             b.push(b'}');
         });
         b.extend_from_slice(b"]}]}");
     });
     b.extend_from_slice(b"]}");
+}
+
+/// The members of the event's properties as `{"key":..,"value":..}`
+/// items, written while serde_json reads them: no value is built (building
+/// one was most of this body's time). Returns whether it wrote none (also
+/// when they are not a JSON object: then nothing is written).
+fn properties(b: &mut Vec<u8>, json: &str) -> bool {
+    let start = b.len();
+    let mut de = serde_json::Deserializer::from_str(json);
+    match de.deserialize_map(Items(b)) {
+        Ok(n) => n == 0,
+        Err(_) => {
+            b.truncate(start);
+            true
+        }
+    }
+}
+
+/// An object's members as `KeyValue` items; the value is how many.
+struct Items<'b>(&'b mut Vec<u8>);
+
+impl<'de> Visitor<'de> for Items<'_> {
+    type Value = usize;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<usize, A::Error> {
+        let mut n = 0;
+        while let Some(Key(k)) = a.next_key()? {
+            if n > 0 {
+                self.0.push(b',');
+            }
+            n += 1;
+            self.0.extend_from_slice(b"{\"key\":");
+            push_json_str(self.0, &k);
+            self.0.extend_from_slice(b",\"value\":");
+            a.next_value_seed(Any(self.0))?;
+            self.0.push(b'}');
+        }
+        Ok(n)
+    }
+}
+
+/// One JSON value as an OTLP `AnyValue`, as [`otlp_value`] writes it.
+struct Any<'b>(&'b mut Vec<u8>);
+
+impl Any<'_> {
+    fn kind(self, kind: &[u8], write: impl FnOnce(&mut Vec<u8>)) {
+        self.0.extend_from_slice(b"{\"");
+        self.0.extend_from_slice(kind);
+        self.0.extend_from_slice(b"\":");
+        write(self.0);
+        self.0.push(b'}');
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Any<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Any<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        self.0.extend_from_slice(b"{}");
+        Ok(())
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<(), E> {
+        self.kind(b"boolValue", |b| b.extend_from_slice(if v { b"true" } else { b"false" }));
+        Ok(())
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<(), E> {
+        self.kind(b"intValue", |b| push_json_str(b, &v.to_string()));
+        Ok(())
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<(), E> {
+        // Above i64::MAX: no OTLP integer holds it; the exact digits as text.
+        match i64::try_from(v) {
+            Ok(i) => self.kind(b"intValue", |b| push_json_str(b, &i.to_string())),
+            Err(_) => self.kind(b"stringValue", |b| push_json_str(b, &v.to_string())),
+        }
+        Ok(())
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<(), E> {
+        self.kind(b"doubleValue", |b| Ordered::F64(v).write(b));
+        Ok(())
+    }
+    fn visit_str<E>(self, v: &str) -> Result<(), E> {
+        self.kind(b"stringValue", |b| push_json_str(b, v));
+        Ok(())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<(), A::Error> {
+        self.0.extend_from_slice(b"{\"arrayValue\":{\"values\":[");
+        let mut first = true;
+        while a.next_element_seed(Item { b: self.0, first: &mut first })?.is_some() {}
+        self.0.extend_from_slice(b"]}}");
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, a: A) -> Result<(), A::Error> {
+        self.0.extend_from_slice(b"{\"kvlistValue\":{\"values\":[");
+        Items(self.0).visit_map(a)?;
+        self.0.extend_from_slice(b"]}}");
+        Ok(())
+    }
+}
+
+/// An array item, after a comma unless it is the first.
+struct Item<'b, 'f> {
+    b: &'b mut Vec<u8>,
+    first: &'f mut bool,
+}
+
+impl<'de> DeserializeSeed<'de> for Item<'_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        if !std::mem::take(self.first) {
+            self.b.push(b',');
+        }
+        d.deserialize_any(Any(self.b))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::otlp_proto::tests::OBJECTS;
+    use super::*;
+
+    #[test]
+    fn properties_streamed_as_the_value_tree_writes_them() {
+        for json in OBJECTS {
+            let mut streamed = b"[".to_vec();
+            let none = properties(&mut streamed, json);
+            streamed.push(b']');
+            let mut tree = Vec::new();
+            let members = Ordered::members(json);
+            otlp_attributes(&mut tree, &members);
+            assert_eq!(String::from_utf8(streamed).unwrap(), String::from_utf8(tree).unwrap(), "{json}");
+            assert_eq!(none, members.is_empty());
+        }
+        for bad in ["[1]", "1", r#"{"a":1"#, r#"{"a":[1,}"#, ""] {
+            let mut b = b"[".to_vec();
+            assert!(properties(&mut b, bad), "{bad}");
+            assert_eq!(b, b"[", "{bad}");
+        }
+    }
 }

@@ -5,9 +5,11 @@
 //! `logs.proto`, `common.proto` and `resource.proto`; the tests decode
 //! every body with opentelemetry-proto's prost types.
 
+use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+
 use super::item::{Batch, Item, Resource};
-use super::ordered::Ordered;
-use super::otlp::{attributes, resource};
+use super::ordered::{Key, Ordered};
+use super::otlp::resource;
 use crate::format::{LIB, LIB_VERSION};
 
 /// Wire types.
@@ -30,11 +32,11 @@ fn tag(b: &mut Vec<u8>, field: u32, wire: u32) {
 /// A length-delimited field whose content `write` appends: the length is
 /// reserved as one byte and widened afterwards if the content is longer
 /// than 127 bytes (one move of the content; messages here are small).
-fn message(b: &mut Vec<u8>, field: u32, write: impl FnOnce(&mut Vec<u8>)) {
+fn message<R>(b: &mut Vec<u8>, field: u32, write: impl FnOnce(&mut Vec<u8>) -> R) -> R {
     tag(b, field, LEN);
     let at = b.len();
     b.push(0);
-    write(b);
+    let r = write(b);
     let len = b.len() - at - 1;
     if len < 0x80 {
         b[at] = len as u8;
@@ -43,6 +45,7 @@ fn message(b: &mut Vec<u8>, field: u32, write: impl FnOnce(&mut Vec<u8>)) {
         varint(&mut v, len as u64);
         b.splice(at..at + 1, v);
     }
+    r
 }
 
 fn string(b: &mut Vec<u8>, field: u32, s: &str) {
@@ -128,14 +131,115 @@ fn log_record(b: &mut Vec<u8>, i: &Item<'_>, r: &Resource<'_>) {
     uint(b, 2, 9);
     string(b, 3, "INFO");
     message(b, 5, |b| string(b, 1, &i.event));
-    for (k, v) in &attributes(i, r) {
-        key_value(b, 6, k, v);
+    properties(b, i.properties);
+    for (k, v) in
+        [("session.id", &r.session_id), ("enduser.pseudo.id", &r.anonymous_id), ("log.record.uid", &i.message_id)]
+    {
+        message(b, 6, |b| {
+            string(b, 1, k);
+            message(b, 2, |b| string(b, 1, v));
+        });
     }
     string(b, 12, &i.event);
 }
 
+/// The event's properties as `LogRecord.attributes` (field 6), written
+/// while serde_json reads them: no value is built (building one was most
+/// of this body's time). Nothing is written if they are not a JSON object.
+fn properties(b: &mut Vec<u8>, json: &str) {
+    let start = b.len();
+    let mut de = serde_json::Deserializer::from_str(json);
+    if de.deserialize_map(Members { b, field: 6 }).is_err() {
+        b.truncate(start);
+    }
+}
+
+/// Each member of an object as a `KeyValue` of field `field`.
+struct Members<'b> {
+    b: &'b mut Vec<u8>,
+    field: u32,
+}
+
+impl<'de> Visitor<'de> for Members<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<(), A::Error> {
+        while let Some(Key(k)) = a.next_key()? {
+            message(self.b, self.field, |b| {
+                string(b, 1, &k);
+                message(b, 2, |b| a.next_value_seed(Any(b)))
+            })?;
+        }
+        Ok(())
+    }
+}
+
+/// One JSON value as an `AnyValue`, as [`any_value`] writes it.
+struct Any<'b>(&'b mut Vec<u8>);
+
+impl<'de> DeserializeSeed<'de> for Any<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Any<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<(), E> {
+        uint(self.0, 2, u64::from(v));
+        Ok(())
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<(), E> {
+        uint(self.0, 3, v as u64);
+        Ok(())
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<(), E> {
+        match i64::try_from(v) {
+            Ok(i) => uint(self.0, 3, i as u64),
+            Err(_) => string(self.0, 1, &v.to_string()),
+        }
+        Ok(())
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<(), E> {
+        fixed64(self.0, 4, v.to_bits());
+        Ok(())
+    }
+    fn visit_str<E>(self, v: &str) -> Result<(), E> {
+        string(self.0, 1, v);
+        Ok(())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<(), A::Error> {
+        message(self.0, 5, |b| {
+            while a.next_element_seed(ArrayItem(b))?.is_some() {}
+            Ok(())
+        })
+    }
+    fn visit_map<A: MapAccess<'de>>(self, a: A) -> Result<(), A::Error> {
+        message(self.0, 6, |b| Members { b, field: 1 }.visit_map(a))
+    }
+}
+
+/// An `ArrayValue.values` entry (field 1).
+struct ArrayItem<'b>(&'b mut Vec<u8>);
+
+impl<'de> DeserializeSeed<'de> for ArrayItem<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        message(self.0, 1, |b| d.deserialize_any(Any(b)))
+    }
+}
+
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
     use prost::Message;
@@ -182,5 +286,32 @@ mod tests {
         let mut b = Vec::new();
         uint(&mut b, 3, (-1i64) as u64);
         assert_eq!(b.len(), 11);
+    }
+
+    /// JSON objects with every kind of value, escapes, nesting, and edge numbers.
+    pub(in super::super) const OBJECTS: &[&str] = &[
+        "{}",
+        r#"{"n":-3,"big":18446744073709551615,"max":9223372036854775807,"f":0.5,"e":1e300,"none":null}"#,
+        r#"{"tags":["a",["b",[]],{}],"o":{"x":true,"y":{"z":"é \"q\" \n"}},"k\"ey":"v"}"#,
+        r#"{"command":"build","duration_ms":1234,"flags":["release","locked"],"ci":false}"#,
+    ];
+
+    #[test]
+    fn properties_streamed_as_the_value_tree_writes_them() {
+        for json in OBJECTS {
+            let mut streamed = Vec::new();
+            properties(&mut streamed, json);
+            let mut tree = Vec::new();
+            for (k, v) in &Ordered::members(json) {
+                key_value(&mut tree, 6, k, v);
+            }
+            assert_eq!(streamed, tree, "{json}");
+        }
+        // Not an object, or not JSON: nothing written.
+        for bad in ["[1]", "1", r#"{"a":1"#, r#"{"a":[1,}"#, ""] {
+            let mut b = vec![9];
+            properties(&mut b, bad);
+            assert_eq!(b, [9], "{bad}");
+        }
     }
 }
