@@ -84,11 +84,12 @@ fn run(plan: &Plan) -> Result<String, String> {
         measure::build(p)?;
     }
     let mut figs: Vec<Figures> = ALL.iter().map(|_| Figures::default()).collect();
+    let settled = Collector::settled().map_err(|e| e.to_string())?;
     let up = Collector::ok().map_err(|e| e.to_string())?;
 
     for (s, f) in ALL.iter().zip(figs.iter_mut()) {
         eprintln!("peers: caller cost, {}", s.label);
-        let mut a = vec!["record".into(), "--url".into(), s.url(up.port)];
+        let mut a = vec!["record".into(), "--url".into(), s.url(settled.port)];
         a.extend(s.format.iter().flat_map(|f| ["--format".to_string(), f.to_string()]));
         a.extend(["--runs".into(), plan.record_runs.to_string(), "--per-run".into(), plan.per_run.to_string()]);
         let r = measure::bench(&s.bench(), &a, "record")?;
@@ -220,7 +221,7 @@ fn callers_only(only: &str) -> Result<(), String> {
     for s in &systems {
         measure::build(s.pkg)?;
     }
-    let up = Collector::ok().map_err(|e| e.to_string())?;
+    let up = Collector::settled().map_err(|e| e.to_string())?;
     for s in &systems {
         let mut a = vec!["record".into(), "--url".into(), s.url(up.port)];
         a.extend(s.format.iter().flat_map(|f| ["--format".to_string(), f.to_string()]));
