@@ -64,7 +64,6 @@ impl Template {
 
     /// The two stretches every envelope of this template has (see
     /// [`Parts::shared`]), for [`Parts::locate`].
-    #[cfg_attr(not(feature = "http"), allow(dead_code))]
     pub(crate) fn stretches(&self) -> Option<(String, String)> {
         Some((String::from_utf8(self.middle.clone()).ok()?, String::from_utf8(self.tail.clone()).ok()?))
     }

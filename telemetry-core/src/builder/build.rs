@@ -3,6 +3,7 @@
 
 #[cfg(not(feature = "http"))]
 use std::convert::Infallible;
+use std::sync::Arc;
 
 use super::resolve::Resolved;
 use super::{Builder, TEST_ANONYMOUS_ID};
@@ -96,11 +97,12 @@ impl Builder {
             }
         }
         let template = self.template(&identity.anonymous_id, &identity.key);
-        let plan = self.plan(r, &output, endpoint, &identity, &template);
+        let plan = self.plan(r, &output, endpoint, &identity);
         let spool = identity.gate.clone().filter(|_| plan.spools()).map(|gate| Spool {
             gate,
             max_bytes: self.spool_max_bytes,
             max_files: self.spool_max_files,
+            template: template.stretches().map(Arc::new),
         });
         let mut status = self.status_from(r, Some((identity.anonymous_id, identity.id_source)), notes);
         for n in &status.notes {
@@ -149,14 +151,7 @@ impl Builder {
 
     /// Where events go: log-only and debug print, then memory, the
     /// endpoint, or the JSON-lines file in the state dir.
-    fn plan(
-        &self,
-        r: &Resolved,
-        output: &Output,
-        endpoint: Option<Endpoint>,
-        identity: &Identity,
-        #[cfg_attr(not(feature = "http"), allow(unused_variables))] template: &Template,
-    ) -> Plan {
+    fn plan(&self, r: &Resolved, output: &Output, endpoint: Option<Endpoint>, identity: &Identity) -> Plan {
         match (r.mode, r.debug, endpoint) {
             (Mode::LogOnly, ..) => Plan::Ready(Sink::LogOnly(output.clone(), self.meta.name.into())),
             (_, true, _) => Plan::Ready(Sink::Debug(output.clone())),
@@ -170,7 +165,6 @@ impl Builder {
                 api_key: self.api_key.clone(),
                 timeout: self.request_timeout,
                 proxy,
-                template: template.stretches().map(Box::new),
             },
             #[cfg(not(feature = "http"))]
             (_, false, Some(never)) => match never {},

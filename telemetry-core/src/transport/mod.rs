@@ -56,9 +56,6 @@ pub(crate) enum Plan {
         timeout: Duration,
         /// The app's proxy (checked by the endpoint policy); none from the environment.
         proxy: Option<reqwest::Url>,
-        /// This process's envelope template stretches: its envelopes read
-        /// back from the spool are sliced, not parsed (`Parts::locate`).
-        template: Option<Box<(String, String)>>,
     },
 }
 
@@ -79,9 +76,8 @@ impl Plan {
         match self {
             Plan::Ready(sink) => Ok(sink),
             #[cfg(feature = "http")]
-            Plan::Http { url, format, api_key, timeout, proxy, template } => {
-                http::Http::new(url, format, api_key, timeout, proxy)
-                    .map(|h| Sink::Http(Box::new(h.template(template))))
+            Plan::Http { url, format, api_key, timeout, proxy } => {
+                http::Http::new(url, format, api_key, timeout, proxy).map(|h| Sink::Http(Box::new(h)))
             }
         }
     }

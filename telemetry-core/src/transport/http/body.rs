@@ -13,16 +13,7 @@ use crate::json::{push_items, push_json_str};
 use crate::spool::Event;
 
 /// Builds the body for `events`.
-///
-/// `template`: this process's envelope template stretches, if known
-/// ([`crate::envelope::Parts::locate`]).
-pub(crate) fn body(
-    format: WireFormat,
-    events: &[Event],
-    api_key: Option<&str>,
-    template: Option<(&str, &str)>,
-    sent_at: SystemTime,
-) -> Vec<u8> {
+pub(crate) fn body(format: WireFormat, events: &[Event], api_key: Option<&str>, sent_at: SystemTime) -> Vec<u8> {
     let total: usize = events.iter().map(|e| e.json.len()).sum();
     let mut b = Vec::with_capacity(total + 64 + events.len() * 64);
     match format {
@@ -34,7 +25,7 @@ pub(crate) fn body(
             b.push(b'}');
         }
         WireFormat::Segment => {
-            let batch = Batch::read(events, template);
+            let batch = Batch::read(events);
             let contexts: Vec<Vec<u8>> = batch.resources.iter().map(segment_context).collect();
             b.extend_from_slice(b"{\"batch\":[");
             push_items(&mut b, batch.items.iter(), |b, i| segment_item(b, i, &contexts[i.resource]));
@@ -43,7 +34,7 @@ pub(crate) fn body(
             b.push(b'}');
         }
         WireFormat::PostHog => {
-            let batch = Batch::read(events, template);
+            let batch = Batch::read(events);
             let shared: Vec<Vec<u8>> = batch.resources.iter().map(posthog_shared).collect();
             b.extend_from_slice(b"{\"api_key\":");
             push_json_str(&mut b, api_key.unwrap_or_default());
@@ -51,8 +42,8 @@ pub(crate) fn body(
             push_items(&mut b, batch.items.iter(), |b, i| posthog_item(b, i, &shared[i.resource]));
             b.extend_from_slice(b"]}");
         }
-        WireFormat::Otlp => otlp::body(&mut b, &Batch::read(events, template)),
-        WireFormat::OtlpProtobuf => otlp_proto::body(&mut b, &Batch::read(events, template)),
+        WireFormat::Otlp => otlp::body(&mut b, &Batch::read(events)),
+        WireFormat::OtlpProtobuf => otlp_proto::body(&mut b, &Batch::read(events)),
     }
     b
 }
@@ -174,7 +165,7 @@ fn posthog_shared(r: &Resource<'_>) -> Vec<u8> {
 pub(super) mod tests {
     use super::*;
     use crate::Hasher;
-    use crate::envelope::Template;
+    use crate::envelope::{Parts, Template};
     use std::time::{Duration, UNIX_EPOCH};
 
     const E: &str = r#"{"event":"ran","properties":{"n":1,"tags":["a"],"o":{"x":true}},"context":{"os":"linux","ci":false},"anonymous_id":"A","session_id":"S","message_id":"M","timestamp":"2023-11-14T22:13:20.123Z","app":"demo","app_version":"1.0"}"#;
@@ -189,7 +180,7 @@ pub(super) mod tests {
     }
 
     fn s(format: WireFormat) -> String {
-        String::from_utf8(body(format, &read_back(&[E, E]), Some("K"), None, at())).unwrap()
+        String::from_utf8(body(format, &read_back(&[E, E]), Some("K"), at())).unwrap()
     }
 
     #[test]
@@ -215,7 +206,7 @@ pub(super) mod tests {
     #[test]
     fn posthog_empty_properties() {
         let e = E.replace(r#"{"n":1,"tags":["a"],"o":{"x":true}}"#, "{}");
-        let out = String::from_utf8(body(WireFormat::PostHog, &read_back(&[&e]), Some("K"), None, at())).unwrap();
+        let out = String::from_utf8(body(WireFormat::PostHog, &read_back(&[&e]), Some("K"), at())).unwrap();
         assert_eq!(
             out,
             r#"{"api_key":"K","batch":[{"event":"ran","properties":{"distinct_id":"A","$session_id":"S","$lib":"telemetry-core","$lib_version":"VER","$app_name":"demo","$app_version":"1.0","context.os":"linux","context.ci":false},"uuid":"M","timestamp":"2023-11-14T22:13:20.123Z"}]}"#.replace("VER", LIB_VERSION)
@@ -225,7 +216,7 @@ pub(super) mod tests {
     #[test]
     fn otlp_groups_by_resource() {
         let other = E.replace(r#""ci":false"#, r#""ci":true"#);
-        let out = String::from_utf8(body(WireFormat::Otlp, &read_back(&[E, E, &other]), None, None, at())).unwrap();
+        let out = String::from_utf8(body(WireFormat::Otlp, &read_back(&[E, E, &other]), None, at())).unwrap();
         let v: serde_json::Value = serde_json::from_str(&out).unwrap();
         assert_eq!(v["resourceLogs"].as_array().unwrap().len(), 2);
         assert_eq!(v["resourceLogs"][0]["scopeLogs"][0]["logRecords"].as_array().unwrap().len(), 2);
@@ -259,16 +250,19 @@ pub(super) mod tests {
     fn envelopes_with_parts_give_the_bytes_of_envelopes_parsed() {
         let (fast, (middle, tail)) = written();
         let slow: Vec<Event> = fast.iter().map(|e| Event::read_back(e.json.clone(), 0)).collect();
+        // Read back from the spool: t1's located from its stretches (`Spool::take_file`), t2's parsed.
+        let located: Vec<Event> =
+            slow.iter().map(|e| Event { parts: Parts::locate(&e.json, &middle, &tail), ..e.clone() }).collect();
+        assert_eq!(located.iter().filter(|e| e.parts.is_some()).count(), 3);
         for format in
             [WireFormat::Native, WireFormat::Segment, WireFormat::PostHog, WireFormat::Otlp, WireFormat::OtlpProtobuf]
         {
-            let parsed = body(format, &slow, Some("K"), None, at());
-            assert_eq!(body(format, &fast, Some("K"), None, at()), parsed, "{format:?}");
-            // Read back from the spool: t1's located from its stretches, the rest parsed.
-            assert_eq!(body(format, &slow, Some("K"), Some((&middle, &tail)), at()), parsed, "{format:?}");
+            let parsed = body(format, &slow, Some("K"), at());
+            assert_eq!(body(format, &fast, Some("K"), at()), parsed, "{format:?}");
+            assert_eq!(body(format, &located, Some("K"), at()), parsed, "{format:?}");
         }
         // Runs: t1 t1 | t2 | t1 | t2 t2.
-        let v: serde_json::Value = serde_json::from_slice(&body(WireFormat::Otlp, &fast, None, None, at())).unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&body(WireFormat::Otlp, &fast, None, at())).unwrap();
         let runs: Vec<usize> = v["resourceLogs"]
             .as_array()
             .unwrap()
@@ -282,11 +276,11 @@ pub(super) mod tests {
     #[test]
     fn parts_that_do_not_fit_their_text_do_not_panic() {
         let (mut events, _) = written();
-        let good = body(WireFormat::PostHog, &events, Some("K"), None, at());
+        let good = body(WireFormat::PostHog, &events, Some("K"), at());
         // Parts of a longer envelope on a shorter one's text, and on a text that is no envelope.
         let long = events[4].parts;
         events[0].parts = long;
         events.push(Event { json: "{}".into(), generation: 0, parts: long });
-        assert_eq!(body(WireFormat::PostHog, &events, Some("K"), None, at()), good);
+        assert_eq!(body(WireFormat::PostHog, &events, Some("K"), at()), good);
     }
 }

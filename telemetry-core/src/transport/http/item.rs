@@ -5,10 +5,9 @@
 //!
 //! An envelope this process wrote comes with its [`Parts`]: its fields are
 //! sliced out of the text, and its resource is parsed only when its
-//! template stretches differ from the previous one's. This process's
-//! envelopes read back from the spool are located from the template's
-//! stretches; anything else (an earlier run's, parts that do not fit their
-//! text) is parsed whole.
+//! template stretches differ from the previous one's (this run's envelopes
+//! read back from the spool get theirs there: `Spool::take_file`); anything
+//! else (an earlier run's, parts that do not fit their text) is parsed whole.
 //! Both paths give the same items (tested in `body.rs`).
 
 use std::borrow::Cow;
@@ -58,17 +57,14 @@ pub(super) struct Batch<'a> {
 }
 
 impl<'a> Batch<'a> {
-    /// Reads `events`; what is not an envelope is left out. `template`:
-    /// this process's template stretches, to slice its envelopes read back
-    /// from the spool too ([`Parts::locate`]).
-    pub(super) fn read(events: &'a [Event], template: Option<(&str, &str)>) -> Self {
+    /// Reads `events`; what is not an envelope is left out.
+    pub(super) fn read(events: &'a [Event]) -> Self {
         let mut batch = Batch { items: Vec::with_capacity(events.len()), resources: Vec::new() };
         // The template stretches of the last envelope whose resource was parsed, and its index.
         let mut known: Option<((&'a str, &'a str), usize)> = None;
         for e in events {
             let json = e.json.as_str();
-            let parts = e.parts.or_else(|| template.and_then(|(middle, tail)| Parts::locate(json, middle, tail)));
-            let item = match parts.and_then(|p| batch.sliced(json, p, &mut known)) {
+            let item = match e.parts.and_then(|p| batch.sliced(json, p, &mut known)) {
                 Some(item) => item,
                 None => match Envelope::parse(json) {
                     Some(env) => batch.parsed(env),

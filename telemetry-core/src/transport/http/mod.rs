@@ -23,8 +23,6 @@ pub(crate) struct Http {
     pub url: reqwest::Url,
     pub format: WireFormat,
     pub api_key: Option<String>,
-    /// See `Plan::Http`.
-    pub template: Option<Box<(String, String)>>,
 }
 
 impl Http {
@@ -50,17 +48,11 @@ impl Http {
             .user_agent(concat!("telemetry-core/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| e.to_string())?;
-        Ok(Http { client, url, format, api_key, template: None })
-    }
-
-    /// With this process's envelope template stretches.
-    pub(crate) fn template(self, template: Option<Box<(String, String)>>) -> Self {
-        Http { template, ..self }
+        Ok(Http { client, url, format, api_key })
     }
 
     pub(crate) fn send(&self, events: &[Event]) -> Outcome {
-        let template = self.template.as_deref().map(|(m, t)| (m.as_str(), t.as_str()));
-        let payload = body::body(self.format, events, self.api_key.as_deref(), template, SystemTime::now());
+        let payload = body::body(self.format, events, self.api_key.as_deref(), SystemTime::now());
         let mut req =
             self.client.post(self.url.clone()).header("content-type", self.format.content_type()).body(payload);
         if self.format == WireFormat::Segment

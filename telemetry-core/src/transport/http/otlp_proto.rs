@@ -250,7 +250,7 @@ pub(super) mod tests {
 
     fn json_and_proto(events: &[&str]) -> (ExportLogsServiceRequest, ExportLogsServiceRequest) {
         let events = super::super::body::tests::read_back(events);
-        let batch = Batch::read(&events, None);
+        let batch = Batch::read(&events);
         let mut j = Vec::new();
         super::super::otlp::body(&mut j, &batch);
         let mut p = Vec::new();
