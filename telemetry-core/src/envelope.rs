@@ -98,11 +98,16 @@ impl Template {
         buf.extend_from_slice(TIMESTAMP_KEY);
         write_timestamp(buf, now);
         buf.extend_from_slice(&self.tail);
-        // The timestamp's own precision, so that a spooled envelope read back gives the same.
-        let millis = now.duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis());
-        let nanos = u64::try_from(millis.saturating_mul(1_000_000)).unwrap_or(0);
+        let nanos = whole_millis_nanos(now).unwrap_or(0);
         Parts { name_end, properties_end, message_id: message_id_at, nanos }
     }
+}
+
+/// Nanoseconds since the Unix epoch, in whole milliseconds: the timestamp's
+/// own precision, so that an envelope located again gives the same.
+fn whole_millis_nanos(t: SystemTime) -> Option<u64> {
+    let millis = t.duration_since(std::time::UNIX_EPOCH).ok()?.as_millis();
+    u64::try_from(millis.checked_mul(1_000_000)?).ok()
 }
 
 const NAME_KEY: &[u8] = b"{\"event\":";
@@ -114,9 +119,10 @@ const TIMESTAMP_LEN: usize = 24;
 
 /// Where the parts of an envelope this process wrote lie in its text, so
 /// that the wire formats read them without parsing it again (parsing was
-/// most of the worker's time). Envelopes read back from the spool have none
-/// and are parsed. Every getter checks its bounds: `None` sends the
-/// envelope down the parsing path, never a panic.
+/// most of the worker's time). This run's envelopes read back from the spool
+/// get theirs again from [`Parts::locate`]; an earlier run's have none and
+/// are parsed. Every getter checks its bounds: `None` sends the envelope
+/// down the parsing path, never a panic.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Parts {
     name_end: usize,
@@ -130,7 +136,7 @@ pub(crate) struct Parts {
 impl Parts {
     /// The parts of `json` if it was written with the template whose
     /// [`Template::stretches`] are `middle` and `tail`: for this run's
-    /// envelopes read back from the spool, whose parts stayed in memory.
+    /// envelopes read back from the spool (their parts are not on disk).
     /// Found from the end (the tail, the fixed-length timestamp and id, the
     /// middle), each stretch compared byte for byte; `None` for anything
     /// else (another run's template, an escaped event name), which is parsed.
@@ -155,9 +161,7 @@ impl Parts {
             return None;
         }
         let at = humantime::parse_rfc3339(json.get(timestamp_at..timestamp_end)?).ok()?;
-        let millis = at.duration_since(std::time::UNIX_EPOCH).ok()?.as_millis();
-        let nanos = u64::try_from(millis.checked_mul(1_000_000)?).ok()?;
-        Some(Parts { name_end, properties_end, message_id, nanos })
+        Some(Parts { name_end, properties_end, message_id, nanos: whole_millis_nanos(at)? })
     }
 
     /// The event name as a JSON string token (quotes included).
