@@ -8,6 +8,9 @@
 //! is not stuck behind a worker waiting on a slow collector. Once the queue
 //! is empty again, the worker reads this run's files back and sends them;
 //! what is still on disk at exit is the next run's, like any spooled event.
+//! A recording loop faster than this thread fills the overflow list too;
+//! then events are dropped (counted): on two busy cores a woken spooler can
+//! wait milliseconds for one (BENCHMARKS.md, "Peers: what changed").
 //!
 //! Counting: writing a file adds its events to `spooled`; reading it back
 //! takes them out again (they are pending once more, and counted `sent`
