@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::envelope::{Envelope, Parts};
-use crate::state::{Gate, SPOOL_DIR, create_dir, create_private, read_bounded, real_dir};
+use crate::state::{Gate, SPOOL_DIR, create_dir, create_private, read_lines_bounded, real_dir};
 
 /// An envelope waiting for delivery.
 #[derive(Debug, Clone)]
@@ -185,17 +185,23 @@ impl Spool {
             .map(|ms| UNIX_EPOCH + Duration::from_millis(ms))
             .is_none_or(|t| SystemTime::now().duration_since(t).unwrap_or_default() > MAX_AGE);
         // Not following a link, and no larger than the spool may grow.
-        let bytes = read_bounded(&claimed, self.max_bytes).map(|(b, _)| b).unwrap_or_default();
-        let text = String::from_utf8(bytes).unwrap_or_default();
+        let lines = read_lines_bounded(&claimed, self.max_bytes).unwrap_or_default();
         let _ = fs::remove_file(&claimed);
-        let (mut out, mut discarded) = (Vec::new(), 0);
-        for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let (mut out, mut discarded) = (Vec::with_capacity(lines.len()), 0);
+        for line in lines {
+            let Some(line) = line else {
+                discarded += 1;
+                continue;
+            };
+            if line.trim().is_empty() {
+                continue;
+            }
             if !ours || too_old || generation >= MAX_GENERATION {
                 discarded += 1;
-            } else if let Some(parts) = self.own(line) {
-                out.push(Event { json: line.to_string(), generation, parts: Some(parts) });
-            } else if Envelope::parse(line).is_some() {
-                out.push(Event::read_back(line.to_string(), generation));
+            } else if let Some(parts) = self.own(&line) {
+                out.push(Event { json: line, generation, parts: Some(parts) });
+            } else if Envelope::parse(&line).is_some() {
+                out.push(Event::read_back(line, generation));
             } else {
                 discarded += 1;
             }
