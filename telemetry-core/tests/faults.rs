@@ -378,6 +378,20 @@ fn exit_cell(fault: Fault, expect: AtExit) {
         first_fault_batch = site.requests()[seen..][..1].iter().flat_map(events_of).map(|(n, _)| n).collect();
         wait_until("the late answer", || !site.answered().is_empty());
     }
+    // The first run's worker may still be in an attempt it began before the
+    // deadline (exit does not wait for it). Under load that attempt can
+    // reach the collector late: it must meet the fault, not the recovered
+    // collector, whose 200 would make a duplicate this cell does not expect
+    // (the SpoolLateAck cells expect exactly that, and check it).
+    let mut last = site.started();
+    loop {
+        std::thread::sleep(Duration::from_millis(50));
+        let now = site.started();
+        if now == last {
+            break;
+        }
+        last = now;
+    }
     site.recover();
     next_run(&dir, &site, s.spooled);
     let late_after = (expect == AtExit::SpoolLateAck).then_some(exit_at + DEADLINE);
