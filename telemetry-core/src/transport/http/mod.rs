@@ -3,6 +3,8 @@
 //! the endpoint policy and the request bodies of each wire format.
 
 mod body;
+#[cfg(test)]
+mod corpus;
 mod endpoint;
 mod item;
 mod ordered;
