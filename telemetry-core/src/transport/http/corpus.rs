@@ -152,8 +152,7 @@ impl Write for Capture {
 fn printed(make: impl FnOnce(Output) -> Sink, events: &[Event]) -> Vec<u8> {
     let out = Capture::default();
     make(Output::new(out.clone())).deliver(events);
-    let bytes = out.0.lock().unwrap().clone();
-    bytes
+    out.0.lock().unwrap().clone()
 }
 
 /// The JSON-lines file after one append of `events`.
