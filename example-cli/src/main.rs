@@ -5,7 +5,7 @@
 //! example-cli build [--release]          # records command_run
 //! example-cli test [--fail]              # records command_run, exits 1 with --fail
 //! example-cli telemetry status|enable|disable
-//! example-cli --endpoint URL --format native|segment|posthog|otlp [--api-key KEY] build
+//! example-cli --endpoint URL --format native|segment|posthog|otlp|otlp-protobuf [--api-key KEY] build
 //! ```
 //!
 //! Without `--endpoint`, events go to `events.jsonl` in the state dir.
@@ -56,12 +56,18 @@ struct TelemetryChanged {
     source: Source,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
+    /// The toolkit's own batch, as docs/example-cli.events.schema.json describes it.
     Native,
+    /// Segment's (and RudderStack's) /v1/batch; --api-key is the write key, if one is needed.
     Segment,
+    /// PostHog's /batch/; needs --api-key (the project's API key).
     Posthog,
+    /// OpenTelemetry logs, OTLP/HTTP JSON, /v1/logs.
     Otlp,
+    /// OpenTelemetry logs, OTLP/HTTP protobuf (OpenTelemetry's default encoding), /v1/logs.
+    OtlpProtobuf,
 }
 
 impl From<Format> for WireFormat {
@@ -71,6 +77,7 @@ impl From<Format> for WireFormat {
             Format::Segment => WireFormat::Segment,
             Format::Posthog => WireFormat::PostHog,
             Format::Otlp => WireFormat::Otlp,
+            Format::OtlpProtobuf => WireFormat::OtlpProtobuf,
         }
     }
 }
@@ -85,8 +92,8 @@ struct Cli {
     /// Wire format for --endpoint.
     #[arg(long, global = true, value_enum, default_value = "native")]
     format: Format,
-    /// Segment write key or PostHog project key.
-    #[arg(long, global = true)]
+    /// Segment write key or PostHog project key (required by --format posthog).
+    #[arg(long, global = true, required_if_eq("format", "posthog"))]
     api_key: Option<String>,
     #[command(subcommand)]
     command: Command,

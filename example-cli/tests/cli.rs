@@ -97,7 +97,13 @@ fn do_not_track_no_socket_no_file() {
 
 #[test]
 fn every_format_reaches_the_collector() {
-    for (format, path) in [("native", "/"), ("segment", "/v1/batch"), ("posthog", "/batch/"), ("otlp", "/v1/logs")] {
+    for (format, path) in [
+        ("native", "/"),
+        ("segment", "/v1/batch"),
+        ("posthog", "/batch/"),
+        ("otlp", "/v1/logs"),
+        ("otlp-protobuf", "/v1/logs"),
+    ] {
         let c = Collector::ok();
         let state = temp_dir("cli-format");
         let out = cli(&state, &[], &["--endpoint", &c.url(), "--format", format, "--api-key", "k", "build"]);
@@ -105,9 +111,37 @@ fn every_format_reaches_the_collector() {
         let reqs = c.requests();
         assert_eq!(reqs.len(), 1, "{format}");
         assert_eq!(reqs[0].path, path);
-        assert!(reqs[0].text().contains("command_run"), "{format}");
+        assert!(String::from_utf8_lossy(&reqs[0].body).contains("command_run"), "{format}");
         std::fs::remove_dir_all(&state).unwrap();
     }
+}
+
+#[test]
+fn help_lists_every_format_and_the_key_posthog_needs() {
+    let state = temp_dir("cli-help");
+    let out = cli(&state, &[], &["--help"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let help = text(&out.stdout);
+    for line in [
+        "  --format <FORMAT>\n          Wire format for --endpoint",
+        "          - native:        The toolkit's own batch, as docs/example-cli.events.schema.json describes it\n",
+        "          - posthog:       PostHog's /batch/; needs --api-key (the project's API key)\n",
+        "          - otlp-protobuf: OpenTelemetry logs, OTLP/HTTP protobuf (OpenTelemetry's default encoding), /v1/logs\n",
+        "  --api-key <API_KEY>\n          Segment write key or PostHog project key (required by --format posthog)",
+    ] {
+        assert!(help.contains(line), "{line:?} not in:\n{help}");
+    }
+    let out = cli(&state, &[], &["-h"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out.stdout).contains("[possible values: native, segment, posthog, otlp, otlp-protobuf]"));
+
+    let out = cli(&state, &[], &["--endpoint", "https://eu.i.posthog.com", "--format", "posthog", "build"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr)
+            .starts_with("error: the following required arguments were not provided:\n  --api-key <API_KEY>\n")
+    );
+    assert!(!state.exists(), "nothing ran");
 }
 
 #[test]

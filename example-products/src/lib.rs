@@ -38,7 +38,7 @@ pub mod host;
 pub mod pyairbyte;
 mod run;
 
-pub use run::{Options, Sink, main, main_with};
+pub use run::{Options, Request, Sink, main, main_with, usage};
 
 use telemetry_core::meta::AppMeta;
 use telemetry_core::{Builder, Telemetry};

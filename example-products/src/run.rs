@@ -16,12 +16,14 @@ pub enum Sink {
     File,
     /// Kept in process (`--memory`): the binary prints them on stdout at exit.
     Memory(MemorySink),
-    /// POSTed to `url` in `format` (`--endpoint URL [--format F]`).
+    /// POSTed to `url` in `format` (`--endpoint URL [--format F] [--api-key KEY]`).
     Endpoint {
         /// The collector.
         url: String,
         /// Its wire format.
         format: WireFormat,
+        /// The Segment write key or PostHog project key.
+        api_key: Option<String>,
     },
 }
 
@@ -34,47 +36,102 @@ pub struct Options {
     pub state_dir: Option<PathBuf>,
 }
 
-const USAGE: &str =
-    "usage: <product> [--memory | --endpoint URL [--format native|segment|posthog|otlp]] [--state-dir DIR]";
+/// What a command line asks a program to do.
+#[derive(Clone, Debug)]
+pub enum Request {
+    /// Record the product's events with these options.
+    Run(Options),
+    /// `--help` or `-h`: print [`usage`] and exit successfully.
+    Help,
+}
+
+/// Every wire format, in the order the usage lists them.
+const FORMATS: [WireFormat; 5] =
+    [WireFormat::Native, WireFormat::Segment, WireFormat::PostHog, WireFormat::Otlp, WireFormat::OtlpProtobuf];
+
+/// `native, segment, posthog, otlp or otlp-protobuf`.
+fn format_names() -> String {
+    let names: Vec<&str> = FORMATS.iter().map(|f| f.name()).collect();
+    let (last, rest) = names.split_last().expect("five formats");
+    format!("{} or {last}", rest.join(", "))
+}
+
+/// The help text of `program`; `extra` lists the options only it has, one per line.
+///
+/// ```
+/// let usage = example_products::usage("airbyte", "");
+/// assert!(usage.starts_with("usage: airbyte [--memory | --endpoint URL [--format FORMAT] [--api-key KEY]] [--state-dir DIR]\n"));
+/// assert!(usage.contains("native (the default), segment, posthog, otlp or otlp-protobuf"));
+/// ```
+pub fn usage(program: &str, extra: &str) -> String {
+    let key_formats: Vec<&str> = FORMATS.iter().filter(|f| f.needs_api_key()).map(|f| f.name()).collect();
+    format!(
+        "usage: {program} [--memory | --endpoint URL [--format FORMAT] [--api-key KEY]] [--state-dir DIR]{short}\n\n\
+         Records every event of {program}'s schema once and reports what happened on stderr.\n\
+         Without --memory or --endpoint, events go to events.jsonl in the state directory.\n\n\
+         options:\n  \
+         --memory          keep events in the process; print them on stdout, one per line, at exit\n  \
+         --endpoint URL    POST events to URL (https://, or http:// to 127.0.0.1, localhost or [::1])\n  \
+         --format FORMAT   the endpoint's wire format: native (the default), {rest}\n  \
+         --api-key KEY     the Segment write key or PostHog project key ({needs} needs one)\n  \
+         --state-dir DIR   keep the install's state (and events.jsonl) in DIR\n\
+         {extra}  \
+         -h, --help        print this help\n",
+        short = if extra.is_empty() { "" } else { " [OPTIONS]" },
+        rest = format_names().trim_start_matches("native, "),
+        needs = key_formats.join(", "),
+    )
+}
 
 impl Options {
     /// Parses the arguments after the program name.
     ///
     /// ```
-    /// use example_products::{Options, Sink};
-    /// let o = Options::parse(["--endpoint", "http://127.0.0.1:4318", "--format", "otlp"].map(String::from)).unwrap();
+    /// use example_products::{Options, Request, Sink};
+    /// let args = ["--endpoint", "http://127.0.0.1:4318", "--format", "otlp-protobuf"].map(String::from);
+    /// let Ok(Request::Run(o)) = Options::parse(args) else { panic!() };
     /// assert!(matches!(o.sink, Sink::Endpoint { ref url, .. } if url == "http://127.0.0.1:4318"));
-    /// assert!(matches!(Options::parse([]).unwrap().sink, Sink::File));
+    /// assert!(matches!(Options::parse([]), Ok(Request::Run(Options { sink: Sink::File, .. }))));
+    /// assert!(matches!(Options::parse(["--help".to_string()]), Ok(Request::Help)));
     /// assert_eq!(
     ///     Options::parse(["--format", "pigeon"].map(String::from)).unwrap_err(),
-    ///     "--format: unknown wire format \"pigeon\" (native, segment, posthog or otlp)"
+    ///     "--format: unknown wire format \"pigeon\" (native, segment, posthog, otlp or otlp-protobuf)"
+    /// );
+    /// assert_eq!(
+    ///     Options::parse(["--endpoint", "https://eu.i.posthog.com", "--format", "posthog"].map(String::from)).unwrap_err(),
+    ///     "--format posthog needs --api-key KEY (the project's API key)"
     /// );
     /// ```
-    pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Options, String> {
+    pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Request, String> {
         let mut args = args.into_iter();
-        let (mut memory, mut endpoint, mut format, mut state_dir) = (false, None, WireFormat::Native, None);
+        let (mut memory, mut endpoint, mut format, mut api_key, mut state_dir) =
+            (false, None, WireFormat::Native, None, None);
         while let Some(a) = args.next() {
-            let mut value = |flag: &str| args.next().ok_or_else(|| format!("{flag} needs a value\n{USAGE}"));
+            let mut value = |flag: &str| args.next().ok_or_else(|| format!("{flag} needs a value"));
             match a.as_str() {
+                "-h" | "--help" => return Ok(Request::Help),
                 "--memory" => memory = true,
                 "--endpoint" => endpoint = Some(value("--endpoint")?),
                 "--format" => {
                     let f = value("--format")?;
-                    format = WireFormat::parse(&f).ok_or_else(|| {
-                        format!("--format: unknown wire format {f:?} (native, segment, posthog or otlp)")
-                    })?;
+                    format = WireFormat::parse(&f)
+                        .ok_or_else(|| format!("--format: unknown wire format {f:?} ({})", format_names()))?;
                 }
+                "--api-key" => api_key = Some(value("--api-key")?),
                 "--state-dir" => state_dir = Some(PathBuf::from(value("--state-dir")?)),
-                other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
+                other => return Err(format!("unknown argument {other:?}")),
             }
         }
         let sink = match (memory, endpoint) {
-            (true, Some(_)) => return Err(format!("--memory and --endpoint exclude each other\n{USAGE}")),
+            (true, Some(_)) => return Err("--memory and --endpoint exclude each other".to_string()),
             (true, None) => Sink::Memory(MemorySink::new()),
-            (false, Some(url)) => Sink::Endpoint { url, format },
+            (false, Some(_)) if format.needs_api_key() && api_key.is_none() => {
+                return Err(format!("--format {} needs --api-key KEY (the project's API key)", format.name()));
+            }
+            (false, Some(url)) => Sink::Endpoint { url, format, api_key },
             (false, None) => Sink::File,
         };
-        Ok(Options { sink, state_dir })
+        Ok(Request::Run(Options { sink, state_dir }))
     }
 }
 
@@ -90,7 +147,13 @@ impl Product {
         match &options.sink {
             Sink::File => b,
             Sink::Memory(m) => b.memory(m.clone()),
-            Sink::Endpoint { url, format } => b.endpoint(url.clone(), *format),
+            Sink::Endpoint { url, format, api_key } => {
+                let b = b.endpoint(url.clone(), *format);
+                match api_key {
+                    Some(key) => b.api_key(key.clone()),
+                    None => b,
+                }
+            }
         }
     }
 }
@@ -99,20 +162,28 @@ impl Product {
 /// shuts down, and reports what happened on stderr (with `--memory`, the
 /// envelopes on stdout, one per line).
 pub fn main(product: &Product, args: impl IntoIterator<Item = String>) -> ExitCode {
-    main_with(product, args, |_| {})
+    main_with(product, args, "", |_| {})
 }
 
 /// [`main`], running `serve` with the handle after the events are recorded
 /// and before shutdown: what a long-running service does while it runs.
+/// `extra_usage` documents the options the caller took out of `args`
+/// (see [`usage`]).
 pub fn main_with(
     product: &Product,
     args: impl IntoIterator<Item = String>,
+    extra_usage: &str,
     serve: impl FnOnce(&Telemetry),
 ) -> ExitCode {
+    let name = product.app.name;
     let options = match Options::parse(args) {
-        Ok(o) => o,
+        Ok(Request::Run(o)) => o,
+        Ok(Request::Help) => {
+            print!("{}", usage(name, extra_usage));
+            return ExitCode::SUCCESS;
+        }
         Err(e) => {
-            eprintln!("{}: {e}", product.app.name);
+            eprintln!("{name}: {e}\n\n{}", usage(name, extra_usage));
             return ExitCode::from(2);
         }
     };

@@ -131,7 +131,7 @@ pub use writer::{ListWriter, PropertyWriter};
 
 /// Support for derived code. Not public API: may change in any release.
 ///
-/// **A hand-written impl of a telemetry trait that names [`Derived`] (the
+/// **A hand-written impl of a telemetry trait that names `Derived` (the
 /// only way one compiles) voids the privacy guarantee**: nothing checks it
 /// against the schema. The runtime still refuses its events unless their
 /// fingerprint and name are the app's.

@@ -91,7 +91,7 @@ fn json_lines_file_envelopes_match_each_page() {
 fn native_http_envelopes_match_each_page() {
     check_every_product("native HTTP", |product, dir| {
         let collector = Collector::ok();
-        let sink = Sink::Endpoint { url: collector.url(), format: WireFormat::Native };
+        let sink = Sink::Endpoint { url: collector.url(), format: WireFormat::Native, api_key: None };
         let (recorded, _, telemetry) = run(product, &Options { sink, state_dir: None }, no_env(), dir);
         let stats = telemetry.shutdown();
         assert_eq!(stats.sent, recorded as u64, "{}: {stats:?}", product.app.name);
@@ -133,7 +133,7 @@ fn each_switch_does_what_its_page_says() {
         let page = std::fs::read_to_string(workspace().join("docs").join(format!("{app}.md"))).expect("page");
         assert!(page.contains(&format!("### `{var}`")), "docs/{app}.md has no section on {var}");
         let collector = Collector::ok();
-        let sink = Sink::Endpoint { url: collector.url(), format: WireFormat::Native };
+        let sink = Sink::Endpoint { url: collector.url(), format: WireFormat::Native, api_key: None };
         let dir = temp_dir(app);
         let (recorded, out, telemetry) =
             run(product, &Options { sink, state_dir: None }, EnvSource::from_pairs([(var, value)]), &dir);
@@ -258,8 +258,10 @@ fn automatisch_sends_diagnostics_while_serving_and_none_after_shutdown() {
     let product = &automatisch::PRODUCT;
     let collector = Collector::ok();
     let dir = temp_dir("automatisch-serve");
-    let options =
-        Options { sink: Sink::Endpoint { url: collector.url(), format: WireFormat::Native }, state_dir: None };
+    let options = Options {
+        sink: Sink::Endpoint { url: collector.url(), format: WireFormat::Native, api_key: None },
+        state_dir: None,
+    };
     let telemetry = product
         .builder(&options)
         .state_dir(&dir)

@@ -1,7 +1,7 @@
 //! The airbyte program: records every event of `schemas/airbyte.yaml` once.
 //!
 //! ```text
-//! airbyte [--memory | --endpoint URL [--format native|segment|posthog|otlp]] [--state-dir DIR]
+//! airbyte [--memory | --endpoint URL [--format FORMAT] [--api-key KEY]] [--state-dir DIR]
 //! ```
 #![forbid(unsafe_code)]
 

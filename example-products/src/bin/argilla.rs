@@ -1,7 +1,7 @@
 //! The argilla program: records every event of `schemas/argilla.yaml` once.
 //!
 //! ```text
-//! argilla [--memory | --endpoint URL [--format native|segment|posthog|otlp]] [--state-dir DIR]
+//! argilla [--memory | --endpoint URL [--format FORMAT] [--api-key KEY]] [--state-dir DIR]
 //! ```
 #![forbid(unsafe_code)]
 

@@ -4,7 +4,7 @@
 //! shorten the period), as Automatisch does.
 //!
 //! ```text
-//! automatisch [--memory | --endpoint URL [--format F]] [--state-dir DIR] [--run-for SECS] [--every SECS]
+//! automatisch [--memory | --endpoint URL [--format FORMAT] [--api-key KEY]] [--state-dir DIR] [--run-for SECS] [--every SECS]
 //! ```
 #![forbid(unsafe_code)]
 
@@ -12,6 +12,11 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use example_products::automatisch::{self, DIAGNOSTICS_EVERY, PRODUCT, ServiceType};
+
+/// The options only this program has, for its `--help`.
+const SERVICE_USAGE: &str = "  \
+    --run-for SECS    keep running SECS seconds after recording, as a service\n  \
+    --every SECS      send the diagnostics every SECS seconds (default: every six hours)\n";
 
 fn main() -> ExitCode {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
@@ -22,7 +27,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    example_products::main_with(&PRODUCT, args, |telemetry| {
+    example_products::main_with(&PRODUCT, args, SERVICE_USAGE, |telemetry| {
         let diagnostics = automatisch::serve(telemetry, ServiceType::Main, every);
         std::thread::sleep(run_for);
         drop(diagnostics);

@@ -1,7 +1,7 @@
 //! The evidently program: records every event of `schemas/evidently.yaml` once.
 //!
 //! ```text
-//! evidently [--memory | --endpoint URL [--format native|segment|posthog|otlp]] [--state-dir DIR]
+//! evidently [--memory | --endpoint URL [--format FORMAT] [--api-key KEY]] [--state-dir DIR]
 //! ```
 #![forbid(unsafe_code)]
 

@@ -1,7 +1,7 @@
 //! The pyairbyte program: records every event of `schemas/pyairbyte.yaml` once.
 //!
 //! ```text
-//! pyairbyte [--memory | --endpoint URL [--format native|segment|posthog|otlp]] [--state-dir DIR]
+//! pyairbyte [--memory | --endpoint URL [--format FORMAT] [--api-key KEY]] [--state-dir DIR]
 //! ```
 #![forbid(unsafe_code)]
 
