@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use telemetry_schema::docs::{self, Options};
+use telemetry_schema::docs::{self, Base, Options};
 
 const USAGE: &str = "\
 usage: cargo telemetry <command>
@@ -23,10 +23,10 @@ commands:
   validate FILE...
       Load and check each schema file; print every problem with file:line:col
       and how to fix it. Exits 1 when any file has a problem.
-  diff BASE [--schemas DIR] [--json]
+  diff BASE | --base-dir BASE_DIR [--schemas DIR] [--json]
       The review gate: compare the schemas in DIR (default: telemetry/) with
-      BASE, a directory of schemas or a git revision of DIR (e.g. HEAD~1,
-      main). Lists each change as widening or narrowing collection, breaking
+      BASE, a git revision of DIR (e.g. HEAD~1, main), or with the schemas of
+      BASE_DIR. Lists each change as widening or narrowing collection, breaking
       collectors, or wording only, and exits 1 unless the schema_version
       bump, data_review entries and history each change needs are there.
       --json prints the report as JSON.
@@ -146,6 +146,13 @@ fn diff(args: &[String]) -> Outcome {
                 Some(v) => schemas = PathBuf::from(v),
                 None => return Outcome::Usage("error: `--schemas` needs a value".to_string()),
             },
+            "--base-dir" => match rest.next() {
+                Some(_) if base.is_some() => {
+                    return Outcome::Usage("error: `diff` takes one BASE: a revision or `--base-dir DIR`".into());
+                }
+                Some(v) => base = Some(Base::Dir(PathBuf::from(v))),
+                None => return Outcome::Usage("error: `--base-dir` needs a value".to_string()),
+            },
             "--help" | "-h" => {
                 println!("{USAGE}");
                 return Outcome::Ok;
@@ -153,13 +160,14 @@ fn diff(args: &[String]) -> Outcome {
             flag if flag.starts_with('-') => {
                 return Outcome::Usage(format!("error: unknown option `{flag}` for `diff`"));
             }
-            value if base.is_none() => base = Some(value.to_string()),
+            value if base.is_none() => base = Some(Base::Rev(value.to_string())),
             extra => return Outcome::Usage(format!("error: `diff` takes one BASE, got a second: `{extra}`")),
         }
     }
     let Some(base) = base else {
         return Outcome::Usage(
-            "error: `diff` needs BASE: a git revision (e.g. HEAD~1) or a directory of schemas".into(),
+            "error: `diff` needs BASE: a git revision (e.g. HEAD~1), or `--base-dir DIR` for a directory of schemas"
+                .into(),
         );
     };
     let review = match docs::review(&schemas, &base) {

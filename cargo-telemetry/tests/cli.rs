@@ -109,7 +109,7 @@ fn help_everywhere_and_usage_mistakes_exit_2() {
 
 /// `cargo telemetry diff BASE`: a new allowed field without a version and a
 /// review fails, naming the field, its class and what to add; a wording
-/// change passes. BASE here is a directory (a git revision works the same).
+/// change passes. BASE here is a directory, given with `--base-dir`.
 #[test]
 fn diff_gates_a_widening_change_and_passes_wording() {
     let tmp = project();
@@ -120,7 +120,7 @@ fn diff_gates_a_widening_change_and_passes_wording() {
     );
     std::fs::write(tmp.path().join("telemetry/app.yaml"), widened).unwrap();
 
-    let (code, stdout, stderr) = run(tmp.path(), &["diff", "base"]);
+    let (code, stdout, stderr) = run(tmp.path(), &["diff", "--base-dir", "base"]);
     assert_eq!(
         (code, stdout.as_str(), stderr.as_str()),
         (
@@ -134,7 +134,7 @@ fn diff_gates_a_widening_change_and_passes_wording() {
     );
 
     std::fs::write(tmp.path().join("telemetry/app.yaml"), APP.replace("A ping.", "A ping, once a day.")).unwrap();
-    let (code, stdout, stderr) = run(tmp.path(), &["diff", "base"]);
+    let (code, stdout, stderr) = run(tmp.path(), &["diff", "--base-dir", "base"]);
     assert_eq!((code, stderr.as_str()), (0, ""), "{stdout}");
     assert!(stdout.ends_with("gate: passed\n"), "{stdout}");
 }

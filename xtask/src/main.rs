@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use telemetry_schema::docs::Base;
 use xtask::workspace_root;
 
 mod bench;
@@ -16,14 +17,15 @@ mod package;
 const TASKS: &[(&str, &str, &str)] = &[
     (
         "docs",
-        "[--check] [--schemas DIR] [--out DIR] | --diff BASE [--json] [--schemas DIR]",
+        "[--check] [--schemas DIR] [--out DIR] | --diff BASE | --base-dir DIR [--json] [--schemas DIR]",
         "Render every schema in DIR (default: schemas/) to the out directory
 (default: docs/): <app>.md, <app>.events.schema.json, telemetry-schema.json.
 --check writes nothing and fails when a file is stale, missing or extra.
-With --diff BASE (a git revision or a directory): list each schema change
-and its class (widens / narrows collection, breaks collectors, wording
-only), and fail unless the versions, data_review entries and history the
-changes need are there. --json prints that report as JSON.",
+With --diff BASE (a git revision, e.g. HEAD~1) or --base-dir DIR (a
+directory of schemas): list each schema change and its class (widens /
+narrows collection, breaks collectors, wording only), and fail unless the
+versions, data_review entries and history the changes need are there.
+--json prints that report as JSON.",
     ),
     (
         "bench-docs",
@@ -71,7 +73,7 @@ enum Task {
         out: PathBuf,
     },
     DocsDiff {
-        base: String,
+        base: Base,
         json: bool,
         schemas: PathBuf,
     },
@@ -183,7 +185,8 @@ fn parse_docs(args: &[String]) -> Result<Task, String> {
             "--check" => check = true,
             "--schemas" => schemas = PathBuf::from(flag_value(args, &mut i, "--schemas")?),
             "--out" => out = PathBuf::from(flag_value(args, &mut i, "--out")?),
-            "--diff" => base = Some(flag_value(args, &mut i, "--diff")?),
+            "--diff" => base = Some(Base::Rev(flag_value(args, &mut i, "--diff")?)),
+            "--base-dir" => base = Some(Base::Dir(PathBuf::from(flag_value(args, &mut i, "--base-dir")?))),
             "--json" => json = true,
             other => return Err(format!("error: unknown option `{other}` for `docs`\n\n{}", usage())),
         }
@@ -238,7 +241,11 @@ mod tests {
         let root = workspace_root();
         assert_eq!(
             parse_str(&["docs", "--diff", "HEAD~1", "--json"]),
-            Ok(Task::DocsDiff { base: "HEAD~1".into(), json: true, schemas: root.join("schemas") })
+            Ok(Task::DocsDiff { base: Base::Rev("HEAD~1".into()), json: true, schemas: root.join("schemas") })
+        );
+        assert_eq!(
+            parse_str(&["docs", "--base-dir", "HEAD"]),
+            Ok(Task::DocsDiff { base: Base::Dir("HEAD".into()), json: false, schemas: root.join("schemas") })
         );
     }
 
@@ -246,14 +253,15 @@ mod tests {
     fn task_usage_names_its_flags() {
         assert_eq!(
             task_usage("docs"),
-            "usage: cargo xtask docs [--check] [--schemas DIR] [--out DIR] | --diff BASE [--json] [--schemas DIR]\n\n  \
+            "usage: cargo xtask docs [--check] [--schemas DIR] [--out DIR] | --diff BASE | --base-dir DIR [--json] [--schemas DIR]\n\n  \
              Render every schema in DIR (default: schemas/) to the out directory\n  \
              (default: docs/): <app>.md, <app>.events.schema.json, telemetry-schema.json.\n  \
              --check writes nothing and fails when a file is stale, missing or extra.\n  \
-             With --diff BASE (a git revision or a directory): list each schema change\n  \
-             and its class (widens / narrows collection, breaks collectors, wording\n  \
-             only), and fail unless the versions, data_review entries and history the\n  \
-             changes need are there. --json prints that report as JSON."
+             With --diff BASE (a git revision, e.g. HEAD~1) or --base-dir DIR (a\n  \
+             directory of schemas): list each schema change and its class (widens /\n  \
+             narrows collection, breaks collectors, wording only), and fail unless the\n  \
+             versions, data_review entries and history the changes need are there.\n  \
+             --json prints that report as JSON."
         );
         assert!(usage().ends_with("\n  help\n      This text."), "{}", usage());
     }

@@ -133,7 +133,7 @@ fn json_report_and_directory_base() {
     edit(&r, "description: Whether the command succeeded.", "description: Whether the command succeeded or failed.");
     let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
         .current_dir(&r.0)
-        .args(["docs", "--diff", "base", "--schemas", "schemas", "--json"])
+        .args(["docs", "--base-dir", "base", "--schemas", "schemas", "--json"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
@@ -149,4 +149,33 @@ fn json_report_and_directory_base() {
         })
     );
     assert_eq!(v["apps"][0]["from"], "1.0");
+}
+
+/// Issue 20.4: a change that adds a directory named like BASE (`HEAD/`,
+/// `origin/main/`, `HEAD~1/`) holding its own schemas does not choose what
+/// the gate compares with: BASE is read from git.
+#[test]
+fn a_directory_named_like_base_is_not_base() {
+    let r = repo("base-dir-named-head");
+    edit(&r, "      user_name:", &format!("{REGION}      user_name:"));
+    for dir in ["HEAD", "origin/main", "HEAD~1"] {
+        std::fs::create_dir_all(r.0.join(dir)).unwrap();
+        std::fs::copy(r.0.join("schemas/example-cli.yaml"), r.0.join(dir).join("example-cli.yaml")).unwrap();
+    }
+    git(&r.0, &["add", "."]);
+    git(&r.0, &["commit", "-qm", "widen, with look-alike BASE directories"]);
+    for base in ["HEAD~1", "origin/main"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .current_dir(&r.0)
+            .args(["docs", "--diff", base, "--schemas", "schemas"])
+            .output()
+            .unwrap();
+        let (text, err) = (stdout(&out), String::from_utf8_lossy(&out.stderr).into_owned());
+        assert_eq!(out.status.code(), Some(1), "{base}: {text}{err}");
+        if base == "HEAD~1" {
+            assert!(text.contains("command_run.region: new field, collected as allowed (string)"), "{text}");
+        } else {
+            assert!(err.starts_with("error: `origin/main` is not a commit of this repository\n"), "{err}");
+        }
+    }
 }

@@ -35,7 +35,7 @@ mod review;
 
 pub use drift::{Drift, Written, apply, drift, is_generated};
 pub use report::{Counts, Failure, Report, check, write};
-pub use review::{Review, review};
+pub use review::{Base, Review, review};
 
 use crate::render;
 use crate::{Field, FieldType, Schema};

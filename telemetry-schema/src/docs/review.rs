@@ -1,10 +1,11 @@
 //! The review gate run over a project's schema directory: its schemas now
-//! against BASE, a directory of schemas or a git revision of the same
-//! directory. `cargo telemetry diff` and this repository's
-//! `cargo xtask docs --diff` are two callers; a project's own xtask can be
-//! a third.
+//! against BASE, a git revision of the same directory or, only when asked
+//! for explicitly, another directory of schemas. `cargo telemetry diff` and
+//! this repository's `cargo xtask docs --diff` are two callers; a project's
+//! own xtask can be a third.
 
-use std::path::Path;
+use std::fmt;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::diff::{self, Verdict};
@@ -20,10 +21,33 @@ pub struct Review {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Compares the schemas in `schemas` with `base`: a directory of schemas,
-/// or else a git revision, read as the same directory at that revision
-/// (`git show REV:./file`). `Err` says why nothing could be compared: a
-/// schema that does not load (now or at BASE), or a BASE that is neither.
+/// What the schemas are compared with.
+///
+/// A revision is always read from git, even when a directory of the same
+/// name exists: a change that adds `HEAD/` or `origin/main/` must not choose
+/// what it is compared with. A directory is used only when the caller says
+/// so (`--base-dir DIR`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Base {
+    /// A git revision (`HEAD~1`, `main`, a commit id), read as the same directory at that revision.
+    Rev(String),
+    /// A directory of schemas.
+    Dir(PathBuf),
+}
+
+impl fmt::Display for Base {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Base::Rev(rev) => f.write_str(rev),
+            Base::Dir(dir) => write!(f, "{}", dir.display()),
+        }
+    }
+}
+
+/// Compares the schemas in `schemas` with `base`: a git revision, read as
+/// the same directory at that revision (`git show COMMIT:./file`), or a
+/// directory of schemas. `Err` says why nothing could be compared: a
+/// schema that does not load (now or at BASE), or a BASE that cannot be read.
 ///
 /// ```
 /// let dir = std::env::temp_dir().join(format!("review-doc-{}", std::process::id()));
@@ -33,13 +57,17 @@ pub struct Review {
 /// let app = "version: 1\napp: { name: app, title: App, description: Helps. }\nevents:\n  ping: { description: A ping. }\n";
 /// std::fs::write(base.join("app.yaml"), app).unwrap();
 /// std::fs::write(head.join("app.yaml"), app.replace("A ping.", "A ping sent once a day.")).unwrap();
-/// let review = telemetry_schema::docs::review(&head, base.to_str().unwrap()).unwrap();
+/// let base = telemetry_schema::docs::Base::Dir(base);
+/// let review = telemetry_schema::docs::review(&head, &base).unwrap();
 /// assert!(review.verdict.passed(), "wording only needs no new version");
 /// std::fs::remove_dir_all(&dir).unwrap();
 /// ```
-pub fn review(schemas: &Path, base: &str) -> Result<Review, String> {
+pub fn review(schemas: &Path, base: &Base) -> Result<Review, String> {
     let head = load_dir(schemas)?;
-    let before = if Path::new(base).is_dir() { load_dir(Path::new(base))? } else { load_rev(schemas, base)? };
+    let before = match base {
+        Base::Dir(dir) => load_dir(dir)?,
+        Base::Rev(rev) => load_rev(schemas, rev)?,
+    };
     let warnings = head.iter().flat_map(|s| s.warnings.iter().cloned()).collect();
     Ok(Review { verdict: diff::gate(&before, &head), warnings })
 }
@@ -69,15 +97,12 @@ fn load_dir(dir: &Path) -> Result<Vec<Schema>, String> {
 }
 
 fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(args)
-        .output()
-        .map_err(|e| format!("error: cannot run git: {e}\n  help: install git, or pass a directory as BASE"))?;
+    let out = Command::new("git").arg("-C").arg(dir).args(args).output().map_err(|e| {
+        format!("error: cannot run git: {e}\n  help: install git, or pass a directory of schemas with `--base-dir DIR`")
+    })?;
     if !out.status.success() {
         return Err(format!(
-            "error: `git {}` failed: {}\n  help: BASE must be a git revision (e.g. `HEAD~1`, `main`) or a directory of schemas",
+            "error: `git {}` failed: {}\n  help: BASE must be a git revision (e.g. `HEAD~1`, `main`); compare with a directory of schemas with `--base-dir DIR`",
             args.join(" "),
             String::from_utf8_lossy(&out.stderr).trim()
         ));
@@ -87,13 +112,26 @@ fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
 
 /// The schemas of the same directory at revision `rev`, named `REV:path` in messages.
 fn load_rev(dir: &Path, rev: &str) -> Result<Vec<Schema>, String> {
+    if rev.starts_with('-') || rev.is_empty() {
+        return Err(format!(
+            "error: `{rev}` is not a git revision\n  help: BASE is a revision such as `HEAD~1` or `main`; compare with a directory of schemas with `--base-dir DIR`"
+        ));
+    }
     let prefix = git(dir, &["rev-parse", "--show-prefix"])?;
     let prefix = prefix.trim();
-    let names = git(dir, &["ls-tree", "--name-only", rev, "--", "."])?;
+    // Resolved to a commit id first, so that nothing else (a path, an option) is read as BASE.
+    let commit = git(dir, &["rev-parse", "--verify", "--quiet", "--end-of-options", &format!("{rev}^{{commit}}")])
+        .map_err(|_| {
+            format!(
+                "error: `{rev}` is not a commit of this repository\n  help: BASE is a git revision such as `HEAD~1` or `main`; compare with a directory of schemas with `--base-dir DIR`"
+            )
+        })?;
+    let commit = commit.trim();
+    let names = git(dir, &["ls-tree", "--name-only", commit, "--", "."])?;
     let mut out = Vec::new();
     let mut errors = Vec::new();
     for name in names.lines().filter(|n| n.ends_with(".yaml") || n.ends_with(".yml")) {
-        let text = git(dir, &["show", &format!("{rev}:./{name}")])?;
+        let text = git(dir, &["show", &format!("{commit}:./{name}")])?;
         match crate::load_str(&text, format!("{rev}:{prefix}{name}")) {
             Ok(s) => out.push(s),
             Err(e) => errors.push(problems(&e)),
