@@ -18,6 +18,16 @@ pub(crate) fn push_json_str(buf: &mut Vec<u8>, s: &str) {
     }
 }
 
+/// The length of `s` written by [`push_json_str`] (quotes included).
+pub(crate) fn json_str_len(s: &str) -> usize {
+    if !needs_escape(s.as_bytes()) {
+        return s.len() + 2;
+    }
+    let mut buf = Vec::new();
+    push_json_str(&mut buf, s);
+    buf.len()
+}
+
 /// Whether JSON needs any byte of `s` escaped: a control character, `"` or `\\`.
 /// Eight bytes at a time (the "has a zero byte" bit trick: exact for "any").
 fn needs_escape(s: &[u8]) -> bool {

@@ -106,6 +106,7 @@ mod spool;
 mod state;
 mod status;
 mod telemetry;
+mod timestamp;
 mod transport;
 pub mod value;
 mod writer;

@@ -46,6 +46,11 @@ impl Fingerprint {
         Fingerprint(v)
     }
 
+    /// All 128 bits as 32 hex digits: what a spool line records.
+    pub(crate) fn hex(self) -> String {
+        format!("{:032x}", self.0)
+    }
+
     /// Whether two fingerprints are the same, in const context (derived
     /// code checks nested object structs with it at compile time).
     pub const fn same(self, other: Fingerprint) -> bool {

@@ -8,19 +8,20 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use crate::delivery::{Delivery, Stats};
-use crate::envelope::Template;
+use crate::envelope::{Event, Origin};
 use crate::ids::next_message_id;
 use crate::meta::{AppMeta, EventMeta};
 use crate::output::Diag;
 use crate::periodic::{Periodic, Ticker};
 use crate::status::Status;
+use crate::timestamp;
 use crate::{Hasher, PropertyWriter, TelemetryEvent};
 
 /// What an "on" handle records with; shared with its periodic schedules.
 struct Recorder {
     app: &'static AppMeta,
-    template: Template,
-    /// The largest envelope written so far: the capacity of the next buffer.
+    origin: Arc<Origin>,
+    /// The largest properties object written so far: the capacity of the next buffer.
     size_hint: AtomicUsize,
     hasher: Hasher,
     delivery: Delivery,
@@ -59,20 +60,20 @@ impl Telemetry {
         Telemetry { active: AtomicBool::new(false), meta, status, tickers: Mutex::default(), recorder: None }
     }
 
-    /// A recording handle, writing envelopes from `template` and hashing
-    /// with `key`, delivered by `delivery`.
+    /// A recording handle, its events sharing `origin`, hashing with `key`,
+    /// delivered by `delivery`.
     pub(crate) fn on(
         meta: &'static AppMeta,
         status: Status,
-        template: Template,
+        origin: Arc<Origin>,
         key: &[u8; 32],
         delivery: Delivery,
         diag: Diag,
     ) -> Self {
         let recorder = Recorder {
             app: meta,
-            size_hint: AtomicUsize::new(template.size_hint()),
-            template,
+            size_hint: AtomicUsize::new(64),
+            origin,
             hasher: Hasher::new(key),
             delivery,
             diag,
@@ -222,7 +223,7 @@ impl Telemetry {
 }
 
 impl Recorder {
-    /// Writes one envelope on this thread and queues it; never panics.
+    /// Writes one event's properties on this thread and queues it; never panics.
     fn record(&self, meta: &'static EventMeta, write: &mut dyn FnMut(&mut PropertyWriter<'_>)) {
         let counters = self.delivery.counters();
         counters.recorded.fetch_add(1, Relaxed);
@@ -244,16 +245,22 @@ impl Recorder {
             return;
         }
         let built = catch_unwind(AssertUnwindSafe(|| {
-            let id = next_message_id()?;
-            // Sized to the largest envelope so far: a fixed guess was too small
+            let message_id = next_message_id()?;
+            // A clock outside 1970..=9999 gives no time the wire formats can write.
+            let at_ms = timestamp::millis(now)?;
+            // Sized to the largest properties so far: a fixed guess was too small
             // for events with hashed fields and cost a realloc per event.
             let mut buf = Vec::with_capacity(self.size_hint.load(Relaxed));
-            let parts = self.template.write(&mut buf, meta.name, &self.hasher, id, now, write);
+            let mut w = PropertyWriter::new(&mut buf, &self.hasher);
+            write(&mut w);
+            w.finish();
             self.size_hint.fetch_max(buf.len(), Relaxed);
-            Some((String::from_utf8(buf).ok()?, parts))
+            let properties = String::from_utf8(buf).ok()?;
+            let origin = self.origin.clone();
+            Some(Event { name: meta.name, properties, message_id, at_ms, origin, generation: 0 })
         }));
         match built {
-            Ok(Some((json, parts))) => self.delivery.push(json, parts),
+            Ok(Some(event)) => self.delivery.push(event),
             _ => {
                 counters.dropped.fetch_add(1, Relaxed);
             }

@@ -10,7 +10,7 @@ use super::{Builder, TEST_ANONYMOUS_ID};
 use crate::Hasher;
 use crate::consent::{Mode, Reason};
 use crate::delivery::{Config, Delivery};
-use crate::envelope::Template;
+use crate::envelope::{Origin, OriginParts};
 use crate::error::BuildError;
 use crate::meta::FirstRun;
 use crate::output::{Diag, Output};
@@ -96,13 +96,14 @@ impl Builder {
                 return Err(Box::new(status));
             }
         }
-        let template = self.template(&identity.anonymous_id, &identity.key);
+        let origin = self.origin(&identity.anonymous_id, &identity.key);
         let plan = self.plan(r, &output, endpoint, &identity);
         let spool = identity.gate.clone().filter(|_| plan.spools()).map(|gate| Spool {
             gate,
             max_bytes: self.spool_max_bytes,
             max_files: self.spool_max_files,
-            template: template.stretches().map(Arc::new),
+            app: self.meta,
+            origin: Some(origin.clone()),
         });
         let mut status = self.status_from(r, Some((identity.anonymous_id, identity.id_source)), notes);
         for n in &status.notes {
@@ -117,7 +118,7 @@ impl Builder {
             diag: diag.clone(),
         };
         match Delivery::start(config) {
-            Ok(delivery) => Ok(Telemetry::on(self.meta, status, template, &identity.key, delivery, diag)),
+            Ok(delivery) => Ok(Telemetry::on(self.meta, status, origin, &identity.key, delivery, diag)),
             Err(e) => {
                 status.mode = Mode::Off;
                 status.notes.push(format!("cannot start the delivery thread ({e}); telemetry is off"));
@@ -140,13 +141,21 @@ impl Builder {
         Some(identity)
     }
 
-    /// The envelope parts shared by every event of this process.
-    fn template(&self, anonymous_id: &str, key: &[u8; 32]) -> Template {
+    /// What every event of this process shares.
+    fn origin(&self, anonymous_id: &str, key: &[u8; 32]) -> Arc<Origin> {
         let hasher = Hasher::new(key);
         let context =
             crate::context::build(self.meta.context, self.context.as_ref(), &hasher, &self.app_version, &self.env);
         let session_id = uuid::Uuid::new_v4().to_string();
-        Template::new(&context, anonymous_id, &session_id, self.meta.name, &self.app_version, self.meta.schema_version)
+        Origin::new(OriginParts {
+            app: self.meta.name,
+            app_version: &self.app_version,
+            schema_version: self.meta.schema_version,
+            fingerprint: self.meta.fingerprint,
+            context: &String::from_utf8_lossy(&context),
+            anonymous_id,
+            session_id: &session_id,
+        })
     }
 
     /// Where events go: log-only and debug print, then memory, the

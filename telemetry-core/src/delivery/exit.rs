@@ -4,8 +4,9 @@
 use std::sync::atomic::Ordering::Relaxed;
 
 use super::stats::Counters;
+use crate::envelope::Event;
 use crate::output::Diag;
-use crate::spool::{Event, MAX_GENERATION, Spool};
+use crate::spool::{MAX_GENERATION, Spool};
 
 /// Where leftovers go.
 pub(crate) struct Leftovers {

@@ -29,9 +29,9 @@ use queue::Shared;
 use stats::Counters;
 use worker::Worker;
 
-use crate::envelope::Parts;
+use crate::envelope::Event;
 use crate::output::Diag;
-use crate::spool::{Event, Spool};
+use crate::spool::Spool;
 use crate::transport::Plan;
 
 /// How a [`Delivery`] runs: the sink to open, the queue's tuning, and
@@ -80,29 +80,28 @@ impl Delivery {
         })
     }
 
-    /// Queues one envelope; never waits on I/O. Dropped (and counted) when
-    /// the queue is full or closed, or the envelope could never fit in it.
+    /// Queues one event; never waits on I/O. Dropped (and counted) when
+    /// the queue is full or closed, or its envelope could never fit in it.
     #[inline]
-    pub(crate) fn push(&self, json: String, parts: Parts) {
-        if json.len() > self.shared.tuning.queue_bytes {
-            return self.oversize(&json);
+    pub(crate) fn push(&self, event: Event) {
+        if event.size() > self.shared.tuning.queue_bytes {
+            return self.oversize(&event);
         }
-        self.shared.push(Event { json, generation: 0, parts: Some(parts) });
+        self.shared.push(event);
     }
 
     /// Drops an envelope larger than the queue's byte bound, in its own
     /// counter and with a word in debug mode: it is not "queue full", and
     /// waiting would not help.
     #[cold]
-    fn oversize(&self, json: &str) {
+    fn oversize(&self, event: &Event) {
         let c = &self.shared.counters;
         c.dropped.fetch_add(1, Relaxed);
         c.oversize.fetch_add(1, Relaxed);
-        // The envelope starts `{"event":"<name>"`; names are plain identifiers.
-        let name = json.strip_prefix("{\"event\":\"").and_then(|r| r.split('"').next()).unwrap_or("?");
         self.leftovers.diag.say(format_args!(
-            "dropped event {name:?}: {} bytes, over the queue bound of {} bytes",
-            json.len(),
+            "dropped event {:?}: {} bytes, over the queue bound of {} bytes",
+            event.name,
+            event.size(),
             self.shared.tuning.queue_bytes
         ));
     }

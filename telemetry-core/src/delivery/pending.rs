@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use super::tuning::Tuning;
-use crate::spool::Event;
+use crate::envelope::Event;
 
 /// A spool file the worker has still to read.
 #[derive(Debug)]
@@ -77,10 +77,10 @@ impl Queue {
     /// Moves overflow back into `pending` while it fits (oldest first).
     pub(super) fn refill(&mut self, t: &Tuning) {
         while let Some(e) = self.overflow.front() {
-            if !self.fits(t, e.json.len()) {
+            if !self.fits(t, e.size()) {
                 break;
             }
-            let len = e.json.len();
+            let len = e.size();
             self.overflow_bytes -= len;
             self.pending_bytes += len;
             self.pending.extend(self.overflow.pop_front());

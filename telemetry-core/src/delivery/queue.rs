@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 use super::pending::{Backlog, Next, Queue};
 use super::stats::Counters;
 use super::tuning::Tuning;
-use crate::spool::Event;
+use crate::envelope::Event;
 
 /// The queue and counters, shared by the recording threads, the worker,
 /// the spooler and the [`super::Delivery`] handle.
@@ -90,11 +90,11 @@ impl Shared {
             self.counters.dropped.fetch_add(1, Relaxed);
             return;
         }
-        if !q.fits(t, event.json.len()) {
+        if !q.fits(t, event.size()) {
             return self.overflow(q, event);
         }
         let was_empty = q.pending.is_empty();
-        q.pending_bytes += event.json.len();
+        q.pending_bytes += event.size();
         q.pending.push_back(event);
         if was_empty {
             q.oldest = Some(Instant::now());
@@ -111,15 +111,12 @@ impl Shared {
     #[cold]
     fn overflow(&self, mut q: MutexGuard<'_, Queue>, event: Event) {
         let t = &self.tuning;
-        if !q.overflows
-            || q.overflow.len() >= t.overflow_events()
-            || q.overflow_bytes + event.json.len() > t.queue_bytes
-        {
+        if !q.overflows || q.overflow.len() >= t.overflow_events() || q.overflow_bytes + event.size() > t.queue_bytes {
             drop(q);
             self.counters.dropped.fetch_add(1, Relaxed);
             return;
         }
-        q.overflow_bytes += event.json.len();
+        q.overflow_bytes += event.size();
         q.overflow.push_back(event);
         let wake = !q.spool_asked && q.overflow_due(t);
         q.spool_asked |= wake;
@@ -248,10 +245,10 @@ impl Shared {
         let mut batch = Vec::new();
         let mut bytes = 0;
         while let Some(e) = q.pending.front() {
-            if !batch.is_empty() && (batch.len() >= t.batch_events || bytes + e.json.len() > t.batch_bytes) {
+            if !batch.is_empty() && (batch.len() >= t.batch_events || bytes + e.size() > t.batch_bytes) {
                 break;
             }
-            bytes += e.json.len();
+            bytes += e.size();
             batch.extend(q.pending.pop_front());
         }
         q.pending_bytes -= bytes;

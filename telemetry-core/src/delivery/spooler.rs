@@ -28,8 +28,9 @@ use std::thread::{self, JoinHandle};
 
 use super::pending::Backlog;
 use super::queue::Shared;
+use crate::envelope::Event;
 use crate::output::Diag;
-use crate::spool::{Event, Spool, SpoolError};
+use crate::spool::{Spool, SpoolError};
 
 /// Starts the spooler thread, named `name`.
 pub(crate) fn spawn(name: String, shared: Arc<Shared>, spool: Spool, diag: Diag) -> io::Result<JoinHandle<()>> {
@@ -117,14 +118,14 @@ impl Shared {
                     e.generation = 0;
                 }
                 for e in events {
-                    q.pending_bytes += e.json.len();
+                    q.pending_bytes += e.size();
                     q.pending.push_back(e);
                 }
             }
             (None, Some(events)) => {
                 q.inherited += events.len();
                 for e in events.into_iter().rev() {
-                    q.pending_bytes += e.json.len();
+                    q.pending_bytes += e.size();
                     q.pending.push_front(e);
                 }
             }

@@ -6,8 +6,8 @@ use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 ///
 /// Once all is settled (after [`crate::Telemetry::shutdown`], or a
 /// successful flush), `recorded == sent + spooled + dropped`. `oversize`
-/// is the part of `dropped` lost for its size; `resent` and `rotated_away`
-/// are outside that sum (events of earlier runs, lines already sent).
+/// is the part of `dropped` lost for its size; `resent`, `discarded` and
+/// `rotated_away` are outside that sum (events of earlier runs, lines already sent).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Stats {
     /// Events recorded while telemetry was on (whatever became of them).
@@ -35,6 +35,11 @@ pub struct Stats {
     pub expired: u64,
     /// Events spooled by earlier runs and delivered by this one (not part of `recorded`).
     pub resent: u64,
+    /// Events spooled by earlier runs and discarded when read back (not
+    /// part of `recorded`): too old, spooled too often, recorded under
+    /// another id, under a schema other than this one (it would not send
+    /// them, or not so), by an earlier release, or unreadable.
+    pub discarded: u64,
     /// Lines of the JSON-lines file discarded by its rotation (the previous
     /// `events.jsonl.1`): written, so counted in `sent` by the run that
     /// wrote them, and no longer on disk.
@@ -51,6 +56,7 @@ pub(crate) struct Counters {
     pub refused: AtomicU64,
     pub expired: AtomicU64,
     pub resent: AtomicU64,
+    pub discarded: AtomicU64,
     pub oversize: AtomicU64,
     pub rotated_away: AtomicU64,
 }
@@ -66,6 +72,7 @@ impl Counters {
             refused: self.refused.load(Relaxed),
             expired: self.expired.load(Relaxed),
             resent: self.resent.load(Relaxed),
+            discarded: self.discarded.load(Relaxed),
             oversize: self.oversize.load(Relaxed),
             rotated_away: self.rotated_away.load(Relaxed),
         }

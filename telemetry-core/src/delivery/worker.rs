@@ -15,8 +15,9 @@ use std::time::{Duration, Instant};
 use super::exit::put_back;
 use super::pending::{Backlog, Next};
 use super::queue::Shared;
+use crate::envelope::Event;
 use crate::output::Diag;
-use crate::spool::{Event, Spool};
+use crate::spool::Spool;
 use crate::transport::{Outcome, Plan, Sink};
 
 /// What the worker did with one batch.
@@ -111,8 +112,9 @@ impl Worker {
             && let Some((events, discarded)) = &taken
         {
             if *discarded > 0 {
+                self.shared.counters.discarded.fetch_add(*discarded as u64, Relaxed);
                 self.diag.say(format_args!(
-                    "discarded {discarded} spooled events (too old, spooled too often, or unreadable)"
+                    "discarded {discarded} spooled events (too old, spooled too often, of another schema, or unreadable)"
                 ));
             }
             if !events.is_empty() {

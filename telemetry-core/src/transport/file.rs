@@ -13,6 +13,7 @@ use std::fs::{self, File};
 use std::io::{self, BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 
+use crate::envelope::Event;
 use crate::state::{EVENTS_FILE, Gate, open_append};
 
 /// What an append did besides writing.
@@ -26,12 +27,17 @@ pub(crate) struct Appended {
 /// Appends `events`, one per line, to the events file in the gate's dir in
 /// one write; first renames a file that would grow past `max_bytes` to
 /// `<file>.1`.
-pub(super) fn append(gate: &Gate, max_bytes: u64, events: &[&str]) -> io::Result<Appended> {
-    let mut bytes = Vec::with_capacity(events.iter().map(|e| e.len() + 1).sum());
+pub(super) fn append(gate: &Gate, max_bytes: u64, events: &[Event]) -> io::Result<Appended> {
+    let mut bytes = Vec::with_capacity(events.iter().map(|e| e.size() + 1).sum());
     for e in events {
-        bytes.extend_from_slice(e.as_bytes());
+        e.write_envelope(&mut bytes);
         bytes.push(b'\n');
     }
+    append_lines(gate, max_bytes, &bytes)
+}
+
+/// Appends `bytes` (whole lines), rotating first as [`append`] says.
+fn append_lines(gate: &Gate, max_bytes: u64, bytes: &[u8]) -> io::Result<Appended> {
     let path = gate.dir().join(EVENTS_FILE);
     gate.write(|| {
         let mut done = Appended::default();
@@ -46,7 +52,7 @@ pub(super) fn append(gate: &Gate, max_bytes: u64, events: &[&str]) -> io::Result
         }
         // One open that creates the file if needed: two writers finding it
         // missing at once must both append (the mode applies only on create).
-        open_append(&path)?.write_all(&bytes)?;
+        open_append(&path)?.write_all(bytes)?;
         Ok(done)
     })
 }
@@ -79,12 +85,13 @@ mod tests {
         fs::create_dir_all(&dir).unwrap();
         fs::write(dir.join("state.json"), format!("{{\"anonymous_id\":\"{ID}\"}}")).unwrap();
         let gate = Gate::new(dir.clone(), ID.into());
-        assert_eq!(append(&gate, 10, &["{\"a\":1}"]).unwrap(), Appended { rotated_away: 0 });
-        assert_eq!(append(&gate, 10, &["{\"b\":2}"]).unwrap(), Appended { rotated_away: 0 });
+        let append = |line: &str| append_lines(&gate, 10, format!("{line}\n").as_bytes()).unwrap();
+        assert_eq!(append("{\"a\":1}"), Appended { rotated_away: 0 });
+        assert_eq!(append("{\"b\":2}"), Appended { rotated_away: 0 });
         assert_eq!(fs::read_to_string(&path).unwrap(), "{\"b\":2}\n");
         assert_eq!(fs::read_to_string(dir.join("events.jsonl.1")).unwrap(), "{\"a\":1}\n");
         // The third batch rotates again: the one line of `.1` is gone.
-        assert_eq!(append(&gate, 10, &["{\"c\":3}"]).unwrap(), Appended { rotated_away: 1 });
+        assert_eq!(append("{\"c\":3}"), Appended { rotated_away: 1 });
         assert_eq!(fs::read_to_string(dir.join("events.jsonl.1")).unwrap(), "{\"b\":2}\n");
         fs::remove_dir_all(&dir).unwrap();
     }

@@ -2,6 +2,8 @@
 
 use std::sync::{Arc, Mutex};
 
+use crate::envelope::Event;
+
 /// An in-process transport: the worker hands delivered envelopes to it
 /// instead of a file or an endpoint. Nothing leaves the process and
 /// nothing is written to disk. For an app's own tests (assert on what it
@@ -67,11 +69,11 @@ impl MemorySink {
         self.0.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    pub(super) fn deliver(&self, events: &[&str]) {
+    pub(super) fn deliver(&self, events: &[Event]) {
         let mut m = self.lock();
         m.delivered += events.len() as u64;
         if m.keep {
-            m.events.extend(events.iter().map(|e| e.to_string()));
+            m.events.extend(events.iter().map(Event::envelope));
         }
     }
 }

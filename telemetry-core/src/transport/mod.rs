@@ -14,12 +14,11 @@ use std::time::Duration;
 pub use http::{check_endpoint, check_proxy};
 pub use memory::MemorySink;
 
-use crate::envelope::Envelope;
+use crate::envelope::Event;
 #[cfg(feature = "http")]
 use crate::format::WireFormat;
 use crate::json::pretty;
 use crate::output::Output;
-use crate::spool::Event;
 use crate::state::Gate;
 
 /// Result of one delivery attempt.
@@ -102,17 +101,11 @@ pub(crate) enum Sink {
 
 impl Sink {
     pub(crate) fn deliver(&self, batch: &[Event]) -> Outcome {
-        #[cfg(feature = "http")]
-        if let Sink::Http(http) = self {
-            return http.send(batch);
-        }
-        let texts: Vec<&str> = batch.iter().map(|e| e.json.as_str()).collect();
-        let events = texts.as_slice();
         match self {
             Sink::Debug(out) => {
                 let mut text = String::new();
-                for e in events {
-                    text.push_str(&pretty(e));
+                for e in batch {
+                    text.push_str(&pretty(&e.envelope()));
                     text.push('\n');
                 }
                 out.write(&text);
@@ -120,10 +113,8 @@ impl Sink {
             }
             Sink::LogOnly(out, app) => {
                 let mut text = String::new();
-                for e in events {
-                    if let Some(env) = Envelope::parse(e) {
-                        text.push_str(&format!("[{app} telemetry, not sent] {} {}\n", env.event, env.properties.get()));
-                    }
+                for e in batch {
+                    text.push_str(&format!("[{app} telemetry, not sent] {} {}\n", e.name, e.properties));
                 }
                 out.write(&text);
                 Outcome::Delivered
@@ -131,7 +122,7 @@ impl Sink {
             Sink::File { gate: None, .. } => {
                 Outcome::Reject("no install state to write the events file under (see `telemetry status`)".into())
             }
-            Sink::File { gate: Some(gate), max_bytes } => match file::append(gate, *max_bytes, events) {
+            Sink::File { gate: Some(gate), max_bytes } => match file::append(gate, *max_bytes, batch) {
                 Ok(done) => Outcome::Written { rotated_away: done.rotated_away },
                 Err(e) => Outcome::Reject(format!(
                     "cannot write {}: {e}",
@@ -139,7 +130,7 @@ impl Sink {
                 )),
             },
             Sink::Memory(m) => {
-                m.deliver(events);
+                m.deliver(batch);
                 Outcome::Delivered
             }
             #[cfg(feature = "http")]

@@ -12,13 +12,21 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, UNIX_EPOCH};
 
 use super::body::body;
-use crate::envelope::Template;
+use crate::envelope::{Event, Origin, OriginParts};
 use crate::format::WireFormat;
+use crate::meta::{AppMeta, Fingerprint};
 use crate::output::Output;
-use crate::spool::{Event, Spool};
+use crate::spool::Spool;
 use crate::state::{Gate, create_dir};
 use crate::transport::Sink;
 use crate::{Hasher, PropertyWriter};
+
+static APP: AppMeta = AppMeta {
+    name: "example-cli",
+    events: &["command_run", "odd_values", "telemetry_changed", "odd \"name\""],
+    schema_version: Some("1.0"),
+    ..crate::envelope::tests::APP
+};
 
 const ID: &str = "00000000-0000-4000-8000-000000000000";
 
@@ -89,21 +97,36 @@ fn name(n: usize) -> &'static str {
 
 /// Events `from..to` as `p` records them (the key is fixed: a hash is the same every run).
 fn recorded(p: &Process, range: std::ops::Range<usize>) -> Vec<Event> {
-    let t = template(p);
+    let origin = origin(p);
     let hasher = Hasher::new(&[7; 32]);
     range
         .map(|n| {
             let mut buf = Vec::new();
-            let id = uuid::Uuid::from_u128(0x0123_4567_89ab_4def_8123_0000_0000_0000 + n as u128);
-            let at = UNIX_EPOCH + Duration::from_millis(1_700_000_000_123 + 1001 * n as u64);
-            let parts = t.write(&mut buf, name(n), &hasher, id, at, &mut |w| properties(n, w));
-            Event { json: String::from_utf8(buf).unwrap(), generation: 0, parts: Some(parts) }
+            let mut w = PropertyWriter::new(&mut buf, &hasher);
+            properties(n, &mut w);
+            w.finish();
+            Event {
+                name: name(n),
+                properties: String::from_utf8(buf).unwrap(),
+                message_id: uuid::Uuid::from_u128(0x0123_4567_89ab_4def_8123_0000_0000_0000 + n as u128),
+                at_ms: 1_700_000_000_123 + 1001 * n as u64,
+                origin: origin.clone(),
+                generation: 0,
+            }
         })
         .collect()
 }
 
-fn template(p: &Process) -> Template {
-    Template::new(p.context, ID, p.session, "example-cli", p.app_version, p.schema_version)
+fn origin(p: &Process) -> Arc<Origin> {
+    Origin::new(OriginParts {
+        app: "example-cli",
+        app_version: p.app_version,
+        schema_version: p.schema_version,
+        fingerprint: Fingerprint::NONE,
+        context: std::str::from_utf8(p.context).unwrap(),
+        anonymous_id: ID,
+        session_id: p.session,
+    })
 }
 
 /// A state dir for the install, its spool as process `p` has it.
@@ -111,7 +134,7 @@ fn spool(dir: &Path, p: &Process) -> Spool {
     create_dir(dir).unwrap();
     std::fs::write(dir.join("state.json"), format!("{{\"anonymous_id\":\"{ID}\"}}")).unwrap();
     let gate = Gate::new(dir.to_path_buf(), ID.to_string());
-    Spool { gate, max_bytes: 1 << 20, max_files: 10, template: template(p).stretches().map(Arc::new) }
+    Spool { gate, max_bytes: 1 << 20, max_files: 10, app: &APP, origin: Some(origin(p)) }
 }
 
 /// `events` spooled by `writer` and read back by `reader` (both in `dir`).

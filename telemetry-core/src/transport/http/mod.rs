@@ -6,7 +6,6 @@ mod body;
 #[cfg(test)]
 mod corpus;
 mod endpoint;
-mod item;
 mod ordered;
 mod otlp;
 mod otlp_proto;
@@ -16,8 +15,8 @@ use std::time::{Duration, SystemTime};
 pub use endpoint::{check_endpoint, check_proxy};
 
 use super::Outcome;
+use crate::envelope::Event;
 use crate::format::WireFormat;
-use crate::spool::Event;
 
 /// An HTTP endpoint.
 pub(crate) struct Http {

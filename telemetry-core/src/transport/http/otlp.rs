@@ -6,8 +6,8 @@ use std::borrow::Cow;
 
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
-use super::item::{Batch, Resource};
 use super::ordered::{Key, Members, Ordered};
+use crate::envelope::{Event, Origin};
 use crate::format::{LIB, LIB_VERSION};
 use crate::json::{push_items, push_json_str};
 
@@ -55,58 +55,81 @@ fn otlp_attributes(b: &mut Vec<u8>, kvs: &Members<'_>) {
 }
 
 /// The resource attributes of a run: `service.name`, `service.version`, then the context keys.
-pub(super) fn resource<'a>(r: &'a Resource<'_>) -> Members<'a> {
+pub(super) fn resource(r: &Origin) -> Members<'_> {
     let mut resource = vec![
         (Cow::Borrowed("service.name"), Ordered::Str(Cow::Borrowed(&*r.app))),
         (Cow::Borrowed("service.version"), Ordered::Str(Cow::Borrowed(&*r.app_version))),
     ];
-    resource.extend(Ordered::members(r.context));
+    resource.extend(Ordered::members(&r.context));
     resource
 }
 
+/// The events of one service after another: a new run wherever the
+/// service (app, version, context) changes.
+pub(super) fn runs(events: &[Event]) -> impl Iterator<Item = &[Event]> {
+    let mut rest = events;
+    std::iter::from_fn(move || {
+        let head = &rest.first()?.origin;
+        let n = rest.iter().take_while(|e| e.origin.same_service(head)).count();
+        let (run, tail) = rest.split_at(n);
+        rest = tail;
+        Some(run)
+    })
+}
+
 /// One `resourceLogs` entry per run of events sharing a resource
-/// ([`Batch::runs`]); one log record per event, whose attributes are the
+/// ([`runs`]); one log record per event, whose attributes are the
 /// event's properties, then `session.id`, `enduser.pseudo.id` (the
 /// anonymous id) and `log.record.uid` (the message id).
-pub(super) fn body(b: &mut Vec<u8>, batch: &Batch<'_>) {
+pub(super) fn body(b: &mut Vec<u8>, events: &[Event]) {
     b.extend_from_slice(b"{\"resourceLogs\":[");
-    push_items(b, batch.runs(), |b, (head, run)| {
+    push_items(b, runs(events), |b, run| {
         b.extend_from_slice(b"{\"resource\":{\"attributes\":");
-        otlp_attributes(b, &resource(head));
+        otlp_attributes(b, &resource(&run[0].origin));
         b.extend_from_slice(b"},\"scopeLogs\":[{\"scope\":{\"name\":");
         push_json_str(b, LIB);
         b.extend_from_slice(b",\"version\":");
         push_json_str(b, LIB_VERSION);
         b.extend_from_slice(b"},\"logRecords\":[");
-        push_items(b, run.iter(), |b, i| {
-            b.extend_from_slice(b"{\"timeUnixNano\":\"");
-            let _ = std::io::Write::write_fmt(b, format_args!("{}", i.nanos));
-            b.extend_from_slice(b"\",\"severityNumber\":9,\"severityText\":\"INFO\",\"body\":{\"stringValue\":");
-            push_json_str(b, &i.event);
-            b.extend_from_slice(b"},\"attributes\":[");
-            let r = &batch.resources[i.resource];
-            let mut none = properties(b, i.properties);
-            for (k, v) in [
-                ("session.id", &r.session_id),
-                ("enduser.pseudo.id", &r.anonymous_id),
-                ("log.record.uid", &i.message_id),
-            ] {
-                if !std::mem::take(&mut none) {
-                    b.push(b',');
-                }
-                b.extend_from_slice(b"{\"key\":");
-                push_json_str(b, k);
-                b.extend_from_slice(b",\"value\":{\"stringValue\":");
-                push_json_str(b, v);
-                b.extend_from_slice(b"}}");
-            }
-            b.extend_from_slice(b"],\"eventName\":");
-            push_json_str(b, &i.event);
-            b.push(b'}');
-        });
+        push_items(b, run.iter(), log_record);
         b.extend_from_slice(b"]}]}");
     });
     b.extend_from_slice(b"]}");
+}
+
+/// One log record.
+fn log_record(b: &mut Vec<u8>, e: &Event) {
+    b.extend_from_slice(b"{\"timeUnixNano\":\"");
+    let _ = std::io::Write::write_fmt(b, format_args!("{}", e.at_ms * 1_000_000));
+    b.extend_from_slice(b"\",\"severityNumber\":9,\"severityText\":\"INFO\",\"body\":{\"stringValue\":");
+    push_json_str(b, e.name);
+    b.extend_from_slice(b"},\"attributes\":[");
+    let mut none = properties(b, &e.properties);
+    let r = &e.origin;
+    for (k, v) in [("session.id", &r.session_id), ("enduser.pseudo.id", &r.anonymous_id)] {
+        if !std::mem::take(&mut none) {
+            b.push(b',');
+        }
+        string_attribute(b, k, |b| push_json_str(b, v));
+    }
+    b.push(b',');
+    string_attribute(b, "log.record.uid", |b| {
+        b.push(b'"');
+        e.write_message_id(b);
+        b.push(b'"');
+    });
+    b.extend_from_slice(b"],\"eventName\":");
+    push_json_str(b, e.name);
+    b.push(b'}');
+}
+
+/// `{"key":k,"value":{"stringValue":..}}`, the value written by `value`.
+fn string_attribute(b: &mut Vec<u8>, k: &str, value: impl FnOnce(&mut Vec<u8>)) {
+    b.extend_from_slice(b"{\"key\":");
+    push_json_str(b, k);
+    b.extend_from_slice(b",\"value\":{\"stringValue\":");
+    value(b);
+    b.extend_from_slice(b"}}");
 }
 
 /// The members of the event's properties as `{"key":..,"value":..}`

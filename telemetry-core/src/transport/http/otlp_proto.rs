@@ -7,9 +7,9 @@
 
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
-use super::item::{Batch, Item, Resource};
 use super::ordered::{Key, Ordered};
-use super::otlp::resource;
+use super::otlp::{resource, runs};
+use crate::envelope::Event;
 use crate::format::{LIB, LIB_VERSION};
 
 /// Wire types.
@@ -98,13 +98,13 @@ fn key_value(b: &mut Vec<u8>, field: u32, k: &str, v: &Ordered<'_>) {
 
 /// `ExportLogsServiceRequest`: the same messages, fields and order as the
 /// JSON body (`otlp::body`), in protobuf.
-pub(super) fn body(b: &mut Vec<u8>, batch: &Batch<'_>) {
-    for (head, run) in batch.runs() {
+pub(super) fn body(b: &mut Vec<u8>, events: &[Event]) {
+    for run in runs(events) {
         // ExportLogsServiceRequest.resource_logs = 1
         message(b, 1, |b| {
             // ResourceLogs.resource = 1 { Resource.attributes = 1 }
             message(b, 1, |b| {
-                for (k, v) in &resource(head) {
+                for (k, v) in &resource(&run[0].origin) {
                     key_value(b, 1, k, v);
                 }
             });
@@ -115,9 +115,9 @@ pub(super) fn body(b: &mut Vec<u8>, batch: &Batch<'_>) {
                     string(b, 1, LIB);
                     string(b, 2, LIB_VERSION);
                 });
-                for i in run {
+                for e in run {
                     // ScopeLogs.log_records = 2
-                    message(b, 2, |b| log_record(b, i, &batch.resources[i.resource]));
+                    message(b, 2, |b| log_record(b, e));
                 }
             });
         });
@@ -126,21 +126,24 @@ pub(super) fn body(b: &mut Vec<u8>, batch: &Batch<'_>) {
 
 /// `LogRecord`: time_unix_nano = 1 (fixed64), severity_number = 2,
 /// severity_text = 3, body = 5, attributes = 6, event_name = 12.
-fn log_record(b: &mut Vec<u8>, i: &Item<'_>, r: &Resource<'_>) {
-    fixed64(b, 1, i.nanos);
+fn log_record(b: &mut Vec<u8>, e: &Event) {
+    fixed64(b, 1, e.at_ms * 1_000_000);
     uint(b, 2, 9);
     string(b, 3, "INFO");
-    message(b, 5, |b| string(b, 1, &i.event));
-    properties(b, i.properties);
+    message(b, 5, |b| string(b, 1, e.name));
+    properties(b, &e.properties);
+    let mut id = [0u8; 36];
+    let message_id = e.message_id.hyphenated().encode_lower(&mut id);
+    let r = &e.origin;
     for (k, v) in
-        [("session.id", &r.session_id), ("enduser.pseudo.id", &r.anonymous_id), ("log.record.uid", &i.message_id)]
+        [("session.id", &*r.session_id), ("enduser.pseudo.id", &*r.anonymous_id), ("log.record.uid", &*message_id)]
     {
         message(b, 6, |b| {
             string(b, 1, k);
             message(b, 2, |b| string(b, 1, v));
         });
     }
-    string(b, 12, &i.event);
+    string(b, 12, e.name);
 }
 
 /// The event's properties as `LogRecord.attributes` (field 6), written
@@ -246,24 +249,38 @@ pub(super) mod tests {
 
     /// Every value kind: strings, bool, i64 (negative too), u64 above
     /// i64::MAX, float, null, nested list and object; two resources.
-    const E: &str = r#"{"event":"ran","properties":{"n":-3,"big":18446744073709551615,"f":0.5,"none":null,"tags":["a",["b"]],"o":{"x":true,"y":{"z":"é"}}},"context":{"os":"linux","ci":false},"anonymous_id":"A","session_id":"S","message_id":"M","timestamp":"2023-11-14T22:13:20.123Z","app":"demo","app_version":"1.0"}"#;
+    fn events(n: usize) -> Vec<Event> {
+        use crate::envelope::tests::{event, origin};
+        let (linux, other) = (origin(r#"{"os":"linux","ci":false}"#, "1.0", None), origin(r#"{"ci":true}"#, "", None));
+        (0..=n)
+            .map(|i| {
+                let o = if i < n { &linux } else { &other };
+                event(o, "ran", i as u128, 1_700_000_000_123, |w| {
+                    w.i64("n", -3);
+                    w.u64("big", u64::MAX);
+                    w.f64("f", 0.5);
+                    w.list("tags", |l| l.str("a", None));
+                    w.object("o", |o| {
+                        o.bool("x", true);
+                        o.object("y", |y| y.str("z", "é", None));
+                    });
+                })
+            })
+            .collect()
+    }
 
-    fn json_and_proto(events: &[&str]) -> (ExportLogsServiceRequest, ExportLogsServiceRequest) {
-        let events = super::super::body::tests::read_back(events);
-        let batch = Batch::read(&events);
+    fn json_and_proto(events: &[Event]) -> (ExportLogsServiceRequest, ExportLogsServiceRequest) {
         let mut j = Vec::new();
-        super::super::otlp::body(&mut j, &batch);
+        super::super::otlp::body(&mut j, events);
         let mut p = Vec::new();
-        body(&mut p, &batch);
+        body(&mut p, events);
         (serde_json::from_slice(&j).unwrap(), ExportLogsServiceRequest::decode(p.as_slice()).unwrap())
     }
 
     #[test]
     fn decodes_to_the_same_request_as_the_json_body() {
-        let other = E.replace(r#""ci":false"#, r#""ci":true"#);
         // A record over 127 bytes and a batch over 16 KiB: lengths of 2 and 3 varint bytes.
-        let many: Vec<&str> = std::iter::repeat_n(E, 60).chain([other.as_str()]).collect();
-        let (json, proto) = json_and_proto(&many);
+        let (json, proto) = json_and_proto(&events(60));
         assert_eq!(proto, json);
         assert_eq!(proto.resource_logs.len(), 2);
         assert_eq!(proto.resource_logs[0].scope_logs[0].log_records.len(), 60);

@@ -1,10 +1,14 @@
 //! Events kept on disk (bounded): what could not be sent before exit, for
 //! the next run, and what overflowed a full queue, for the worker to send
-//! later in this run or the next (`delivery/spooler.rs`). One file per spooling, one envelope per line, its name
-//! tagged with the stored anonymous id that recorded it: a run under another
-//! id (after `disable` and `enable`) never resends it. Writes pass the
-//! state's write gate; the dir must be a real, private directory (a link
-//! there would make the cleanup delete files elsewhere).
+//! later in this run or the next (`delivery/spooler.rs`). One file per
+//! spooling, one event per line (`line.rs`: read back only if the current
+//! schema would send it), its name tagged with the stored anonymous id that
+//! recorded it: a run under another id (after `disable` and `enable`) never
+//! resends it. Writes pass the state's write gate; the dir must be a real,
+//! private directory (a link there would make the cleanup delete files
+//! elsewhere).
+
+mod line;
 
 use std::fs;
 use std::io::{self, Write};
@@ -12,28 +16,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use crate::envelope::{Envelope, Parts};
+use crate::envelope::{Event, Origin};
+use crate::meta::AppMeta;
 use crate::state::{Gate, SPOOL_DIR, create_dir, create_private, read_lines_bounded, real_dir};
-
-/// An envelope waiting for delivery.
-#[derive(Debug, Clone)]
-pub(crate) struct Event {
-    /// The envelope JSON.
-    pub json: String,
-    /// 0 for an event recorded by this process; otherwise how many times it was spooled.
-    pub generation: u8,
-    /// Where its parts lie, for an envelope this process wrote (not kept on
-    /// disk). Only the HTTP wire formats read them.
-    #[cfg_attr(not(feature = "http"), allow(dead_code))]
-    pub parts: Option<Parts>,
-}
-
-impl Event {
-    /// An envelope read back (from the spool, or given as text): no parts known.
-    pub(crate) fn read_back(json: String, generation: u8) -> Self {
-        Event { json, generation, parts: None }
-    }
-}
 
 /// Spooled events are dropped after this many spoolings (a collector that
 /// keeps failing on them must not make every run resend them forever).
@@ -47,9 +32,10 @@ pub(crate) struct Spool {
     pub gate: Gate,
     pub max_bytes: u64,
     pub max_files: usize,
-    /// This process's envelope template stretches (`Template::stretches`):
-    /// its own envelopes read back are located, not parsed (`Parts::locate`).
-    pub template: Option<Arc<(String, String)>>,
+    /// The current schema: only lines it would send are read back.
+    pub app: &'static AppMeta,
+    /// This process's origin: its own lines read back share it.
+    pub origin: Option<Arc<Origin>>,
 }
 
 /// Why events could not be spooled.
@@ -105,7 +91,7 @@ impl Spool {
             let existing = self.files();
             let mut room = self.max_bytes.saturating_sub(existing.iter().map(|(_, n)| n).sum());
             let fit =
-                events.iter().take_while(|e| room.checked_sub(e.json.len() as u64 + 1).map(|r| room = r).is_some());
+                events.iter().take_while(|e| room.checked_sub(line::len(e) as u64 + 1).map(|r| room = r).is_some());
             let fit = fit.count();
             if existing.len() >= self.max_files || fit == 0 {
                 return Ok(None);
@@ -119,17 +105,19 @@ impl Spool {
                 // Written line by line: an overflow batch is not copied into
                 // one more buffer (memory stays bounded during a burst).
                 let mut f = io::BufWriter::with_capacity(64 << 10, create_private(&tmp)?);
+                let mut buf = Vec::new();
                 for e in &events[..fit] {
-                    f.write_all(e.json.as_bytes())?;
-                    f.write_all(b"\n")?;
+                    buf.clear();
+                    line::write(&mut buf, e);
+                    buf.push(b'\n');
+                    f.write_all(&buf)?;
                 }
                 f.into_inner().map_err(|e| e.into_error())?;
-                // No fsync: it ran on the exit path and cost 3 ms or more per
-                // file on a busy disk (issue 13: exit with the collector down
-                // must be steady). The rename still makes a file appear whole
-                // to other processes; after a power loss a torn file's lines
-                // fail to parse and are discarded, which a telemetry spool can
-                // afford.
+                // No fsync: exit with the collector down must stay quick, and
+                // fsync costs milliseconds per file on a busy disk. The rename
+                // still makes a file appear whole to other processes; after a
+                // power loss a torn file's lines fail to parse and are
+                // discarded, which a telemetry spool can afford.
                 fs::rename(&tmp, dir.join(&name))
             })();
             if r.is_err() {
@@ -151,23 +139,11 @@ impl Spool {
         self.files().into_iter().map(|(p, _)| p).collect()
     }
 
-    /// The parts of one of this process's envelopes (its template's
-    /// stretches in place, its properties a JSON object): checked without
-    /// parsing the whole line again, which cost the worker ~0.5 us per
-    /// spooled event while a burst's overflow went to disk and back.
-    fn own(&self, line: &str) -> Option<Parts> {
-        let (middle, tail) = self.template.as_deref()?;
-        let parts = Parts::locate(line, middle, tail)?;
-        let properties = parts.properties(line)?;
-        (properties.starts_with('{') && serde_json::from_str::<serde::de::IgnoredAny>(properties).is_ok())
-            .then_some(parts)
-    }
-
     /// Takes the events of one spool file: claimed by a rename before it is
     /// read, so two processes never both take it. `None`: another process
     /// (or `disable`) took it first. Otherwise the events and how many lines
     /// were discarded (too old, too often spooled, recorded under another
-    /// id, or unreadable).
+    /// id or another schema, or unreadable).
     pub(crate) fn take_file(&self, path: &Path) -> Option<(Vec<Event>, usize)> {
         let name = path.file_name()?.to_str()?;
         let claimed = self.dir().join(format!(".{name}.claimed-{}", std::process::id()));
@@ -188,6 +164,7 @@ impl Spool {
         let lines = read_lines_bounded(&claimed, self.max_bytes).unwrap_or_default();
         let _ = fs::remove_file(&claimed);
         let (mut out, mut discarded) = (Vec::with_capacity(lines.len()), 0);
+        let mut reader = line::Reader::new(self.app, self.origin.clone());
         for line in lines {
             let Some(line) = line else {
                 discarded += 1;
@@ -196,14 +173,9 @@ impl Spool {
             if line.trim().is_empty() {
                 continue;
             }
-            if !ours || too_old || generation >= MAX_GENERATION {
-                discarded += 1;
-            } else if let Some(parts) = self.own(&line) {
-                out.push(Event { json: line, generation, parts: Some(parts) });
-            } else if Envelope::parse(&line).is_some() {
-                out.push(Event::read_back(line, generation));
-            } else {
-                discarded += 1;
+            match reader.read(&line, generation) {
+                Some(event) if ours && !too_old && generation < MAX_GENERATION => out.push(event),
+                _ => discarded += 1,
             }
         }
         Some((out, discarded))
@@ -213,18 +185,22 @@ impl Spool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::envelope::tests::{APP, event, origin};
 
-    const E: &str = r#"{"event":"ran","properties":{},"context":{},"anonymous_id":"A","session_id":"S","message_id":"M","timestamp":"2023-11-14T22:13:20.123Z","app":"demo","app_version":"1.0"}"#;
+    fn e() -> Event {
+        event(&origin("{}", "1.0", None), "ran", 1, 1_700_000_000_123, |_| {})
+    }
 
     fn temp_dir(tag: &str) -> PathBuf {
         std::env::temp_dir().join(format!("tc-spool-{tag}-{}", uuid::Uuid::new_v4().simple()))
     }
 
-    /// A state dir whose state file names `id`, and a gate for it.
-    fn install(dir: &std::path::Path, id: &str) -> Gate {
+    /// A state dir whose state file names `id`, and a spool there.
+    fn spool(dir: &std::path::Path, id: &str, max_bytes: u64, max_files: usize) -> Spool {
         create_dir(dir).unwrap();
         fs::write(dir.join("state.json"), format!("{{\"anonymous_id\":\"{id}\"}}")).unwrap();
-        Gate::new(dir.to_path_buf(), id.to_string())
+        let gate = Gate::new(dir.to_path_buf(), id.to_string());
+        Spool { gate, max_bytes, max_files, app: &APP, origin: None }
     }
 
     /// Every spooled event, oldest first, and how many were discarded.
@@ -243,20 +219,18 @@ mod tests {
     #[test]
     fn roundtrip_generations_and_bounds() {
         let dir = temp_dir("rt");
-        let spool = Spool { gate: install(&dir, ID), max_bytes: 10_000, max_files: 2, template: None };
-        let e = Event::read_back(E.into(), 0);
-        spool.write(&[&e, &e], 1).unwrap();
-        spool.write(&[&e], MAX_GENERATION).unwrap();
-        assert!(matches!(spool.write(&[&e], 1), Err(SpoolError::Full)));
-        let (events, discarded) = take_all(&spool);
+        let s = spool(&dir, ID, 10_000, 2);
+        let e = e();
+        s.write(&[&e, &e], 1).unwrap();
+        s.write(&[&e], MAX_GENERATION).unwrap();
+        assert!(matches!(s.write(&[&e], 1), Err(SpoolError::Full)));
+        let (events, discarded) = take_all(&s);
         assert_eq!((events.len(), discarded), (2, 1));
-        assert!(events.iter().all(|e| e.generation == 1 && e.json == E));
+        assert!(events.iter().all(|b| b.generation == 1 && b.envelope() == e.envelope()));
         assert_eq!(fs::read_dir(dir.join(SPOOL_DIR)).unwrap().count(), 0);
-        let tiny = Spool { gate: install(&dir, ID), max_bytes: 10, max_files: 10, template: None };
-        assert!(matches!(tiny.write(&[&e], 1), Err(SpoolError::Full)));
+        assert!(matches!(spool(&dir, ID, 10, 10).write(&[&e], 1), Err(SpoolError::Full)));
         // Room for two lines of three: the two oldest are written.
-        let two =
-            Spool { gate: install(&dir, ID), max_bytes: 2 * (E.len() as u64 + 1) + 5, max_files: 10, template: None };
+        let two = spool(&dir, ID, 2 * (line::len(&e) as u64 + 1) + 5, 10);
         assert_eq!(two.write(&[&e, &e, &e], 1).unwrap().1, 2);
         assert!(matches!(two.write(&[&e], 1), Err(SpoolError::Full)));
         assert_eq!(take_all(&two).0.len(), 2);
@@ -268,8 +242,7 @@ mod tests {
     fn private_permissions() {
         use std::os::unix::fs::PermissionsExt;
         let dir = temp_dir("perm");
-        let spool = Spool { gate: install(&dir, ID), max_bytes: 10_000, max_files: 2, template: None };
-        spool.write(&[&Event::read_back(E.into(), 0)], 1).unwrap();
+        spool(&dir, ID, 10_000, 2).write(&[&e()], 1).unwrap();
         assert_eq!(fs::metadata(dir.join(SPOOL_DIR)).unwrap().permissions().mode() & 0o777, 0o700);
         for f in fs::read_dir(dir.join(SPOOL_DIR)).unwrap() {
             assert_eq!(f.unwrap().metadata().unwrap().permissions().mode() & 0o777, 0o600);
@@ -283,10 +256,10 @@ mod tests {
     #[test]
     fn spool_is_bound_to_the_id_that_recorded() {
         let dir = temp_dir("owner");
-        let spool = Spool { gate: install(&dir, ID), max_bytes: 10_000, max_files: 5, template: None };
-        spool.write(&[&Event::read_back(E.into(), 0)], 1).unwrap();
-        let later = Spool { gate: install(&dir, OTHER), max_bytes: 10_000, max_files: 5, template: None };
-        assert!(matches!(spool.write(&[&Event::read_back(E.into(), 0)], 1), Err(SpoolError::Io(_))));
+        let s = spool(&dir, ID, 10_000, 5);
+        s.write(&[&e()], 1).unwrap();
+        let later = spool(&dir, OTHER, 10_000, 5);
+        assert!(matches!(s.write(&[&e()], 1), Err(SpoolError::Io(_))));
         let (events, discarded) = take_all(&later);
         assert_eq!((events.len(), discarded), (0, 1));
         fs::remove_dir_all(&dir).unwrap();
@@ -299,38 +272,29 @@ mod tests {
         let dir = temp_dir("link");
         let elsewhere = temp_dir("elsewhere");
         fs::create_dir_all(&elsewhere).unwrap();
-        fs::write(elsewhere.join("000000000000001-x-g1.jsonl"), E).unwrap();
-        let spool = Spool { gate: install(&dir, ID), max_bytes: 10_000, max_files: 5, template: None };
+        fs::write(elsewhere.join("000000000000001-x-g1.jsonl"), e().envelope()).unwrap();
+        let s = spool(&dir, ID, 10_000, 5);
         std::os::unix::fs::symlink(&elsewhere, dir.join(SPOOL_DIR)).unwrap();
-        let (events, discarded) = take_all(&spool);
+        let (events, discarded) = take_all(&s);
         assert_eq!((events.len(), discarded), (0, 0));
-        assert!(spool.write(&[&Event::read_back(E.into(), 0)], 1).is_err());
+        assert!(s.write(&[&e()], 1).is_err());
         assert_eq!(fs::read_dir(&elsewhere).unwrap().count(), 1);
         fs::remove_dir_all(&dir).unwrap();
         fs::remove_dir_all(&elsewhere).unwrap();
     }
 
+    /// A file of an earlier release (bare envelopes, no fingerprint) and a
+    /// torn line: discarded and counted, the good lines read back.
     #[test]
-    fn own_envelopes_come_back_with_their_parts() {
-        use crate::Hasher;
-        use crate::envelope::Template;
-        let dir = temp_dir("own");
-        let t = Template::new(br#"{"os":"linux"}"#, ID, "S", "demo", "1.0", None);
-        let mut buf = Vec::new();
-        let parts =
-            t.write(&mut buf, "ran", &Hasher::new(b"k"), uuid::Uuid::nil(), SystemTime::now(), &mut |w| w.u64("n", 1));
-        let own = String::from_utf8(buf).unwrap();
-        // The template's stretches in place, but properties that are no JSON object.
-        let torn = own.replace(r#""properties":{"n":1}"#, r#""properties":{"n":1,}"#);
-        let template = t.stretches().map(Arc::new);
-        let spool = Spool { gate: install(&dir, ID), max_bytes: 10_000, max_files: 5, template };
-        let events = [&Event::read_back(own.clone(), 0), &Event::read_back(E.into(), 0), &Event::read_back(torn, 0)];
-        spool.write(&events, 1).unwrap();
-        let (back, discarded) = take_all(&spool);
-        assert_eq!(discarded, 1, "the torn line");
-        assert_eq!(back.len(), 2);
-        assert_eq!((back[0].json.as_str(), back[0].parts), (own.as_str(), Some(parts)));
-        assert_eq!((back[1].json.as_str(), back[1].parts), (E, None), "another template's: parsed, no parts");
+    fn earlier_release_lines_and_torn_lines_are_discarded() {
+        let dir = temp_dir("release");
+        let s = spool(&dir, ID, 10_000, 5);
+        let (path, _) = s.write(&[&e(), &e()], 1).unwrap();
+        let text = fs::read_to_string(&path).unwrap();
+        let torn = &text[..text.len() / 2 + 10];
+        fs::write(&path, format!("{}\n{torn}\n", e().envelope())).unwrap();
+        let (events, discarded) = take_all(&s);
+        assert_eq!((events.len(), discarded), (1, 2));
         fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -1,0 +1,188 @@
+//! One spooled event per line: its native envelope with the fingerprint of
+//! the schema it was checked against added at the end,
+//! `{"event":..,..,"app":..,"fingerprint":"<32 hex digits>"}`, read back
+//! into the same [`Event`]. A line is read back only if the current schema
+//! would send it: the same fingerprint (so the same fields, each collected
+//! the same way) and an event it declares. Anything else (another schema,
+//! an earlier release's line without a fingerprint, a torn write) is
+//! discarded.
+
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use crate::envelope::{Event, Origin, OriginParts};
+use crate::meta::AppMeta;
+use crate::timestamp;
+
+const FINGERPRINT_KEY: &[u8] = b",\"fingerprint\":\"";
+/// What a line adds to the envelope: the key, 32 hex digits, `"`.
+const ADDED: usize = FINGERPRINT_KEY.len() + 32 + 1;
+
+/// The length of `e`'s line, without its newline.
+pub(super) fn len(e: &Event) -> usize {
+    e.size() + ADDED
+}
+
+/// Appends `e`'s line, without its newline.
+pub(super) fn write(buf: &mut Vec<u8>, e: &Event) {
+    e.write_envelope(buf);
+    // The envelope's closing brace, put back after the fingerprint.
+    buf.pop();
+    buf.extend_from_slice(FINGERPRINT_KEY);
+    buf.extend_from_slice(e.origin.fingerprint.hex().as_bytes());
+    buf.extend_from_slice(b"\"}");
+}
+
+/// A line as written.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Line<'a> {
+    #[serde(borrow)]
+    event: Cow<'a, str>,
+    #[serde(borrow)]
+    properties: &'a RawValue,
+    #[serde(borrow)]
+    context: &'a RawValue,
+    #[serde(borrow)]
+    anonymous_id: Cow<'a, str>,
+    #[serde(borrow)]
+    session_id: Cow<'a, str>,
+    #[serde(borrow)]
+    message_id: Cow<'a, str>,
+    #[serde(borrow)]
+    timestamp: Cow<'a, str>,
+    #[serde(borrow)]
+    app: Cow<'a, str>,
+    #[serde(borrow, default)]
+    app_version: Cow<'a, str>,
+    #[serde(borrow, default)]
+    schema_version: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    fingerprint: Cow<'a, str>,
+}
+
+/// Reads lines back under the current schema (`app`). Lines of one process
+/// share one [`Origin`]; this process's own lines get its own back.
+pub(super) struct Reader {
+    app: &'static AppMeta,
+    fingerprint: String,
+    /// The origin of the last line read, first this process's own.
+    last: Option<Arc<Origin>>,
+    own: Option<Arc<Origin>>,
+}
+
+impl Reader {
+    pub(super) fn new(app: &'static AppMeta, own: Option<Arc<Origin>>) -> Self {
+        Reader { app, fingerprint: app.fingerprint.hex(), last: own.clone(), own }
+    }
+
+    /// The event of `line`, if the current schema would send it.
+    pub(super) fn read(&mut self, line: &str, generation: u8) -> Option<Event> {
+        let l: Line<'_> = serde_json::from_str(line).ok()?;
+        if l.fingerprint != self.fingerprint || l.app != self.app.name {
+            return None;
+        }
+        let name = self.app.events.iter().copied().find(|n| *n == l.event)?;
+        let (properties, context) = (l.properties.get(), l.context.get());
+        if !properties.starts_with('{') || !context.starts_with('{') {
+            return None;
+        }
+        let parts = OriginParts {
+            app: self.app.name,
+            app_version: &l.app_version,
+            schema_version: l.schema_version.as_deref(),
+            fingerprint: self.app.fingerprint,
+            context,
+            anonymous_id: &l.anonymous_id,
+            session_id: &l.session_id,
+        };
+        Some(Event {
+            name,
+            properties: properties.to_string(),
+            message_id: uuid::Uuid::try_parse(&l.message_id).ok()?,
+            at_ms: timestamp::parse(&l.timestamp)?,
+            origin: self.origin(parts),
+            generation,
+        })
+    }
+
+    fn origin(&mut self, parts: OriginParts<'_>) -> Arc<Origin> {
+        let known = [&self.last, &self.own].into_iter().flatten().find(|o| o.is(&parts)).cloned();
+        let origin = known.unwrap_or_else(|| Origin::new(parts));
+        self.last = Some(origin.clone());
+        origin
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::envelope::tests::{APP, event, origin};
+    use crate::meta::Fingerprint;
+
+    static OTHER_SCHEMA: AppMeta = AppMeta { fingerprint: Fingerprint::new(7), ..APP };
+    static NO_EVENT: AppMeta = AppMeta { events: &[], ..APP };
+
+    fn line(e: &Event) -> String {
+        let mut buf = Vec::new();
+        write(&mut buf, e);
+        assert_eq!(buf.len(), len(e));
+        String::from_utf8(buf).unwrap()
+    }
+
+    #[test]
+    fn a_line_reads_back_into_the_same_event_and_origin() {
+        let own = origin(r#"{"os":"linux"}"#, "1.0", Some("2.0"));
+        let e = event(&own, "ran", 5, 1_700_000_000_123, |w| w.str("s", "tab\t", None));
+        let text = line(&e);
+        assert!(
+            text.ends_with(r#","schema_version":"2.0","fingerprint":"00000000000000000000000000000000"}"#),
+            "{text}"
+        );
+        let mut reader = Reader::new(&APP, Some(own.clone()));
+        let back = reader.read(&text, 2).unwrap();
+        assert!(Arc::ptr_eq(&back.origin, &own));
+        assert_eq!(back.envelope(), e.envelope());
+        assert_eq!(back.generation, 2);
+        // Another process's: its own origin, shared by its lines.
+        let earlier = event(&origin("{}", "", None), "ran", 6, 0, |_| {});
+        let (a, b) = (reader.read(&line(&earlier), 1).unwrap(), reader.read(&line(&earlier), 1).unwrap());
+        assert!(Arc::ptr_eq(&a.origin, &b.origin) && !Arc::ptr_eq(&a.origin, &own));
+        assert_eq!(a.envelope(), earlier.envelope());
+    }
+
+    #[test]
+    fn what_the_current_schema_would_not_send_is_not_read() {
+        let e = event(&origin("{}", "1.0", None), "ran", 5, 0, |w| w.u64("n", 1));
+        let text = line(&e);
+        assert!(Reader::new(&OTHER_SCHEMA, None).read(&text, 1).is_none(), "another fingerprint");
+        assert!(Reader::new(&NO_EVENT, None).read(&text, 1).is_none(), "event removed");
+        let mut r = Reader::new(&APP, None);
+        // An earlier release's line: the envelope alone, no fingerprint.
+        assert!(r.read(&e.envelope(), 1).is_none());
+        for (from, to) in [
+            (r#""properties":{"n":1}"#, r#""properties":[1]"#),
+            (r#""message_id":"00000000-0000-0000-0000-000000000005""#, r#""message_id":"M""#),
+            ("1970-01-01T00:00:00.000Z", "yesterday"),
+            (r#""app":"demo""#, r#""app":"other""#),
+            (r#""event":"ran""#, r#""event":"walked""#),
+            ("\"}", "\",\"extra\":1}"),
+        ] {
+            assert!(text.contains(from), "{from}");
+            assert!(r.read(&text.replace(from, to), 1).is_none(), "{to}");
+        }
+        assert!(r.read(&text, 1).is_some());
+    }
+
+    #[test]
+    fn a_time_with_an_offset_is_read_in_utc() {
+        let e = event(&origin("{}", "1.0", None), "ran", 5, 1_700_000_000_123, |_| {});
+        let text = line(&e).replace("2023-11-14T22:13:20.123Z", "2023-11-15T00:13:20.123+02:00");
+        let back = Reader::new(&APP, None).read(&text, 1).unwrap();
+        assert_eq!(back.at_ms, 1_700_000_000_123);
+        assert!(back.envelope().contains(r#""timestamp":"2023-11-14T22:13:20.123Z""#));
+    }
+}
