@@ -121,16 +121,16 @@ fn diff_gates_a_widening_change_and_passes_wording() {
     std::fs::write(tmp.path().join("telemetry/app.yaml"), widened).unwrap();
 
     let (code, stdout, stderr) = run(tmp.path(), &["diff", "--base-dir", "base"]);
-    assert_eq!(
-        (code, stdout.as_str(), stderr.as_str()),
-        (
-            1,
-            "app: schema_version (none) -> (none)\n  ping.region: new field, collected as allowed (string) [widens collection]\n\
+    // Issue 22.3: the version, the review and the history entry, each with its fix, in one run.
+    let expected = "app: schema_version (none) -> (none)\n  ping.region: new field, collected as allowed (string) [widens collection]\n\
              telemetry/app.yaml: error: `ping.region` widens collection (new field, collected as allowed (string)), but the schema has no `schema_version`\n  help: add `schema_version: \"1.0\"`\n\
              telemetry/app.yaml:8:7: error: `ping.region` widens collection (new field, collected as allowed (string)) and has no `data_review`\n  help: add `data_review: \"<link to the review, or why this is fine>\"` to field `region` of event `ping`\n\
-             gate: failed with 2 errors\n",
-            "error: the schema changes since `base` are not ready: fix the errors above\n"
-        )
+             telemetry/app.yaml: error: `history` has no entry for version 1.0, which changes what is collected\n  help: add the line `history: [{ version: \"1.0\", date: TODAY, widens: [ping.region], summary: \"ping.region: new field, collected as allowed (string).\" }]` at the end of the file\n\
+             gate: failed with 3 errors\n"
+        .replace("TODAY", &telemetry_schema::Date::today().to_string());
+    assert_eq!(
+        (code, stdout.as_str(), stderr.as_str()),
+        (1, expected.as_str(), "error: the schema changes since `base` are not ready: fix the errors above\n")
     );
 
     std::fs::write(tmp.path().join("telemetry/app.yaml"), APP.replace("A ping.", "A ping, once a day.")).unwrap();

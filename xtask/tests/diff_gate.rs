@@ -66,16 +66,20 @@ fn unreviewed_widening_fails_naming_field_class_and_fix() {
     edit(&r, "      user_name:", &format!("{REGION}      user_name:"));
     let out = diff(&r);
     assert_eq!(out.status.code(), Some(1));
+    // Issue 22.3: the version, the review and the history entry, each with its fix, in one run.
+    let today = telemetry_schema::Date::today();
     assert_eq!(
         stdout(&out),
-        "example-cli: schema_version 1.0 -> 1.0
+        format!("example-cli: schema_version 1.0 -> 1.0
   command_run.region: new field, collected as allowed (string) [widens collection]
 schemas/example-cli.yaml: error: `command_run.region` widens collection (new field, collected as allowed (string)), but `schema_version` stays 1.0: a published version never changes what is collected
   help: set `schema_version: \"1.1\"`
 schemas/example-cli.yaml:51:7: error: `command_run.region` widens collection (new field, collected as allowed (string)) and has no `data_review`
   help: add `data_review: \"<link to the review, or why this is fine>\"` to field `region` of event `command_run`
-gate: failed with 2 errors
-"
+schemas/example-cli.yaml: error: `history` has no entry for version 1.1, which changes what is collected
+  help: add the line `  - {{ version: \"1.1\", date: {today}, widens: [command_run.region], summary: \"command_run.region: new field, collected as allowed (string).\" }}` at the end of `history`
+gate: failed with 3 errors
+")
     );
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),

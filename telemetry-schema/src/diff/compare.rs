@@ -3,9 +3,10 @@
 //! `consent.rs`; both write to the list in `out.rs`.
 
 use super::Change;
-use super::Class::{Breaks, Narrows, Widens, Wording};
+use super::Class::{self, Breaks, Narrows, Widens, Wording};
 use super::consent::consent;
 use super::out::{Out, Side};
+use super::types::within;
 use crate::error::Loc;
 use crate::governance::Expiry;
 use crate::model::{Collect, Event, Field, FieldType, Schema};
@@ -54,13 +55,14 @@ pub fn compare(base: Option<&Schema>, head: Option<&Schema>) -> Vec<Change> {
                 ("description", Some(&ba.description), Some(&ha.description)),
                 ("docs_url", ba.docs_url.as_ref(), ha.docs_url.as_ref()),
                 ("privacy_url", ba.privacy_url.as_ref(), ha.privacy_url.as_ref()),
-                ("anonymous_id_env", ba.anonymous_id_env.as_ref(), ha.anonymous_id_env.as_ref()),
                 ("owner", ba.owner.as_ref(), ha.owner.as_ref()),
+                ("data_review", ba.data_review.as_ref(), ha.data_review.as_ref()),
             ] {
                 if old != new {
                     out.push("app", format!("`app.{key}` changed"), &[Wording], Side::HeadFile);
                 }
             }
+            id_source(&mut out, ba.anonymous_id_env.as_deref(), ha.anonymous_id_env.as_deref());
             consent(&mut out, &b.consent, &h.consent);
             if b.never_collected != h.never_collected {
                 out.push("app", "`never_collected` changed", &[Wording], Side::HeadFile);
@@ -82,7 +84,33 @@ pub fn compare(base: Option<&Schema>, head: Option<&Schema>) -> Vec<Change> {
             }
         }
     }
-    out.changes
+    quiet_wording(out.changes)
+}
+
+/// Drops the wording-only lines of an item that also has a classified
+/// change: its description or `data_review` changing beside a widening is
+/// part of that change, and listed apart they read as if nothing else happened.
+fn quiet_wording(changes: Vec<Change>) -> Vec<Change> {
+    let classified: std::collections::BTreeSet<String> =
+        changes.iter().filter(|c| !c.is(Wording)).map(|c| c.item.clone()).collect();
+    changes.into_iter().filter(|c| c.classes != [Wording] || !classified.contains(&c.item)).collect()
+}
+
+/// `app.anonymous_id_env` names where the id sent with every event comes
+/// from: a new or other variable can send an id that is not random (a
+/// tenant id, a user's login), so it widens collection.
+fn id_source(out: &mut Out<'_>, old: Option<&str>, new: Option<&str>) {
+    let (what, classes): (String, &[Class]) = match (old, new) {
+        (None, Some(n)) => {
+            (format!("`anonymous_id_env: {n}` added: the id sent with every event can come from `{n}`"), &[Widens])
+        }
+        (Some(o), Some(n)) if o != n => {
+            (format!("`anonymous_id_env` changed: `{o}` -> `{n}`: the id sent can come from `{n}`"), &[Widens])
+        }
+        (Some(o), None) => (format!("`anonymous_id_env: {o}` removed: the id is always random"), &[Narrows]),
+        _ => return,
+    };
+    out.push("app", what, classes, Side::HeadFile);
 }
 
 fn count(e: &Event) -> String {
@@ -238,8 +266,18 @@ fn ty(out: &mut Out<'_>, item: &str, of: &str, b: &FieldType, h: &FieldType, at:
         (FieldType::List { items: old }, FieldType::List { items: new }) => {
             ty(out, item, &format!("{of}items: "), old, new, at)
         }
+        (old, FieldType::Object { fields: new }) => {
+            // What the object holds is collected field by field: each is listed, and reviewed, as a new field.
+            out.push(item, format!("{of}type: {} -> object", old.name()), &[Breaks], at);
+            fields(out, item, &[], new);
+        }
         (old, new) if old.keyword() != new.keyword() => {
-            out.push(item, format!("{of}type: {} -> {}", old.name(), new.name()), &[Breaks], at)
+            let what = format!("{of}type: {} -> {}", old.name(), new.name());
+            if within(new, old) {
+                out.push(item, format!("{what}: admits fewer values"), &[Narrows, Breaks], at)
+            } else {
+                out.push(item, format!("{what}: admits values the old type did not"), &[Widens, Breaks], at)
+            }
         }
         _ => {}
     }

@@ -1,10 +1,13 @@
 //! Classifying consent changes: the default, `DO_NOT_TRACK`, the first
-//! run, and each environment switch, judged by which values fire it and
-//! whether it turns telemetry off or on. Apart from the event and field
-//! comparison because switches are compared by meaning, not by key.
+//! run, the opt-out command, and each environment switch, judged by which
+//! values fire it and whether it turns telemetry off or on, then the list as
+//! a whole by what it decides (`switches.rs`): order matters, the first
+//! switch that fires decides. Apart from the event and field comparison
+//! because switches are compared by meaning, not by key.
 
-use super::Class::{self, Narrows, Widens, Wording};
+use super::Class::{self, Narrows, Review, Widens, Wording};
 use super::out::{Out, Side};
+use super::switches;
 use crate::model::{Consent, ConsentDefault, EnvSwitch, FirstRun, SwitchAction, SwitchRule, Trigger};
 
 /// Whether a switch sends nothing when it fires (`disable`, `log_only`), as opposed to turning telemetry on.
@@ -64,16 +67,58 @@ pub(super) fn consent(out: &mut Out<'_>, b: &Consent, h: &Consent) {
         ),
         _ => {}
     }
-    if b.opt_out_command != h.opt_out_command {
-        out.push("consent", "`opt_out_command` changed", &[Wording], at);
+    match (&b.opt_out_command, &h.opt_out_command) {
+        (old, new) if old == new => {}
+        (Some(o), Some(n)) => out.push("consent", format!("`opt_out_command` changed: `{o}` -> `{n}`"), &[Review], at),
+        (None, Some(n)) => out.push("consent", format!("`opt_out_command` added: `{n}`"), &[Review], at),
+        (Some(o), None) => out.push("consent", format!("`opt_out_command` removed (was `{o}`)"), &[Review], at),
+        (None, None) => {}
     }
     if b.data_review != h.data_review {
         out.push("consent", "`data_review` changed", &[Wording], at);
     }
+    env(out, &b.env, &h.env, h.default == ConsentDefault::Enabled);
+}
+
+fn env(out: &mut Out<'_>, old: &[EnvSwitch], new: &[EnvSwitch], default_on: bool) {
+    let key = |l: &[EnvSwitch]| l.iter().map(|s| (s.name.clone(), s.rule.clone())).collect::<Vec<_>>();
+    if key(old) == key(new) {
+        return;
+    }
+    let start = out.changes.len();
+    by_name(out, old, new);
+    let names = |a: &[EnvSwitch], b: &[EnvSwitch]| -> Vec<String> {
+        a.iter().filter(|s| b.iter().any(|t| t.name == s.name)).map(|s| format!("`{}`", s.name)).collect()
+    };
+    let (was, now) = (names(old, new), names(new, old));
+    let what = if was == now {
+        "switches".to_string()
+    } else {
+        format!("switches reordered ({} -> {})", was.join(", "), now.join(", "))
+    };
+    let said = |out: &Out<'_>, class: Class| out.changes[start..].iter().any(|c| c.is(class));
+    let (widens, narrows) = switches::compare(old, new, default_on);
+    let mut decided = false;
+    if let Some(example) = widens.filter(|_| !said(out, Widens)) {
+        out.push("consent", format!("{what}: {example}, telemetry was off and is now on"), &[Widens], Side::HeadFile);
+        decided = true;
+    }
+    if let Some(example) = narrows.filter(|_| !said(out, Narrows)) {
+        out.push("consent", format!("{what}: {example}, telemetry was on and is now off"), &[Narrows], Side::HeadFile);
+        decided = true;
+    }
+    if was != now && !decided {
+        out.push("consent", format!("{what}: each decides as before"), &[Wording], Side::HeadFile);
+    }
+}
+
+/// One line per switch added, removed or changed, matched by name.
+fn by_name(out: &mut Out<'_>, old: &[EnvSwitch], new: &[EnvSwitch]) {
     let find = |list: &'_ [EnvSwitch], name: &str| list.iter().find(|s| s.name == name).map(|s| s.rule.clone());
-    for s in &b.env {
+    let (b, h) = (old, new);
+    for s in b {
         let name = &s.name;
-        match find(&h.env, name) {
+        match find(h, name) {
             None if stops(&s.rule) => out.push(
                 "consent",
                 format!("switch `{name}` removed: it no longer turns telemetry off"),
@@ -89,7 +134,7 @@ pub(super) fn consent(out: &mut Out<'_>, b: &Consent, h: &Consent) {
             Some(new) => switch(out, name, &s.rule, &new),
         }
     }
-    for s in h.env.iter().filter(|s| find(&b.env, &s.name).is_none()) {
+    for s in h.iter().filter(|s| find(b, &s.name).is_none()) {
         let (what, class) =
             if stops(&s.rule) { ("turns telemetry off", Narrows) } else { ("turns telemetry on", Widens) };
         out.push("consent", format!("new switch `{}` {what}", s.name), &[class], Side::Head(s.loc));

@@ -3,8 +3,9 @@
 //!
 //! [`compare`] lists every change per app, event and field (context keys and
 //! consent too), each with its classes: it may widen collection, narrow it,
-//! break collectors, or change wording only; one change can carry two
-//! classes (removing a field narrows collection and breaks collectors).
+//! break collectors, need a review (how users opt out), or change wording
+//! only; one change can carry two classes (removing a field narrows
+//! collection and breaks collectors).
 //! [`gate`] adds the findings: the version bump each class needs, a
 //! `data_review` on every widened item, a `history` entry that lists what
 //! widened and narrowed, and published versions left as they were.
@@ -32,9 +33,11 @@ mod consent;
 mod gate;
 mod out;
 mod report;
+mod switches;
+mod types;
 
 pub use compare::compare;
-pub use gate::{gate, gate_app};
+pub use gate::{gate, gate_app, gate_on};
 pub use report::human;
 #[cfg(feature = "serde")]
 pub use report::json;
@@ -56,17 +59,22 @@ pub enum Class {
     Narrows,
     /// Collectors that read the old payload can fail on the new one: needs a major version bump.
     Breaks,
+    /// Collects nothing more, but changes how users opt out (`opt_out_command`):
+    /// needs a `data_review` on the item, no version bump.
+    Review,
     /// Only what the page says changes: no bump needed.
     Wording,
 }
 
 impl Class {
-    /// The words used in reports: `widens collection`, `narrows collection`, `breaks collectors`, `wording only`.
+    /// The words used in reports: `widens collection`, `narrows collection`,
+    /// `breaks collectors`, `needs review`, `wording only`.
     pub fn label(self) -> &'static str {
         match self {
             Class::Widens => "widens collection",
             Class::Narrows => "narrows collection",
             Class::Breaks => "breaks collectors",
+            Class::Review => "needs review",
             Class::Wording => "wording only",
         }
     }
@@ -87,7 +95,7 @@ pub struct Change {
     pub item: String,
     /// What changed, e.g. `collect: hashed -> allowed`.
     pub what: String,
-    /// Its classes, in the order widens, narrows, breaks, wording.
+    /// Its classes, in the order widens, narrows, breaks, review, wording.
     pub classes: Vec<Class>,
     /// Where the item is: `file:line:col` in the new version, or in the old one when it was removed.
     pub location: String,

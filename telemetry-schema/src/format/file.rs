@@ -103,6 +103,11 @@ pub struct AppSpec {
     #[serde(default)]
     #[schemars(length(min = 2))]
     pub owner: Option<String>,
+    /// The review of the last change to the app that widened collection (an
+    /// `anonymous_id_env` added or changed): a link or a reason.
+    #[serde(default)]
+    #[schemars(length(min = 10))]
+    pub data_review: Option<String>,
 }
 
 /// The `consent` section.

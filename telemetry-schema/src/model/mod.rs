@@ -71,6 +71,9 @@ pub struct App {
     /// Who answers for the telemetry: an email address or a team name
     /// (`app.owner`); an event's `owner` overrides it.
     pub owner: Option<String>,
+    /// The review of the last change to the app that widened collection
+    /// (an `anonymous_id_env` added or changed): a link or a reason.
+    pub data_review: Option<String>,
 }
 
 impl App {
@@ -78,7 +81,8 @@ impl App {
     ///
     /// ```
     /// # let app = telemetry_schema::App { name: "my-cli".into(), title: String::new(),
-    /// #     description: String::new(), docs_url: None, privacy_url: None, anonymous_id_env: None, owner: None };
+    /// #     description: String::new(), docs_url: None, privacy_url: None, anonymous_id_env: None, owner: None,
+    /// #     data_review: None };
     /// assert_eq!(app.env_prefix(), "MY_CLI");
     /// ```
     pub fn env_prefix(&self) -> String {

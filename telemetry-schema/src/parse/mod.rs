@@ -123,7 +123,7 @@ fn app(node: &Node, d: &mut Diags) -> Option<App> {
         node,
         "`app`",
         &["name", "title", "description", "docs_url", "privacy_url", "anonymous_id_env"],
-        &["owner"],
+        &["owner", "data_review"],
         d,
     )?;
     let name = m.required("name", "`app`", "my-app", d).and_then(|n| {
@@ -171,8 +171,10 @@ fn app(node: &Node, d: &mut Diags) -> Option<App> {
         None => Some(None),
         Some(n) => govern::owner(n, "`app.owner`", d).map(Some),
     };
+    let data_review = govern::review_key(&m, "`app`", d);
     Some(App {
         owner: owner?,
+        data_review: data_review?,
         name: name?,
         title: title?,
         description: description?,
