@@ -66,6 +66,9 @@ pub enum Reason {
         /// What is wrong, naming the file.
         why: String,
     },
+    /// The app's telemetry setup is wrong ([`crate::Builder::build_or_off`]
+    /// gave an off handle instead of the [`crate::BuildError`]).
+    SetupFailed(crate::BuildError),
     /// The choice persisted by `telemetry enable` / `telemetry disable`.
     Choice(Choice),
     /// Consent says on, but this run showed the first-run notice and the
@@ -101,6 +104,7 @@ impl fmt::Display for Reason {
             Reason::StateUnreadable { why } => {
                 write!(f, "{why}; nothing is recorded until `telemetry enable` or `telemetry disable` rewrites it")
             }
+            Reason::SetupFailed(error) => write!(f, "the app's telemetry setup failed ({error})"),
             Reason::ForTests => f.write_str("the handle is for tests (`Builder::for_tests`)"),
             Reason::Choice(Choice::Enabled) => f.write_str("you enabled it (`telemetry enable`)"),
             Reason::Choice(Choice::Disabled) => f.write_str("you disabled it (`telemetry disable`)"),

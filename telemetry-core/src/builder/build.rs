@@ -42,6 +42,40 @@ impl Builder {
         Ok(self.start(&resolved, endpoint).unwrap_or_else(|status| Telemetry::off(self.meta, *status)))
     }
 
+    /// [`Builder::build`] for an app that must run whatever its telemetry
+    /// setup says: a mistake in it (a bad endpoint, a missing API key or
+    /// context) gives a handle that is off, records nothing and says why in
+    /// its [`Telemetry::status`], instead of an error to handle. A debug
+    /// build (or `<APP>_TELEMETRY_DEBUG=1`) also prints why on stderr, once,
+    /// so the developer sees the mistake the users are spared.
+    ///
+    /// ```
+    /// use telemetry_core::{BuildError, EnvSource, Reason, Telemetry, WireFormat};
+    /// static APP: telemetry_core::meta::AppMeta = telemetry_core::app_meta!("../schemas/example-cli.yaml");
+    ///
+    /// // PostHog needs a project key: build() refuses, build_or_off() runs on without telemetry.
+    /// let builder = Telemetry::builder(&APP).endpoint("https://eu.i.posthog.com", WireFormat::PostHog);
+    /// # let builder = builder.env(EnvSource::from_pairs::<&str, &str>([])).output(std::io::sink());
+    /// let telemetry = builder.build_or_off();
+    /// assert!(!telemetry.is_enabled());
+    /// assert_eq!(telemetry.status().reason, Reason::SetupFailed(BuildError::MissingApiKey { format: WireFormat::PostHog }));
+    /// assert!(telemetry.status().to_string().starts_with(
+    ///     "Telemetry is off: the app's telemetry setup failed (the posthog wire format needs an API key: call .api_key(..)).\n"));
+    /// ```
+    pub fn build_or_off(&self) -> Telemetry {
+        let error = match self.build() {
+            Ok(telemetry) => return telemetry,
+            Err(error) => error,
+        };
+        let mut r = self.resolve();
+        if cfg!(debug_assertions) || r.debug {
+            let output = self.output.clone().unwrap_or_else(Output::stderr);
+            output.write(&format!("{}: telemetry is off: {error}\n", self.meta.name));
+        }
+        (r.mode, r.reason) = (Mode::Off, Reason::SetupFailed(error));
+        Telemetry::off(self.meta, self.status_from(&r, None, Vec::new()))
+    }
+
     /// The endpoint, if set: `https://` or loopback, with the API key its
     /// format needs.
     #[cfg(feature = "http")]
