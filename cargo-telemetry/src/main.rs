@@ -3,14 +3,23 @@
 //! [`telemetry_schema::docs`], which a project's own xtask can call instead.
 #![forbid(unsafe_code)]
 
+mod init;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 use telemetry_schema::docs::{self, Base, Options};
 
-const USAGE: &str = "\
+pub(crate) const USAGE: &str = "\
 usage: cargo telemetry <command>
 
 commands:
+  init [--name NAME] [--schemas DIR]
+      Write a starter schema, DIR/app.yaml (default: telemetry/app.yaml), for
+      the crate in the current directory (NAME: its package name): one event
+      with an allowed, a hashed and a forbidden field, a context, consent
+      with the product's own switch and opt-out command, a version, an owner
+      and an expiry, each commented. Then print the dependency line, the code
+      that records the event, and the commands for CI. Never overwrites.
   docs [--schemas DIR] [--out DIR] [--check] [--command CMD]
       Render every schema in DIR (default: telemetry/) to the out directory
       (default: docs/): <app>.md, the \"what we collect\" page, and
@@ -36,7 +45,7 @@ commands:
       The version.";
 
 /// How `main` ends: success, a failure already explained, or a usage mistake.
-enum Outcome {
+pub(crate) enum Outcome {
     Ok,
     Failed(String),
     Usage(String),
@@ -49,6 +58,7 @@ fn main() -> ExitCode {
         args.remove(0);
     }
     let outcome = match args.first().map(String::as_str) {
+        Some("init") => init::run(&args[1..]),
         Some("docs") => docs_command(&args[1..]),
         Some("validate") => validate(&args[1..]),
         Some("diff") => diff(&args[1..]),

@@ -89,11 +89,11 @@ fn validate_reports_every_problem_located() {
 #[test]
 fn help_everywhere_and_usage_mistakes_exit_2() {
     let tmp = project();
-    for args in [&["--help"][..], &["help"], &["docs", "--help"], &["validate", "-h"], &[]] {
+    for args in [&["--help"][..], &["help"], &["docs", "--help"], &["validate", "-h"], &["init", "--help"], &[]] {
         let (code, stdout, _) = run(tmp.path(), args);
         assert_eq!(code, 0, "{args:?}");
         assert!(
-            stdout.starts_with("usage: cargo telemetry <command>\n\ncommands:\n  docs [--schemas DIR]"),
+            stdout.starts_with("usage: cargo telemetry <command>\n\ncommands:\n  init [--name NAME] [--schemas DIR]\n"),
             "{args:?}"
         );
     }
