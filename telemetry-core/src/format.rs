@@ -11,7 +11,7 @@ pub enum WireFormat {
     #[default]
     Native,
     /// Segment's (and RudderStack's) `POST /v1/batch` of `track` calls; the
-    /// API key, if given, is the write key (HTTP basic auth user).
+    /// API key (the write key, sent as the HTTP basic auth user) is required.
     Segment,
     /// PostHog's `POST /batch/`; the API key (project key) is required.
     PostHog,
@@ -64,15 +64,17 @@ impl WireFormat {
         }
     }
 
-    /// Whether [`crate::Builder::api_key`] is required (PostHog's project key).
+    /// Whether [`crate::Builder::api_key`] is required: PostHog's project
+    /// key, Segment's write key (both collectors refuse a batch without it).
     ///
     /// ```
     /// use telemetry_core::WireFormat;
     /// assert!(WireFormat::PostHog.needs_api_key());
-    /// assert!(!WireFormat::Segment.needs_api_key());
+    /// assert!(WireFormat::Segment.needs_api_key());
+    /// assert!(!WireFormat::Otlp.needs_api_key());
     /// ```
     pub const fn needs_api_key(self) -> bool {
-        matches!(self, WireFormat::PostHog)
+        matches!(self, WireFormat::PostHog | WireFormat::Segment)
     }
 
     /// The request body's `content-type`.

@@ -3,7 +3,8 @@
 
 use std::io::Write;
 use std::net::TcpStream;
-use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::SeqCst};
 use std::time::{Duration, Instant};
 
 /// How the collector answers one request.
@@ -24,6 +25,16 @@ pub enum Reply {
     Garbage200,
     /// Close the connection, without a response, when it is idle (keep-alive).
     Close,
+    /// Answer 200 with a body that does not end: `Content-Length: 1 GiB`
+    /// (or, `chunked`, chunks without a last one), written 64 KiB at a time
+    /// until the client stops reading and closes (or the collector stops).
+    /// `written` counts the body bytes the kernel took.
+    Endless {
+        /// Chunked transfer encoding instead of a `Content-Length`.
+        chunked: bool,
+        /// Body bytes written so far.
+        written: Arc<AtomicU64>,
+    },
 }
 
 impl Reply {
@@ -78,11 +89,41 @@ pub(crate) fn play(reply: Reply, stream: &mut TcpStream, stop: &AtomicBool, comm
             let _ = stream.write_all(&bytes);
             Next::Close
         }
+        Reply::Endless { chunked, written } => {
+            commit(200);
+            endless(stream, chunked, &written, stop);
+            Next::Close
+        }
         Reply::Garbage200 => {
             let garbage: Vec<u8> = (0..64u8).map(|b| b.wrapping_mul(37) | 0x80).collect();
             commit(200);
             sent(stream.write_all(&response(200, &[], &garbage)))
         }
+    }
+}
+
+/// Writes an endless 200 answer; see [`Reply::Endless`].
+fn endless(stream: &mut TcpStream, chunked: bool, written: &AtomicU64, stop: &AtomicBool) {
+    const BLOCK: usize = 64 << 10;
+    let length =
+        if chunked { "transfer-encoding: chunked".to_string() } else { format!("content-length: {}", 1u64 << 30) };
+    let head = format!("HTTP/1.1 200 X\r\ncontent-type: application/json\r\n{length}\r\n\r\n");
+    if stream.write_all(head.as_bytes()).is_err() {
+        return;
+    }
+    let mut block = Vec::with_capacity(BLOCK + 16);
+    if chunked {
+        block.extend_from_slice(format!("{BLOCK:x}\r\n").as_bytes());
+    }
+    block.resize(block.len() + BLOCK, b' ');
+    if chunked {
+        block.extend_from_slice(b"\r\n");
+    }
+    while !stop.load(SeqCst) && (chunked || written.load(SeqCst) < 1 << 30) {
+        if stream.write_all(&block).is_err() {
+            return;
+        }
+        written.fetch_add(BLOCK as u64, SeqCst);
     }
 }
 

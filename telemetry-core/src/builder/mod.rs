@@ -112,7 +112,8 @@ impl Builder {
     /// Checked by `build()`: `https://`, or `http://` to loopback only.
     ///
     /// A format whose [`WireFormat::needs_api_key`] is true
-    /// ([`WireFormat::PostHog`]: the project key) also needs
+    /// ([`WireFormat::PostHog`]: the project key; [`WireFormat::Segment`]:
+    /// the write key) also needs
     /// [`Builder::api_key`]; without it `build()` fails with
     /// [`crate::BuildError::MissingApiKey`], before anything is written or sent.
     pub fn endpoint(mut self, url: impl Into<String>, format: WireFormat) -> Self {

@@ -30,7 +30,8 @@ pub(crate) enum Outcome {
     Written {
         rotated_away: u64,
     },
-    /// Network error, 3xx (never followed), 5xx or 429: try again, after `Retry-After` if given.
+    /// Network error, or a status the format retries (`transport/http/response.rs`):
+    /// try again, after `Retry-After` if given.
     /// Only HTTP answers so; the other transports deliver or reject.
     #[cfg(feature = "http")]
     Retry {

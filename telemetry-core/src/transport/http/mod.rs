@@ -9,6 +9,7 @@ mod endpoint;
 mod ordered;
 mod otlp;
 mod otlp_proto;
+mod response;
 
 use std::time::{Duration, SystemTime};
 
@@ -63,29 +64,7 @@ impl Http {
         }
         match req.send() {
             Err(e) => Outcome::Retry { after: None, why: e.to_string() },
-            Ok(resp) => {
-                let status = resp.status();
-                let after = resp
-                    .headers()
-                    .get("retry-after")
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(|v| v.trim().parse::<u64>().ok())
-                    .map(Duration::from_secs);
-                // Read the (small) answer so the connection can be reused.
-                let _ = resp.bytes();
-                if status.is_success() {
-                    Outcome::Delivered
-                } else if status.is_redirection() {
-                    // Never followed (the policy checked this URL, not the
-                    // target), yet not the collector refusing the events: a
-                    // moved or misrouted endpoint is kept for a later try.
-                    Outcome::Retry { after, why: format!("HTTP {status}, a redirect (not followed)") }
-                } else if status.as_u16() == 429 || status.is_server_error() {
-                    Outcome::Retry { after, why: format!("HTTP {status}") }
-                } else {
-                    Outcome::Reject(format!("HTTP {status}"))
-                }
-            }
+            Ok(resp) => response::outcome(self.format, resp),
         }
     }
 }
