@@ -60,7 +60,7 @@ struct TelemetryChanged {
 enum Format {
     /// The toolkit's own batch, as docs/example-cli.events.schema.json describes it.
     Native,
-    /// Segment's (and RudderStack's) /v1/batch; --api-key is the write key, if one is needed.
+    /// Segment's (and RudderStack's) /v1/batch; needs --api-key (the write key).
     Segment,
     /// PostHog's /batch/; needs --api-key (the project's API key).
     Posthog,
@@ -92,8 +92,8 @@ struct Cli {
     /// Wire format for --endpoint.
     #[arg(long, global = true, value_enum, default_value = "native")]
     format: Format,
-    /// Segment write key or PostHog project key (required by --format posthog).
-    #[arg(long, global = true, required_if_eq("format", "posthog"))]
+    /// Segment write key or PostHog project key (required by --format segment and posthog).
+    #[arg(long, global = true, required_if_eq_any([("format", "segment"), ("format", "posthog")]))]
     api_key: Option<String>,
     #[command(subcommand)]
     command: Command,

@@ -125,9 +125,10 @@ fn help_lists_every_format_and_the_key_posthog_needs() {
     for line in [
         "  --format <FORMAT>\n          Wire format for --endpoint",
         "          - native:        The toolkit's own batch, as docs/example-cli.events.schema.json describes it\n",
+        "          - segment:       Segment's (and RudderStack's) /v1/batch; needs --api-key (the write key)\n",
         "          - posthog:       PostHog's /batch/; needs --api-key (the project's API key)\n",
         "          - otlp-protobuf: OpenTelemetry logs, OTLP/HTTP protobuf (OpenTelemetry's default encoding), /v1/logs\n",
-        "  --api-key <API_KEY>\n          Segment write key or PostHog project key (required by --format posthog)",
+        "  --api-key <API_KEY>\n          Segment write key or PostHog project key (required by --format segment and posthog)",
     ] {
         assert!(help.contains(line), "{line:?} not in:\n{help}");
     }
@@ -135,12 +136,15 @@ fn help_lists_every_format_and_the_key_posthog_needs() {
     assert_eq!(out.status.code(), Some(0));
     assert!(text(&out.stdout).contains("[possible values: native, segment, posthog, otlp, otlp-protobuf]"));
 
-    let out = cli(&state, &[], &["--endpoint", "https://eu.i.posthog.com", "--format", "posthog", "build"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        text(&out.stderr)
-            .starts_with("error: the following required arguments were not provided:\n  --api-key <API_KEY>\n")
-    );
+    for (url, format) in [("https://eu.i.posthog.com", "posthog"), ("https://api.segment.io", "segment")] {
+        let out = cli(&state, &[], &["--endpoint", url, "--format", format, "build"]);
+        assert_eq!(out.status.code(), Some(2), "{format}");
+        assert!(
+            text(&out.stderr)
+                .starts_with("error: the following required arguments were not provided:\n  --api-key <API_KEY>\n"),
+            "{format}"
+        );
+    }
     assert!(!state.exists(), "nothing ran");
 }
 

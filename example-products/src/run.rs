@@ -73,13 +73,13 @@ pub fn usage(program: &str, extra: &str) -> String {
          --memory          keep events in the process; print them on stdout, one per line, at exit\n  \
          --endpoint URL    POST events to URL (https://, or http:// to 127.0.0.1, localhost or [::1])\n  \
          --format FORMAT   the endpoint's wire format: native (the default), {rest}\n  \
-         --api-key KEY     the Segment write key or PostHog project key ({needs} needs one)\n  \
+         --api-key KEY     the Segment write key or PostHog project key ({needs} need one)\n  \
          --state-dir DIR   keep the install's state (and events.jsonl) in DIR\n\
          {extra}  \
          -h, --help        print this help\n",
         short = if extra.is_empty() { "" } else { " [OPTIONS]" },
         rest = format_names().trim_start_matches("native, "),
-        needs = key_formats.join(", "),
+        needs = key_formats.join(" and "),
     )
 }
 
@@ -100,6 +100,10 @@ impl Options {
     /// assert_eq!(
     ///     Options::parse(["--endpoint", "https://eu.i.posthog.com", "--format", "posthog"].map(String::from)).unwrap_err(),
     ///     "--format posthog needs --api-key KEY (the project's API key)"
+    /// );
+    /// assert_eq!(
+    ///     Options::parse(["--endpoint", "https://api.segment.io", "--format", "segment"].map(String::from)).unwrap_err(),
+    ///     "--format segment needs --api-key KEY (the write key)"
     /// );
     /// ```
     pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Request, String> {
@@ -126,7 +130,8 @@ impl Options {
             (true, Some(_)) => return Err("--memory and --endpoint exclude each other".to_string()),
             (true, None) => Sink::Memory(MemorySink::new()),
             (false, Some(_)) if format.needs_api_key() && api_key.is_none() => {
-                return Err(format!("--format {} needs --api-key KEY (the project's API key)", format.name()));
+                let key = if format == WireFormat::Segment { "the write key" } else { "the project's API key" };
+                return Err(format!("--format {} needs --api-key KEY ({key})", format.name()));
             }
             (false, Some(url)) => Sink::Endpoint { url, format, api_key },
             (false, None) => Sink::File,

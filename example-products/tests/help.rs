@@ -34,7 +34,7 @@ fn help_exits_0_and_lists_every_format() {
             assert!(
                 help.contains(
                     "  --format FORMAT   the endpoint's wire format: native (the default), segment, posthog, otlp or otlp-protobuf\n  \
-                     --api-key KEY     the Segment write key or PostHog project key (posthog needs one)\n"
+                     --api-key KEY     the Segment write key or PostHog project key (segment and posthog need one)\n"
                 ),
                 "{name}:\n{help}"
             );
