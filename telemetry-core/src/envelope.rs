@@ -94,11 +94,6 @@ impl Origin {
             && self.anonymous_id == p.anonymous_id
             && self.session_id == p.session_id
     }
-
-    /// Whether two origins are one service (OTLP's resource: the ids are per record there).
-    pub(crate) fn same_service(&self, other: &Origin) -> bool {
-        self.app == other.app && self.app_version == other.app_version && self.context == other.context
-    }
 }
 
 /// One event, from `record()` to the sink: its name, its properties as the

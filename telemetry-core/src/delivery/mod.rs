@@ -25,7 +25,7 @@ pub(crate) use tuning::Backoff;
 pub(crate) use tuning::Tuning;
 
 use exit::Leftovers;
-use queue::Shared;
+use queue::Queue;
 use stats::Counters;
 use worker::Worker;
 
@@ -52,7 +52,7 @@ pub(crate) struct Config {
 /// The delivery of one [`crate::Telemetry`] handle: its queue, its worker
 /// thread and what is left at exit. Dropping it shuts down.
 pub(crate) struct Delivery {
-    shared: Arc<Shared>,
+    shared: Arc<Queue>,
     worker: Mutex<Option<JoinHandle<()>>>,
     /// The spooler thread (only with a spool).
     spooler: Mutex<Option<JoinHandle<()>>>,
@@ -64,7 +64,7 @@ impl Delivery {
     /// Starts the worker thread; fails only when the thread cannot start.
     pub(crate) fn start(config: Config) -> io::Result<Self> {
         let Config { thread_name, plan, tuning, spool, deadline, diag } = config;
-        let shared = Shared::new(tuning, spool.is_some());
+        let shared = Queue::new(tuning, spool.is_some());
         let worker = Worker::spawn(thread_name.clone(), shared.clone(), plan, spool.clone(), diag.clone())?;
         // Without its thread, a full queue drops as it did before overflow existed.
         let spooler = spool.clone().and_then(|spool| {

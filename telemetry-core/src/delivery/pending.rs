@@ -26,8 +26,56 @@ pub(crate) enum Next {
     Read(Backlog),
 }
 
+/// Where delivery is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Phase {
+    /// The worker has not listed the earlier runs' spool files yet: until
+    /// then the spooler may not write (a file of ours must not be taken for
+    /// one of theirs).
+    Starting,
+    /// Batches leave as they come due.
+    Running,
+    /// Shutdown asked: the worker sends everything now, and exits when done
+    /// or when its next attempt would come after `until`. `listed`: the
+    /// worker had listed the earlier runs' files (shutdown can come first).
+    Draining { until: Instant, listed: bool },
+    /// The worker has exited (done, gave up, or panicked) before the caller
+    /// took over: nothing more is sent.
+    WorkerGone,
+    /// The caller took what was left: the worker must not touch or count
+    /// anything. `worker_gone`: it has exited (the caller may join it).
+    Closed { worker_gone: bool },
+}
+
+/// What the worker is doing with the events it took.
 #[derive(Debug, Default)]
-pub(super) struct Queue {
+pub(crate) enum Activity {
+    #[default]
+    Waiting,
+    /// Sending this batch (taken by the caller at the deadline if still there).
+    Sending(Arc<Vec<Event>>),
+    /// Reading a spool file back into the queue.
+    Reading,
+}
+
+/// The spooler thread, as the queue sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Spooler {
+    /// No spool, or its thread could not start: a full queue drops.
+    Off,
+    Idle,
+    /// Woken for the current overflow.
+    Asked,
+    /// Writing a batch it took from the overflow.
+    Writing,
+}
+
+/// The queue's state: what waits, and the phases of the threads that move it.
+#[derive(Debug)]
+pub(super) struct State {
+    pub phase: Phase,
+    pub activity: Activity,
+    pub spooler: Spooler,
     pub pending: VecDeque<Event>,
     pub pending_bytes: usize,
     /// When the oldest pending event arrived.
@@ -35,35 +83,56 @@ pub(super) struct Queue {
     /// How many events of earlier runs are in `pending`: the next of their
     /// files is read only when none are left, so one file at a time is in memory.
     pub inherited: usize,
-    /// Envelopes that did not fit in `pending` (the queue's bytes, eight
-    /// times its events: `Tuning::overflow_events`), only when
-    /// `overflows`: the spooler writes them to disk, or the worker moves
-    /// them to `pending` when there is room again.
+    /// Events that did not fit in `pending` (the queue's bytes, eight
+    /// times its events: `Tuning::overflow_events`), only with a spooler:
+    /// it writes them to disk, or the worker moves them to `pending` when
+    /// there is room again.
     pub overflow: VecDeque<Event>,
     pub overflow_bytes: usize,
-    /// There is a spool and a spooler thread: a full queue overflows.
-    pub overflows: bool,
-    /// The spooler was woken for the current overflow.
-    pub spool_asked: bool,
-    /// The spooler is writing a batch it took from `overflow`.
-    pub spooling: bool,
     /// Spool files to read: earlier runs' first, then this run's overflow.
     pub backlog: VecDeque<Backlog>,
-    /// The worker is reading a backlog file.
-    pub unspooling: bool,
-    pub inflight: Option<Arc<Vec<Event>>>,
     pub flushers: usize,
-    /// Set by shutdown: the worker sends everything now, and exits when done.
-    pub shutdown: Option<Instant>,
-    /// The caller took over: the worker must not touch or count anything.
-    pub closed: bool,
-    /// The worker has exited (done, gave up before the deadline, or panicked).
-    pub worker_gone: bool,
-    /// The worker has listed the previous runs' spool files.
-    pub started: bool,
 }
 
-impl Queue {
+impl State {
+    pub(super) fn new(spooler: Spooler) -> Self {
+        State {
+            phase: Phase::Starting,
+            activity: Activity::Waiting,
+            spooler,
+            pending: VecDeque::new(),
+            pending_bytes: 0,
+            oldest: None,
+            inherited: 0,
+            overflow: VecDeque::new(),
+            overflow_bytes: 0,
+            backlog: VecDeque::new(),
+            flushers: 0,
+        }
+    }
+
+    pub(super) fn closed(&self) -> bool {
+        matches!(self.phase, Phase::Closed { .. })
+    }
+
+    pub(super) fn worker_gone(&self) -> bool {
+        matches!(self.phase, Phase::WorkerGone | Phase::Closed { worker_gone: true })
+    }
+
+    /// Whether the worker has listed the earlier runs' spool files (or
+    /// exited): until then the spooler may not write.
+    pub(super) fn listed(&self) -> bool {
+        !matches!(self.phase, Phase::Starting | Phase::Draining { listed: false, .. })
+    }
+
+    /// The exit deadline, once shutdown was asked.
+    pub(super) fn draining(&self) -> Option<Instant> {
+        match self.phase {
+            Phase::Draining { until, .. } => Some(until),
+            _ => None,
+        }
+    }
+
     pub(super) fn fits(&self, t: &Tuning, len: usize) -> bool {
         self.pending.len() < t.queue_events && self.pending_bytes + len <= t.queue_bytes
     }
@@ -90,23 +159,21 @@ impl Queue {
 
     /// Something is still to be delivered or spooled (what `flush` waits for).
     pub(super) fn unsettled(&self) -> bool {
-        !self.started
+        !self.listed()
             || !self.pending.is_empty()
-            || self.inflight.is_some()
+            || !matches!(self.activity, Activity::Waiting)
             || !self.overflow.is_empty()
-            || self.spooling
-            || self.unspooling
+            || self.spooler == Spooler::Writing
             || !self.backlog.is_empty()
     }
 
     /// What exit waits for: this run's events and the earlier runs' files,
     /// not this run's own overflow files (they stay for the next run).
     pub(super) fn busy_at_exit(&self) -> bool {
-        !self.started
+        !self.listed()
             || !self.pending.is_empty()
-            || self.inflight.is_some()
+            || !matches!(self.activity, Activity::Waiting)
             || !self.overflow.is_empty()
-            || self.unspooling
             || self.backlog.iter().any(|b| b.own.is_none())
     }
 }

@@ -4,14 +4,14 @@
 //! Ownership rule that keeps counters exact and nothing both sent and
 //! spooled by this process: an event is in exactly one of `pending`,
 //! `overflow` (did not fit in `pending`; waiting for the spooler, or for
-//! room), the spooler's hands (being written), `inflight` (the batch the
+//! room), the spooler's hands (being written), `Activity::Sending` (the batch the
 //! worker is sending), or settled: sent, dropped, or spooled (on disk,
 //! counted in `spooled`). A file this run spooled and the worker reads back
 //! leaves `spooled` as its events re-enter `pending`, so an event spooled
 //! and then sent by the same run counts once, as sent. At exit the caller
-//! waits for the worker until the deadline, then sets `closed` and takes
-//! `pending`, `overflow` and `inflight` itself. A worker that finishes a
-//! request after `closed` counts nothing: those events are spooled and sent
+//! waits for the worker until the deadline, then moves to `Phase::Closed`
+//! and takes `pending`, `overflow` and the batch being sent itself. A worker
+//! that finishes a request after that counts nothing: those events are spooled and sent
 //! again by the next run (collectors dedupe on `message_id`).
 
 use std::path::PathBuf;
@@ -19,15 +19,16 @@ use std::sync::atomic::Ordering::Relaxed;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use super::pending::{Backlog, Next, Queue};
+use super::pending::{Activity, Backlog, Next, Phase, Spooler, State};
 use super::stats::Counters;
 use super::tuning::Tuning;
 use crate::envelope::Event;
 
-/// The queue and counters, shared by the recording threads, the worker,
-/// the spooler and the [`super::Delivery`] handle.
-pub(crate) struct Shared {
-    queue: Mutex<Queue>,
+/// The queue: its state under one lock, the condition variables its
+/// threads wait on, and the counters; shared by the recording threads, the
+/// worker, the spooler and the [`super::Delivery`] handle.
+pub(crate) struct Queue {
+    state: Mutex<State>,
     work: Condvar,
     settled: Condvar,
     /// Wakes the spooler (overflow due, worker started, closed).
@@ -36,15 +37,16 @@ pub(crate) struct Shared {
     pub tuning: Tuning,
 }
 
-pub(super) fn lock(m: &Mutex<Queue>) -> MutexGuard<'_, Queue> {
+pub(super) fn lock(m: &Mutex<State>) -> MutexGuard<'_, State> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-impl Shared {
+impl Queue {
     /// `overflows`: a full queue overflows to the spool (a spooler runs).
     pub(crate) fn new(tuning: Tuning, overflows: bool) -> Arc<Self> {
-        Arc::new(Shared {
-            queue: Mutex::new(Queue { overflows, ..Queue::default() }),
+        let spooler = if overflows { Spooler::Idle } else { Spooler::Off };
+        Arc::new(Queue {
+            state: Mutex::new(State::new(spooler)),
             work: Condvar::new(),
             settled: Condvar::new(),
             spool: Condvar::new(),
@@ -55,20 +57,20 @@ impl Shared {
 
     /// The spooler could not start: a full queue drops again.
     pub(super) fn no_overflow(&self) {
-        lock(&self.queue).overflows = false;
+        lock(&self.state).spooler = Spooler::Off;
     }
 
-    pub(super) fn queue(&self) -> MutexGuard<'_, Queue> {
-        lock(&self.queue)
+    pub(super) fn state(&self) -> MutexGuard<'_, State> {
+        lock(&self.state)
     }
 
     /// Waits on `cv` until woken or `until`; a poisoned lock is taken as is.
     pub(super) fn wait_until<'a>(
         &self,
         cv: &Condvar,
-        q: MutexGuard<'a, Queue>,
+        q: MutexGuard<'a, State>,
         until: Instant,
-    ) -> MutexGuard<'a, Queue> {
+    ) -> MutexGuard<'a, State> {
         let left = until.saturating_duration_since(Instant::now());
         cv.wait_timeout(q, left).map(|(g, _)| g).unwrap_or_else(|p| p.into_inner().0)
     }
@@ -80,12 +82,12 @@ impl Shared {
     /// the same bounds that the spooler thread writes to disk; beyond that,
     /// the envelope is dropped and counted.
     pub(crate) fn push(&self, event: Event) {
-        let Ok(mut q) = self.queue.lock() else {
+        let Ok(mut q) = self.state.lock() else {
             self.counters.dropped.fetch_add(1, Relaxed);
             return;
         };
         let t = &self.tuning;
-        if q.closed {
+        if q.closed() {
             drop(q);
             self.counters.dropped.fetch_add(1, Relaxed);
             return;
@@ -109,17 +111,22 @@ impl Shared {
     /// The queue is full: into the overflow list if there is one with room,
     /// waking the spooler once it holds enough for a file.
     #[cold]
-    fn overflow(&self, mut q: MutexGuard<'_, Queue>, event: Event) {
+    fn overflow(&self, mut q: MutexGuard<'_, State>, event: Event) {
         let t = &self.tuning;
-        if !q.overflows || q.overflow.len() >= t.overflow_events() || q.overflow_bytes + event.size() > t.queue_bytes {
+        if q.spooler == Spooler::Off
+            || q.overflow.len() >= t.overflow_events()
+            || q.overflow_bytes + event.size() > t.queue_bytes
+        {
             drop(q);
             self.counters.dropped.fetch_add(1, Relaxed);
             return;
         }
         q.overflow_bytes += event.size();
         q.overflow.push_back(event);
-        let wake = !q.spool_asked && q.overflow_due(t);
-        q.spool_asked |= wake;
+        let wake = q.spooler == Spooler::Idle && q.overflow_due(t);
+        if wake {
+            q.spooler = Spooler::Asked;
+        }
         drop(q);
         if wake {
             self.spool.notify_one();
@@ -129,7 +136,7 @@ impl Shared {
     /// Events and bytes waiting in memory now: the queue and its overflow
     /// (not counting the batch in flight or the one being spooled).
     pub(crate) fn queued(&self) -> (usize, usize) {
-        let q = lock(&self.queue);
+        let q = lock(&self.state);
         (q.pending.len() + q.overflow.len(), q.pending_bytes + q.overflow_bytes)
     }
 
@@ -137,10 +144,10 @@ impl Shared {
     /// overflow read back and sent too), or `timeout`.
     pub(crate) fn flush(&self, timeout: Duration) -> bool {
         let deadline = Instant::now() + timeout;
-        let mut q = lock(&self.queue);
+        let mut q = lock(&self.state);
         q.flushers += 1;
         self.work.notify_one();
-        while q.unsettled() && !q.worker_gone && !q.closed {
+        while q.unsettled() && !q.worker_gone() && !q.closed() {
             if Instant::now() >= deadline {
                 break;
             }
@@ -155,25 +162,29 @@ impl Shared {
     /// overflow). Returns the events and whether the worker has exited; a
     /// second call takes nothing.
     pub(crate) fn close(&self, deadline: Instant) -> (Vec<Event>, bool) {
-        let mut q = lock(&self.queue);
-        if q.closed {
-            return (Vec::new(), q.worker_gone);
+        let mut q = lock(&self.state);
+        if q.closed() {
+            return (Vec::new(), q.worker_gone());
         }
-        q.shutdown = Some(deadline);
+        if q.phase != Phase::WorkerGone {
+            q.phase = Phase::Draining { until: deadline, listed: q.listed() };
+        }
         self.work.notify_one();
-        while q.busy_at_exit() && !q.worker_gone {
+        while q.busy_at_exit() && !q.worker_gone() {
             if Instant::now() >= deadline {
                 break;
             }
             q = self.wait_until(&self.settled, q, deadline);
         }
-        q.closed = true;
-        let inflight = q.inflight.take();
-        let mut rest: Vec<Event> = inflight.map(|b| b.as_ref().clone()).unwrap_or_default();
+        let worker_gone = q.worker_gone();
+        q.phase = Phase::Closed { worker_gone };
+        let mut rest: Vec<Event> = match std::mem::take(&mut q.activity) {
+            Activity::Sending(batch) => batch.as_ref().clone(),
+            Activity::Waiting | Activity::Reading => Vec::new(),
+        };
         rest.extend(q.pending.drain(..));
         rest.extend(q.overflow.drain(..));
         (q.pending_bytes, q.overflow_bytes) = (0, 0);
-        let worker_gone = q.worker_gone;
         drop(q);
         self.work.notify_all();
         self.spool.notify_all();
@@ -184,18 +195,27 @@ impl Shared {
 
     /// Records that the worker has exited (or never ran).
     pub(crate) fn mark_worker_gone(&self) {
-        lock(&self.queue).worker_gone = true;
+        let mut q = lock(&self.state);
+        q.phase = match q.phase {
+            Phase::Closed { .. } => Phase::Closed { worker_gone: true },
+            _ => Phase::WorkerGone,
+        };
+        drop(q);
         self.settled.notify_all();
         self.spool.notify_all();
     }
 
     /// Lists the earlier runs' spool files for the worker to read (first,
-    /// one at a time), and marks the worker started. `false`: the caller
+    /// one at a time), and marks them listed. `false`: the caller
     /// already closed.
     pub(crate) fn start(&self, files: Vec<PathBuf>) -> bool {
-        let mut q = lock(&self.queue);
-        q.started = true;
-        let open = !q.closed;
+        let mut q = lock(&self.state);
+        q.phase = match q.phase {
+            Phase::Starting => Phase::Running,
+            Phase::Draining { until, .. } => Phase::Draining { until, listed: true },
+            other => other,
+        };
+        let open = !q.closed();
         if open {
             q.backlog.extend(files.into_iter().map(|path| Backlog { path, own: None }));
         }
@@ -206,25 +226,25 @@ impl Shared {
 
     /// Waits for work: an earlier run's spool file to read (whenever none
     /// of its predecessors' events are pending), a due batch (full, old
-    /// enough, flushed or shutting down; moved to `inflight`), or, once
+    /// enough, flushed or shutting down; it becomes `Activity::Sending`), or, once
     /// the queue is empty and not shutting down, this run's overflow file
     /// to read back. `None`: the worker is done.
     pub(crate) fn next(&self) -> Option<Next> {
         let t = &self.tuning;
-        let mut q = lock(&self.queue);
+        let mut q = lock(&self.state);
         loop {
-            if q.closed {
+            if q.closed() {
                 return None;
             }
             q.refill(t);
             let inherited = q.backlog.front().is_some_and(|b| b.own.is_none()) && q.inherited == 0;
-            let own = q.pending.is_empty() && q.shutdown.is_none() && !q.backlog.is_empty();
+            let own = q.pending.is_empty() && q.draining().is_none() && !q.backlog.is_empty();
             if inherited || own {
-                q.unspooling = true;
+                q.activity = Activity::Reading;
                 return q.backlog.pop_front().map(Next::Read);
             }
             if q.pending.is_empty() {
-                if q.shutdown.is_some() {
+                if q.draining().is_some() {
                     return None;
                 }
                 self.settled.notify_all();
@@ -233,7 +253,7 @@ impl Shared {
             }
             let age = q.oldest.map(|o| o.elapsed()).unwrap_or_default();
             if q.flushers > 0
-                || q.shutdown.is_some()
+                || q.draining().is_some()
                 || q.pending.len() >= t.batch_events
                 || q.pending_bytes >= t.batch_bytes
                 || age >= t.batch_delay
@@ -257,18 +277,18 @@ impl Shared {
             q.oldest = None;
         }
         let batch = Arc::new(batch);
-        q.inflight = Some(batch.clone());
+        q.activity = Activity::Sending(batch.clone());
         Some(Next::Send(batch))
     }
 
     /// Sleeps until `wake_at` to retry the batch in flight. `false`: stop
     /// now, because the caller closed, or the exit deadline comes first (the
-    /// batch stays in `inflight` for the caller to spool).
+    /// batch stays `Activity::Sending` for the caller to spool).
     #[cfg(feature = "http")]
     pub(crate) fn wait_to_retry(&self, wake_at: Instant) -> bool {
-        let mut q = lock(&self.queue);
+        let mut q = lock(&self.state);
         loop {
-            if q.closed || q.shutdown.is_some_and(|deadline| wake_at > deadline) {
+            if q.closed() || q.draining().is_some_and(|deadline| wake_at > deadline) {
                 return false;
             }
             if Instant::now() >= wake_at {
@@ -282,11 +302,11 @@ impl Shared {
     /// the lock, so whoever sees the batch settled sees it counted. `false`:
     /// the caller closed and took this batch at the deadline (nothing counted).
     pub(crate) fn settle(&self, batch: &[Event], sent: bool) -> bool {
-        let mut q = lock(&self.queue);
-        if q.closed {
+        let mut q = lock(&self.state);
+        if q.closed() {
             return false;
         }
-        q.inflight = None;
+        q.activity = Activity::Waiting;
         let new = batch.iter().filter(|e| e.generation == 0).count() as u64;
         if sent {
             self.counters.sent.fetch_add(new, Relaxed);

@@ -26,16 +26,17 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering::Relaxed;
 use std::thread::{self, JoinHandle};
 
-use super::pending::Backlog;
-use super::queue::Shared;
+use super::pending::Spooler;
+use super::pending::{Activity, Backlog};
+use super::queue::Queue;
 use crate::envelope::Event;
 use crate::output::Diag;
 use crate::spool::{Spool, SpoolError};
 
 /// Starts the spooler thread, named `name`.
-pub(crate) fn spawn(name: String, shared: Arc<Shared>, spool: Spool, diag: Diag) -> io::Result<JoinHandle<()>> {
+pub(crate) fn spawn(name: String, queue: Arc<Queue>, spool: Spool, diag: Diag) -> io::Result<JoinHandle<()>> {
     thread::Builder::new().name(name).spawn(move || {
-        while let Some(batch) = shared.take_overflow() {
+        while let Some(batch) = queue.take_overflow() {
             let refs: Vec<&Event> = batch.iter().collect();
             let (n, written) = (batch.len(), spool.write(&refs, 1));
             let kept = written.as_ref().map_or(0, |(_, k)| *k);
@@ -46,28 +47,27 @@ pub(crate) fn spawn(name: String, shared: Arc<Shared>, spool: Spool, diag: Diag)
                 };
                 diag.say(format_args!("dropped {} events the queue could not hold: {why}", n - kept));
             }
-            shared.spooled(n as u64, written.ok().map(|(path, k)| (path, k as u64)));
+            queue.spooled(n as u64, written.ok().map(|(path, k)| (path, k as u64)));
         }
     })
 }
 
-impl Shared {
+impl Queue {
     /// Waits until the overflow is due for a file and the worker has listed
     /// the earlier runs' files (a file of ours must not be taken for one of
     /// theirs), then takes it all. `None`: closed, the spooler is done.
     fn take_overflow(&self) -> Option<Vec<Event>> {
-        let mut q = self.queue();
+        let mut q = self.state();
         loop {
-            if q.closed {
+            if q.closed() {
                 return None;
             }
-            if (q.started || q.worker_gone) && q.overflow_due(&self.tuning) {
+            if q.listed() && q.overflow_due(&self.tuning) {
                 break;
             }
             q = self.spool.wait(q).unwrap_or_else(|p| p.into_inner());
         }
-        q.spool_asked = false;
-        q.spooling = true;
+        q.spooler = Spooler::Writing;
         q.overflow_bytes = 0;
         Some(q.overflow.drain(..).collect())
     }
@@ -77,19 +77,17 @@ impl Shared {
     /// back unless closed; the rest dropped (the spool was full, or the gate
     /// refused the write).
     fn spooled(&self, n: u64, file: Option<(PathBuf, u64)>) {
-        let mut q = self.queue();
-        q.spooling = false;
+        let mut q = self.state();
         let kept = file.as_ref().map_or(0, |(_, k)| *k);
         self.counters.spooled.fetch_add(kept, Relaxed);
         self.counters.dropped.fetch_add(n - kept, Relaxed);
         if let Some((path, k)) = file
-            && !q.closed
+            && !q.closed()
         {
             q.backlog.push_back(Backlog { path, own: Some(k) });
         }
         // The overflow may have filled again while we wrote.
-        let again = q.overflow_due(&self.tuning);
-        q.spool_asked = again;
+        q.spooler = if q.overflow_due(&self.tuning) { Spooler::Asked } else { Spooler::Idle };
         drop(q);
         self.notify_work();
         self.notify_settled();
@@ -101,9 +99,9 @@ impl Shared {
     /// go in front. `Err`: the caller closed meanwhile; the events go back
     /// to disk unchanged (this run's still counted as spooled).
     pub(crate) fn unspooled(&self, file: &Backlog, taken: Option<Vec<Event>>) -> Result<(), Vec<Event>> {
-        let mut q = self.queue();
-        q.unspooling = false;
-        if q.closed {
+        let mut q = self.state();
+        q.activity = Activity::Waiting;
+        if q.closed() {
             drop(q);
             self.notify_settled();
             return Err(taken.unwrap_or_default());

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use super::exit::put_back;
 use super::pending::{Backlog, Next};
-use super::queue::Shared;
+use super::queue::Queue;
 use crate::envelope::Event;
 use crate::output::Diag;
 use crate::spool::Spool;
@@ -28,7 +28,7 @@ enum Done {
 
 /// The worker, once its sink is open.
 pub(crate) struct Worker {
-    shared: Arc<Shared>,
+    shared: Arc<Queue>,
     sink: Sink,
     /// The spool: the previous runs' files to send first, this run's overflow to send back.
     spool: Option<Spool>,
@@ -40,7 +40,7 @@ impl Worker {
     /// there: building an HTTP client takes a while, `build()` must not.
     pub(crate) fn spawn(
         name: String,
-        shared: Arc<Shared>,
+        shared: Arc<Queue>,
         plan: Plan,
         spool: Option<Spool>,
         diag: Diag,
@@ -48,7 +48,7 @@ impl Worker {
         thread::Builder::new().name(name).spawn(move || Worker::run(shared, plan, spool, diag))
     }
 
-    fn run(shared: Arc<Shared>, plan: Plan, spool: Option<Spool>, diag: Diag) {
+    fn run(shared: Arc<Queue>, plan: Plan, spool: Option<Spool>, diag: Diag) {
         let worker = catch_unwind(AssertUnwindSafe(|| {
             // The earlier runs' files are listed first: until then the
             // spooler may not write (a file of ours must not be taken for
@@ -181,7 +181,7 @@ impl Worker {
 
 /// Lists the previous runs' spool files, to read one at a time before this
 /// run's events. `false`: the caller closed before the worker started.
-fn inherit(shared: &Shared, spool: Option<&Spool>) -> bool {
+fn inherit(shared: &Queue, spool: Option<&Spool>) -> bool {
     let files = spool.map(Spool::list).unwrap_or_default();
     shared.start(files)
 }

@@ -70,11 +70,16 @@ pub(super) fn runs(events: &[Event]) -> impl Iterator<Item = &[Event]> {
     let mut rest = events;
     std::iter::from_fn(move || {
         let head = &rest.first()?.origin;
-        let n = rest.iter().take_while(|e| e.origin.same_service(head)).count();
+        let n = rest.iter().take_while(|e| same_service(&e.origin, head)).count();
         let (run, tail) = rest.split_at(n);
         rest = tail;
         Some(run)
     })
+}
+
+/// Whether two origins are one service: one OTLP resource (the ids are per record there).
+fn same_service(a: &Origin, b: &Origin) -> bool {
+    a.app == b.app && a.app_version == b.app_version && a.context == b.context
 }
 
 /// One `resourceLogs` entry per run of events sharing a resource
