@@ -11,7 +11,7 @@ fn xtask(args: &[&str]) -> (Option<i32>, String, String) {
 fn help_prints_every_task_and_exits_0() {
     let (code, stdout, stderr) = xtask(&["--help"]);
     assert_eq!((code, stderr.as_str()), (Some(0), ""));
-    assert!(stdout.starts_with("usage: cargo xtask <task>\n\ntasks:\n  docs [--check] [--schemas DIR] [--out DIR] | --diff BASE [--json] [--schemas DIR]\n"));
+    assert!(stdout.starts_with("usage: cargo xtask <task>\n\ntasks:\n  docs [--check] [--schemas DIR] [--out DIR] | --diff BASE | --base-dir DIR [--json] [--schemas DIR]\n"));
     assert!(stdout.ends_with("\n  help\n      This text.\n"), "{stdout}");
 }
 
@@ -21,14 +21,15 @@ fn task_help_prints_its_usage_and_exits_0() {
     assert_eq!((code, stderr.as_str()), (Some(0), ""));
     assert_eq!(
         stdout,
-        "usage: cargo xtask docs [--check] [--schemas DIR] [--out DIR] | --diff BASE [--json] [--schemas DIR]\n\n  \
+        "usage: cargo xtask docs [--check] [--schemas DIR] [--out DIR] | --diff BASE | --base-dir DIR [--json] [--schemas DIR]\n\n  \
          Render every schema in DIR (default: schemas/) to the out directory\n  \
          (default: docs/): <app>.md, <app>.events.schema.json, telemetry-schema.json.\n  \
          --check writes nothing and fails when a file is stale, missing or extra.\n  \
-         With --diff BASE (a git revision or a directory): list each schema change\n  \
-         and its class (widens / narrows collection, breaks collectors, wording\n  \
-         only), and fail unless the versions, data_review entries and history the\n  \
-         changes need are there. --json prints that report as JSON.\n"
+         With --diff BASE (a git revision, e.g. HEAD~1) or --base-dir DIR (a\n  \
+         directory of schemas): list each schema change and its class (widens /\n  \
+         narrows collection, breaks collectors, wording only), and fail unless the\n  \
+         versions, data_review entries and history the changes need are there.\n  \
+         --json prints that report as JSON.\n"
     );
 }
 
