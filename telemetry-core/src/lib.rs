@@ -77,7 +77,9 @@
 //!   `#[derive(TelemetryContext)]` struct given to [`Builder::context`].
 //!   `build()` refuses a schema whose required context nothing fills.
 //! - **Long-running services**: [`Telemetry::every`] records a periodic
-//!   event until its [`Periodic`] guard drops or the handle shuts down.
+//!   event until its [`Periodic`] guard drops or the handle shuts down;
+//!   [`Telemetry::every_with`] makes it from the service's state, held
+//!   weakly, so the guard and the handle can live in that state.
 //!
 //! Cargo features: `http` (default): the HTTP transport; `clap`: a ready
 //! `telemetry status|enable|disable` subcommand (module `cli`).

@@ -1,7 +1,7 @@
 //! Periodic events for long-running services: a small ticker thread per
 //! schedule, owned by the handle, that builds and records one event per
 //! period. The caller's `record()` never waits on it, and it stops promptly
-//! when its guard is dropped or the handle shuts down.
+//! when its guard is dropped, the handle shuts down, or its tick says so.
 
 use std::fmt;
 use std::sync::{Arc, Condvar, Mutex};
@@ -25,17 +25,34 @@ impl Stop {
         *self.stopped.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Sleeps until `until` or until stopped; returns whether stopped.
-    fn sleep_until(&self, until: Instant) -> bool {
+    /// Sleeps until `until` (`None`: for ever) or until stopped; returns whether stopped.
+    fn sleep_until(&self, until: Option<Instant>) -> bool {
         let mut stopped = self.stopped.lock().unwrap_or_else(|p| p.into_inner());
         loop {
-            let now = Instant::now();
-            if *stopped || now >= until {
-                return *stopped;
+            if *stopped {
+                return true;
             }
-            stopped = self.wake.wait_timeout(stopped, until - now).map(|(g, _)| g).unwrap_or_else(|p| p.into_inner().0);
+            let now = Instant::now();
+            stopped = match until {
+                Some(until) if now >= until => return false,
+                Some(until) => {
+                    self.wake.wait_timeout(stopped, until - now).map(|(g, _)| g).unwrap_or_else(|p| p.into_inner().0)
+                }
+                None => self.wake.wait(stopped).unwrap_or_else(|p| p.into_inner()),
+            };
         }
     }
+}
+
+/// When the next tick is due, as an offset from the schedule's start: the
+/// first whole multiple of `period` after `elapsed`. `None` when it is
+/// past what a `Duration` holds: the schedule never ticks again.
+fn next_due(elapsed: Duration, period: Duration) -> Option<Duration> {
+    let period = period.as_nanos().max(1);
+    let due = (elapsed.as_nanos() / period).checked_add(1)?.checked_mul(period)?;
+    let secs = u64::try_from(due / 1_000_000_000).ok()?;
+    // The remainder is below 10^9, so it fits.
+    Some(Duration::new(secs, (due % 1_000_000_000) as u32))
 }
 
 /// A running ticker: its stop signal and its thread.
@@ -46,30 +63,27 @@ pub(crate) struct Ticker {
 
 impl Ticker {
     /// Starts a thread named `name` that calls `tick` every `period`, the
-    /// first time one period from now. Ticks are scheduled from the start,
-    /// so a slow tick does not shift the ones after it; ticks missed while
-    /// one ran long are skipped, not run in a burst.
+    /// first time one period from now, until `tick` returns `false` or the
+    /// ticker is stopped. Ticks are scheduled from the start, so a slow tick
+    /// does not shift the ones after it; ticks missed while one ran long are
+    /// skipped, not run in a burst. A period too long to add to the clock
+    /// never ticks.
     pub(crate) fn spawn(
         name: String,
         period: Duration,
-        mut tick: impl FnMut() + Send + 'static,
+        mut tick: impl FnMut() -> bool + Send + 'static,
     ) -> std::io::Result<Ticker> {
         let stop = Arc::new(Stop::default());
         let period = period.max(Duration::from_millis(1));
         let s = stop.clone();
         let thread = std::thread::Builder::new().name(name).spawn(move || {
             let start = Instant::now();
-            let mut next = start + period;
-            while !s.sleep_until(next) {
+            let mut due = next_due(Duration::ZERO, period);
+            while !s.sleep_until(due.and_then(|d| start.checked_add(d))) {
                 // A panicking closure ends this schedule, never the host app.
-                if std::panic::catch_unwind(std::panic::AssertUnwindSafe(&mut tick)).is_err() {
-                    return;
-                }
-                let now = Instant::now();
-                next += period;
-                if next <= now {
-                    let behind = (now - start).as_nanos() / period.as_nanos();
-                    next = start + period * (behind as u32 + 1);
+                match std::panic::catch_unwind(std::panic::AssertUnwindSafe(&mut tick)) {
+                    Ok(true) => due = next_due(start.elapsed(), period),
+                    _ => return s.set(),
                 }
             }
         })?;
@@ -82,14 +96,18 @@ impl Ticker {
     }
 
     /// Signals the thread and waits for it: at most the tick in progress.
+    /// Called from the tick itself (its closure dropped the last owner of
+    /// the handle), it signals only: a thread cannot wait for itself.
     pub(crate) fn stop(&mut self) {
         self.stop.set();
-        if let Some(t) = self.thread.take() {
+        if let Some(t) = self.thread.take()
+            && t.thread().id() != std::thread::current().id()
+        {
             let _ = t.join();
         }
     }
 
-    /// Whether the guard (or a shutdown) stopped it.
+    /// Whether the guard (or a shutdown, or its tick) stopped it.
     pub(crate) fn is_stopped(&self) -> bool {
         self.stop.is_set()
     }
@@ -101,13 +119,17 @@ impl Drop for Ticker {
     }
 }
 
-/// A periodic event schedule, from [`crate::Telemetry::every`].
+/// A periodic event schedule, from [`crate::Telemetry::every`] or
+/// [`crate::Telemetry::every_with`].
 ///
 /// Dropping it (or calling [`Periodic::stop`]) stops the schedule: no event
 /// of it is recorded after that returns. Shutting the handle down stops
 /// every schedule first, so none is recorded after shutdown either. Keep it
-/// alive as long as the events should be sent, for instance next to the
-/// handle in the service's state.
+/// alive as long as the events should be sent: in `main` beside the handle,
+/// or in the service's state next to the handle, with a schedule made by
+/// [`crate::Telemetry::every_with`], whose closure reads that state through
+/// a weak reference. (A closure that owns an `Arc` of a state holding the
+/// handle keeps the handle alive for ever: its events are never flushed.)
 #[must_use = "dropping the guard stops the schedule at once"]
 pub struct Periodic {
     stop: Option<Arc<Stop>>,
@@ -123,7 +145,9 @@ impl Periodic {
     pub fn stop(self) {}
 
     /// Whether events of this schedule can still be recorded: false when
-    /// telemetry is off, after shutdown, or if its thread could not start.
+    /// telemetry is off or was withdrawn since, after shutdown, once the
+    /// state of [`crate::Telemetry::every_with`] is gone, after a panic in
+    /// its closure, or if its thread could not start.
     pub fn is_running(&self) -> bool {
         self.stop.as_ref().is_some_and(|s| !s.is_set())
     }
@@ -146,6 +170,7 @@ impl fmt::Debug for Periodic {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
     use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 
     #[test]
@@ -154,6 +179,7 @@ mod tests {
         let c = n.clone();
         let mut t = Ticker::spawn("tick-test".into(), Duration::from_millis(20), move || {
             c.fetch_add(1, SeqCst);
+            true
         })
         .unwrap();
         std::thread::sleep(Duration::from_millis(110));
@@ -168,7 +194,7 @@ mod tests {
 
     #[test]
     fn dropping_the_guard_stops_the_thread_without_waiting_a_period() {
-        let t = Ticker::spawn("tick-test".into(), Duration::from_secs(3600), || {}).unwrap();
+        let t = Ticker::spawn("tick-test".into(), Duration::from_secs(3600), || true).unwrap();
         let g = t.guard();
         assert!(g.is_running());
         let t0 = Instant::now();
@@ -188,8 +214,72 @@ mod tests {
             panic!("tick");
         })
         .unwrap();
-        std::thread::sleep(Duration::from_millis(60));
-        t.stop();
+        let g = t.guard();
+        // The thread ends after its first tick, by itself.
+        assert!(t.thread.take().unwrap().join().is_ok());
+        assert!(!g.is_running());
         assert_eq!(n.load(SeqCst), 1);
+    }
+
+    #[test]
+    fn a_tick_that_says_stop_ends_its_schedule() {
+        let t = Ticker::spawn("tick-test".into(), Duration::from_millis(1), || false).unwrap();
+        let g = t.guard();
+        drop(t); // joins: the thread ended after its first tick
+        assert!(!g.is_running());
+    }
+
+    /// Before: `start + period` panicked in the thread (a backtrace on the
+    /// app's stderr; with `panic = "abort"`, the app gone).
+    #[test]
+    fn periods_too_long_to_add_never_tick_and_never_panic() {
+        for period in [Duration::from_secs(u64::MAX), Duration::MAX, Duration::from_secs(u64::MAX / 2)] {
+            let mut t = Ticker::spawn("tick-test".into(), period, || panic!("ticked")).unwrap();
+            let g = t.guard();
+            assert!(g.is_running());
+            t.stop.set();
+            let thread = t.thread.take().unwrap();
+            assert!(thread.join().is_ok(), "the ticker thread panicked for {period:?}");
+        }
+    }
+
+    #[test]
+    fn next_due_at_the_edges() {
+        let s = Duration::from_secs;
+        assert_eq!(next_due(Duration::ZERO, s(2)), Some(s(2)));
+        assert_eq!(next_due(s(2), s(2)), Some(s(4)));
+        assert_eq!(next_due(s(5), s(2)), Some(s(6)));
+        // 2^32 periods behind: the old `behind as u32 + 1` wrapped to 1.
+        let p = Duration::from_nanos(1);
+        assert_eq!(next_due(Duration::from_nanos(1 << 32), p), Some(Duration::from_nanos((1 << 32) + 1)));
+        assert_eq!(next_due(Duration::ZERO, Duration::MAX), Some(Duration::MAX));
+        assert_eq!(next_due(Duration::from_nanos(1), Duration::MAX), Some(Duration::MAX));
+        assert_eq!(next_due(Duration::MAX, Duration::MAX), None);
+        assert_eq!(next_due(Duration::MAX, p), None);
+    }
+
+    fn duration() -> impl Strategy<Value = Duration> {
+        prop_oneof![
+            (0u64..10, 0u32..1_000_000_000).prop_map(|(s, n)| Duration::new(s, n)),
+            (0u64..1 << 40, 0u32..1_000_000_000).prop_map(|(s, n)| Duration::new(s, n)),
+            (any::<u64>(), 0u32..1_000_000_000).prop_map(|(s, n)| Duration::new(s, n)),
+        ]
+    }
+
+    proptest! {
+        /// The next tick is the first multiple of the period after `elapsed`,
+        /// or `None` exactly when that is past `Duration::MAX`; never a panic.
+        #[test]
+        fn next_due_is_the_next_multiple_or_never(elapsed in duration(), period in duration()) {
+            let p = period.as_nanos().max(1);
+            let exact = (elapsed.as_nanos() / p + 1) * p; // < 2^128: no overflow in u128
+            match next_due(elapsed, period) {
+                Some(due) => {
+                    prop_assert_eq!(due.as_nanos(), exact);
+                    prop_assert!(due > elapsed && due.as_nanos() - elapsed.as_nanos() <= p);
+                }
+                None => prop_assert!(exact > Duration::MAX.as_nanos()),
+            }
+        }
     }
 }

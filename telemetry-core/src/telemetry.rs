@@ -109,7 +109,10 @@ impl Telemetry {
     /// down: for a service's periodic event (the schema's `when`, such as
     /// Automatisch's diagnostics every six hours). The first is recorded one
     /// period from now. `record()` never waits on it; when telemetry is off
-    /// nothing is started and the guard is inert.
+    /// nothing is started and the guard is inert. A period too long to add
+    /// to the clock never ticks. For an event made from a state that holds
+    /// this handle (or the guard), use [`Telemetry::every_with`]: `make`
+    /// owning an `Arc` of it would keep the handle alive for ever.
     ///
     /// ```
     /// use std::time::Duration;
@@ -144,12 +147,87 @@ impl Telemetry {
         E: TelemetryEvent,
         F: FnMut() -> E + Send + 'static,
     {
-        let Some(r) = self.recorder.as_ref().filter(|_| self.is_enabled()) else { return Periodic::inert() };
-        let r = r.clone();
-        let tick = move || {
+        self.schedule(period, move |r| {
             let event = make();
             r.record(E::META, &mut |w| event.write_properties(w));
-        };
+            true
+        })
+    }
+
+    /// Like [`Telemetry::every`], for a closure that reads the service's
+    /// state: it gets `&S` from a weak reference to `state`, and the
+    /// schedule ends once the application drops its last `Arc` of it. So the
+    /// handle and the guard can live in that state, and dropping it at exit
+    /// still drops (and flushes) the handle. The same closure owning an `Arc`
+    /// of the state in [`Telemetry::every`] would keep the handle alive for
+    /// ever, and what it recorded would never be sent.
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
+    /// use std::sync::{Arc, OnceLock};
+    /// use std::time::Duration;
+    /// use telemetry_core::{EnvSource, MemorySink, Periodic, Telemetry, TelemetryEnum, TelemetryEvent};
+    ///
+    /// static APP: telemetry_core::meta::AppMeta = telemetry_core::app_meta!("../schemas/example-cli.yaml");
+    ///
+    /// #[derive(TelemetryEnum)]
+    /// enum Source { Command, Env }
+    ///
+    /// #[derive(TelemetryEvent)]
+    /// #[telemetry(schema = "../schemas/example-cli.yaml")]
+    /// struct TelemetryChanged { source: Source }
+    ///
+    /// /// The service's state: the handle, the schedule's guard, what the event reads.
+    /// struct Service {
+    ///     telemetry: Telemetry,
+    ///     heartbeat: OnceLock<Periodic>,
+    ///     commands: AtomicU32,
+    /// }
+    ///
+    /// # let dir = std::env::temp_dir().join(format!("telemetry-every-with-doc-{}", std::process::id()));
+    /// let sink = MemorySink::new();
+    /// let telemetry = Telemetry::builder(&APP)
+    /// #   .state_dir(&dir).env(EnvSource::from_pairs::<&str, &str>([])).notice(false)
+    ///     .memory(sink.clone())
+    ///     .max_latency(Duration::from_secs(60))
+    ///     .build()
+    ///     .unwrap();
+    /// let service = Arc::new(Service { telemetry, heartbeat: OnceLock::new(), commands: AtomicU32::new(1) });
+    /// let heartbeat = service.telemetry.every_with(Duration::from_millis(5), &service, |s: &Service| {
+    ///     TelemetryChanged { source: if s.commands.load(Relaxed) > 0 { Source::Command } else { Source::Env } }
+    /// });
+    /// service.heartbeat.set(heartbeat).unwrap();
+    /// while service.telemetry.stats().recorded < 3 {
+    ///     std::thread::sleep(Duration::from_millis(5));
+    /// }
+    /// let recorded = Arc::downgrade(&service);
+    /// drop(service); // at exit: the state, its handle and its guard are dropped; the handle flushes
+    /// assert!(recorded.upgrade().is_none());
+    /// assert!(sink.take().len() >= 3);
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// ```
+    pub fn every_with<S, E, F>(&self, period: Duration, state: &Arc<S>, mut make: F) -> Periodic
+    where
+        S: Send + Sync + 'static,
+        E: TelemetryEvent,
+        F: FnMut(&S) -> E + Send + 'static,
+    {
+        let state = Arc::downgrade(state);
+        self.schedule(period, move |r| {
+            // The state is held only while the event is made: the tick never
+            // keeps it (nor the handle in it) alive past that.
+            let Some(event) = state.upgrade().map(|s| make(&s)) else { return false };
+            r.record(E::META, &mut |w| event.write_properties(w));
+            true
+        })
+    }
+
+    /// Starts a ticker calling `tick` every `period` until it returns false,
+    /// its guard is dropped or the handle shuts down.
+    fn schedule(&self, period: Duration, mut tick: impl FnMut(&Recorder) -> bool + Send + 'static) -> Periodic {
+        let Some(r) = self.recorder.as_ref().filter(|_| self.is_enabled()) else { return Periodic::inert() };
+        let r = r.clone();
+        let tick = move || tick(&r);
         let mut tickers = self.tickers.lock().unwrap_or_else(|p| p.into_inner());
         // Schedules whose guard was dropped: their threads have ended.
         tickers.retain(|t| !t.is_stopped());

@@ -1,16 +1,20 @@
 //! Long-running services against a real HTTP collector on 127.0.0.1:
 //! batches are delivered while the process runs (within `max_latency`),
 //! periodic events (`Telemetry::every`) arrive while running and stop at
-//! once when their guard is dropped or the handle shuts down.
+//! once when their guard is dropped or the handle shuts down; a schedule
+//! kept in the state it reads (`Telemetry::every_with`) still lets that
+//! state, and the handle in it, be dropped and flushed at exit.
 #![cfg(feature = "http")]
 
 mod common;
 
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering::SeqCst};
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use common::*;
-use telemetry_core::{Builder, EnvSource, Telemetry, WireFormat};
+use telemetry_core::{Builder, EnvSource, Periodic, Telemetry, WireFormat};
 use telemetry_testkit::{Collector, temp_dir};
 
 fn ms(n: u64) -> Duration {
@@ -122,4 +126,45 @@ fn off_means_no_schedule_no_thread_no_socket() {
     drop(telemetry);
     assert_eq!(collector.connections(), 0);
     assert!(!dir.exists(), "off wrote {}", dir.display());
+}
+
+/// The guard kept in the service's state next to the handle, the event made
+/// from that state: dropping the state at exit drops the handle, which
+/// sends what the schedule recorded. Before (`every` with a closure owning
+/// an `Arc` of the state, the shape the guard's docs suggested), the state
+/// was never dropped and nothing was sent.
+#[test]
+fn a_schedule_kept_in_the_state_it_reads_still_flushes_at_exit() {
+    struct Service {
+        telemetry: Telemetry,
+        heartbeat: OnceLock<Periodic>,
+        commands: AtomicU64,
+    }
+    let dir = temp_dir("every-with");
+    let c = Collector::ok();
+    // Nothing is sent while running (a 10-minute batch delay): all of it at exit.
+    let telemetry = builder(&dir, &c).max_latency(Duration::from_secs(600)).build().unwrap();
+    let service = Arc::new(Service { telemetry, heartbeat: OnceLock::new(), commands: AtomicU64::new(0) });
+    let made = Arc::new(AtomicU64::new(0));
+    let m = made.clone();
+    let heartbeat = service.telemetry.every_with(ms(10), &service, move |s: &Service| {
+        m.fetch_add(1, SeqCst);
+        run(s.commands.fetch_add(1, SeqCst))
+    });
+    service.heartbeat.set(heartbeat).unwrap();
+    while made.load(SeqCst) < 3 {
+        std::thread::sleep(ms(5));
+    }
+    assert_eq!(c.events_accepted(), 0);
+    let state = Arc::downgrade(&service);
+    drop(service);
+    // Had a tick been making an event just then, it drops the state instead: wait for it.
+    let t0 = Instant::now();
+    while state.upgrade().is_some() && t0.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(ms(5));
+    }
+    assert!(state.upgrade().is_none(), "the service's state (and its handle) was never dropped");
+    let made = made.load(SeqCst);
+    assert_eq!(wait_for(&c, made, Duration::from_secs(10)).0, made, "{made} made, all sent at exit");
+    std::fs::remove_dir_all(&dir).unwrap();
 }
