@@ -87,13 +87,13 @@ pub struct AppSpec {
     /// Why the product collects telemetry and how it helps; the introduction of the generated page.
     #[schemars(length(min = 1))]
     pub description: String,
-    /// The published "what we collect" page, linked from the first-run notice.
+    /// The published "what we collect" page, linked from the first-run notice: a plain https URL.
     #[serde(default)]
-    #[schemars(pattern("^https?://"))]
+    #[schemars(pattern("^https://[A-Za-z0-9._~:?#@!$+,;=%&-][A-Za-z0-9._~:/?#@!$+,;=%&-]*$"))]
     pub docs_url: Option<String>,
-    /// The product's privacy policy.
+    /// The product's privacy policy: a plain https URL.
     #[serde(default)]
-    #[schemars(pattern("^https?://"))]
+    #[schemars(pattern("^https://[A-Za-z0-9._~:?#@!$+,;=%&-][A-Za-z0-9._~:/?#@!$+,;=%&-]*$"))]
     pub privacy_url: Option<String>,
     /// An environment variable that, when set, replaces the random anonymous install id.
     #[serde(default)]
@@ -129,9 +129,10 @@ pub struct ConsentSpec {
     #[serde(default)]
     pub first_run: Option<FirstRunSpec>,
     /// The app's own command that turns telemetry off, e.g. `my-cli telemetry
-    /// disable`: shown on the page and in the notice.
+    /// disable`: shown on the page and in the notice. Words of letters,
+    /// digits, `.`, `_`, `/` and `-`, one space apart.
     #[serde(default)]
-    #[schemars(length(min = 1))]
+    #[schemars(pattern("^[A-Za-z0-9._/-]+( [A-Za-z0-9._/-]+)*$"))]
     pub opt_out_command: Option<String>,
     /// The review of the last consent change that widened collection: a link or a reason.
     #[serde(default)]

@@ -60,7 +60,7 @@ pub(super) fn consent(node: &Node, d: &mut Diags) -> Option<Consent> {
         None => Some(FirstRun::Send),
     };
     let opt_out_command = match m.value("opt_out_command") {
-        Some(n) => non_empty(n, "`consent.opt_out_command`", d).map(Some),
+        Some(n) => non_empty(n, "`consent.opt_out_command`", d).and_then(|s| command(&s, n, d)).map(Some),
         None => Some(None),
     };
     Some(Consent {
@@ -71,6 +71,34 @@ pub(super) fn consent(node: &Node, d: &mut Diags) -> Option<Consent> {
         opt_out_command: opt_out_command?,
         data_review: data_review?,
     })
+}
+
+/// Characters of a word of the opt-out command (and of an `equals` value,
+/// which may hold a few more): nothing a shell, a Markdown page or a `cmd`
+/// line would read as syntax.
+fn plain(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '/' | '-')
+}
+
+/// `opt_out_command`: the page prints it in a shell block for users to copy
+/// and run, so it is a plain command line: words of `[A-Za-z0-9._/-]`, one space apart.
+fn command(s: &str, node: &Node, d: &mut Diags) -> Option<String> {
+    let problem = match s.chars().find(|c| !plain(*c) && *c != ' ') {
+        Some(c) if c.is_whitespace() => Some("it contains whitespace other than single spaces".to_string()),
+        Some(c) if c.is_ascii_graphic() => Some(format!("{c:?} is not allowed: a shell or Markdown would read it")),
+        Some(c) => Some(format!("{c:?} is not allowed")),
+        None if s.split(' ').any(str::is_empty) => Some("its words must be one space apart".to_string()),
+        None => None,
+    };
+    if let Some(problem) = problem {
+        d.error(
+            node.loc,
+            format!("`consent.opt_out_command` is not a plain command line: {problem}"),
+            "write the command users run, e.g. `my-app telemetry disable`: words of letters, digits, `.`, `_`, `/` and `-`, one space apart",
+        );
+        return None;
+    }
+    Some(s.to_string())
 }
 
 /// An environment variable name: uppercase letters, digits and `_`, not starting with a digit.
@@ -110,7 +138,19 @@ fn switch(node: &Node, d: &mut Diags) -> Option<EnvSwitch> {
             keyword(w, "`disables_when` value", &triggers, d).map(SwitchRule::DisablesWhen)
         }
         (None, Some((_, v))) => {
-            let value = string(v, "`equals`", d);
+            let value = string(v, "`equals`", d).and_then(|s| {
+                // The page sets it in bash, zsh, PowerShell and cmd, quoted where needed: these quote safely in all four.
+                let quotable = |c: char| plain(c) || matches!(c, ' ' | '\'' | ':' | '+' | ',' | '=' | '@');
+                if !s.is_empty() && s.chars().all(quotable) {
+                    return Some(s);
+                }
+                d.error(
+                    v.loc,
+                    format!("`equals` value {s:?} cannot be shown as a command to type"),
+                    "use letters, digits, spaces and `._/-:'+,=@` (e.g. `equals: \"off\"`): the page shows the commands that set it in four shells",
+                );
+                None
+            });
             let action = match m.value("action") {
                 Some(a) => keyword(a, "`action` value", &actions, d),
                 None => Some(SwitchAction::Disable),

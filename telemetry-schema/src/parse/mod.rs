@@ -149,11 +149,11 @@ fn app(node: &Node, d: &mut Diags) -> Option<App> {
             None => Some(None),
             Some(n) => {
                 let s = string(n, key, d)?;
-                if !(s.starts_with("https://") || s.starts_with("http://")) {
+                if let Some(problem) = url_problem(&s) {
                     d.error(
                         n.loc,
-                        format!("`app.{key}` must be an http(s) URL, found `{s}`"),
-                        "write the full address, e.g. `https://example.org/telemetry`",
+                        format!("`app.{key}` must be a plain https URL: {problem}"),
+                        "write the full address, e.g. `https://example.org/telemetry`; the page shows it as a link, so it may hold letters, digits and `-._~:/?#@!$+,;=%&` only",
                     );
                     return None;
                 }
@@ -181,6 +181,23 @@ fn app(node: &Node, d: &mut Diags) -> Option<App> {
         docs_url: docs_url?,
         privacy_url: privacy_url?,
         anonymous_id_env: anonymous_id_env?,
+    })
+}
+
+/// Why `url` is not a plain `https` URL the page can show as a link, if it is not.
+fn url_problem(url: &str) -> Option<String> {
+    let Some(rest) = url.strip_prefix("https://") else {
+        let shown: String = url.chars().take(40).collect();
+        return Some(format!("`{shown}` does not start with `https://`"));
+    };
+    if rest.is_empty() || rest.starts_with('/') {
+        return Some("it names no host".into());
+    }
+    let plain = |c: char| c.is_ascii_alphanumeric() || "-._~:/?#@!$+,;=%&".contains(c);
+    url.chars().find(|c| !plain(*c)).map(|c| match c {
+        c if c.is_whitespace() => "it contains whitespace".to_string(),
+        c if c.is_ascii_graphic() => format!("it contains {c:?}, which Markdown or HTML would read"),
+        c => format!("it contains {c:?}, which is not plain ASCII"),
     })
 }
 

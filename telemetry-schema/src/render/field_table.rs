@@ -2,14 +2,14 @@
 //! (`a.b`, `a[].b`), the table of collected fields, and the lists of
 //! forbidden and hashed fields that the closing sections name.
 
-use super::text::{cell_row, line};
+use super::text::{cell_row, code, line, text};
 use crate::model::{Collect, Field, FieldType};
 
 fn type_name(ty: &FieldType) -> String {
     match ty {
         FieldType::String { max_length: Some(n) } => format!("string (at most {n} characters)"),
         FieldType::Enum { values } => {
-            format!("one of {}", values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", "))
+            format!("one of {}", values.iter().map(|v| code(v)).collect::<Vec<_>>().join(", "))
         }
         FieldType::List { items } => format!("list of {}", type_name(items)),
         other => other.keyword().to_string(),
@@ -43,8 +43,8 @@ fn rows(w: &mut String, fields: &[Field], prefix: &str) {
             _ => "as is",
         };
         let required = if f.required { "required" } else { "optional" };
-        let description = f.description.as_deref().unwrap_or("");
-        line(w, cell_row(&[&format!("`{name}`"), &type_name(ty), how, required, description]));
+        let description = text(f.description.as_deref().unwrap_or(""));
+        line(w, cell_row(&[&format!("`{name}`"), &type_name(ty), how, required, &description]));
     });
 }
 

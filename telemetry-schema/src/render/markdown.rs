@@ -5,7 +5,7 @@
 
 use super::field_table::{forbidden, hashed_fields, table};
 use super::opt_out::opt_out;
-use super::text::{cell_row, line, prose};
+use super::text::{cell_row, line, text};
 use super::{DEMO_KEY, Options, example_envelope, example_object, governance, source_name};
 use crate::date::Date;
 use crate::model::{ConsentDefault, Field, FirstRun, Schema};
@@ -80,7 +80,7 @@ pub fn markdown_with(schema: &Schema, options: &Options) -> String {
     let mut out = String::new();
     let w = &mut out;
     let app = &schema.app;
-    let title = &app.title;
+    let title = &text(&app.title);
     line(w, format!("# {title} telemetry"));
     line(w, "");
     line(
@@ -92,7 +92,7 @@ pub fn markdown_with(schema: &Schema, options: &Options) -> String {
         ),
     );
     line(w, "");
-    line(w, prose(&app.description));
+    line(w, text(&app.description));
     line(w, "");
     if let Some(header) = governance::header(schema) {
         line(w, header);
@@ -111,7 +111,8 @@ pub fn markdown_with(schema: &Schema, options: &Options) -> String {
         line(
             w,
             format!(
-                "The first time {title} runs on a machine, it prints a short notice on standard error that links to this page ({url})."
+                "The first time {title} runs on a machine, it prints a short notice on standard error that links to this page ({}).",
+                text(url)
             ),
         );
     }
@@ -144,7 +145,7 @@ pub fn markdown_with(schema: &Schema, options: &Options) -> String {
 }
 
 fn every_event(w: &mut String, schema: &Schema) {
-    let title = &schema.app.title;
+    let title = &text(&schema.app.title);
     line(w, "## What is sent with every event");
     line(w, "");
     line(w, "Each event is sent as one JSON object with these keys, and no others:");
@@ -192,10 +193,10 @@ fn events(w: &mut String, schema: &Schema, today: Date) {
     for e in &schema.events {
         line(w, format!("### `{}`", e.name));
         line(w, "");
-        line(w, prose(&e.description));
+        line(w, text(&e.description));
         line(w, "");
         if let Some(when) = &e.when {
-            line(w, format!("**When:** {}", prose(when)));
+            line(w, format!("**When:** {}", text(when)));
             line(w, "");
         }
         for l in governance::event_lines(schema, e, today) {
@@ -223,13 +224,13 @@ fn never_collected(w: &mut String, schema: &Schema) {
     for n in &schema.never_collected {
         match &n.reason {
             Some(r) => {
-                let mut what = prose(&n.what);
+                let mut what = text(&n.what);
                 if !what.ends_with(['.', '!', '?', ':']) {
                     what.push('.');
                 }
-                line(w, format!("- **{what}** {}", prose(r)))
+                line(w, format!("- **{what}** {}", text(r)))
             }
-            None => line(w, format!("- {}", prose(&n.what))),
+            None => line(w, format!("- {}", text(&n.what))),
         }
     }
     if !schema.never_collected.is_empty() {
@@ -258,13 +259,13 @@ fn never_collected(w: &mut String, schema: &Schema) {
     line(w, "| Field | Event | Why it is never collected |");
     line(w, "| --- | --- | --- |");
     for (name, event, reason) in rows {
-        line(w, cell_row(&[&format!("`{name}`"), &event, &reason]));
+        line(w, cell_row(&[&format!("`{name}`"), &event, &text(&reason)]));
     }
     line(w, "");
 }
 
 fn hashing(w: &mut String, schema: &Schema) {
-    let title = &schema.app.title;
+    let title = &text(&schema.app.title);
     line(w, "## How hashing works");
     line(w, "");
     let mut names = Vec::new();

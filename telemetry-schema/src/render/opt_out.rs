@@ -3,7 +3,7 @@
 //! set it in bash, zsh, PowerShell and cmd. The longest section, and the
 //! only one that knows shell quoting, so it has a file of its own.
 
-use super::text::{cell_row, line};
+use super::text::{cell_row, code, line, text};
 use crate::model::{ConsentDefault, EnvSwitch, Schema, SwitchAction, SwitchRule, Trigger};
 
 /// What a value does: the value to type, and a sentence.
@@ -41,13 +41,15 @@ fn describe_switch<'a>(s: &'a EnvSwitch, title: &str) -> Switch<'a> {
             name,
             value: value.clone(),
             says: match action {
-                SwitchAction::Disable => format!("Telemetry is off when `{name}` is exactly `{value}`."),
+                SwitchAction::Disable => format!("Telemetry is off when `{name}` is exactly {}.", code(value)),
                 SwitchAction::LogOnly => format!(
-                    "When `{name}` is exactly `{value}`, {title} writes events to its local log only and sends nothing."
+                    "When `{name}` is exactly {}, {title} writes events to its local log only and sends nothing.",
+                    code(value)
                 ),
-                SwitchAction::Enable => {
-                    format!("Telemetry is on when `{name}` is exactly `{value}` (`DO_NOT_TRACK` still turns it off).")
-                }
+                SwitchAction::Enable => format!(
+                    "Telemetry is on when `{name}` is exactly {} (`DO_NOT_TRACK` still turns it off).",
+                    code(value)
+                ),
             },
             action: *action,
         },
@@ -90,7 +92,7 @@ fn commands(w: &mut String, name: &str, value: &str) {
 
 /// The "How to opt out" section.
 pub(super) fn opt_out(w: &mut String, schema: &Schema) {
-    let title = &schema.app.title;
+    let title = &text(&schema.app.title);
     line(w, "## How to opt out");
     line(w, "");
     let explicit_dnt = schema.consent.env.iter().any(|s| s.name == "DO_NOT_TRACK");
@@ -103,7 +105,8 @@ pub(super) fn opt_out(w: &mut String, schema: &Schema) {
         line(
             w,
             format!(
-                "`{cmd}` turns telemetry off on this machine and saves that choice; the variables below are checked before it."
+                "{} turns telemetry off on this machine and saves that choice; the variables below are checked before it.",
+                code(cmd)
             ),
         );
         line(w, "");
