@@ -183,3 +183,82 @@ fn a_directory_named_like_base_is_not_base() {
         }
     }
 }
+
+const USER_NAME: &str = "      user_name: { collect: forbidden, reason: Identifies a person. }\n";
+const USER_NAME_ALLOWED: &str = "      user_name: { collect: allowed, type: string, description: Who ran it., reviewed: \"It is the login, which we want.\" }\n";
+
+fn gate_in(r: &Repo) -> (Option<i32>, String, String) {
+    let out = diff(r);
+    (out.status.code(), stdout(&out), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+/// Issue 20.4: `git mv schemas/example-cli.yaml schemas/v2/` plus a widening
+/// passed as "schema removed"; the derive reads the moved, widened file.
+#[test]
+fn a_schema_moved_out_of_the_gated_directory_is_refused() {
+    for moved in ["schemas/v2/example-cli.yaml", "schemas/example-cli.yaml.in"] {
+        let r = repo("moved");
+        edit(&r, USER_NAME, USER_NAME_ALLOWED);
+        std::fs::create_dir_all(r.0.join("schemas/v2")).unwrap();
+        git(&r.0, &["mv", "schemas/example-cli.yaml", moved]);
+        let (code, text, _) = gate_in(&r);
+        assert_eq!(code, Some(1), "{moved}: {text}");
+        assert!(
+            text.contains(&format!(
+                "{moved}: error: the schema of `example-cli` left schemas, but this file still declares it: a derive can name it, and the gate would not see it\n  help: move it back to schemas so the gate compares it, or delete it and retire the app in schemas/retired.yaml\n"
+            )),
+            "{moved}: {text}"
+        );
+    }
+}
+
+/// A schema deleted outright needs an explicit retirement entry.
+#[test]
+fn a_schema_removed_needs_a_retirement_entry() {
+    let r = repo("retired");
+    let other = "version: 1\napp: { name: other, title: Other, description: Helps. }\nevents: { ping: { description: A ping. } }\n";
+    std::fs::write(r.0.join("schemas/other.yaml"), other).unwrap();
+    git(&r.0, &["add", "."]);
+    git(&r.0, &["commit", "-qm", "another app"]);
+    git(&r.0, &["rm", "-q", "schemas/example-cli.yaml"]);
+    let (code, text, _) = gate_in(&r);
+    assert_eq!(code, Some(1), "{text}");
+    let today = telemetry_schema::Date::today();
+    assert!(
+        text.contains(&format!("schemas/retired.yaml: error: the schema of `example-cli` was removed without a retirement entry\n  help: add the line `- {{ app: example-cli, date: {today}, reason: \"<link to the review, or why>\" }}` to schemas/retired.yaml\n")),
+        "{text}"
+    );
+    std::fs::write(
+        r.0.join("schemas/retired.yaml"),
+        "- { app: example-cli, date: 2026-12-02, reason: \"https://example.org/reviews/31\" }\n",
+    )
+    .unwrap();
+    let (code, text, _) = gate_in(&r);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("  app: schema of `example-cli` removed: nothing is collected any more [narrows collection, breaks collectors]\n"), "{text}");
+    // A retirement entry for an app that still has a schema is a mistake too.
+    std::fs::write(
+        r.0.join("schemas/retired.yaml"),
+        "- { app: example-cli, date: 2026-12-02, reason: \"https://example.org/reviews/31\" }\n- { app: other, date: 2026-12-02, reason: TODO }\n",
+    )
+    .unwrap();
+    let (code, _, err) = gate_in(&r);
+    assert_eq!(code, Some(1));
+    assert!(
+        err.starts_with("schemas/retired.yaml:2:43: error: the `reason` of a retirement is not written yet"),
+        "{err}"
+    );
+    std::fs::write(
+        r.0.join("schemas/retired.yaml"),
+        "- { app: example-cli, date: 2026-12-02, reason: \"https://example.org/reviews/31\" }\n- { app: other, date: 2026-12-02, reason: \"https://example.org/reviews/32\" }\n",
+    )
+    .unwrap();
+    let (code, text, _) = gate_in(&r);
+    assert_eq!(code, Some(1));
+    assert!(
+        text.contains(
+            "schemas/retired.yaml:2:3: error: `other` is listed as retired, but schemas/other.yaml declares it\n"
+        ),
+        "{text}"
+    );
+}

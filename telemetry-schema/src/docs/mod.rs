@@ -31,10 +31,12 @@
 
 mod drift;
 mod report;
+mod retired;
 mod review;
 
 pub use drift::{Drift, Written, apply, drift, is_generated};
 pub use report::{Counts, Failure, Report, check, write};
+pub use retired::RETIRED_FILE;
 pub use review::{Base, Review, review};
 
 use crate::render;
@@ -96,11 +98,11 @@ impl fmt::Display for GenerateError {
 
 impl std::error::Error for GenerateError {}
 
-/// The schema files of `dir` (`*.yaml`, `*.yml`), sorted by name.
+/// The schema files of `dir` (`*.yaml`, `*.yml`, but not [`RETIRED_FILE`]), sorted by name.
 pub fn schema_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file() && matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")))
+        .filter(|p| p.is_file() && is_schema_name(p.file_name().and_then(|n| n.to_str()).unwrap_or("")))
         .collect();
     files.sort();
     Ok(files)
@@ -154,6 +156,11 @@ pub fn generate(dir: &Path, options: &render::Options) -> Result<Generated, Gene
     }
     out.insert(FORMAT_SCHEMA_FILE.to_string(), crate::format::json_schema_text());
     Ok(Generated { files: out, counts })
+}
+
+/// Whether a file of a schema directory, by its name, is a schema.
+pub(crate) fn is_schema_name(name: &str) -> bool {
+    (name.ends_with(".yaml") || name.ends_with(".yml")) && name != RETIRED_FILE
 }
 
 fn count_fields(fields: &[Field]) -> usize {

@@ -69,7 +69,11 @@ pub fn review(schemas: &Path, base: &Base) -> Result<Review, String> {
         Base::Rev(rev) => load_rev(schemas, rev)?,
     };
     let warnings = head.iter().flat_map(|s| s.warnings.iter().cloned()).collect();
-    Ok(Review { verdict: diff::gate(&before, &head), warnings })
+    let mut verdict = diff::gate(&before, &head);
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let shown = schemas.strip_prefix(&cwd).unwrap_or(schemas);
+    verdict.findings.extend(super::retired::check(schemas, shown, &before, &head, crate::Date::today())?);
+    Ok(Review { verdict, warnings })
 }
 
 fn problems(e: &SchemaError) -> String {
@@ -130,7 +134,7 @@ fn load_rev(dir: &Path, rev: &str) -> Result<Vec<Schema>, String> {
     let names = git(dir, &["ls-tree", "--name-only", commit, "--", "."])?;
     let mut out = Vec::new();
     let mut errors = Vec::new();
-    for name in names.lines().filter(|n| n.ends_with(".yaml") || n.ends_with(".yml")) {
+    for name in names.lines().filter(|n| super::is_schema_name(n)) {
         let text = git(dir, &["show", &format!("{commit}:./{name}")])?;
         match crate::load_str(&text, format!("{rev}:{prefix}{name}")) {
             Ok(s) => out.push(s),
