@@ -91,10 +91,3 @@ impl WireFormat {
         }
     }
 }
-
-/// How the library names itself in wire formats that carry it.
-#[cfg(feature = "http")]
-pub(crate) const LIB: &str = "telemetry-core";
-/// Its version, beside [`LIB`].
-#[cfg(feature = "http")]
-pub(crate) const LIB_VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,16 +1,15 @@
 //! Message ids: random v4 UUIDs from a per-thread pool, so that `record()`
 //! neither makes a syscall nor takes a lock for its id.
 
-/// Random bytes for message ids, fetched from the OS 256 ids at a time: one
-/// `getrandom` call per event cost a syscall (about 250 ns, a third of `record`).
+/// Random bytes for message ids, fetched from the OS 256 ids at a time: a
+/// `getrandom` call per event would make `record()` pay a syscall each time.
 struct IdPool {
     buf: [u8; 4096],
     pos: usize,
 }
 
 thread_local! {
-    /// One pool per recording thread: `record()` takes no lock for its id
-    /// (it used to lock a pool shared by all threads on every call).
+    /// One pool per recording thread: `record()` takes no lock for its id.
     static IDS: std::cell::RefCell<IdPool> = const { std::cell::RefCell::new(IdPool::new()) };
 }
 

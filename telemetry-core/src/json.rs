@@ -1,12 +1,11 @@
 //! JSON writing helpers shared by the envelope, the property writer and
-//! the wire formats: a fast string writer, a list writer, and a
-//! re-indenter for debug output. No module here knows what an event is.
+//! the wire formats: a fast string writer and a re-indenter for debug
+//! output. No module here knows what an event is.
 
 /// Writes `s` as a JSON string. Strings with nothing to escape (field names
 /// always, most values) are copied in one go; the rest go through
-/// serde_json's escaping, which writes the same bytes for the plain case.
-/// (serde_json's generic writer cost ~120 instructions per short string,
-/// 13 strings per event: 8 % of `record()` in callgrind.)
+/// serde_json's escaping, which writes the same bytes for the plain case:
+/// its generic writer is slow on the short strings an event is made of.
 pub(crate) fn push_json_str(buf: &mut Vec<u8>, s: &str) {
     if !needs_escape(s.as_bytes()) {
         buf.reserve(s.len() + 2);
@@ -112,18 +111,6 @@ pub(crate) fn pretty(json: &str) -> String {
     out
 }
 
-/// Writes `items` separated by commas (the inside of a JSON array).
-#[cfg(feature = "http")]
-pub(crate) fn push_items<T>(b: &mut Vec<u8>, items: impl Iterator<Item = T>, mut write: impl FnMut(&mut Vec<u8>, T)) {
-    for (i, item) in items.enumerate() {
-        if i > 0 {
-            b.push(b',');
-        }
-        write(b, item);
-    }
-}
-
-/// A JSON value that keeps object keys in order (`serde_json::Value` sorts them).
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -17,8 +17,7 @@ pub(crate) fn millis(t: SystemTime) -> Option<u64> {
 /// Writes `ms` (from [`millis`] or [`parse`]) as RFC 3339, UTC, milliseconds.
 ///
 /// Digit by digit (civil date from days since the epoch, Howard Hinnant's
-/// algorithm): `core::fmt` and humantime's `Display` cost ~470
-/// instructions per event in callgrind.
+/// algorithm): through `core::fmt` it would be a large part of `record()`.
 pub(crate) fn write(buf: &mut Vec<u8>, ms: u64) {
     let secs = ms / 1000;
     let rem = secs % 86_400;

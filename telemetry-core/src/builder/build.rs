@@ -1,8 +1,6 @@
 //! `Builder::build`: consent, then (when on) identity, notice, envelope
 //! template, transport and delivery thread, in that order.
 
-#[cfg(not(feature = "http"))]
-use std::convert::Infallible;
 use std::sync::Arc;
 
 use super::resolve::Resolved;
@@ -18,16 +16,7 @@ use crate::spool::Spool;
 use crate::state::{Identity, Install, unmark_notice};
 use crate::status::Status;
 use crate::telemetry::Telemetry;
-use crate::transport::{Plan, Sink};
-#[cfg(feature = "http")]
-use crate::transport::{check_endpoint, check_proxy};
-
-/// An endpoint and the app's proxy, both passed the policy. Without the
-/// HTTP transport there is none: setting one fails the build.
-#[cfg(feature = "http")]
-type Endpoint = (reqwest::Url, Option<reqwest::Url>);
-#[cfg(not(feature = "http"))]
-type Endpoint = Infallible;
+use crate::transport::{Endpoint, Plan, Sink, checked_endpoint};
 
 impl Builder {
     /// Resolves consent and starts the handle (a background thread when on).
@@ -50,7 +39,7 @@ impl Builder {
     /// so the developer sees the mistake the users are spared.
     ///
     /// ```
-    /// use telemetry_core::{BuildError, EnvSource, Reason, Telemetry, WireFormat};
+    /// use telemetry_core::{EnvSource, Reason, Telemetry, WireFormat};
     /// static APP: telemetry_core::meta::AppMeta = telemetry_core::app_meta!("../schemas/example-cli.yaml");
     ///
     /// // PostHog needs a project key: build() refuses, build_or_off() runs on without telemetry.
@@ -58,9 +47,8 @@ impl Builder {
     /// # let builder = builder.env(EnvSource::from_pairs::<&str, &str>([])).output(std::io::sink());
     /// let telemetry = builder.build_or_off();
     /// assert!(!telemetry.is_enabled());
-    /// assert_eq!(telemetry.status().reason, Reason::SetupFailed(BuildError::MissingApiKey { format: WireFormat::PostHog }));
-    /// assert!(telemetry.status().to_string().starts_with(
-    ///     "Telemetry is off: the app's telemetry setup failed (the posthog wire format needs an API key: call .api_key(..)).\n"));
+    /// assert!(matches!(telemetry.status().reason, Reason::SetupFailed(_)));
+    /// assert!(telemetry.status().to_string().starts_with("Telemetry is off: the app's telemetry setup failed ("));
     /// ```
     pub fn build_or_off(&self) -> Telemetry {
         let error = match self.build() {
@@ -77,25 +65,10 @@ impl Builder {
     }
 
     /// The endpoint, if set: `https://` or loopback, with the API key its
-    /// format needs.
-    #[cfg(feature = "http")]
+    /// format needs (without the HTTP transport, an endpoint is an error).
     fn checked_endpoint(&self) -> Result<Option<Endpoint>, BuildError> {
-        let proxy = self.proxy.as_deref().map(check_proxy).transpose()?;
-        let Some(url) = &self.endpoint else { return Ok(None) };
-        let endpoint = (check_endpoint(url, self.format)?, proxy);
-        if self.format.needs_api_key() && self.api_key.is_none() {
-            return Err(BuildError::MissingApiKey { format: self.format });
-        }
-        Ok(Some(endpoint))
-    }
-
-    /// Without the HTTP transport, an endpoint cannot be served.
-    #[cfg(not(feature = "http"))]
-    fn checked_endpoint(&self) -> Result<Option<Endpoint>, BuildError> {
-        match &self.endpoint {
-            Some(url) => Err(BuildError::HttpUnavailable { url: url.clone() }),
-            None => Ok(None),
-        }
+        let (url, proxy) = (self.endpoint.as_deref(), self.proxy.as_deref());
+        checked_endpoint(url, proxy, self.format, self.api_key.is_some())
     }
 
     /// Starts recording; `Err` is the status of a handle that stays off
@@ -201,16 +174,12 @@ impl Builder {
             (_, false, _) if self.memory.is_some() => {
                 Plan::Ready(Sink::Memory(self.memory.clone().unwrap_or_default()))
             }
-            #[cfg(feature = "http")]
-            (_, false, Some((url, proxy))) => Plan::Http {
-                url,
+            (_, false, Some(endpoint)) => Plan::Http {
+                endpoint,
                 format: self.format,
                 api_key: self.api_key.clone(),
                 timeout: self.request_timeout,
-                proxy,
             },
-            #[cfg(not(feature = "http"))]
-            (_, false, Some(never)) => match never {},
             (_, false, None) => Plan::Ready(Sink::File { gate: identity.gate.clone(), max_bytes: self.file_max_bytes }),
         }
     }

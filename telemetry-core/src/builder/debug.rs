@@ -8,10 +8,8 @@ use std::fmt;
 use super::Builder;
 
 /// Prints `<redacted>` in place of a secret (only HTTP settings hold one).
-#[cfg(feature = "http")]
 struct Redacted;
 
-#[cfg(feature = "http")]
 impl fmt::Debug for Redacted {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("<redacted>")
@@ -24,12 +22,11 @@ impl fmt::Debug for Builder {
         d.field("app", &self.meta.name)
             .field("app_version", &self.app_version)
             .field("endpoint", &self.endpoint)
-            .field("format", &self.format);
-        #[cfg(feature = "http")]
-        d.field("api_key", &self.api_key.as_ref().map(|_| Redacted))
+            .field("format", &self.format)
+            .field("api_key", &self.api_key.as_ref().map(|_| Redacted))
             .field("proxy", &self.proxy.as_ref().map(|_| Redacted))
-            .field("request_timeout", &self.request_timeout);
-        d.field("shutdown_deadline", &self.shutdown_deadline)
+            .field("request_timeout", &self.request_timeout)
+            .field("shutdown_deadline", &self.shutdown_deadline)
             .field("state_dir", &self.state_dir)
             .field("notice", &self.notice)
             .field("opt_out_command", &self.opt_out_command)

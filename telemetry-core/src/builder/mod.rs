@@ -11,9 +11,7 @@ use std::time::Duration;
 
 use crate::TelemetryContext;
 use crate::context::Given;
-#[cfg(feature = "http")]
-use crate::delivery::Backoff;
-use crate::delivery::Tuning;
+use crate::delivery::{Backoff, Tuning};
 use crate::env::EnvSource;
 use crate::format::WireFormat;
 use crate::meta::AppMeta;
@@ -48,12 +46,9 @@ pub struct Builder {
     app_version: String,
     endpoint: Option<String>,
     format: WireFormat,
-    #[cfg(feature = "http")]
     api_key: Option<String>,
-    #[cfg(feature = "http")]
     proxy: Option<String>,
     shutdown_deadline: Duration,
-    #[cfg(feature = "http")]
     request_timeout: Duration,
     state_dir: Option<PathBuf>,
     env: EnvSource,
@@ -80,12 +75,9 @@ impl Builder {
             app_version: String::new(),
             endpoint: None,
             format: WireFormat::Native,
-            #[cfg(feature = "http")]
             api_key: None,
-            #[cfg(feature = "http")]
             proxy: None,
             shutdown_deadline: Duration::from_millis(100),
-            #[cfg(feature = "http")]
             request_timeout: Duration::from_secs(10),
             state_dir: None,
             env: EnvSource::process(),
@@ -123,13 +115,9 @@ impl Builder {
     }
 
     /// The Segment write key or PostHog project key.
-    pub fn api_key(self, key: impl Into<String>) -> Self {
-        // Only HTTP sends it: without the transport an endpoint fails the build.
-        #[cfg(feature = "http")]
-        let this = Builder { api_key: Some(key.into()), ..self };
-        #[cfg(not(feature = "http"))]
-        let (this, _) = (self, key);
-        this
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.api_key = Some(key.into());
+        self
     }
 
     /// Send through this proxy (`https://`, or `http://` to loopback only:
@@ -138,13 +126,9 @@ impl Builder {
     /// plain-http proxy from the environment would see every event and key.
     /// An app that wants the user's proxy reads the variable and passes it
     /// here, where the policy applies.
-    pub fn proxy(self, url: impl Into<String>) -> Self {
-        // Only HTTP goes through a proxy: the other transports stay on this machine.
-        #[cfg(feature = "http")]
-        let this = Builder { proxy: Some(url.into()), ..self };
-        #[cfg(not(feature = "http"))]
-        let (this, _) = (self, url);
-        this
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.proxy = Some(url.into());
+        self
     }
 
     /// How long dropping the handle may wait for delivery (default 100 ms).
@@ -156,13 +140,9 @@ impl Builder {
 
     /// Timeout of one HTTP request (default 10 s). Exit never waits for it
     /// beyond the shutdown deadline.
-    pub fn request_timeout(self, d: Duration) -> Self {
-        // Only HTTP makes requests: without it there is nothing to time out.
-        #[cfg(feature = "http")]
-        let this = Builder { request_timeout: d, ..self };
-        #[cfg(not(feature = "http"))]
-        let (this, _) = (self, d);
-        this
+    pub fn request_timeout(mut self, d: Duration) -> Self {
+        self.request_timeout = d;
+        self
     }
 
     /// Keep state here instead of `<APP>_TELEMETRY_DIR` or the platform config dir.
@@ -252,13 +232,9 @@ impl Builder {
 
     /// Retry backoff: doubles from `base` up to `max`, with jitter (defaults 500 ms, 60 s).
     /// `Retry-After` (seconds) is honoured when the endpoint sends it.
-    pub fn backoff(self, base: Duration, max: Duration) -> Self {
-        // Only HTTP retries: the other transports deliver now or never.
-        #[cfg(feature = "http")]
-        let this = Builder { tuning: Tuning { backoff: Backoff { base, max: max.max(base) }, ..self.tuning }, ..self };
-        #[cfg(not(feature = "http"))]
-        let (this, _) = (self, (base, max));
-        this
+    pub fn backoff(mut self, base: Duration, max: Duration) -> Self {
+        self.tuning.backoff = Backoff { base, max: max.max(base) };
+        self
     }
 
     /// Spool bounds (defaults 64 MiB, 1000 files): beyond them unsent events

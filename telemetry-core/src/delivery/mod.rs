@@ -20,9 +20,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 pub use stats::Stats;
-#[cfg(feature = "http")]
-pub(crate) use tuning::Backoff;
-pub(crate) use tuning::Tuning;
+pub(crate) use tuning::{Backoff, Tuning};
 
 use exit::Leftovers;
 use queue::Queue;

@@ -284,7 +284,6 @@ impl Queue {
     /// Sleeps until `wake_at` to retry the batch in flight. `false`: stop
     /// now, because the caller closed, or the exit deadline comes first (the
     /// batch stays `Activity::Sending` for the caller to spool).
-    #[cfg(feature = "http")]
     pub(crate) fn wait_to_retry(&self, wake_at: Instant) -> bool {
         let mut q = lock(&self.state);
         loop {

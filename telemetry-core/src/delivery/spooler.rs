@@ -1,5 +1,5 @@
-//! Overflow to disk and back (issue 13: a burst loses nothing at defaults,
-//! memory stays bounded). With a spool (HTTP and a writable state dir), an
+//! Overflow to disk and back, so that a burst loses nothing at the
+//! defaults while memory stays bounded. With a spool (HTTP and a writable state dir), an
 //! envelope that finds the queue full goes to the overflow list (the
 //! queue's bounds again) instead of being dropped; `record()` never waits.
 //! The spooler, a second background thread, takes the overflow list once
@@ -10,7 +10,7 @@
 //! what is still on disk at exit is the next run's, like any spooled event.
 //! A recording loop faster than this thread fills the overflow list too;
 //! then events are dropped (counted): on two busy cores a woken spooler can
-//! wait milliseconds for one (BENCHMARKS.md, "Peers: what changed").
+//! wait milliseconds for a CPU.
 //!
 //! Counting: writing a file adds its events to `spooled`; reading it back
 //! takes them out again (they are pending once more, and counted `sent`

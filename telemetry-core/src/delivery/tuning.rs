@@ -11,7 +11,6 @@ pub(crate) struct Tuning {
     pub batch_bytes: usize,
     pub batch_delay: Duration,
     /// Only HTTP retries: the other transports deliver now or never.
-    #[cfg(feature = "http")]
     pub backoff: Backoff,
 }
 
@@ -19,8 +18,7 @@ impl Tuning {
     /// Events the overflow list may hold: its memory is bounded by the
     /// queue's bytes, and eight times the queue's event count lets a thread
     /// that records in a tight loop run a few milliseconds ahead of the
-    /// spooler (the same count as the queue dropped 89 of 100,000 events in
-    /// CI when nothing slowed the recording thread down).
+    /// spooler (at the queue's own count such a loop outruns it and drops).
     pub(crate) fn overflow_events(&self) -> usize {
         self.queue_events.saturating_mul(8)
     }
@@ -34,21 +32,18 @@ impl Default for Tuning {
             batch_events: 500,
             batch_bytes: 256 << 10,
             batch_delay: Duration::from_secs(2),
-            #[cfg(feature = "http")]
             backoff: Backoff { base: Duration::from_millis(500), max: Duration::from_secs(60) },
         }
     }
 }
 
 /// Retry delays: doubling from `base` up to `max`, with jitter.
-#[cfg(feature = "http")]
 #[derive(Debug, Clone)]
 pub(crate) struct Backoff {
     pub base: Duration,
     pub max: Duration,
 }
 
-#[cfg(feature = "http")]
 impl Backoff {
     /// The wait before retry number `attempt` (from 0).
     pub(crate) fn delay(&self, attempt: u32) -> Duration {

@@ -9,7 +9,6 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 use std::sync::atomic::Ordering::Relaxed;
 use std::thread::{self, JoinHandle};
-#[cfg(feature = "http")]
 use std::time::{Duration, Instant};
 
 use super::exit::put_back;
@@ -142,20 +141,10 @@ impl Worker {
         Done::Sent
     }
 
-    /// One attempt: the transports other than HTTP deliver now or never.
-    #[cfg(not(feature = "http"))]
-    fn deliver(&self, batch: &[Event]) -> Option<Done> {
-        Some(match self.sink.deliver(batch) {
-            Outcome::Delivered => Done::Sent,
-            Outcome::Written { rotated_away } => self.written(rotated_away),
-            Outcome::Reject(why) => Done::Dropped(why),
-        })
-    }
-
     /// Attempts until delivered or rejected, waiting between them
     /// (`Retry-After`, capped at 10 minutes, or backoff). `None`: stop now
     /// (closed, or the next attempt would come after the exit deadline).
-    #[cfg(feature = "http")]
+    /// Only HTTP answers `Retry`: the other transports deliver now or never.
     fn deliver(&self, batch: &[Event]) -> Option<Done> {
         let mut attempt = 0u32;
         loop {

@@ -5,8 +5,8 @@
 //! the state's write gate, which holds the state dir's lock and re-reads the
 //! consent: the size check, the rotation and the append are one step for all
 //! of them (without it two writers could both find the file full and both
-//! rotate, the second renaming a fresh file over the first's `.1`: 4
-//! processes × 3000 events lost 20 that way), and nothing is written after
+//! rotate, the second renaming a fresh file over the first's `.1`), and
+//! nothing is written after
 //! `telemetry disable`. The file is opened without following a link.
 
 use std::fs::{self, File};

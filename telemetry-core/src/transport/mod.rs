@@ -5,17 +5,19 @@
 mod file;
 #[cfg(feature = "http")]
 mod http;
+#[cfg(not(feature = "http"))]
+#[path = "no_http.rs"]
+mod http;
 mod memory;
 
-#[cfg(feature = "http")]
 use std::time::Duration;
 
+pub(crate) use http::{Endpoint, checked as checked_endpoint};
 #[cfg(feature = "http")]
 pub use http::{check_endpoint, check_proxy};
 pub use memory::MemorySink;
 
 use crate::envelope::Event;
-#[cfg(feature = "http")]
 use crate::format::WireFormat;
 use crate::json::pretty;
 use crate::output::Output;
@@ -33,7 +35,7 @@ pub(crate) enum Outcome {
     /// Network error, or a status the format retries (`transport/http/response.rs`):
     /// try again, after `Retry-After` if given.
     /// Only HTTP answers so; the other transports deliver or reject.
-    #[cfg(feature = "http")]
+    #[cfg_attr(not(feature = "http"), allow(dead_code))]
     Retry {
         after: Option<Duration>,
         why: String,
@@ -47,16 +49,9 @@ pub(crate) enum Plan {
     /// Nothing to open.
     Ready(Sink),
     /// An HTTP client: built on the worker, since building one takes a
-    /// while (TLS roots) and `build()` must not.
-    #[cfg(feature = "http")]
-    Http {
-        url: reqwest::Url,
-        format: WireFormat,
-        api_key: Option<String>,
-        timeout: Duration,
-        /// The app's proxy (checked by the endpoint policy); none from the environment.
-        proxy: Option<reqwest::Url>,
-    },
+    /// while (TLS roots) and `build()` must not. (Never made without the
+    /// `http` feature: no [`Endpoint`] exists then.)
+    Http { endpoint: Endpoint, format: WireFormat, api_key: Option<String>, timeout: Duration },
 }
 
 impl Plan {
@@ -66,7 +61,6 @@ impl Plan {
     pub(crate) fn spools(&self) -> bool {
         match self {
             Plan::Ready(_) => false,
-            #[cfg(feature = "http")]
             Plan::Http { .. } => true,
         }
     }
@@ -75,9 +69,8 @@ impl Plan {
     pub(crate) fn open(self) -> Result<Sink, String> {
         match self {
             Plan::Ready(sink) => Ok(sink),
-            #[cfg(feature = "http")]
-            Plan::Http { url, format, api_key, timeout, proxy } => {
-                http::Http::new(url, format, api_key, timeout, proxy).map(|h| Sink::Http(Box::new(h)))
+            Plan::Http { endpoint, format, api_key, timeout } => {
+                http::open(endpoint, format, api_key, timeout).map(|h| Sink::Http(Box::new(h)))
             }
         }
     }
@@ -96,7 +89,6 @@ pub(crate) enum Sink {
     /// Hands envelopes to an in-process [`MemorySink`].
     Memory(MemorySink),
     /// POSTs batches.
-    #[cfg(feature = "http")]
     Http(Box<http::Http>),
 }
 
@@ -134,7 +126,6 @@ impl Sink {
                 m.deliver(batch);
                 Outcome::Delivered
             }
-            #[cfg(feature = "http")]
             Sink::Http(http) => http.send(batch),
         }
     }

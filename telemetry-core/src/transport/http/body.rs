@@ -7,10 +7,11 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use super::ordered::Ordered;
+use super::{LIB, LIB_VERSION, push_items};
 use super::{otlp, otlp_proto};
 use crate::envelope::{Event, Origin};
-use crate::format::{LIB, LIB_VERSION, WireFormat};
-use crate::json::{push_items, push_json_str};
+use crate::format::WireFormat;
+use crate::json::push_json_str;
 
 /// Builds the body for `events`.
 pub(crate) fn body(format: WireFormat, events: &[Event], api_key: Option<&str>, sent_at: SystemTime) -> Vec<u8> {

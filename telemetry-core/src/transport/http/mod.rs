@@ -9,15 +9,32 @@ mod endpoint;
 mod ordered;
 mod otlp;
 mod otlp_proto;
+mod plan;
 mod response;
 
 use std::time::{Duration, SystemTime};
 
 pub use endpoint::{check_endpoint, check_proxy};
+pub(crate) use plan::{Endpoint, checked, open};
 
 use super::Outcome;
 use crate::envelope::Event;
 use crate::format::WireFormat;
+
+/// How the library names itself in wire formats that carry it.
+const LIB: &str = "telemetry-core";
+/// Its version, beside [`LIB`].
+const LIB_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Writes `items` separated by commas (the inside of a JSON array).
+fn push_items<T>(b: &mut Vec<u8>, items: impl Iterator<Item = T>, mut write: impl FnMut(&mut Vec<u8>, T)) {
+    for (i, item) in items.enumerate() {
+        if i > 0 {
+            b.push(b',');
+        }
+        write(b, item);
+    }
+}
 
 /// An HTTP endpoint.
 pub(crate) struct Http {

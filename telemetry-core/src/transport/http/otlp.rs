@@ -7,9 +7,9 @@ use std::borrow::Cow;
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
 use super::ordered::{Key, Members, Ordered};
+use super::{LIB, LIB_VERSION, push_items};
 use crate::envelope::{Event, Origin};
-use crate::format::{LIB, LIB_VERSION};
-use crate::json::{push_items, push_json_str};
+use crate::json::push_json_str;
 
 /// One OTLP `AnyValue`: `{"<kind>": <value>}`.
 fn otlp_value(b: &mut Vec<u8>, v: &Ordered<'_>) {

@@ -9,8 +9,8 @@ use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
 use super::ordered::{Key, Ordered};
 use super::otlp::{resource, runs};
+use super::{LIB, LIB_VERSION};
 use crate::envelope::Event;
-use crate::format::{LIB, LIB_VERSION};
 
 /// Wire types.
 const VARINT: u32 = 0;
