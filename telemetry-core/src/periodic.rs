@@ -63,14 +63,16 @@ pub(crate) struct Ticker {
 
 impl Ticker {
     /// Starts a thread named `name` that calls `tick` every `period`, the
-    /// first time one period from now, until `tick` returns `false` or the
-    /// ticker is stopped. Ticks are scheduled from the start, so a slow tick
-    /// does not shift the ones after it; ticks missed while one ran long are
-    /// skipped, not run in a burst. A period too long to add to the clock
-    /// never ticks.
+    /// first time one period from now, until `tick` returns `false`,
+    /// `alive` does (asked at least once a second, so that a long period
+    /// does not keep a schedule that may no longer run), or the ticker is
+    /// stopped. Ticks are scheduled from the start, so a slow tick does not
+    /// shift the ones after it; ticks missed while one ran long are skipped,
+    /// not run in a burst. A period too long to add to the clock never ticks.
     pub(crate) fn spawn(
         name: String,
         period: Duration,
+        alive: impl Fn() -> bool + Send + 'static,
         mut tick: impl FnMut() -> bool + Send + 'static,
     ) -> std::io::Result<Ticker> {
         let stop = Arc::new(Stop::default());
@@ -78,11 +80,22 @@ impl Ticker {
         let s = stop.clone();
         let thread = std::thread::Builder::new().name(name).spawn(move || {
             let start = Instant::now();
-            let mut due = next_due(Duration::ZERO, period);
-            while !s.sleep_until(due.and_then(|d| start.checked_add(d))) {
+            let due_after = |elapsed| next_due(elapsed, period).and_then(|d| start.checked_add(d));
+            let mut due = due_after(Duration::ZERO);
+            loop {
+                let poll = Instant::now().checked_add(Duration::from_secs(1));
+                if s.sleep_until(due.into_iter().chain(poll).min()) {
+                    return;
+                }
+                if !alive() {
+                    return s.set();
+                }
+                if due.is_none_or(|d| Instant::now() < d) {
+                    continue;
+                }
                 // A panicking closure ends this schedule, never the host app.
                 match std::panic::catch_unwind(std::panic::AssertUnwindSafe(&mut tick)) {
-                    Ok(true) => due = next_due(start.elapsed(), period),
+                    Ok(true) => due = due_after(start.elapsed()),
                     _ => return s.set(),
                 }
             }
@@ -107,7 +120,7 @@ impl Ticker {
         }
     }
 
-    /// Whether the guard (or a shutdown, or its tick) stopped it.
+    /// Whether the guard (or a shutdown, its tick, or `alive`) stopped it.
     pub(crate) fn is_stopped(&self) -> bool {
         self.stop.is_set()
     }
@@ -177,10 +190,15 @@ mod tests {
     fn ticks_every_period_and_stops_at_once() {
         let n = Arc::new(AtomicUsize::new(0));
         let c = n.clone();
-        let mut t = Ticker::spawn("tick-test".into(), Duration::from_millis(20), move || {
-            c.fetch_add(1, SeqCst);
-            true
-        })
+        let mut t = Ticker::spawn(
+            "tick-test".into(),
+            Duration::from_millis(20),
+            || true,
+            move || {
+                c.fetch_add(1, SeqCst);
+                true
+            },
+        )
         .unwrap();
         std::thread::sleep(Duration::from_millis(110));
         let t0 = Instant::now();
@@ -194,7 +212,7 @@ mod tests {
 
     #[test]
     fn dropping_the_guard_stops_the_thread_without_waiting_a_period() {
-        let t = Ticker::spawn("tick-test".into(), Duration::from_secs(3600), || true).unwrap();
+        let t = Ticker::spawn("tick-test".into(), Duration::from_secs(3600), || true, || true).unwrap();
         let g = t.guard();
         assert!(g.is_running());
         let t0 = Instant::now();
@@ -209,10 +227,15 @@ mod tests {
     fn a_panicking_tick_ends_its_schedule_only() {
         let n = Arc::new(AtomicUsize::new(0));
         let c = n.clone();
-        let mut t = Ticker::spawn("tick-test".into(), Duration::from_millis(5), move || {
-            c.fetch_add(1, SeqCst);
-            panic!("tick");
-        })
+        let mut t = Ticker::spawn(
+            "tick-test".into(),
+            Duration::from_millis(5),
+            || true,
+            move || {
+                c.fetch_add(1, SeqCst);
+                panic!("tick");
+            },
+        )
         .unwrap();
         let g = t.guard();
         // The thread ends after its first tick, by itself.
@@ -223,9 +246,22 @@ mod tests {
 
     #[test]
     fn a_tick_that_says_stop_ends_its_schedule() {
-        let t = Ticker::spawn("tick-test".into(), Duration::from_millis(1), || false).unwrap();
+        let t = Ticker::spawn("tick-test".into(), Duration::from_millis(1), || true, || false).unwrap();
         let g = t.guard();
         drop(t); // joins: the thread ended after its first tick
+        assert!(!g.is_running());
+    }
+
+    #[test]
+    fn a_schedule_that_may_no_longer_run_stops_without_waiting_its_period() {
+        let alive = Arc::new(std::sync::atomic::AtomicBool::new(true));
+        let a = alive.clone();
+        let mut t =
+            Ticker::spawn("tick-test".into(), Duration::from_secs(3600), move || a.load(SeqCst), || true).unwrap();
+        let g = t.guard();
+        alive.store(false, SeqCst);
+        // The thread ends by itself at its next look (within a second), not in an hour.
+        assert!(t.thread.take().unwrap().join().is_ok());
         assert!(!g.is_running());
     }
 
@@ -234,7 +270,7 @@ mod tests {
     #[test]
     fn periods_too_long_to_add_never_tick_and_never_panic() {
         for period in [Duration::from_secs(u64::MAX), Duration::MAX, Duration::from_secs(u64::MAX / 2)] {
-            let mut t = Ticker::spawn("tick-test".into(), period, || panic!("ticked")).unwrap();
+            let mut t = Ticker::spawn("tick-test".into(), period, || true, || panic!("ticked")).unwrap();
             let g = t.guard();
             assert!(g.is_running());
             t.stop.set();

@@ -227,11 +227,15 @@ impl Telemetry {
     fn schedule(&self, period: Duration, mut tick: impl FnMut(&Recorder) -> bool + Send + 'static) -> Periodic {
         let Some(r) = self.recorder.as_ref().filter(|_| self.is_enabled()) else { return Periodic::inert() };
         let r = r.clone();
+        let alive = {
+            let r = r.clone();
+            move || !r.delivery.withdrawn()
+        };
         let tick = move || tick(&r);
         let mut tickers = self.tickers.lock().unwrap_or_else(|p| p.into_inner());
         // Schedules whose guard was dropped: their threads have ended.
         tickers.retain(|t| !t.is_stopped());
-        match Ticker::spawn(format!("{}-telemetry-every", self.meta.name), period, tick) {
+        match Ticker::spawn(format!("{}-telemetry-every", self.meta.name), period, alive, tick) {
             Ok(t) => {
                 let guard = t.guard();
                 tickers.push(t);
@@ -254,9 +258,10 @@ impl Telemetry {
         }
     }
 
-    /// Whether events are being recorded.
+    /// Whether events are being recorded: false when telemetry is off, and
+    /// once another process withdrew consent since this one started.
     pub fn is_enabled(&self) -> bool {
-        self.active.load(Relaxed)
+        self.active.load(Relaxed) && !self.recorder.as_ref().is_some_and(|r| r.delivery.withdrawn())
     }
 
     /// Whether telemetry is on, why, and where state lives.
@@ -303,6 +308,10 @@ impl Telemetry {
 impl Recorder {
     /// Writes one event's properties on this thread and queues it; never panics.
     fn record(&self, meta: &'static EventMeta, write: &mut dyn FnMut(&mut PropertyWriter<'_>)) {
+        // Consent withdrawn by another process since this one started: as off.
+        if self.delivery.withdrawn() {
+            return;
+        }
         let counters = self.delivery.counters();
         counters.recorded.fetch_add(1, Relaxed);
         if let Some(why) = self.app.refusal(meta) {

@@ -5,6 +5,8 @@
 //! queue and the leftovers, and shuts all of it down when dropped (after
 //! tracing-appender's `WorkerGuard` and sentry's transport threads).
 
+#[cfg(feature = "http")]
+mod consent;
 mod exit;
 mod pending;
 mod queue;
@@ -108,6 +110,13 @@ impl Delivery {
     #[inline]
     pub(crate) fn counters(&self) -> &Counters {
         &self.shared.counters
+    }
+
+    /// Whether the worker found consent withdrawn since this process started
+    /// (`consent.rs`): nothing more is recorded or sent.
+    #[inline]
+    pub(crate) fn withdrawn(&self) -> bool {
+        self.shared.withdrawn.load(Relaxed)
     }
 
     /// A snapshot of the counters.

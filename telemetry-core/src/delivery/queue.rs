@@ -15,7 +15,7 @@
 //! again by the next run (collectors dedupe on `message_id`).
 
 use std::path::PathBuf;
-use std::sync::atomic::Ordering::Relaxed;
+use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -35,6 +35,8 @@ pub(crate) struct Queue {
     pub(super) spool: Condvar,
     pub counters: Counters,
     pub tuning: Tuning,
+    /// Consent was withdrawn since this process started (`consent.rs`).
+    pub withdrawn: AtomicBool,
 }
 
 pub(super) fn lock(m: &Mutex<State>) -> MutexGuard<'_, State> {
@@ -52,6 +54,7 @@ impl Queue {
             spool: Condvar::new(),
             counters: Counters::default(),
             tuning,
+            withdrawn: AtomicBool::new(false),
         })
     }
 

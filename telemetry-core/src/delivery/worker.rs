@@ -148,6 +148,10 @@ impl Worker {
     fn deliver(&self, batch: &[Event]) -> Option<Done> {
         let mut attempt = 0u32;
         loop {
+            if !super::consent::still_given(self.spool.as_ref()) {
+                super::consent::withdraw(&self.shared, &self.diag);
+                return None;
+            }
             match self.sink.deliver(batch) {
                 Outcome::Delivered => return Some(Done::Sent),
                 Outcome::Written { rotated_away } => return Some(self.written(rotated_away)),
