@@ -91,6 +91,7 @@ pub mod cli;
 mod consent;
 mod context;
 mod delivery;
+mod enum_values;
 mod env;
 mod envelope;
 mod error;
@@ -140,6 +141,7 @@ pub use writer::{ListWriter, PropertyWriter};
 /// fingerprint and name are the app's.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::enum_values::{EnumValueSet, value_set_id};
     pub use crate::seal::{DERIVED, Derived};
     pub use crate::value::*;
 
@@ -164,7 +166,8 @@ pub mod __private {
         true
     }
 
-    /// Whether two value lists hold the same values (order ignored).
+    /// Whether two value lists hold the same values (order ignored): the
+    /// check of an enum field whose type is a type parameter.
     pub const fn same_values(a: &[&str], b: &[&str]) -> bool {
         if a.len() != b.len() {
             return false;

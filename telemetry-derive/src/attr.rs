@@ -11,19 +11,22 @@ pub(crate) struct Container {
     pub event: Option<LitStr>,
     /// `object = "field.path"` (nested objects only).
     pub object: Option<LitStr>,
+    /// `field = "event.field"` (enums only: the schema field whose values they are).
+    pub field: Option<LitStr>,
 }
 
 /// Reads the container attribute; `keys` are the ones this derive accepts.
 /// Problems go to `cx`; what parsed is returned either way.
 pub(crate) fn container(attrs: &[Attribute], keys: &[&str], cx: &mut Ctxt) -> Container {
-    let mut out = Container { schema: None, event: None, object: None };
+    let mut out = Container { schema: None, event: None, object: None, field: None };
     for attr in attrs.iter().filter(|a| a.path().is_ident("telemetry")) {
         let parsed = attr.parse_nested_meta(|meta| {
             let name = meta.path.get_ident().map(ToString::to_string).unwrap_or_default();
             let slot = match name.as_str() {
                 "schema" => &mut out.schema,
                 "event" if keys.contains(&"event") => &mut out.event,
-                "object" => &mut out.object,
+                "object" if keys.contains(&"object") => &mut out.object,
+                "field" if keys.contains(&"field") => &mut out.field,
                 _ => {
                     let help = match telemetry_schema::did_you_mean(&name, keys.iter().copied()) {
                         Some(s) => format!("did you mean `{s}`?"),
@@ -56,6 +59,7 @@ fn expected(keys: &[&str]) -> String {
         .map(|k| match *k {
             "schema" => "`schema = \"path.yaml\"`".to_string(),
             "object" => "`object = \"field\"`".to_string(),
+            "field" => "`field = \"event.field\"`".to_string(),
             other => format!("`{other} = \"name\"`"),
         })
         .collect();

@@ -123,14 +123,19 @@ fn rust_type(
         FieldType::F64 => quote!(f64),
         FieldType::String { .. } => quote!(::std::string::String),
         FieldType::Enum { values } => {
-            let variants = values.iter().map(|v| {
-                let ident = camel(v);
-                quote!(#[telemetry(rename = #v)] #ident)
-            });
+            let variants = variant_idents(values)
+                .into_iter()
+                .zip(values)
+                .map(|(ident, v)| quote!(#[telemetry(rename = #v)] #ident));
             let doc = format!("Values of `{path}`.");
+            let field = match root {
+                Root::Event(event) => format!("{event}.{path}"),
+                Root::Context => format!("context.{path}"),
+            };
             extra.extend(quote! {
                 #[doc = #doc]
                 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::telemetry_core::TelemetryEnum)]
+                #[telemetry(schema = #abs, field = #field)]
                 pub enum #name { #(#variants,)* }
             });
             quote!(#name)
@@ -199,6 +204,23 @@ fn camel(s: &str) -> Ident {
         }
     }
     format_ident!("{}", out)
+}
+
+/// A variant per value (`custom-prefix` as `CustomPrefix`); two values
+/// that would share a name (`a-b`, `a_b`) are told apart by a number.
+fn variant_idents(values: &[String]) -> Vec<Ident> {
+    let mut taken: Vec<String> = Vec::new();
+    for v in values {
+        let base = telemetry_schema::variant_name(v);
+        let mut name = base.clone();
+        let mut n = 2;
+        while taken.contains(&name) {
+            name = format!("{base}{n}");
+            n += 1;
+        }
+        taken.push(name);
+    }
+    taken.iter().map(|n| format_ident!("{}", n)).collect()
 }
 
 /// A field name as an identifier; raw when it is a keyword (`type` as `r#type`).

@@ -1,7 +1,9 @@
-//! Finds and loads the schema a derive names, once per compiler process.
+//! Finds and loads the schema a derive names, once per compiler process;
+//! a broken one's errors are shown as `reported` decides.
 
 use crate::ctxt::Ctxt;
-use std::collections::{HashMap, HashSet};
+use crate::reported::{Host, Reports, Site};
+use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::SystemTime;
@@ -29,9 +31,9 @@ fn cache() -> &'static Cache {
 
 /// Why a schema could not be used.
 pub(crate) enum LoadError {
-    /// The first macro of this crate to meet this broken schema: its errors.
+    /// The first macro of this session to meet this broken schema: its errors.
     Report(Error),
-    /// An earlier macro of this crate reported it already: say nothing more.
+    /// An earlier macro of this crate and session reported it: say nothing more.
     Reported,
 }
 
@@ -45,16 +47,16 @@ impl LoadError {
     }
 }
 
-/// The crate being compiled, a schema file and its modification time.
-type ReportKey = (Option<std::ffi::OsString>, PathBuf, Option<SystemTime>);
-
-/// Broken schemas already reported. The compiler runs the macro in one
-/// process per crate, so each schema error is shown once per crate, not once
-/// per derive. Keyed like the cache, plus the crate: a long-lived process
-/// (rust-analyzer's) compiles many crates, and an edit changes the time.
-fn reported() -> &'static Mutex<HashSet<ReportKey>> {
-    static REPORTED: OnceLock<Mutex<HashSet<ReportKey>>> = OnceLock::new();
+/// Broken schemas already reported by this process (see `reported`).
+fn reported() -> &'static Mutex<Reports> {
+    static REPORTED: OnceLock<Mutex<Reports>> = OnceLock::new();
     REPORTED.get_or_init(Default::default)
+}
+
+/// Where the macro call naming the schema is.
+fn site(lit: &LitStr) -> Site {
+    let span = lit.span().unwrap();
+    (span.file(), span.line(), span.column())
 }
 
 /// Resolves `lit` like `include_str!`: relative to the file holding the
@@ -128,7 +130,8 @@ pub(crate) fn load(lit: &LitStr) -> Result<Loaded, LoadError> {
         Ok(schema) => Ok(Loaded { schema: schema.clone(), abs, shown }),
         Err(e) => {
             let key = (std::env::var_os("CARGO_CRATE_NAME"), abs, mtime);
-            let first = reported().lock().unwrap_or_else(|p| p.into_inner()).insert(key);
+            let host = Host::detect(|name| std::env::var_os(name));
+            let first = reported().lock().unwrap_or_else(|p| p.into_inner()).first(host, key, site(lit));
             Err(if first { LoadError::Report(schema_error(lit, e, &shown)) } else { LoadError::Reported })
         }
     }

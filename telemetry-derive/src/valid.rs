@@ -48,11 +48,17 @@ fn check<'a>(input: &'a Input<'a>, target: &Target<'a>, cx: &mut Ctxt) -> Option
     let (owner, fields) = (&target.owner, target.fields);
     let start_ok = cx.is_ok();
     let mut planned = Vec::new();
+    // Required fields already named by a did-you-mean: the typo is one
+    // mistake, so it gets one error, not a second "lacks field".
+    let mut suggested: Vec<&str> = Vec::new();
     for field in &input.fields {
         let Some(sf) = fields.iter().find(|s| s.name == field.name) else {
             let collected = fields.iter().filter(|s| s.is_collected()).map(|s| s.name.as_str());
             let help = match telemetry_schema::did_you_mean(&field.name, collected) {
-                Some(s) => format!("did you mean `{s}`?"),
+                Some(s) => {
+                    suggested.push(s);
+                    format!("did you mean `{s}`?")
+                }
                 None => format!(
                     "remove it, or declare it in {} in {} with its type, `collect:` and a description",
                     owner.what, owner.file
@@ -117,7 +123,7 @@ fn check<'a>(input: &'a Input<'a>, target: &Target<'a>, cx: &mut Ctxt) -> Option
     }
     let is_context = matches!(target.kind, Kind::Context);
     for sf in fields.iter().filter(|s| s.is_collected() && s.required) {
-        if input.fields.iter().any(|f| f.name == sf.name) {
+        if input.fields.iter().any(|f| f.name == sf.name) || suggested.contains(&sf.name.as_str()) {
             continue;
         }
         let ty = sf.ty.as_ref().expect("validated: collected fields have a type");

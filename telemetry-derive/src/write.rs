@@ -157,21 +157,46 @@ fn emit(
             }
         }
         FieldType::Enum { values } => {
-            let msg = format!(
-                "the enum type of field `{}` must have exactly the values {} declared by {} at {}:{} (derive `TelemetryEnum`; rename variants with #[telemetry(rename = \"...\")])",
+            // A trait bound, not a const assertion: a mismatch is a type error
+            // in words, naming the field and its values (`{` escaped for the
+            // attribute's format string). An enum that names its field
+            // (`#[telemetry(schema, field)]`) is checked variant by variant
+            // by its own derive first; this covers the others.
+            let listed = values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ");
+            let message = format!(
+                "`{{Self}}` cannot carry field `{}` of {} ({}:{}): its values are {}",
                 cx.field,
-                values.join(", "),
                 cx.owner.what,
                 cx.owner.file,
-                cx.at
+                cx.at,
+                listed.replace('{', "{{").replace('}', "}}")
             );
-            checks.push(
-                &t,
-                span,
-                |t| quote_spanned!(span=> #p::same_values(<#t as #p::TelemetryEnum>::VALUES, &[#(#values),*])),
-                &msg,
-            );
-            quote_spanned!(span=> #w.str(#key #p::TelemetryEnum::telemetry_str(#v), ::core::option::Option::None))
+            let note = "use a fieldless enum with `#[derive(TelemetryEnum)]` whose variants are sent as exactly these values; put `#[telemetry(schema = \"...\", field = \"event.field\")]` on it to have each differing variant named";
+            if static_type(&t, checks.generics).is_none() {
+                // A type parameter (`kind: K`) cannot be proven to carry the
+                // values by a bound; it is checked when the method is
+                // compiled for each `K`, as a const assertion.
+                let msg = message.replace("{Self}", "the type").replace("{{", "{").replace("}}", "}");
+                checks.push(
+                    &t,
+                    span,
+                    |t| quote_spanned!(span=> #p::same_values(<#t as #p::TelemetryEnum>::VALUES, &[#(#values),*])),
+                    &msg,
+                );
+                return quote_spanned!(span=> #w.str(#key #p::TelemetryEnum::telemetry_str(#v), ::core::option::Option::None));
+            }
+            let id = quote_spanned!(span=> { #p::value_set_id(&[#(#values),*]) });
+            quote_spanned! {span=>
+                {
+                    #[diagnostic::on_unimplemented(message = #message, label = "the schema declares this field `type: enum`", note = #note)]
+                    trait __TelemetryValues: #p::TelemetryEnum {}
+                    impl<T: ?::core::marker::Sized + #p::EnumValueSet<#id>> __TelemetryValues for T {}
+                    fn __telemetry_value<T: ?::core::marker::Sized + __TelemetryValues>(v: &T) -> &'static str {
+                        #p::TelemetryEnum::telemetry_str(v)
+                    }
+                    #w.str(#key __telemetry_value::<#t>(#v), ::core::option::Option::None)
+                }
+            }
         }
         FieldType::Object { .. } => {
             let path = &cx.path;

@@ -40,6 +40,7 @@ mod date;
 pub mod diff;
 #[cfg(feature = "render")]
 pub mod docs;
+mod enum_value;
 mod error;
 mod example;
 mod fingerprint;
@@ -59,6 +60,7 @@ mod valid;
 mod yaml;
 
 pub use date::{Date, DateError};
+pub use enum_value::{MAX_ENUM_VALUE_LEN, default_enum_value, enum_value_problem, variant_name};
 pub use error::{Diagnostic, Loc, SchemaError, Severity, did_you_mean};
 pub use fingerprint::{canonical_form, fingerprint};
 pub use governance::{Expiry, HistoryEntry, MIN_REVIEW_CHARS, SchemaVersion, placeholder_problem};
