@@ -262,3 +262,32 @@ fn a_schema_removed_needs_a_retirement_entry() {
         "{text}"
     );
 }
+
+/// Issue 22.3: the fixes the first run prints, applied as printed, are all
+/// the change needs: the second run passes.
+#[test]
+fn the_printed_fixes_are_all_a_change_needs() {
+    let r = repo("one-round");
+    edit(&r, "      user_name:", &format!("{REGION}      user_name:"));
+    let first = stdout(&diff(&r));
+    let help = |prefix: &str, suffix: &str| -> String {
+        let line = first.lines().find(|l| l.starts_with(prefix)).unwrap_or_else(|| panic!("{prefix}: {first}"));
+        line[prefix.len()..].strip_suffix(suffix).unwrap_or_else(|| panic!("{suffix}: {line}")).to_string()
+    };
+    let version = help("  help: set `", "`");
+    let review = help("  help: add `data_review: ", "` to field `region` of event `command_run`");
+    let history = help("  help: add the line `", "` at the end of `history`");
+    edit(&r, "schema_version: \"1.0\"", &version);
+    let reviewed = REGION.replace(
+        " }",
+        &format!(
+            ", data_review: {} }}",
+            review.replace("<link to the review, or why this is fine>", "https://example.org/reviews/7")
+        ),
+    );
+    edit(&r, REGION, &reviewed);
+    edit(&r, HISTORY, &format!("{HISTORY}{history}\n"));
+    let second = diff(&r);
+    assert_eq!(second.status.code(), Some(0), "{first}\n---\n{}", stdout(&second));
+    assert!(stdout(&second).ends_with("gate: passed\n"));
+}
