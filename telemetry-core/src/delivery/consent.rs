@@ -2,7 +2,7 @@
 //! write gate decide whether events are written; a process that runs for
 //! hours must also notice when another process (`telemetry disable`, or an
 //! `enable` that made a new id) withdrew the consent it started under.
-//! Before each HTTP attempt the worker re-reads the state file under the
+//! Before each attempt (a spool, so HTTP, only) the worker re-reads the state file under the
 //! state lock (the write gate's own check, `state/gate.rs`); once it has
 //! changed, this process sends nothing more, erases what it holds, and its
 //! handle records nothing and stops its periodic schedules.

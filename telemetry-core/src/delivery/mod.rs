@@ -5,7 +5,6 @@
 //! queue and the leftovers, and shuts all of it down when dropped (after
 //! tracing-appender's `WorkerGuard` and sentry's transport threads).
 
-#[cfg(feature = "http")]
 mod consent;
 mod exit;
 mod pending;
