@@ -10,7 +10,8 @@ use crate::state::EVENTS_FILE;
 
 /// Whether telemetry is on, why, and where its state and events go.
 ///
-/// Its `Display` is what `telemetry status` prints.
+/// Its `Display` is what `telemetry status` prints (the anonymous id only
+/// while telemetry is on: while off, none is sent).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Status {
     /// The app.
@@ -61,7 +62,9 @@ impl fmt::Display for Status {
             Some(d) => writeln!(f, "  State:         {}", d.display())?,
             None => writeln!(f, "  State:         nowhere (no config directory)")?,
         }
+        // While off, no id is sent: showing one would suggest otherwise.
         match (&self.anonymous_id, &self.anonymous_id_source) {
+            _ if self.mode == Mode::Off => {}
             (Some(id), Some(var)) => writeln!(f, "  Anonymous id:  {id} (set by {var} for this process)")?,
             (Some(id), None) => writeln!(f, "  Anonymous id:  {id}")?,
             (None, _) => {}

@@ -77,3 +77,57 @@ fn enable_when_already_on_changes_nothing() {
     assert_eq!(std::fs::metadata(dir.join("state.json")).unwrap().modified().unwrap(), modified);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// `DO_NOT_TRACK=1 ... telemetry enable` says that the choice was saved and
+/// why it does not apply. Before: "Telemetry is off: DO_NOT_TRACK is set"
+/// and nothing about the choice. And while off, no anonymous id is printed.
+#[test]
+fn enable_under_do_not_track_says_the_choice_is_saved_but_overridden() {
+    let dir = temp_dir("enable-dnt");
+    builder(&dir, &[]).build().unwrap().shutdown(); // an install, with an id
+    assert!(builder(&dir, &[]).disable().unwrap().changed);
+    let tail = format!(
+        "  Events go to:  nowhere (telemetry is off)\n  State:         {}\n  What is sent:  https://example.org/example-cli/telemetry\n",
+        dir.display()
+    );
+    let st = builder(&dir, &[("DO_NOT_TRACK", "1")]).enable().unwrap();
+    assert_eq!((st.mode, st.changed), (Mode::Off, true));
+    assert_eq!(
+        st.to_string(),
+        format!(
+            "Telemetry is off: DO_NOT_TRACK is set to \"1\".\n{tail}  \
+             Note: your choice is saved (telemetry enabled), but it does not apply while DO_NOT_TRACK is set to \"1\": that comes first\n"
+        )
+    );
+    let st = builder(&dir, &[("EXAMPLE_CLI_DISABLE_TELEMETRY", "yes")]).enable().unwrap();
+    assert_eq!(
+        st.to_string(),
+        format!(
+            "Telemetry is off: EXAMPLE_CLI_DISABLE_TELEMETRY is set to \"yes\", which disables telemetry.\n{tail}  \
+             Note: telemetry was already enabled, but that does not apply while EXAMPLE_CLI_DISABLE_TELEMETRY is set to \"yes\", which disables telemetry: that comes first\n"
+        )
+    );
+    let st = builder(&dir, &[]).status();
+    assert_eq!(
+        (st.mode, st.reason),
+        (Mode::On, Reason::Choice(Choice::Enabled)),
+        "the saved choice applies once the variable is gone"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// While telemetry is off, `status` prints no anonymous id: none is sent.
+/// Before: the stored id was printed under "Telemetry is off".
+#[test]
+fn status_prints_no_id_while_off() {
+    let dir = temp_dir("status-off-id");
+    let on = builder(&dir, &[]).build().unwrap();
+    let id = on.status().anonymous_id.clone().unwrap();
+    drop(on);
+    assert!(builder(&dir, &[]).status().to_string().contains(&format!("  Anonymous id:  {id}\n")));
+    let off = builder(&dir, &[("DO_NOT_TRACK", "1")]).status();
+    assert_eq!(off.anonymous_id.as_deref(), Some(id.as_str()), "still known to the program");
+    assert!(!off.to_string().contains(&id), "{off}");
+    assert!(!off.to_string().contains("Anonymous id"), "{off}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -89,3 +89,39 @@ fn the_schema_opt_out_command_is_used_unless_the_builder_sets_one() {
     let neither = Telemetry::builder(&NO_COMMAND).env(env()).state_dir(temp_dir("opt-out"));
     assert_eq!(neither.status().opt_out, "set DO_NOT_TRACK=1 or EXAMPLE_CLI_DISABLE_TELEMETRY=1");
 }
+
+/// `telemetry status` on a fresh `notice_first` install says what will
+/// happen: nothing is sent until the notice is shown. Before: only
+/// "Telemetry is on", though the next run sends nothing. Once the notice was
+/// shown, the note is gone.
+#[test]
+fn status_on_a_fresh_notice_first_install_says_nothing_is_sent_yet() {
+    let dir = temp_dir("notice-first-status");
+    let builder = || Telemetry::builder(&NOTICE_FIRST).state_dir(&dir).env(EnvSource::from_pairs::<&str, &str>([]));
+    let lines = |d: &std::path::Path| {
+        format!(
+            "Telemetry is on: it is on by default.\n  \
+             Events go to:  {} (JSON lines; nothing is sent)\n  \
+             State:         {}\n  \
+             What is sent:  https://example.org/example-cli/telemetry\n  \
+             Opt out:       run `example-cli telemetry disable`, or set DO_NOT_TRACK=1 or EXAMPLE_CLI_DISABLE_TELEMETRY=1\n",
+            d.join("events.jsonl").display(),
+            d.display()
+        )
+    };
+    assert_eq!(
+        builder().status().to_string(),
+        format!(
+            "{}  Note: nothing is sent until the first-run notice has been shown: the next run shows it and sends nothing; the runs after it send\n",
+            lines(&dir)
+        )
+    );
+    one_run(&NOTICE_FIRST, &dir);
+    let status = builder().status();
+    let id = status.anonymous_id.clone().unwrap();
+    assert_eq!(
+        status.to_string(),
+        lines(&dir).replace("  What is sent:", &format!("  Anonymous id:  {id}\n  What is sent:"))
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use super::{Builder, TEST_ANONYMOUS_ID};
 use crate::consent::{self, Choice, Mode, Reason};
 use crate::env::EnvNames;
-use crate::meta::Trigger;
+use crate::meta::{FirstRun, Trigger};
 use crate::notice::{notice_text, opt_out_text};
 use crate::state::{self, Loaded, StateDir, id_override};
 use crate::status::{Status, destination};
@@ -97,8 +97,12 @@ impl Builder {
             return self.status_from(&r, Some((TEST_ANONYMOUS_ID.into(), None)), Vec::new());
         }
         let mut notes = Vec::new();
+        let mut notice_shown = false;
         let stored = match r.state() {
-            Loaded::Ok(s) => s.anonymous_id,
+            Loaded::Ok(s) => {
+                notice_shown = s.notice_shown;
+                s.anonymous_id
+            }
             Loaded::Untrusted(_, why) => {
                 notes.push(format!(
                     "{why}; its id and key are not used (`telemetry enable` or `telemetry disable` rewrites it)"
@@ -116,7 +120,35 @@ impl Builder {
             Some((var, id)) => Some((id, Some(var.to_string()))),
             None => stored.map(|id| (id, None)),
         };
+        if r.mode == Mode::On && self.meta.first_run == FirstRun::NoticeFirst && self.notice && !notice_shown {
+            notes.push(
+                "nothing is sent until the first-run notice has been shown: the next run shows it and sends nothing; \
+                 the runs after it send"
+                    .into(),
+            );
+        }
         self.status_from(&r, id, notes)
+    }
+
+    /// `status` after saving `choice`, with a note when a variable that
+    /// comes first keeps the choice from applying (`DO_NOT_TRACK=1` and
+    /// `enable`): the user learns the choice was kept, and why it does not show.
+    fn after_choice(&self, choice: Choice, changed: bool) -> Status {
+        let mut status = self.status();
+        let applies = match choice {
+            Choice::Enabled => status.mode == Mode::On,
+            Choice::Disabled => status.mode == Mode::Off,
+        };
+        if !applies {
+            let what = if choice == Choice::Enabled { "enabled" } else { "disabled" };
+            let saved = if changed {
+                format!("your choice is saved (telemetry {what}), but it")
+            } else {
+                format!("telemetry was already {what}, but that")
+            };
+            status.notes.push(format!("{saved} does not apply while {}: that comes first", status.reason));
+        }
+        Status { changed, ..status }
     }
 
     /// Persists "enabled" (for `telemetry enable`). Variables such as
@@ -125,7 +157,7 @@ impl Builder {
     /// saved choice) nothing is written and [`Status::changed`] is false.
     pub fn enable(&self) -> io::Result<Status> {
         let changed = state::save_choice(&self.require_dir()?, Choice::Enabled, self.meta.enabled_by_default)?;
-        Ok(Status { changed, ..self.status() })
+        Ok(self.after_choice(Choice::Enabled, changed))
     }
 
     /// Persists "disabled" (for `telemetry disable`), and deletes the
@@ -134,7 +166,7 @@ impl Builder {
     /// none of them again: its writes check the state first.
     pub fn disable(&self) -> io::Result<Status> {
         let changed = state::save_choice(&self.require_dir()?, Choice::Disabled, self.meta.enabled_by_default)?;
-        Ok(Status { changed, ..self.status() })
+        Ok(self.after_choice(Choice::Disabled, changed))
     }
 
     fn require_dir(&self) -> io::Result<PathBuf> {
