@@ -100,11 +100,11 @@ fn env(out: &mut Out<'_>, old: &[EnvSwitch], new: &[EnvSwitch], default_on: bool
     let (widens, narrows) = switches::compare(old, new, default_on);
     let mut decided = false;
     if let Some(example) = widens.filter(|_| !said(out, Widens)) {
-        out.push("consent", format!("{what}: {example}, telemetry was off and is now on"), &[Widens], Side::HeadFile);
+        out.push("consent", format!("{what}: {example}"), &[Widens], Side::HeadFile);
         decided = true;
     }
     if let Some(example) = narrows.filter(|_| !said(out, Narrows)) {
-        out.push("consent", format!("{what}: {example}, telemetry was on and is now off"), &[Narrows], Side::HeadFile);
+        out.push("consent", format!("{what}: {example}"), &[Narrows], Side::HeadFile);
         decided = true;
     }
     if was != now && !decided {

@@ -111,9 +111,9 @@ fn shown(name: &str, v: &Val) -> Option<String> {
     }
 }
 
-/// How the switches changed for people: `(widens, narrows)`, each an
-/// example environment where telemetry goes from off to on (or on to off),
-/// `None` when there is none. `default_on` is the schema's default, used on
+/// How the switches changed for people: `(widens, narrows)`, each saying
+/// where telemetry goes from off to on (or on to off), with an example
+/// environment, `None` when nowhere. `default_on` is the schema's default, used on
 /// both sides: a change of the default is reported by itself.
 pub(super) fn compare(old: &[EnvSwitch], new: &[EnvSwitch], default_on: bool) -> (Option<String>, Option<String>) {
     let mut names: Vec<&str> = Vec::new();
@@ -125,8 +125,9 @@ pub(super) fn compare(old: &[EnvSwitch], new: &[EnvSwitch], default_on: bool) ->
     let vals: Vec<Vec<Val>> = names.iter().map(|n| values(n, [old, new])).collect();
     let combos = vals.iter().try_fold(1usize, |acc, v| acc.checked_mul(v.len())).unwrap_or(usize::MAX);
     if combos > MAX_COMBINATIONS {
-        let why = format!("{combos} combinations of their values are too many to try one by one");
-        return (Some(why.clone()), Some(why));
+        let why =
+            format!("{combos} combinations of their values are too many to try one by one, so telemetry may go from");
+        return (Some(format!("{why} off to on")), Some(format!("{why} on to off")));
     }
     // (widening, narrowing): the example with the fewest variables set, a saved choice counting as one.
     let mut best: [Option<(usize, String)>; 2] = [None, None];
@@ -149,7 +150,8 @@ pub(super) fn compare(old: &[EnvSwitch], new: &[EnvSwitch], default_on: bool) ->
                 if best[slot].as_ref().is_none_or(|(s, _)| score < *s) {
                     let vars =
                         if set.is_empty() { "no variable set".to_string() } else { format!("`{}`", set.join(" ")) };
-                    best[slot] = Some((score, format!("with {vars} and {label}")));
+                    let what = ["telemetry was off and is now on", "telemetry was on and is now off"][slot];
+                    best[slot] = Some((score, format!("with {vars} and {label}, {what}")));
                 }
             }
         }
@@ -160,4 +162,42 @@ pub(super) fn compare(old: &[EnvSwitch], new: &[EnvSwitch], default_on: bool) ->
     }
     let [w, n] = best;
     (w.map(|(_, s)| s), n.map(|(_, s)| s))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::compare;
+    use crate::Loc;
+    use crate::model::{EnvSwitch, SwitchAction, SwitchRule, Trigger};
+
+    fn off(name: &str) -> EnvSwitch {
+        EnvSwitch { name: name.into(), rule: SwitchRule::DisablesWhen(Trigger::Truthy), loc: Loc::new(1, 1) }
+    }
+
+    fn on(name: &str, value: &str) -> EnvSwitch {
+        let rule = SwitchRule::Equals { value: value.into(), action: SwitchAction::Enable };
+        EnvSwitch { name: name.into(), rule, loc: Loc::new(1, 1) }
+    }
+
+    #[test]
+    fn order_decides() {
+        let (a, b) = (off("A_OFF"), on("B_ON", "force"));
+        let (widens, narrows) = compare(&[a.clone(), b.clone()], &[b.clone(), a.clone()], false);
+        assert_eq!(
+            widens.as_deref(),
+            Some("with `A_OFF=1 B_ON=force` and no saved choice, telemetry was off and is now on")
+        );
+        assert_eq!(narrows, None);
+        assert_eq!(compare(&[a.clone(), b.clone()], &[a, b], false), (None, None));
+    }
+
+    #[test]
+    fn too_many_variables_are_taken_to_change_both_ways() {
+        let old: Vec<EnvSwitch> = (0..6).map(|i| off(&format!("V{i}"))).collect();
+        let mut new = old.clone();
+        new.reverse();
+        let (widens, narrows) = compare(&old, &new, true);
+        assert!(widens.is_some_and(|w| w.ends_with("too many to try one by one, so telemetry may go from off to on")));
+        assert!(narrows.is_some_and(|n| n.ends_with("on to off")));
+    }
 }
