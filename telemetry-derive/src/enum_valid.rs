@@ -40,6 +40,9 @@ pub(crate) fn check(ident: &Ident, variants: &[Variant<'_>], field: &LitStr, loa
     }
     for (v, guess) in paired {
         let help = match guess {
+            Some((value, lead)) if *v.ident == variant_name(value) => {
+                format!("{lead} `{value}`? give the variant `#[telemetry(rename = \"{value}\")]`")
+            }
             Some((value, lead)) => format!("{lead} `{value}`? {}", to_carry(value, "name the variant")),
             None => format!(
                 "remove the variant, rename it to one of the values with `#[telemetry(rename = \"...\")]`, or add `{}` to the field's `values:` in the schema",

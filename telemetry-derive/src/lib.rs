@@ -67,7 +67,10 @@ pub fn derive_context(input: TokenStream) -> TokenStream {
 }
 
 /// Implements `TelemetryEnum` for a fieldless enum: each variant is sent in
-/// snake_case, or as `#[telemetry(rename = "value")]` says.
+/// snake_case, or as `#[telemetry(rename = "value")]` says (any schema value,
+/// e.g. `custom-prefix`). With `#[telemetry(schema = "path.yaml", field =
+/// "event.field")]` on the enum, each variant is checked against that field:
+/// a mismatch is an error at the variant, naming the field's values.
 #[proc_macro_derive(TelemetryEnum, attributes(telemetry))]
 pub fn derive_enum(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);

@@ -1,7 +1,7 @@
 //! Enum values as the wire carries them, and how a Rust variant maps to one.
 //!
 //! A value is any non-empty string of at most [`MAX_ENUM_VALUE_LEN`] bytes
-//! without control characters: `success`, `custom-prefix`, `/opt/homebrew`,
+//! without control, invisible or direction-changing characters: `success`, `custom-prefix`, `/opt/homebrew`,
 //! `v1.2` are all values, so a product keeps the strings its collector
 //! already stores. `#[derive(TelemetryEnum)]` sends a variant as its name in
 //! snake_case ([`to_snake_case`]: `CustomPrefix` as `custom_prefix`), or as
@@ -29,11 +29,10 @@ pub fn enum_value_problem(value: &str) -> Option<(String, String)> {
             ),
         ));
     }
-    if let Some(c) = value.chars().find(|c| c.is_control()) {
+    if let Some(c) = value.chars().find(|c| crate::error::hidden(*c)) {
         return Some((
-            format!("enum value {value:?} holds the control character {:?}", c),
-            "remove it: values are printed on the page and in messages, where a control character hides what is sent"
-                .into(),
+            format!("enum value `{value}` holds the invisible or control character `{}`", c.escape_unicode()),
+            "remove it: the page and the review show values as text, where such a character hides what is sent".into(),
         ));
     }
     None
@@ -85,7 +84,12 @@ mod tests {
         assert_eq!(enum_value_problem("").unwrap().0, "an enum value is empty");
         let long = "a".repeat(MAX_ENUM_VALUE_LEN + 1);
         assert_eq!(enum_value_problem(&long).unwrap().0, format!("enum value `{}…` is 129 bytes long", "a".repeat(32)));
-        assert_eq!(enum_value_problem("a\nb").unwrap().0, "enum value \"a\\nb\" holds the control character '\\n'");
+        assert_eq!(
+            enum_value_problem("a\nb").unwrap().0,
+            "enum value `a\nb` holds the invisible or control character `\\u{a}`"
+        );
+        assert!(enum_value_problem("ok\u{200b}").is_some());
+        assert!(enum_value_problem("\u{202e}kcab").is_some());
     }
 
     #[test]

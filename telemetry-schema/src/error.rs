@@ -189,14 +189,17 @@ impl Diags {
 /// or direction-changing characters (a name that looks valid but is not) are
 /// shown as `\u{..}` escapes.
 fn visible(s: String) -> String {
-    let hidden = |c: char| {
-        c.is_control()
-            || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}')
-    };
     if !s.chars().any(hidden) {
         return s;
     }
     s.chars().map(|c| if hidden(c) { c.escape_unicode().to_string() } else { c.to_string() }).collect()
+}
+
+/// A control character, or one that is invisible or changes the direction
+/// of the text around it.
+pub(crate) fn hidden(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}')
 }
 
 /// The closest candidate to a misspelt word, if one is close enough to be a

@@ -7,7 +7,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
-/// Pattern of snake_case names (events, fields, enum values).
+/// Pattern of snake_case names (events, fields).
 pub(super) const SNAKE: &str = "^[a-z][a-z0-9]*(_[a-z0-9]+)*$";
 
 /// One event.
@@ -167,9 +167,13 @@ pub struct FieldSpec {
     /// Example value shown in the generated page's example payload; must fit the type.
     #[serde(default)]
     pub example: Option<serde_json::Value>,
-    /// The allowed values of an `enum`, snake_case.
+    /// The values of an `enum` as sent: non-empty, at most 128 bytes, no control or invisible characters.
     #[serde(default)]
-    #[schemars(length(min = 1), inner(pattern("^[a-z][a-z0-9]*(_[a-z0-9]+)*$")), extend("uniqueItems" = true))]
+    #[schemars(
+        length(min = 1),
+        inner(length(min = 1, max = 128), pattern("^[^\\u0000-\\u001f\\u007f-\\u009f\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]+$")),
+        extend("uniqueItems" = true)
+    )]
     pub values: Option<Vec<String>>,
     /// The nested fields of an `object`, by snake_case name.
     #[serde(default)]
@@ -206,9 +210,13 @@ pub struct ItemSpec {
     /// The item type.
     #[serde(rename = "type")]
     pub ty: TypeName,
-    /// Allowed values of an `enum` item.
+    /// The values of an `enum` item as sent (as for a field's `values`).
     #[serde(default)]
-    #[schemars(length(min = 1), inner(pattern("^[a-z][a-z0-9]*(_[a-z0-9]+)*$")), extend("uniqueItems" = true))]
+    #[schemars(
+        length(min = 1),
+        inner(length(min = 1, max = 128), pattern("^[^\\u0000-\\u001f\\u007f-\\u009f\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff]+$")),
+        extend("uniqueItems" = true)
+    )]
     pub values: Option<Vec<String>>,
     /// Fields of an `object` item.
     #[serde(default)]

@@ -311,10 +311,8 @@ fn enum_values(node: &Node, d: &mut Diags) -> Option<Vec<String>> {
     let mut seen = std::collections::HashSet::new();
     for item in items {
         let s = string(item, "an enum value", d)?;
-        if s.is_empty() {
-            d.error(item.loc, "an enum value is empty", "write a snake_case value such as `success`, or remove it");
-        } else if !crate::valid::is_snake_case(&s) {
-            d.error(item.loc, format!("enum value `{s}` is not snake_case"), crate::valid::snake_help(&s));
+        if let Some((message, help)) = crate::enum_value::enum_value_problem(&s) {
+            d.error(item.loc, message, help);
         }
         if !seen.insert(s.clone()) {
             d.error(item.loc, format!("duplicate enum value `{s}`"), "list each value once");
