@@ -99,7 +99,7 @@ fn native_format_exact_envelopes() {
         assert_eq!(Some(&e.anonymous_id), session.anonymous_id.as_ref());
         assert_eq!(e.anonymous_id, state_of(&dir)["anonymous_id"].as_str().unwrap());
         assert_eq!(uuid::Uuid::parse_str(&e.message_id).unwrap().get_version_num(), 4);
-        assert_eq!(uuid::Uuid::parse_str(&e.session_id).unwrap().get_version_num(), 4);
+        assert_eq!(uuid::Uuid::parse_str(&e.session_id).unwrap().get_version_num(), 7);
         assert!(is_rfc3339_millis_utc(&e.timestamp), "{}", e.timestamp);
         assert_eq!((e.app.as_str(), e.app_version.as_str()), ("example-cli", "1.2.3"));
     }
@@ -192,7 +192,10 @@ fn segment_format() {
     assert_eq!(ctx["library"]["name"], "telemetry-core");
     assert_eq!(ctx["arch"], std::env::consts::ARCH);
     assert_eq!(ctx["ci"], false);
-    assert!(ctx["session_id"].is_string());
+    // Segment records the sender's IP address for `direct: true` or an `ip`: neither is sent.
+    assert!(ctx.get("ip").is_none() && ctx.get("direct").is_none());
+    let session = uuid::Uuid::parse_str(ctx["session_id"].as_str().unwrap()).unwrap();
+    assert_eq!(session.get_version_num(), 7, "PostHog's sessions need UUIDv7");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -204,6 +207,7 @@ struct PostHogBatch<'a> {
     historical_migration: Option<bool>,
     #[serde(borrow)]
     batch: Vec<PostHogEvent<'a>>,
+    sent_at: String,
 }
 
 #[derive(Deserialize)]
@@ -231,9 +235,10 @@ fn posthog_format() {
     let body: PostHogBatch<'_> = serde_json::from_str(&text).unwrap();
     assert_eq!(body.api_key, "phc_test");
     assert!(body.historical_migration.is_none());
+    assert!(is_rfc3339_millis_utc(&body.sent_at));
     let e = &body.batch[0];
     assert_eq!(e.event, "command_run");
-    assert!(e.distinct_id.is_none(), "distinct_id travels in properties");
+    assert_eq!(e.distinct_id.as_deref(), Some(anon.as_str()));
     let message_id = e.uuid.clone().unwrap();
     assert!(is_rfc3339_millis_utc(e.timestamp.as_deref().unwrap()));
     let props: serde_json::Value = serde_json::from_str(e.properties.get()).unwrap();
@@ -242,13 +247,19 @@ fn posthog_format() {
     assert_eq!(
         e.properties.get(),
         format!(
-            r#"{},"distinct_id":"{anon}","$session_id":"{session}","$lib":"telemetry-core","$lib_version":"{}","$app_name":"example-cli","$app_version":"1.2.3","context.os":"{}","context.arch":"{}","context.app_version":"1.2.3","context.ci":false}}"#,
+            r#"{},"$session_id":"{session}","$lib":"telemetry-core","$lib_version":"{}","$app_name":"example-cli","$app_version":"1.2.3","$os":"{}","context.arch":"{}","context.ci":false,"$geoip_disable":true,"$process_person_profile":false}}"#,
             event_props.strip_suffix('}').unwrap(),
             env!("CARGO_PKG_VERSION"),
-            std::env::consts::OS,
+            match std::env::consts::OS {
+                "linux" => "Linux",
+                "macos" => "Mac OS X",
+                "windows" => "Windows",
+                other => other,
+            },
             std::env::consts::ARCH,
         )
     );
+    assert_eq!(uuid::Uuid::parse_str(&session).unwrap().get_version_num(), 7, "PostHog's sessions need UUIDv7");
     assert_eq!(uuid::Uuid::parse_str(&message_id).unwrap().get_version_num(), 4);
     std::fs::remove_dir_all(&dir).unwrap();
 }
@@ -289,19 +300,28 @@ fn otlp_format_parses_as_export_logs_request() {
         vec![
             kv("service.name", s("example-cli")),
             kv("service.version", s("1.2.3")),
-            kv("os", s(std::env::consts::OS)),
-            kv("arch", s(std::env::consts::ARCH)),
-            kv("app_version", s("1.2.3")),
-            kv("ci", Some(AnyValue { value: Some(Value::BoolValue(false)) })),
+            kv("os.type", s(if cfg!(target_os = "macos") { "darwin" } else { std::env::consts::OS })),
+            kv(
+                "host.arch",
+                s(match std::env::consts::ARCH {
+                    "x86_64" => "amd64",
+                    "aarch64" => "arm64",
+                    other => other,
+                })
+            ),
+            kv("app.ci", Some(AnyValue { value: Some(Value::BoolValue(false)) })),
         ]
     );
     let scope = &rl.scope_logs[0];
     assert_eq!(scope.scope.as_ref().unwrap().name, "telemetry-core");
+    // This APP has no schema_version (the corpus has one: a scope attribute).
+    assert!(scope.scope.as_ref().unwrap().attributes.is_empty());
     let rec = &scope.log_records[0];
     assert_eq!(rec.event_name, "command_run");
-    assert_eq!(rec.body, s("command_run"));
+    assert_eq!(rec.body, None, "the event name is event_name only");
     assert_eq!(rec.severity_number, 9);
     assert!(rec.time_unix_nano > 1_600_000_000_000_000_000);
+    assert_eq!(rec.observed_time_unix_nano, rec.time_unix_nano);
     let key = key_of(&dir);
     let hash = serde_json::from_str::<serde_json::Value>(&run_properties(5, &key)).unwrap()["project"]
         .as_str()

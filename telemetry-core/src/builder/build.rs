@@ -153,7 +153,9 @@ impl Builder {
         let hasher = Hasher::new(key);
         let context =
             crate::context::build(self.meta.context, self.context.as_ref(), &hasher, &self.app_version, &self.env);
-        let session_id = uuid::Uuid::new_v4().to_string();
+        // Time-ordered (UUIDv7): PostHog's session analysis needs it, and no
+        // format reads anything else from a session id.
+        let session_id = uuid::Uuid::now_v7().to_string();
         Origin::new(OriginParts {
             app: self.meta.name,
             app_version: &self.app_version,

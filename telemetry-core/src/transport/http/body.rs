@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use super::ordered::Ordered;
-use super::{LIB, LIB_VERSION, push_items};
+use super::{LIB, LIB_VERSION, SCHEMA_VERSION, push_items};
 use super::{otlp, otlp_proto};
 use crate::envelope::{Event, Origin};
 use crate::format::WireFormat;
@@ -39,7 +39,9 @@ pub(crate) fn body(format: WireFormat, events: &[Event], api_key: Option<&str>, 
             push_json_str(&mut b, api_key.unwrap_or_default());
             b.extend_from_slice(b",\"batch\":[");
             push_items(&mut b, events.iter(), |b, e| posthog_item(b, e, shared.get(&e.origin)));
-            b.extend_from_slice(b"]}");
+            b.extend_from_slice(b"],\"sent_at\":");
+            push_json_str(&mut b, &timestamp(sent_at));
+            b.push(b'}');
         }
         WireFormat::Otlp => otlp::body(&mut b, events),
         WireFormat::OtlpProtobuf => otlp_proto::body(&mut b, events),
@@ -96,10 +98,46 @@ fn segment_item(b: &mut Vec<u8>, e: &Event, context_and_id: &[u8]) {
     b.push(b'}');
 }
 
+/// Segment's own context fields (its spec's "Context" table): a product
+/// context key of one of these names is sent as `app.<key>`, so that it
+/// cannot change what Segment does with the event — `direct: true` would
+/// make Segment record the sender's IP address, `ip` would set it.
+const SEGMENT_CONTEXT: &[&str] = &[
+    "active",
+    "app",
+    "campaign",
+    "channel",
+    "device",
+    "direct",
+    "groupId",
+    "instance_id",
+    "ip",
+    "library",
+    "location",
+    "network",
+    "os",
+    "page",
+    "protocols",
+    "referrer",
+    "screen",
+    "timezone",
+    "traits",
+    "userAgent",
+    "userAgentData",
+];
+
 /// `,"context":{..},"anonymousId":..` of a resource.
 ///
 /// Context follows Segment's spec where it has a slot (`app`, `os`, `locale`,
-/// `library`); other context keys and `session_id` are added as is.
+/// `library`); `schema.version`, the other context keys and `session_id` are
+/// added after them. Neither `ip` nor `direct` is ever set: Segment's spec
+/// (segment-docs `src/connections/spec/common.md`, "Context fields
+/// automatically collected") says its servers fill in the IP address "for
+/// client side events only", and its HTTP API page
+/// (`src/connections/sources/catalog/libraries/server/http-api/index.md`,
+/// "Collecting IP Address") that a call collects it when `context.direct` is
+/// `true`. Segment documents no field that keeps its servers from seeing the
+/// address the request comes from.
 fn segment_context(r: &Origin) -> Vec<u8> {
     let mut b = Vec::with_capacity(r.context.len() + 160);
     b.extend_from_slice(b",\"context\":{\"app\":{\"name\":");
@@ -123,11 +161,19 @@ fn segment_context(r: &Origin) -> Vec<u8> {
         b.push(b'}');
     }
     let mut first = false;
+    if let Some(v) = &r.schema_version {
+        key(&mut b, &mut first, SCHEMA_VERSION);
+        push_json_str(&mut b, v);
+    }
     for (k, v) in &ctx {
         if matches!(k.as_ref(), "os" | "os_version" | "app_version") {
             continue;
         }
-        key(&mut b, &mut first, k);
+        if SEGMENT_CONTEXT.contains(&k.as_ref()) {
+            key(&mut b, &mut first, &format!("app.{k}"));
+        } else {
+            key(&mut b, &mut first, k);
+        }
         v.write(&mut b);
     }
     b.extend_from_slice(b",\"session_id\":");
@@ -137,7 +183,8 @@ fn segment_context(r: &Origin) -> Vec<u8> {
     b
 }
 
-/// `{"event":..,"properties":{..props,"distinct_id",..},"uuid":..,"timestamp":..}`
+/// `{"event":..,"properties":{..props,..shared},"distinct_id":..,"uuid":..,"timestamp":..}`,
+/// the keys of posthog-python's `capture()`.
 fn posthog_item(b: &mut Vec<u8>, e: &Event, shared: &[u8]) {
     b.extend_from_slice(b"{\"event\":");
     push_json_str(b, e.name);
@@ -149,22 +196,30 @@ fn posthog_item(b: &mut Vec<u8>, e: &Event, shared: &[u8]) {
         b.push(b',');
     }
     b.extend_from_slice(shared);
-    b.extend_from_slice(b"},\"uuid\":\"");
+    b.extend_from_slice(b",\"uuid\":\"");
     e.write_message_id(b);
     b.extend_from_slice(b"\",\"timestamp\":");
     e.write_timestamp_str(b);
     b.push(b'}');
 }
 
-/// The properties every event of a resource adds after its own:
-/// `distinct_id` (the anonymous id), `$session_id`, `$lib`, `$lib_version`,
-/// `$app_name`, `$app_version`, and each context key as `context.<key>`
-/// (dotted names cannot clash with schema field names, which are snake_case).
+/// What every event of a resource adds after its own properties:
+/// `$session_id`, `$lib`, `$lib_version`, `$app_name`, `$app_version`,
+/// `schema.version`, the OS as PostHog's `$os` / `$os_version`, the two
+/// privacy flags, each other context key as `context.<key>` (dotted names
+/// cannot clash with schema field names, which are snake_case); then, after
+/// the properties object, `distinct_id` (the anonymous id).
+///
+/// `$geoip_disable: true` (what posthog-python sends by default) keeps
+/// PostHog from looking up a location from the sender's IP address;
+/// `$process_person_profile: false` (what it sends for an event without a
+/// person) keeps PostHog from creating a person profile for the install.
+/// No schema setting turns either off: the page promises no location and
+/// no profile.
 fn posthog_shared(r: &Origin) -> Vec<u8> {
-    let mut b = Vec::with_capacity(r.context.len() * 2 + 200);
+    let mut b = Vec::with_capacity(r.context.len() * 2 + 300);
     let mut first = true;
     for (k, v) in [
-        ("distinct_id", &*r.anonymous_id),
         ("$session_id", &*r.session_id),
         ("$lib", LIB),
         ("$lib_version", LIB_VERSION),
@@ -174,11 +229,46 @@ fn posthog_shared(r: &Origin) -> Vec<u8> {
         key(&mut b, &mut first, k);
         push_json_str(&mut b, v);
     }
-    for (k, v) in Ordered::members(&r.context) {
-        key(&mut b, &mut first, &format!("context.{k}"));
-        v.write(&mut b);
+    if let Some(v) = &r.schema_version {
+        key(&mut b, &mut first, SCHEMA_VERSION);
+        push_json_str(&mut b, v);
     }
+    let ctx = Ordered::members(&r.context);
+    for (k, v) in &ctx {
+        match k.as_ref() {
+            "os" => {
+                key(&mut b, &mut first, "$os");
+                match v {
+                    Ordered::Str(os) => push_json_str(&mut b, posthog_os(os)),
+                    other => other.write(&mut b),
+                }
+            }
+            "os_version" => {
+                key(&mut b, &mut first, "$os_version");
+                v.write(&mut b);
+            }
+            "app_version" => {}
+            _ => {
+                key(&mut b, &mut first, &format!("context.{k}"));
+                v.write(&mut b);
+            }
+        }
+    }
+    b.extend_from_slice(b",\"$geoip_disable\":true,\"$process_person_profile\":false},\"distinct_id\":");
+    push_json_str(&mut b, &r.anonymous_id);
     b
+}
+
+/// PostHog's names for an OS (posthog-python's `get_os_info`): Rust's
+/// `std::env::consts::OS` value otherwise.
+fn posthog_os(os: &str) -> &str {
+    match os {
+        "linux" => "Linux",
+        "macos" => "Mac OS X",
+        "windows" => "Windows",
+        "freebsd" => "FreeBSD",
+        other => other,
+    }
 }
 
 #[cfg(test)]
@@ -225,18 +315,56 @@ pub(super) mod tests {
 
     #[test]
     fn posthog() {
-        let item = r#"{"event":"ran","properties":{"n":1,"tags":["a"],"o":{"x":true},"distinct_id":"a-id","$session_id":"s-id","$lib":"telemetry-core","$lib_version":"VER","$app_name":"demo","$app_version":"1.0","context.os":"linux","context.ci":false},"uuid":"ID","timestamp":"2023-11-14T22:13:20.123Z"}"#.replace("VER", LIB_VERSION).replace("ID", ID);
-        assert_eq!(s(WireFormat::PostHog), format!(r#"{{"api_key":"K","batch":[{item},{item}]}}"#));
+        let item = r#"{"event":"ran","properties":{"n":1,"tags":["a"],"o":{"x":true},"$session_id":"s-id","$lib":"telemetry-core","$lib_version":"VER","$app_name":"demo","$app_version":"1.0","$os":"Linux","context.ci":false,"$geoip_disable":true,"$process_person_profile":false},"distinct_id":"a-id","uuid":"ID","timestamp":"2023-11-14T22:13:20.123Z"}"#.replace("VER", LIB_VERSION).replace("ID", ID);
+        assert_eq!(
+            s(WireFormat::PostHog),
+            format!(r#"{{"api_key":"K","batch":[{item},{item}],"sent_at":"2023-11-14T22:13:21.000Z"}}"#)
+        );
     }
 
     #[test]
-    fn posthog_empty_properties() {
-        let e = event(&origin("{}", "1.0", None), "ran", 1, 1_700_000_000_123, |_| {});
+    fn posthog_empty_properties_and_a_schema_version() {
+        let e = event(&origin("{}", "1.0", Some("2.1")), "ran", 1, 1_700_000_000_123, |_| {});
         let out = String::from_utf8(body(WireFormat::PostHog, &[e], Some("K"), at())).unwrap();
         assert_eq!(
             out,
-            r#"{"api_key":"K","batch":[{"event":"ran","properties":{"distinct_id":"a-id","$session_id":"s-id","$lib":"telemetry-core","$lib_version":"VER","$app_name":"demo","$app_version":"1.0"},"uuid":"ID","timestamp":"2023-11-14T22:13:20.123Z"}]}"#.replace("VER", LIB_VERSION).replace("ID", ID)
+            r#"{"api_key":"K","batch":[{"event":"ran","properties":{"$session_id":"s-id","$lib":"telemetry-core","$lib_version":"VER","$app_name":"demo","$app_version":"1.0","schema.version":"2.1","$geoip_disable":true,"$process_person_profile":false},"distinct_id":"a-id","uuid":"ID","timestamp":"2023-11-14T22:13:20.123Z"}],"sent_at":"2023-11-14T22:13:21.000Z"}"#.replace("VER", LIB_VERSION).replace("ID", ID)
         );
+    }
+
+    #[test]
+    fn posthog_os_names_are_posthogs() {
+        for (os, name) in [
+            ("linux", "Linux"),
+            ("macos", "Mac OS X"),
+            ("windows", "Windows"),
+            ("freebsd", "FreeBSD"),
+            ("haiku", "haiku"),
+        ] {
+            let e =
+                event(&origin(&format!(r#"{{"os":"{os}","os_version":"14.1"}}"#), "1.0", None), "ran", 1, 0, |_| {});
+            let v: serde_json::Value = serde_json::from_slice(&body(WireFormat::PostHog, &[e], None, at())).unwrap();
+            assert_eq!(
+                (&v["batch"][0]["properties"]["$os"], &v["batch"][0]["properties"]["$os_version"]),
+                (&name.into(), &"14.1".into())
+            );
+        }
+    }
+
+    /// A product context key named as one of Segment's own context fields
+    /// (`direct: true` would have Segment record the sender's IP address).
+    #[test]
+    fn segment_context_keys_never_take_segments_own_fields() {
+        let o = origin(r#"{"direct":true,"ip":"x","library":"l","locale":"de_DE"}"#, "1.0", Some("1.0"));
+        let e = event(&o, "ran", 1, 1_700_000_000_123, |_| {});
+        let v: serde_json::Value = serde_json::from_slice(&body(WireFormat::Segment, &[e], None, at())).unwrap();
+        let ctx = v["batch"][0]["context"].as_object().unwrap();
+        let keys: Vec<&str> = ctx.keys().map(String::as_str).collect();
+        assert_eq!(
+            keys,
+            ["app", "app.direct", "app.ip", "app.library", "library", "locale", "schema.version", "session_id"]
+        );
+        assert_eq!(ctx["library"]["name"], "telemetry-core");
     }
 
     #[test]

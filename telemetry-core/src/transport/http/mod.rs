@@ -6,11 +6,14 @@ mod body;
 #[cfg(test)]
 mod corpus;
 mod endpoint;
+#[cfg(test)]
+mod official;
 mod ordered;
 mod otlp;
 mod otlp_proto;
 mod plan;
 mod response;
+mod semconv;
 
 use std::time::{Duration, SystemTime};
 
@@ -25,6 +28,10 @@ use crate::format::WireFormat;
 const LIB: &str = "telemetry-core";
 /// Its version, beside [`LIB`].
 const LIB_VERSION: &str = env!("CARGO_PKG_VERSION");
+/// The key under which PostHog, Segment and OTLP bodies carry the schema's
+/// `schema_version` (the native envelope's `schema_version`; the app is each
+/// format's own app name: `$app_name`, `context.app.name`, `service.name`).
+const SCHEMA_VERSION: &str = "schema.version";
 
 /// Writes `items` separated by commas (the inside of a JSON array).
 fn push_items<T>(b: &mut Vec<u8>, items: impl Iterator<Item = T>, mut write: impl FnMut(&mut Vec<u8>, T)) {

@@ -2,12 +2,11 @@
 //! of events sharing a resource, one log record per event. The resource and
 //! record attributes are shared with the protobuf body (`otlp_proto`).
 
-use std::borrow::Cow;
-
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
 use super::ordered::{Key, Members, Ordered};
-use super::{LIB, LIB_VERSION, push_items};
+use super::semconv::resource;
+use super::{LIB, LIB_VERSION, SCHEMA_VERSION, push_items};
 use crate::envelope::{Event, Origin};
 use crate::json::push_json_str;
 
@@ -54,18 +53,8 @@ fn otlp_attributes(b: &mut Vec<u8>, kvs: &Members<'_>) {
     b.push(b']');
 }
 
-/// The resource attributes of a run: `service.name`, `service.version`, then the context keys.
-pub(super) fn resource(r: &Origin) -> Members<'_> {
-    let mut resource = vec![
-        (Cow::Borrowed("service.name"), Ordered::Str(Cow::Borrowed(&*r.app))),
-        (Cow::Borrowed("service.version"), Ordered::Str(Cow::Borrowed(&*r.app_version))),
-    ];
-    resource.extend(Ordered::members(&r.context));
-    resource
-}
-
 /// The events of one service after another: a new run wherever the
-/// service (app, version, context) changes.
+/// service (app, version, context) or the schema version changes.
 pub(super) fn runs(events: &[Event]) -> impl Iterator<Item = &[Event]> {
     let mut rest = events;
     std::iter::from_fn(move || {
@@ -77,15 +66,18 @@ pub(super) fn runs(events: &[Event]) -> impl Iterator<Item = &[Event]> {
     })
 }
 
-/// Whether two origins are one service: one OTLP resource (the ids are per record there).
+/// Whether two origins are one service under one schema: one OTLP
+/// resource and scope (the ids are per record there).
 fn same_service(a: &Origin, b: &Origin) -> bool {
-    a.app == b.app && a.app_version == b.app_version && a.context == b.context
+    a.app == b.app && a.app_version == b.app_version && a.schema_version == b.schema_version && a.context == b.context
 }
 
 /// One `resourceLogs` entry per run of events sharing a resource
-/// ([`runs`]); one log record per event, whose attributes are the
-/// event's properties, then `session.id`, `enduser.pseudo.id` (the
-/// anonymous id) and `log.record.uid` (the message id).
+/// ([`runs`]), its scope naming the schema (attribute `schema.version`,
+/// when the schema has one); one log record per event, whose attributes are
+/// the event's properties, then `session.id`, `enduser.pseudo.id` (the
+/// anonymous id) and `log.record.uid` (the message id). The event's name is
+/// the record's `eventName` only: semconv's events carry no body.
 pub(super) fn body(b: &mut Vec<u8>, events: &[Event]) {
     b.extend_from_slice(b"{\"resourceLogs\":[");
     push_items(b, runs(events), |b, run| {
@@ -95,6 +87,11 @@ pub(super) fn body(b: &mut Vec<u8>, events: &[Event]) {
         push_json_str(b, LIB);
         b.extend_from_slice(b",\"version\":");
         push_json_str(b, LIB_VERSION);
+        if let Some(v) = &run[0].origin.schema_version {
+            b.extend_from_slice(b",\"attributes\":[");
+            string_attribute(b, SCHEMA_VERSION, |b| push_json_str(b, v));
+            b.push(b']');
+        }
         b.extend_from_slice(b"},\"logRecords\":[");
         push_items(b, run.iter(), log_record);
         b.extend_from_slice(b"]}]}");
@@ -102,13 +99,16 @@ pub(super) fn body(b: &mut Vec<u8>, events: &[Event]) {
     b.extend_from_slice(b"]}");
 }
 
-/// One log record.
+/// One log record: observed when recorded (`record()` is where the
+/// toolkit observes the event), so both times are the event's time.
 fn log_record(b: &mut Vec<u8>, e: &Event) {
-    b.extend_from_slice(b"{\"timeUnixNano\":\"");
-    let _ = std::io::Write::write_fmt(b, format_args!("{}", e.at_ms * 1_000_000));
-    b.extend_from_slice(b"\",\"severityNumber\":9,\"severityText\":\"INFO\",\"body\":{\"stringValue\":");
-    push_json_str(b, e.name);
-    b.extend_from_slice(b"},\"attributes\":[");
+    let nanos = e.at_ms * 1_000_000;
+    let _ = std::io::Write::write_fmt(
+        b,
+        format_args!(
+            "{{\"timeUnixNano\":\"{nanos}\",\"observedTimeUnixNano\":\"{nanos}\",\"severityNumber\":9,\"severityText\":\"INFO\",\"attributes\":["
+        ),
+    );
     let mut none = properties(b, &e.properties);
     let r = &e.origin;
     for (k, v) in [("session.id", &r.session_id), ("enduser.pseudo.id", &r.anonymous_id)] {

@@ -8,8 +8,9 @@
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
 use super::ordered::{Key, Ordered};
-use super::otlp::{resource, runs};
-use super::{LIB, LIB_VERSION};
+use super::otlp::runs;
+use super::semconv::resource;
+use super::{LIB, LIB_VERSION, SCHEMA_VERSION};
 use crate::envelope::Event;
 
 /// Wire types.
@@ -110,10 +111,13 @@ pub(super) fn body(b: &mut Vec<u8>, events: &[Event]) {
             });
             // ResourceLogs.scope_logs = 2
             message(b, 2, |b| {
-                // ScopeLogs.scope = 1 { name = 1, version = 2 }
+                // ScopeLogs.scope = 1 { name = 1, version = 2, attributes = 3 }
                 message(b, 1, |b| {
                     string(b, 1, LIB);
                     string(b, 2, LIB_VERSION);
+                    if let Some(v) = &run[0].origin.schema_version {
+                        key_value(b, 3, SCHEMA_VERSION, &Ordered::Str(v.into()));
+                    }
                 });
                 for e in run {
                     // ScopeLogs.log_records = 2
@@ -125,12 +129,12 @@ pub(super) fn body(b: &mut Vec<u8>, events: &[Event]) {
 }
 
 /// `LogRecord`: time_unix_nano = 1 (fixed64), severity_number = 2,
-/// severity_text = 3, body = 5, attributes = 6, event_name = 12.
+/// severity_text = 3, attributes = 6, observed_time_unix_nano = 11
+/// (fixed64), event_name = 12; no body (as the JSON body).
 fn log_record(b: &mut Vec<u8>, e: &Event) {
     fixed64(b, 1, e.at_ms * 1_000_000);
     uint(b, 2, 9);
     string(b, 3, "INFO");
-    message(b, 5, |b| string(b, 1, e.name));
     properties(b, &e.properties);
     let mut id = [0u8; 36];
     let message_id = e.message_id.hyphenated().encode_lower(&mut id);
@@ -143,6 +147,7 @@ fn log_record(b: &mut Vec<u8>, e: &Event) {
             message(b, 2, |b| string(b, 1, v));
         });
     }
+    fixed64(b, 11, e.at_ms * 1_000_000);
     string(b, 12, e.name);
 }
 
@@ -289,6 +294,85 @@ pub(super) mod tests {
             (rec.time_unix_nano, rec.severity_number, rec.event_name.as_str()),
             (1_700_000_000_123_000_000, 9, "ran")
         );
+    }
+
+    /// The registry's attribute names (`tests/data/semconv-registry.txt`).
+    fn registry() -> Vec<&'static str> {
+        include_str!("../../../tests/data/semconv-registry.txt")
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.contains('='))
+            .collect()
+    }
+
+    fn string_value(v: &Option<opentelemetry_proto::tonic::common::v1::AnyValue>) -> String {
+        use opentelemetry_proto::tonic::common::v1::any_value::Value;
+        match v.as_ref().and_then(|v| v.value.as_ref()) {
+            Some(Value::StringValue(s)) => s.clone(),
+            other => format!("{other:?}"),
+        }
+    }
+
+    /// A seed product's process (example-cli's context keys) decoded by
+    /// opentelemetry-proto: semconv names and values, product keys under
+    /// `app.`, no `app_version` beside `service.version`, the event name
+    /// only in `event_name`, both times, and the schema in the scope.
+    #[test]
+    fn by_the_semantic_conventions() {
+        use crate::envelope::tests::{event, origin};
+        let ctx = r#"{"os":"linux","os_version":"6.1","arch":"x86_64","app_version":"1.2.3","ci":false,"container":false,"locale":"de_DE","shell":"zsh"}"#;
+        let e = event(&origin(ctx, "1.2.3", Some("1.0")), "command_run", 1, 1_700_000_000_123, |w| {
+            w.str("command", "build", None)
+        });
+        let mut p = Vec::new();
+        body(&mut p, &[e]);
+        let req = ExportLogsServiceRequest::decode(p.as_slice()).unwrap();
+        let rl = &req.resource_logs[0];
+        let resource: Vec<(String, String)> = rl
+            .resource
+            .as_ref()
+            .unwrap()
+            .attributes
+            .iter()
+            .map(|kv| (kv.key.clone(), string_value(&kv.value)))
+            .collect();
+        let want: Vec<(String, String)> = [
+            ("service.name", "demo"),
+            ("service.version", "1.2.3"),
+            ("os.type", "linux"),
+            ("os.version", "6.1"),
+            ("host.arch", "amd64"),
+            ("app.ci", "Some(BoolValue(false))"),
+            ("app.container", "Some(BoolValue(false))"),
+            ("app.locale", "de_DE"),
+            ("app.shell", "zsh"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        assert_eq!(resource, want);
+        let scope_logs = &rl.scope_logs[0];
+        let scope = scope_logs.scope.as_ref().unwrap();
+        assert_eq!(
+            (scope.attributes[0].key.as_str(), string_value(&scope.attributes[0].value)),
+            ("schema.version", "1.0".into())
+        );
+        let rec = &scope_logs.log_records[0];
+        assert_eq!((rec.event_name.as_str(), &rec.body), ("command_run", &None));
+        assert_eq!(
+            (rec.time_unix_nano, rec.observed_time_unix_nano),
+            (1_700_000_000_123_000_000, 1_700_000_000_123_000_000)
+        );
+        // Every name the runtime chooses (the event's own properties aside) is the registry's,
+        // or in the `app.` namespace (the product's), or `schema.version`.
+        let registry = registry();
+        let names = resource
+            .iter()
+            .map(|(k, _)| k.as_str())
+            .chain(rec.attributes.iter().map(|kv| kv.key.as_str()).filter(|k| *k != "command"));
+        for name in names {
+            assert!(registry.contains(&name) || name.starts_with("app."), "{name} is neither semconv's nor in app.");
+        }
+        assert!(!registry.contains(&"schema.version") && !registry.iter().any(|n| n.starts_with("schema.")));
     }
 
     #[test]
