@@ -251,10 +251,7 @@ fn never_collected(w: &mut String, schema: &Schema) {
         }
         return;
     }
-    line(
-        w,
-        "These fields are forbidden by the schema: code that tries to send them does not compile, and the collector's JSON Schema rejects them.",
-    );
+    line(w, format!("{} never sends these fields:", text(&schema.app.title)));
     line(w, "");
     line(w, "| Field | Event | Why it is never collected |");
     line(w, "| --- | --- | --- |");
@@ -262,12 +259,15 @@ fn never_collected(w: &mut String, schema: &Schema) {
         line(w, cell_row(&[&format!("`{name}`"), &event, &text(&reason)]));
     }
     line(w, "");
+    line(
+        w,
+        "_How this is kept: the schema this page is generated from marks them `forbidden`; code that tries to send one does not compile, and the collector's JSON Schema rejects them._",
+    );
+    line(w, "");
 }
 
-fn hashing(w: &mut String, schema: &Schema) {
-    let title = &text(&schema.app.title);
-    line(w, "## How hashing works");
-    line(w, "");
+/// The hashed fields, each named with where it is sent: `` `f` (context) ``, `` `f` (`event`) ``.
+fn hashed_names(schema: &Schema) -> Vec<String> {
     let mut names = Vec::new();
     let mut list = Vec::new();
     hashed_fields(&schema.context, "", &mut list);
@@ -276,11 +276,20 @@ fn hashing(w: &mut String, schema: &Schema) {
         hashed_fields(&e.fields, "", &mut list);
         names.extend(list.drain(..).map(|n| format!("`{n}` (`{}`)", e.name)));
     }
+    names
+}
+
+/// The section is there only when something is hashed: a page that
+/// explains a protection it never applies only adds words to read.
+fn hashing(w: &mut String, schema: &Schema) {
+    let title = &text(&schema.app.title);
+    let names = hashed_names(schema);
     if names.is_empty() {
-        line(w, format!("{title} sends no hashed fields. If it did, this is how they would be protected."));
-    } else {
-        line(w, format!("Hashed fields: {}.", names.join(", ")));
+        return;
     }
+    line(w, "## How hashing works");
+    line(w, "");
+    line(w, format!("Hashed fields: {}.", names.join(", ")));
     line(w, "");
     line(
         w,
@@ -302,13 +311,16 @@ fn example(w: &mut String, schema: &Schema) {
     line(w, "## Example payload");
     line(w, "");
     let Some(first) = schema.events.first() else { return };
-    line(
-        w,
-        format!(
-            "The `{}` event as it is sent. Values come from the schema's examples (fields without one show a placeholder of their type); the ids and the timestamp are placeholders. Hashed values are computed with the demonstration key `{DEMO_KEY}`, as HMAC-SHA256 of the example value; a real install uses its own random key, so its hashes differ.",
-            first.name
-        ),
+    let mut about = format!(
+        "The `{}` event as it is sent. The values are examples (a field without one shows a placeholder of its type), and so are the ids and the timestamp.",
+        first.name
     );
+    if !hashed_names(schema).is_empty() {
+        about.push_str(&format!(
+            " Hashed values are computed with the demonstration key `{DEMO_KEY}`, as HMAC-SHA256 of the example value (of the field's name when it has none); a real install uses its own random key, so its hashes differ."
+        ));
+    }
+    line(w, about);
     line(w, "");
     line(w, "```json");
     w.push_str(&example_envelope(schema, first).pretty());

@@ -173,13 +173,20 @@ pub(crate) fn example_object(fields: &[Field]) -> J {
             .filter(|f| f.is_collected())
             .filter_map(|f| {
                 let ty = f.ty.as_ref()?;
-                Some((f.name.clone(), example_value(ty, f.example.as_ref(), f.collect == crate::Collect::Hashed)))
+                Some((f.name.clone(), example_value(ty, f.example.as_ref(), hashed_name(f))))
             })
             .collect(),
     )
 }
 
-fn example_value(ty: &FieldType, example: Option<&Value>, hashed: bool) -> J {
+/// A hashed field's name: what its example hash is made from when it gives
+/// no example, so that each hashed field shows its own hash.
+fn hashed_name(f: &Field) -> Option<&str> {
+    (f.collect == crate::Collect::Hashed).then_some(f.name.as_str())
+}
+
+/// `hashed` is the field's name when it is hashed.
+fn example_value(ty: &FieldType, example: Option<&Value>, hashed: Option<&str>) -> J {
     match (ty, example) {
         (FieldType::Object { fields }, ex) => {
             let mut obj = example_object(fields);
@@ -189,7 +196,7 @@ fn example_value(ty: &FieldType, example: Option<&Value>, hashed: bool) -> J {
                     let Some(f) = fields.iter().find(|f| &f.name == k) else { continue };
                     let Some(fty) = &f.ty else { continue };
                     if let Some(slot) = entries.iter_mut().find(|(name, _)| name == k) {
-                        slot.1 = example_value(fty, Some(v), f.collect == crate::Collect::Hashed);
+                        slot.1 = example_value(fty, Some(v), hashed_name(f));
                     }
                 }
             }
@@ -199,8 +206,8 @@ fn example_value(ty: &FieldType, example: Option<&Value>, hashed: bool) -> J {
             J::Arr(list.iter().map(|v| example_value(items, Some(v), hashed)).collect())
         }
         (FieldType::List { items }, _) => J::Arr(vec![example_value(items, None, hashed)]),
-        (_, Some(v)) if hashed => J::s(demo_hash(&scalar_text(v))),
-        (_, None) if hashed => J::s(demo_hash("example")),
+        (_, Some(v)) if hashed.is_some() => J::s(demo_hash(&scalar_text(v))),
+        (_, None) if let Some(name) = hashed => J::s(demo_hash(name)),
         (_, Some(v)) => literal(ty, v),
         (_, None) => placeholder(ty),
     }

@@ -151,7 +151,7 @@ pub(super) fn opt_out(w: &mut String, schema: &Schema) {
         }
     }
     if !any {
-        line(w, format!("This schema declares no switch that turns {title} telemetry off."));
+        line(w, format!("{title} offers no command or environment variable that turns its telemetry off."));
         line(w, "");
     }
     if !order.is_empty() {
