@@ -28,6 +28,8 @@ pub(crate) struct Origin {
     /// The schema the events were checked against: a spooled event is sent
     /// again only under the same one.
     pub fingerprint: Fingerprint,
+    /// The same, as a spool line writes it (made once: the spooler writes it per line).
+    pub fingerprint_hex: String,
     /// The context object, as JSON text.
     pub context: String,
     pub anonymous_id: String,
@@ -76,6 +78,7 @@ impl Origin {
             app_version: p.app_version.into(),
             schema_version: p.schema_version.map(Into::into),
             fingerprint: p.fingerprint,
+            fingerprint_hex: p.fingerprint.hex(),
             context: p.context.into(),
             anonymous_id: p.anonymous_id.into(),
             session_id: p.session_id.into(),

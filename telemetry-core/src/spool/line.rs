@@ -32,7 +32,7 @@ pub(super) fn write(buf: &mut Vec<u8>, e: &Event) {
     // The envelope's closing brace, put back after the fingerprint.
     buf.pop();
     buf.extend_from_slice(FINGERPRINT_KEY);
-    buf.extend_from_slice(e.origin.fingerprint.hex().as_bytes());
+    buf.extend_from_slice(e.origin.fingerprint_hex.as_bytes());
     buf.extend_from_slice(b"\"}");
 }
 
