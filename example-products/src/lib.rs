@@ -60,14 +60,14 @@ pub struct Product {
 pub static PRODUCTS: [&Product; 5] =
     [&airbyte::PRODUCT, &argilla::PRODUCT, &automatisch::PRODUCT, &evidently::PRODUCT, &pyairbyte::PRODUCT];
 
-/// The product whose schema's `app.name` is `name`.
+/// The product whose schema's `app.name()` is `name`.
 ///
 /// ```
 /// assert_eq!(example_products::product("argilla").unwrap().version, "1.29.0");
 /// assert!(example_products::product("example-cli").is_none());
 /// ```
 pub fn product(name: &str) -> Option<&'static Product> {
-    PRODUCTS.iter().copied().find(|p| p.app.name == name)
+    PRODUCTS.iter().copied().find(|p| p.app.name() == name)
 }
 
 /// The README's Rust examples, compiled and run as doctests of this crate

@@ -180,7 +180,7 @@ pub fn main_with(
     extra_usage: &str,
     serve: impl FnOnce(&Telemetry),
 ) -> ExitCode {
-    let name = product.app.name;
+    let name = product.app.name();
     let options = match Options::parse(args) {
         Ok(Request::Run(o)) => o,
         Ok(Request::Help) => {
@@ -195,7 +195,7 @@ pub fn main_with(
     let telemetry = match product.builder(&options).build() {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("{}: {e}", product.app.name);
+            eprintln!("{}: {e}", product.app.name());
             return ExitCode::from(2);
         }
     };
@@ -205,7 +205,7 @@ pub fn main_with(
     let stats = telemetry.shutdown();
     eprintln!(
         "{}: recorded {recorded} events, then {} while serving; {stats:?}",
-        product.app.name,
+        product.app.name(),
         stats.recorded - recorded as u64
     );
     if let Sink::Memory(m) = &options.sink {

@@ -53,6 +53,25 @@ pub enum BuildError {
         /// The keys, in schema order.
         keys: Vec<&'static str>,
     },
+    /// The schema declares a well-known context key with a type the
+    /// runtime's value cannot carry (`ci` as a string, `app_version` as a
+    /// number): every envelope would break the published payload JSON Schema.
+    ContextType {
+        /// `app.name` of the schema.
+        app: &'static str,
+        /// The key.
+        key: &'static str,
+        /// Its declared type.
+        declared: &'static str,
+        /// What the runtime writes for it.
+        runtime: &'static str,
+    },
+    /// The schema's context requires `app_version`, and the builder was not
+    /// given one ([`crate::Builder::app_version`]).
+    MissingAppVersion {
+        /// `app.name` of the schema.
+        app: &'static str,
+    },
     /// The struct given to [`crate::Builder::context`] was checked against
     /// another schema.
     ContextForOtherApp {
@@ -103,6 +122,17 @@ impl fmt::Display for BuildError {
                     if keys.len() == 1 { "it" } else { "them" }
                 )
             }
+            BuildError::ContextType { app, key, declared, runtime } => write!(
+                f,
+                "the {app} schema declares context key `{key}` as {declared}, but the runtime fills it with {runtime}: \
+                 declare it as {} in the schema, or carry the key in your own TelemetryContext struct",
+                if *runtime == "text" { "a string (or an enum of the values you accept)" } else { "a bool" }
+            ),
+            BuildError::MissingAppVersion { app } => write!(
+                f,
+                "the {app} schema's context requires `app_version`: call .app_version(env!(\"CARGO_PKG_VERSION\")), \
+                 or declare it `required: false`"
+            ),
             BuildError::ContextForOtherApp { app, context_app } => write!(
                 f,
                 "the context struct given to .context(..) was checked against the {context_app} schema, \

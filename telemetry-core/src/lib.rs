@@ -142,12 +142,52 @@ pub use writer::{ListWriter, PropertyWriter};
 #[doc(hidden)]
 pub mod __private {
     pub use crate::enum_values::{EnumValueSet, value_set_id};
+    pub use crate::meta::AppParts;
+    use crate::meta::{AppMeta, Collect, EnvSwitch, EventMeta, Expires, FieldMeta, Fingerprint, SwitchAction, Trigger};
     pub use crate::seal::{DERIVED, Derived};
     pub use crate::value::*;
 
     /// The fingerprint `telemetry_schema::fingerprint` computed, for derived code.
-    pub const fn fingerprint(v: u128) -> crate::meta::Fingerprint {
-        crate::meta::Fingerprint::new(v)
+    pub const fn fingerprint(v: u128) -> Fingerprint {
+        Fingerprint::new(v)
+    }
+
+    /// The `AppMeta` `app_meta!` writes.
+    pub const fn app_meta(parts: AppParts) -> AppMeta {
+        AppMeta::from_parts(parts)
+    }
+
+    /// The `EventMeta` a derive writes.
+    pub const fn event_meta(
+        app: &'static str,
+        name: &'static str,
+        fields: &'static [FieldMeta],
+        fingerprint: Fingerprint,
+        expires: Option<Expires>,
+    ) -> EventMeta {
+        EventMeta::new(app, name, fields, fingerprint, expires)
+    }
+
+    /// A `FieldMeta` a macro writes.
+    pub const fn field_meta(
+        name: &'static str,
+        ty: &'static str,
+        collect: Collect,
+        required: bool,
+        max_length: Option<u32>,
+        values: &'static [&'static str],
+    ) -> FieldMeta {
+        FieldMeta::new(name, ty, collect, required, max_length, values)
+    }
+
+    /// An event's `expires` date and its first second (UTC), for derived code.
+    pub const fn expires(date: &'static str, unix_secs: u64) -> Expires {
+        Expires::new(date, unix_secs)
+    }
+
+    /// A consent switch, for `app_meta!`.
+    pub const fn env_switch(name: &'static str, trigger: Trigger, action: SwitchAction) -> EnvSwitch {
+        EnvSwitch::new(name, trigger, action)
     }
 
     /// Const string equality, for compile-time checks in derived code.

@@ -26,7 +26,7 @@ pub struct PropertyWriter<'a> {
 use crate::json::push_json_str as push_str;
 
 /// Cuts `s` to at most `max` characters, on a character boundary.
-fn truncate(s: &str, max: Option<u32>) -> &str {
+pub(crate) fn truncate(s: &str, max: Option<u32>) -> &str {
     match max {
         // No more bytes than the limit: no more characters either (no scan).
         Some(max) if s.len() <= max as usize => s,

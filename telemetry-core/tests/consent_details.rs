@@ -11,7 +11,11 @@ use telemetry_testkit::*;
 const OVERRIDE: &str = "0b1e2f4a-3c5d-4e6f-8a9b-0c1d2e3f4a5b";
 
 fn builder(dir: &Path, env: &[(&str, &str)]) -> Builder {
-    Telemetry::builder(&APP).state_dir(dir).env(EnvSource::from_pairs(env.iter().copied())).notice(false)
+    Telemetry::builder(&APP)
+        .app_version("1.2.3")
+        .state_dir(dir)
+        .env(EnvSource::from_pairs(env.iter().copied()))
+        .notice(false)
 }
 
 /// `status` shows the id that is sent, an override's when one is set, and

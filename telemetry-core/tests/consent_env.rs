@@ -14,7 +14,13 @@ use telemetry_core::{EnvSource, MemorySink, Mode, Stats, Telemetry};
 use telemetry_testkit::*;
 
 fn build(env: EnvSource) -> Telemetry {
-    Telemetry::builder(&APP).env(env).notice(false).shutdown_deadline(Duration::from_secs(5)).build().unwrap()
+    Telemetry::builder(&APP)
+        .app_version("1.2.3")
+        .env(env)
+        .notice(false)
+        .shutdown_deadline(Duration::from_secs(5))
+        .build()
+        .unwrap()
 }
 
 #[cfg(unix)]
@@ -98,6 +104,7 @@ fn empty_ci_does_not_hide_github_actions() {
     let dir = temp_dir("ci");
     let sink = MemorySink::new();
     let t = Telemetry::builder(&APP)
+        .app_version("1.2.3")
         .env(EnvSource::from_pairs([("CI", ""), ("GITHUB_ACTIONS", "true")]))
         .state_dir(&dir)
         .notice(false)

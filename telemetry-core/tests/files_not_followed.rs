@@ -109,7 +109,8 @@ fn group_or_world_writable_state_is_not_trusted() {
 /// opt-in app; one saying "disabled" is still honoured (failing closed).
 #[test]
 fn untrusted_state_can_only_opt_out() {
-    static OPT_IN: telemetry_core::meta::AppMeta = telemetry_core::meta::AppMeta { enabled_by_default: false, ..APP };
+    static OPT_IN: telemetry_core::meta::AppMeta =
+        telemetry_core::__private::app_meta(telemetry_core::__private::AppParts { enabled_by_default: false, ..PARTS });
     for (consent, mode) in [("enabled", Mode::Off), ("disabled", Mode::Off)] {
         let dir = temp_dir("planted-choice");
         std::fs::create_dir_all(&dir).unwrap();

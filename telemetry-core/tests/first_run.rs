@@ -8,12 +8,13 @@
 mod common;
 
 use common::*;
+use telemetry_core::__private::{AppParts, app_meta};
 use telemetry_core::meta::{AppMeta, FirstRun};
 use telemetry_core::{EnvSource, MemorySink, Mode, Reason, Stats, Telemetry};
 use telemetry_testkit::*;
 
-static NOTICE_FIRST: AppMeta = AppMeta { first_run: FirstRun::NoticeFirst, ..APP };
-static NO_COMMAND: AppMeta = AppMeta { opt_out_command: None, ..APP };
+static NOTICE_FIRST: AppMeta = app_meta(AppParts { first_run: FirstRun::NoticeFirst, ..PARTS });
+static NO_COMMAND: AppMeta = app_meta(AppParts { opt_out_command: None, ..PARTS });
 
 const NOTICE: &str = "Example CLI collects anonymous usage data (command_run, telemetry_changed) with a random install id, never who you are.
   What is collected and what never is: https://example.org/example-cli/telemetry

@@ -43,6 +43,7 @@ fn default_test_key_is_zero_and_the_setter_is_inert_elsewhere() {
     drop(t);
     let dir = temp_dir("inert-key");
     let t = Telemetry::builder(&APP)
+        .app_version("1.2.3")
         .state_dir(&dir)
         .env(telemetry_core::EnvSource::from_pairs::<&str, &str>([]))
         .notice(false)

@@ -17,51 +17,101 @@ pub(crate) fn expand(lit: &LitStr) -> TokenStream {
         Ok(loaded) => meta(&loaded),
         Err(e) => {
             let errors = e.to_compile_error();
-            let m = quote!(::telemetry_core::meta);
+            let parts = parts(&Parts {
+                name: quote!(""),
+                title: quote!(""),
+                docs_url: none(),
+                anonymous_id_env: none(),
+                enabled_by_default: quote!(false),
+                do_not_track: quote!(true),
+                env: quote!(&[]),
+                first_run: quote!(::telemetry_core::meta::FirstRun::Send),
+                opt_out_command: none(),
+                context: quote!(&[]),
+                events: quote!(&[]),
+                fingerprint: quote!(::telemetry_core::meta::Fingerprint::NONE),
+                schema_version: none(),
+            });
             quote! {{
                 #errors
-                #m::AppMeta {
-                    name: "",
-                    title: "",
-                    docs_url: ::core::option::Option::None,
-                    anonymous_id_env: ::core::option::Option::None,
-                    enabled_by_default: false,
-                    do_not_track: true,
-                    env: &[],
-                    first_run: #m::FirstRun::Send,
-                    opt_out_command: ::core::option::Option::None,
-                    context: &[],
-                    events: &[],
-                    fingerprint: #m::Fingerprint::NONE,
-                    schema_version: ::core::option::Option::None,
-                }
+                #parts
             }}
         }
     }
 }
 
+/// The value of each `AppParts` field, as tokens.
+struct Parts {
+    name: TokenStream,
+    title: TokenStream,
+    docs_url: TokenStream,
+    anonymous_id_env: TokenStream,
+    enabled_by_default: TokenStream,
+    do_not_track: TokenStream,
+    env: TokenStream,
+    first_run: TokenStream,
+    opt_out_command: TokenStream,
+    context: TokenStream,
+    events: TokenStream,
+    fingerprint: TokenStream,
+    schema_version: TokenStream,
+}
+
+/// `__private::app_meta(AppParts { .. })`: `AppMeta`'s fields are private,
+/// so only this path (which no hand-written code names without voiding the
+/// guarantee) makes one.
+fn parts(p: &Parts) -> TokenStream {
+    let Parts {
+        name,
+        title,
+        docs_url,
+        anonymous_id_env,
+        enabled_by_default,
+        do_not_track,
+        env,
+        first_run,
+        opt_out_command,
+        context,
+        events,
+        fingerprint,
+        schema_version,
+    } = p;
+    quote! {
+        ::telemetry_core::__private::app_meta(::telemetry_core::__private::AppParts {
+            name: #name,
+            title: #title,
+            docs_url: #docs_url,
+            anonymous_id_env: #anonymous_id_env,
+            enabled_by_default: #enabled_by_default,
+            do_not_track: #do_not_track,
+            env: #env,
+            first_run: #first_run,
+            opt_out_command: #opt_out_command,
+            context: #context,
+            events: #events,
+            fingerprint: #fingerprint,
+            schema_version: #schema_version,
+        })
+    }
+}
+
+fn none() -> TokenStream {
+    quote!(::core::option::Option::None)
+}
+
+fn some(v: Option<&String>) -> TokenStream {
+    match v {
+        Some(v) => quote!(::core::option::Option::Some(#v)),
+        None => none(),
+    }
+}
+
 fn meta(loaded: &load::Loaded) -> TokenStream {
     let s = &loaded.schema;
-    let name = &s.app.name;
-    let title = &s.app.title;
-    let docs = match &s.app.docs_url {
-        Some(u) => quote!(::core::option::Option::Some(#u)),
-        None => quote!(::core::option::Option::None),
-    };
-    let id_env = match &s.app.anonymous_id_env {
-        Some(v) => quote!(::core::option::Option::Some(#v)),
-        None => quote!(::core::option::Option::None),
-    };
-    let enabled = s.consent.default == ConsentDefault::Enabled;
     let first_run = match s.consent.first_run {
         FirstRun::Send => quote!(Send),
         FirstRun::NoticeFirst => quote!(NoticeFirst),
     };
-    let opt_out = match &s.consent.opt_out_command {
-        Some(c) => quote!(::core::option::Option::Some(#c)),
-        None => quote!(::core::option::Option::None),
-    };
-    let dnt = s.consent.do_not_track;
     let m = quote!(::telemetry_core::meta);
     let switches = s.consent.env.iter().map(|sw| {
         let var = &sw.name;
@@ -83,35 +133,32 @@ fn meta(loaded: &load::Loaded) -> TokenStream {
                 (quote!(#m::Trigger::Equals(#value)), a)
             }
         };
-        quote!(#m::EnvSwitch { name: #var, trigger: #trigger, action: #action })
+        quote!(::telemetry_core::__private::env_switch(#var, #trigger, #action))
     });
     let context = s.context.iter().filter(|f| f.is_collected()).map(crate::expand::field_meta);
     let events = s.events.iter().map(|e| &e.name);
     let track = track_file(&loaded.abs.display().to_string());
-    let fingerprint = crate::expand::fingerprint(s);
-    let version = match s.schema_version {
-        Some(v) => {
-            let v = v.to_string();
-            quote!(::core::option::Option::Some(#v))
-        }
-        None => quote!(::core::option::Option::None),
-    };
+    let version = s.schema_version.map(|v| v.to_string());
+    let (name, title) = (&s.app.name, &s.app.title);
+    let enabled = s.consent.default == ConsentDefault::Enabled;
+    let dnt = s.consent.do_not_track;
+    let parts = parts(&Parts {
+        name: quote!(#name),
+        title: quote!(#title),
+        docs_url: some(s.app.docs_url.as_ref()),
+        anonymous_id_env: some(s.app.anonymous_id_env.as_ref()),
+        enabled_by_default: quote!(#enabled),
+        do_not_track: quote!(#dnt),
+        env: quote!(&[#(#switches),*]),
+        first_run: quote!(#m::FirstRun::#first_run),
+        opt_out_command: some(s.consent.opt_out_command.as_ref()),
+        context: quote!(&[#(#context),*]),
+        events: quote!(&[#(#events),*]),
+        fingerprint: crate::expand::fingerprint(s),
+        schema_version: some(version.as_ref()),
+    });
     quote! {{
         #track
-        #m::AppMeta {
-            name: #name,
-            title: #title,
-            docs_url: #docs,
-            anonymous_id_env: #id_env,
-            enabled_by_default: #enabled,
-            do_not_track: #dnt,
-            env: &[#(#switches),*],
-            first_run: #m::FirstRun::#first_run,
-            opt_out_command: #opt_out,
-            context: &[#(#context),*],
-            events: &[#(#events),*],
-            fingerprint: #fingerprint,
-            schema_version: #version,
-        }
+        #parts
     }}
 }

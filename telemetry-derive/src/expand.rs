@@ -38,13 +38,13 @@ pub(crate) fn expand(plan: &Plan<'_>) -> TokenStream {
             quote! {
                 #warning
                 impl #impl_generics #krate::TelemetryEvent for #ident #ty_generics #where_clause {
-                    const META: &'static #krate::meta::EventMeta = &#krate::meta::EventMeta {
-                        app: #app,
-                        name: #name,
-                        fields: &[#(#metas),*],
-                        fingerprint: #fingerprint,
-                        expires: #expires,
-                    };
+                    const META: &'static #krate::meta::EventMeta = &#krate::__private::event_meta(
+                        #app,
+                        #name,
+                        &[#(#metas),*],
+                        #fingerprint,
+                        #expires,
+                    );
                     #derived
                     fn write_properties(&self, #w: &mut #krate::PropertyWriter<'_>) {
                         #body
@@ -105,9 +105,8 @@ pub(crate) fn placeholder(node: &DeriveInput, derive: Derive, object: bool) -> T
         },
         (Derive::Event, false) => quote! {
             impl #impl_generics #krate::TelemetryEvent for #ident #ty_generics #where_clause {
-                const META: &'static #krate::meta::EventMeta = &#krate::meta::EventMeta {
-                    app: "", name: "", fields: &[], fingerprint: #none, expires: ::core::option::Option::None,
-                };
+                const META: &'static #krate::meta::EventMeta =
+                    &#krate::__private::event_meta("", "", &[], #none, ::core::option::Option::None);
                 #derived
                 fn write_properties(&self, #w) {}
             }
@@ -137,7 +136,7 @@ fn expires(event: &Event) -> TokenStream {
             let text = date.to_string();
             // Dates before 1970 have long passed: their first second is the epoch's.
             let secs = u64::try_from(date.days_since_epoch()).unwrap_or(0) * 86_400;
-            quote!(::core::option::Option::Some(::telemetry_core::meta::Expires { date: #text, unix_secs: #secs }))
+            quote!(::core::option::Option::Some(::telemetry_core::__private::expires(#text, #secs)))
         }
         _ => quote!(::core::option::Option::None),
     }
@@ -176,5 +175,13 @@ pub(crate) fn field_meta(f: &SchemaField) -> TokenStream {
         _ => quote!(::telemetry_core::meta::Collect::Allowed),
     };
     let required = f.required;
-    quote!(::telemetry_core::meta::FieldMeta { name: #name, ty: #ty, collect: #collect, required: #required })
+    let max_length = match &f.ty {
+        Some(FieldType::String { max_length: Some(n) }) => quote!(::core::option::Option::Some(#n)),
+        _ => quote!(::core::option::Option::None),
+    };
+    let values: Vec<&String> = match &f.ty {
+        Some(FieldType::Enum { values }) => values.iter().collect(),
+        _ => Vec::new(),
+    };
+    quote!(::telemetry_core::__private::field_meta(#name, #ty, #collect, #required, #max_length, &[#(#values),*]))
 }

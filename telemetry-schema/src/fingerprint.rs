@@ -3,15 +3,16 @@
 //! app was built from (not a copy with the same `app.name`).
 //!
 //! The canonical form lists, in file order, everything that decides what is
-//! sent and when: the app's name and anonymous-id variable, the version,
-//! consent, and every context key, event and field with its collection,
+//! sent, when, and who may opt out how: the app's name and anonymous-id
+//! variable, the version, consent (default, `DO_NOT_TRACK`, first run, the
+//! opt-out command, every switch in order), and every context key, event and field with its collection,
 //! type, `required`, bounds, values and expiry. Wording (descriptions,
 //! reasons, reviews, examples, titles, URLs, owners, history) and the
 //! file's layout (whitespace, comments, quoting, flow or block style) are
 //! left out: they change no byte that is sent.
 
 use crate::governance::Expiry;
-use crate::model::{ConsentDefault, Field, FieldType, Schema, SwitchAction, SwitchRule, Trigger};
+use crate::model::{ConsentDefault, Field, FieldType, FirstRun, Schema, SwitchAction, SwitchRule, Trigger};
 use sha2::{Digest, Sha256};
 use std::fmt::Write;
 
@@ -23,7 +24,7 @@ use std::fmt::Write;
 /// let s = telemetry_schema::load_str(text, "demo.yaml").unwrap();
 /// assert_eq!(
 ///     telemetry_schema::canonical_form(&s),
-///     "app \"demo\"\nanonymous_id_env -\nschema_version -\nconsent enabled do_not_track=true\nevent \"e\" expires=-\n field \"n\" allowed u8 required\n field \"p\" forbidden\n"
+///     "app \"demo\"\nanonymous_id_env -\nschema_version -\nconsent enabled do_not_track=true\nfirst_run send\nopt_out_command -\nevent \"e\" expires=-\n field \"n\" allowed u8 required\n field \"p\" forbidden\n"
 /// );
 /// ```
 pub fn canonical_form(schema: &Schema) -> String {
@@ -37,6 +38,12 @@ pub fn canonical_form(schema: &Schema) -> String {
         ConsentDefault::Disabled => "disabled",
     };
     let _ = writeln!(out, "consent {default} do_not_track={}", schema.consent.do_not_track);
+    let first_run = match schema.consent.first_run {
+        FirstRun::Send => "send",
+        FirstRun::NoticeFirst => "notice_first",
+    };
+    let _ = writeln!(out, "first_run {first_run}");
+    let _ = writeln!(out, "opt_out_command {}", opt(schema.consent.opt_out_command.as_ref().map(|c| format!("{c:?}"))));
     for sw in &schema.consent.env {
         let rule = match &sw.rule {
             SwitchRule::DisablesWhen(t) => format!(

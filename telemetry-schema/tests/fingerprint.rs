@@ -73,6 +73,7 @@ fn every_collection_change_changes_the_fingerprint() {
     // `EMAIL` is on the last line of `BASE`: a new event goes after it.
     let (last_line, event_added) =
         (format!("{EMAIL}\n"), format!("{EMAIL}\n  started: {{ description: A command started. }}\n"));
+    let switch_added = format!("{SWITCH}{FORCE}");
     let base = fp(BASE);
     // (what, text in `BASE`, replacement)
     let changed = [
@@ -81,6 +82,14 @@ fn every_collection_change_changes_the_fingerprint() {
         ("consent default", "default: enabled", "default: disabled"),
         ("do_not_track", "  default: enabled\n", "  default: enabled\n  do_not_track: false\n"),
         ("switch trigger", "disables_when: truthy", "disables_when: set"),
+        ("switch added", SWITCH, &switch_added),
+        ("first run", "  default: enabled\n", "  default: enabled\n  first_run: notice_first\n"),
+        (
+            "opt-out command added",
+            "  default: enabled\n",
+            "  default: enabled\n  opt_out_command: demo telemetry disable\n",
+        ),
+        ("anonymous id variable", "title: Demo,", "title: Demo, anonymous_id_env: DEMO_ID,"),
         (
             "forbidden to allowed",
             EMAIL,
@@ -119,6 +128,20 @@ fn every_collection_change_changes_the_fingerprint() {
     }
 }
 
+const SWITCH: &str = "    - { name: DEMO_NO_TELEMETRY, disables_when: truthy }\n";
+const FORCE: &str = "    - { name: DEMO_TELEMETRY, equals: force, action: enable }\n";
+
+/// The first switch that fires decides: with both set, swapping them turns
+/// telemetry on for someone it was off for.
+#[test]
+fn switch_order_and_the_opt_out_command_change_the_fingerprint() {
+    let ordered = fp(&edit(SWITCH, &format!("{SWITCH}{FORCE}")));
+    let swapped = fp(&edit(SWITCH, &format!("{FORCE}{SWITCH}")));
+    assert_ne!(ordered, swapped);
+    let command = |c: &str| fp(&edit("  default: enabled\n", &format!("  default: enabled\n  opt_out_command: {c}\n")));
+    assert_ne!(command("demo telemetry disable"), command("demo telemetry off"));
+}
+
 #[test]
 fn canonical_form_of_the_base() {
     let s = load_str(BASE, "demo.yaml").unwrap();
@@ -128,6 +151,8 @@ fn canonical_form_of_the_base() {
 anonymous_id_env -
 schema_version 1.0
 consent enabled do_not_track=true
+first_run send
+opt_out_command -
 switch "DEMO_NO_TELEMETRY" disables_when truthy
 context
  field "os" allowed string required

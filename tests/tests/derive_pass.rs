@@ -1,6 +1,6 @@
 //! Structs that compile, and the exact JSON they produce.
 
-use telemetry_core::meta::{Collect, FieldMeta};
+use telemetry_core::meta::Collect;
 use telemetry_core::{Hasher, TelemetryEnum, TelemetryEvent, properties_json};
 
 mod generated;
@@ -108,13 +108,18 @@ fn strings_are_json_escaped() {
 #[test]
 fn metadata_lists_collected_fields_only_in_schema_order() {
     let meta = CommandRun::META;
-    assert_eq!(meta.app, "example-cli");
-    assert_eq!(meta.name, "command_run");
-    let names: Vec<&str> = meta.fields.iter().map(|f| f.name).collect();
+    assert_eq!(meta.app(), "example-cli");
+    assert_eq!(meta.name(), "command_run");
+    let names: Vec<&str> = meta.fields().iter().map(|f| f.name()).collect();
     assert_eq!(names, ["command", "duration_ms", "outcome", "exit_code", "project", "flags", "ci"]);
-    assert_eq!(meta.fields[4], FieldMeta { name: "project", ty: "string", collect: Collect::Hashed, required: true });
-    assert_eq!(meta.fields[5].ty, "list of string");
-    assert!(!meta.fields[6].required);
+    let project = meta.fields()[4];
+    assert_eq!(
+        (project.name(), project.ty(), project.collect(), project.required()),
+        ("project", "string", Collect::Hashed, true)
+    );
+    assert_eq!((meta.fields()[0].max_length(), meta.fields()[2].values()), (Some(32), &["success", "failure"][..]));
+    assert_eq!(meta.fields()[5].ty(), "list of string");
+    assert!(!meta.fields()[6].required());
 }
 
 // Nested objects, lists of objects and enums, hashed lists, a keyword field
@@ -235,20 +240,18 @@ fn generated_nested_structs_and_keyword_fields() {
 
 #[test]
 fn app_meta_bakes_the_consent_section() {
-    use telemetry_core::meta::{AppMeta, EnvSwitch, SwitchAction, Trigger};
+    use telemetry_core::meta::{AppMeta, SwitchAction, Trigger};
     const APP: AppMeta = telemetry_core::app_meta!("../../schemas/example-cli.yaml");
-    assert_eq!(APP.name, "example-cli");
-    assert_eq!(APP.docs_url, Some("https://example.org/example-cli/telemetry"));
-    assert_eq!((APP.enabled_by_default, APP.do_not_track), (true, true));
-    assert_eq!(
-        APP.env,
-        &[EnvSwitch { name: "EXAMPLE_CLI_DISABLE_TELEMETRY", trigger: Trigger::Truthy, action: SwitchAction::Disable }]
-    );
-    assert_eq!(APP.context.iter().map(|f| f.name).collect::<Vec<_>>(), ["os", "arch", "app_version", "ci"]);
-    assert_eq!(APP.events, &["command_run", "telemetry_changed"]);
-    assert_eq!(APP.anonymous_id_env, None);
+    assert_eq!(APP.name(), "example-cli");
+    assert_eq!(APP.docs_url(), Some("https://example.org/example-cli/telemetry"));
+    assert_eq!((APP.enabled_by_default(), APP.do_not_track()), (true, true));
+    let switches: Vec<_> = APP.env().iter().map(|s| (s.name(), s.trigger(), s.action())).collect();
+    assert_eq!(switches, [("EXAMPLE_CLI_DISABLE_TELEMETRY", Trigger::Truthy, SwitchAction::Disable)]);
+    assert_eq!(APP.context().iter().map(|f| f.name()).collect::<Vec<_>>(), ["os", "arch", "app_version", "ci"]);
+    assert_eq!(APP.events(), &["command_run", "telemetry_changed"]);
+    assert_eq!(APP.anonymous_id_env(), None);
     const PYAIRBYTE: AppMeta = telemetry_core::app_meta!("../../schemas/pyairbyte.yaml");
-    assert_eq!(PYAIRBYTE.anonymous_id_env, Some("AIRBYTE_ANALYTICS_ID"));
+    assert_eq!(PYAIRBYTE.anonymous_id_env(), Some("AIRBYTE_ANALYTICS_ID"));
 }
 
 #[test]

@@ -209,7 +209,7 @@ fn written<E: TelemetryEvent>(app: &'static AppMeta, dir: &Path, event: &E) -> (
     let s = t.shutdown();
     assert_eq!((s.recorded, s.sent), (1, 1), "{s:?}");
     let out = Buf::default();
-    let debug_var = format!("{}_TELEMETRY_DEBUG", telemetry_core::env_prefix(app.name));
+    let debug_var = format!("{}_TELEMETRY_DEBUG", telemetry_core::env_prefix(app.name()));
     let t = base().env(EnvSource::from_pairs([(debug_var.as_str(), "1")])).output(out.clone()).build().unwrap();
     t.record(event);
     assert_eq!(t.shutdown().sent, 1);
@@ -242,7 +242,7 @@ impl Check {
         // One dir per check: tests run in parallel threads of this process.
         static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!("telemetry-proptest-{}-{}-{n}", app.name, std::process::id()));
+        let dir = std::env::temp_dir().join(format!("telemetry-proptest-{}-{}-{n}", app.name(), std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         Check { app, dir, validator: jsonschema::validator_for(&payload_schema).unwrap(), forbidden }
     }

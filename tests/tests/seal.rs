@@ -3,7 +3,7 @@
 //! built from, under a name that schema declares, and before its expiry.
 
 use std::time::Duration;
-use telemetry_core::meta::{AppMeta, EventMeta, Expires};
+use telemetry_core::meta::{AppMeta, EventMeta};
 use telemetry_core::{EnvSource, MemorySink, PropertyWriter, Stats, Telemetry, TelemetryEnum, TelemetryEvent};
 use telemetry_testkit::{Buf, TempDir};
 
@@ -30,7 +30,7 @@ struct CommandRun<'a> {
 }
 
 /// Issue 15, reproduction 2: derived against a private copy of the schema
-/// (same `app.name`) in which `user_name` is allowed and `project` is not hashed.
+/// (same `app.name()`) in which `user_name` is allowed and `project` is not hashed.
 mod copy {
     use super::Outcome;
     use telemetry_core::TelemetryEvent;
@@ -68,13 +68,13 @@ struct Ping {
 /// guarantee) that copies the app's fingerprint and sends an undeclared event.
 struct UserSeen;
 impl TelemetryEvent for UserSeen {
-    const META: &'static EventMeta = &EventMeta {
-        app: "example-cli",
-        name: "user_seen",
-        fields: &[],
-        fingerprint: <CommandRun<'static> as TelemetryEvent>::META.fingerprint,
-        expires: None,
-    };
+    const META: &'static EventMeta = &telemetry_core::__private::event_meta(
+        "example-cli",
+        "user_seen",
+        &[],
+        <CommandRun<'static> as TelemetryEvent>::META.fingerprint(),
+        None,
+    );
     const DERIVED: telemetry_core::__private::Derived = telemetry_core::__private::DERIVED;
     fn write_properties(&self, w: &mut PropertyWriter<'_>) {
         w.str("user_name", "alice", None);
@@ -106,6 +106,7 @@ fn substituted() -> copy::CommandRun<'static> {
 
 fn memory(app: &'static AppMeta, dir: &TempDir, sink: &MemorySink) -> Telemetry {
     Telemetry::builder(app)
+        .app_version("1.0.0")
         .state_dir(dir.path())
         .env(EnvSource::from_pairs::<&str, &str>([]))
         .notice(false)
@@ -116,9 +117,9 @@ fn memory(app: &'static AppMeta, dir: &TempDir, sink: &MemorySink) -> Telemetry 
 
 #[test]
 fn a_struct_derived_from_a_copied_schema_compiles_and_sends_nothing() {
-    assert_eq!(copy::CommandRun::META.app, APP.name, "the copy keeps the app's name");
-    assert_ne!(copy::CommandRun::META.fingerprint, APP.fingerprint);
-    assert_eq!(CommandRun::META.fingerprint, APP.fingerprint);
+    assert_eq!(copy::CommandRun::META.app(), APP.name(), "the copy keeps the app's name");
+    assert_ne!(copy::CommandRun::META.fingerprint(), APP.fingerprint());
+    assert_eq!(CommandRun::META.fingerprint(), APP.fingerprint());
 
     let dir = TempDir::new("seal-copy").unwrap();
     let sink = MemorySink::new();
@@ -142,7 +143,7 @@ fn the_real_event_is_sent_with_the_schema_version() {
     let sent = sink.take();
     assert_eq!(sent.len(), 1);
     assert!(sent[0].starts_with(r#"{"event":"command_run","properties":{"command":"build","duration_ms":5,"outcome":"success","exit_code":0,"project":""#), "{}", sent[0]);
-    assert!(sent[0].ends_with(r#","app":"example-cli","schema_version":"1.0"}"#), "{}", sent[0]);
+    assert!(sent[0].ends_with(r#","app":"example-cli","app_version":"1.0.0","schema_version":"1.0"}"#), "{}", sent[0]);
     assert!(!sent[0].contains("alice") && !sent[0].contains("acme-website"));
     assert_eq!(t.shutdown(), Stats { recorded: 2, sent: 1, dropped: 1, refused: 1, ..Stats::default() });
 }
@@ -152,6 +153,7 @@ fn a_refusal_is_reported_once_in_debug_mode() {
     let dir = TempDir::new("seal-debug").unwrap();
     let out = Buf::default();
     let t = Telemetry::builder(&APP)
+        .app_version("1.0.0")
         .state_dir(dir.path())
         .env(EnvSource::from_pairs([("EXAMPLE_CLI_TELEMETRY_DEBUG", "1")]))
         .notice(false)
@@ -168,8 +170,8 @@ fn a_refusal_is_reported_once_in_debug_mode() {
         refused,
         [format!(
             "[example-cli telemetry] refused event \"command_run\": it was checked against another schema (fingerprint {}) than this app's ({}), such as a copy of it; nothing is sent. Derive it from the schema that `app_meta!` names",
-            copy::CommandRun::META.fingerprint,
-            APP.fingerprint
+            copy::CommandRun::META.fingerprint(),
+            APP.fingerprint()
         )]
     );
     assert!(!text.contains("alice"), "{text}");
@@ -177,8 +179,9 @@ fn a_refusal_is_reported_once_in_debug_mode() {
 
 #[test]
 fn an_expired_event_records_nothing() {
-    assert_eq!(expired::LegacyPing::META.expires, Some(Expires { date: "2001-01-01", unix_secs: 978_307_200 }));
-    assert_eq!(Ping::META.expires, None);
+    let expires = expired::LegacyPing::META.expires().unwrap();
+    assert_eq!((expires.date(), expires.unix_secs()), ("2001-01-01", 978_307_200));
+    assert_eq!(Ping::META.expires(), None);
     let dir = TempDir::new("seal-expired").unwrap();
     let sink = MemorySink::new();
     let t = memory(&EXPIRING, &dir, &sink);

@@ -41,7 +41,7 @@ fn parse_lines(text: &str) -> Vec<serde_json::Value> {
 fn check_every_product(via: &str, mut deliver: impl FnMut(&Product, &Path) -> (usize, Vec<serde_json::Value>)) {
     let mut all = Vec::new();
     for product in PRODUCTS {
-        let dir = temp_dir(product.app.name);
+        let dir = temp_dir(product.app.name());
         let (recorded, envelopes) = deliver(product, &dir);
         all.extend(problems(product, &envelopes, recorded, via));
         let _ = std::fs::remove_dir_all(dir);
@@ -62,7 +62,7 @@ fn every_schema_has_a_program() {
         .collect();
     assert!(missing.is_empty(), "schemas without a program in example-products: {missing:?}");
     for p in PRODUCTS {
-        assert!(names.iter().any(|n| n == p.app.name), "{} has a program but no schemas/{0}.yaml", p.app.name);
+        assert!(names.iter().any(|n| n == p.app.name()), "{} has a program but no schemas/{0}.yaml", p.app.name());
     }
     for (_, test) in COVERED_ELSEWHERE {
         let file = workspace().join(test.split("::").next().unwrap_or_default());
@@ -82,7 +82,7 @@ fn json_lines_file_envelopes_match_each_page() {
     check_every_product("events.jsonl", |product, dir| {
         let (recorded, _, telemetry) = run(product, &Options { sink: Sink::File, state_dir: None }, no_env(), dir);
         let stats = telemetry.shutdown();
-        assert_eq!((stats.sent, stats.dropped, stats.spooled), (recorded as u64, 0, 0), "{}", product.app.name);
+        assert_eq!((stats.sent, stats.dropped, stats.spooled), (recorded as u64, 0, 0), "{}", product.app.name());
         (recorded, parse_lines(&std::fs::read_to_string(dir.join("events.jsonl")).expect("events.jsonl written")))
     });
 }
@@ -94,7 +94,7 @@ fn native_http_envelopes_match_each_page() {
         let sink = Sink::Endpoint { url: collector.url(), format: WireFormat::Native, api_key: None };
         let (recorded, _, telemetry) = run(product, &Options { sink, state_dir: None }, no_env(), dir);
         let stats = telemetry.shutdown();
-        assert_eq!(stats.sent, recorded as u64, "{}: {stats:?}", product.app.name);
+        assert_eq!(stats.sent, recorded as u64, "{}: {stats:?}", product.app.name());
         let batches = collector.requests().iter().map(|r| r.json()["batch"].as_array().cloned()).collect::<Vec<_>>();
         (recorded, batches.into_iter().flat_map(|b| b.expect("native body is {\"batch\":[..]}")).collect())
     });
@@ -168,12 +168,12 @@ fn each_switch_does_what_its_page_says() {
     }
     let covered: Vec<&str> = SWITCHES.iter().map(|s| s.0).collect();
     for p in PRODUCTS {
-        let switches = p.app.env.iter().map(|s| s.name);
-        for name in switches.chain(p.app.do_not_track.then_some("DO_NOT_TRACK")) {
+        let switches = p.app.env().iter().map(|s| s.name());
+        for name in switches.chain(p.app.do_not_track().then_some("DO_NOT_TRACK")) {
             assert!(
-                SWITCHES.iter().any(|s| s.0 == p.app.name && s.1 == name),
+                SWITCHES.iter().any(|s| s.0 == p.app.name() && s.1 == name),
                 "{}: switch {name} is not tested ({covered:?})",
-                p.app.name
+                p.app.name()
             );
         }
     }
@@ -306,7 +306,7 @@ fn first_run_notice_links_each_page_and_names_each_switch_once() {
             out.text()
         };
         let first = notice(&dir);
-        let url = app.docs_url.expect("every seed page has its product's docs URL");
+        let url = app.docs_url().expect("every seed page has its product's docs URL");
         assert!(first.contains(&format!("What is collected and what never is: {url}\n")), "{first}");
         let opt_out = first.lines().find_map(|l| l.strip_prefix("  To opt out: set ")).expect(&first);
         let names: Vec<&str> =
@@ -314,11 +314,11 @@ fn first_run_notice_links_each_page_and_names_each_switch_once() {
         let mut unique = names.clone();
         unique.sort_unstable();
         unique.dedup();
-        assert_eq!(names.len(), unique.len(), "{}: a switch named twice: {opt_out}", app.name);
-        for s in app.env {
-            assert!(names.contains(&s.name), "{}: the notice does not name {}: {opt_out}", app.name, s.name);
+        assert_eq!(names.len(), unique.len(), "{}: a switch named twice: {opt_out}", app.name());
+        for s in app.env() {
+            assert!(names.contains(&s.name()), "{}: the notice does not name {}: {opt_out}", app.name(), s.name());
         }
-        assert_eq!(notice(&dir), "", "{}: the notice is shown once per install", app.name);
+        assert_eq!(notice(&dir), "", "{}: the notice is shown once per install", app.name());
         let _ = std::fs::remove_dir_all(dir);
     }
 }

@@ -92,14 +92,14 @@ fn parent(path: &str) -> Option<&str> {
 fn every_sent_key_is_on_the_page_and_every_promised_key_is_sent() {
     let mut problems = Vec::new();
     for product in PRODUCTS {
-        let app = product.app.name;
+        let app = product.app.name();
         let rows = page_rows(app);
         let dir = temp_dir(app);
         let (_, envelopes) = memory_envelopes(product, &dir);
         let _ = std::fs::remove_dir_all(dir);
         let every: Vec<&Row> = rows.get("").map(|r| r.iter().collect()).unwrap_or_default();
         assert!(every.iter().any(|r| r.path == "anonymous_id"), "{app}: no rows read from docs/{app}.md");
-        for event in product.app.events {
+        for event in product.app.events() {
             let of_event: Vec<&Value> = envelopes.iter().filter(|e| e["event"] == *event).collect();
             let rows: Vec<&Row> = every.iter().copied().chain(rows.get(*event).into_iter().flatten()).collect();
             // Sent, so on the page.

@@ -20,7 +20,7 @@ struct Deploy {
 
 fn main() {
     let hasher = Hasher::new(b"key");
-    let _ = (APP.name, Build::META.name, Deploy::META.fields);
+    let _ = (APP.name(), Build::META.name(), Deploy::META.fields());
     let _ = properties_json(&Build { target: "x86_64" }, &hasher);
     let _ = properties_json(&Deploy { region: "eu".into() }, &hasher);
 }

@@ -7,6 +7,7 @@ use super::resolve::Resolved;
 use super::{Builder, TEST_ANONYMOUS_ID};
 use crate::Hasher;
 use crate::consent::{Mode, Reason};
+use crate::context::{Disk, Facts, TEST_APP_VERSION};
 use crate::delivery::{Config, Delivery};
 use crate::envelope::{Origin, OriginParts};
 use crate::error::BuildError;
@@ -26,7 +27,7 @@ impl Builder {
     /// on, so a misconfiguration shows up on every machine.
     pub fn build(&self) -> Result<Telemetry, BuildError> {
         let endpoint = self.checked_endpoint()?;
-        crate::context::check(self.meta, self.context.as_ref())?;
+        crate::context::check(self.meta, self.context.as_ref(), self.given_app_version())?;
         let resolved = self.resolve();
         Ok(self.start(&resolved, endpoint).unwrap_or_else(|status| Telemetry::off(self.meta, *status)))
     }
@@ -103,7 +104,15 @@ impl Builder {
                 return Err(Box::new(status));
             }
         }
-        let origin = self.origin(&identity.anonymous_id, &identity.key);
+        let origin = match self.origin(&identity.anonymous_id, &identity.key) {
+            Ok(o) => o,
+            Err(why) => {
+                notes.push(why);
+                let mut status = self.status_from(r, Some((identity.anonymous_id, identity.id_source)), notes);
+                status.mode = Mode::Off;
+                return Err(Box::new(status));
+            }
+        };
         let plan = self.plan(r, &output, endpoint, &identity);
         let spool = identity.gate.clone().filter(|_| plan.spools()).map(|gate| Spool {
             gate,
@@ -148,23 +157,35 @@ impl Builder {
         Some(identity)
     }
 
-    /// What every event of this process shares.
-    fn origin(&self, anonymous_id: &str, key: &[u8; 32]) -> Arc<Origin> {
+    /// What every event of this process shares; `Err` when the schema
+    /// requires a context value this machine cannot send.
+    fn origin(&self, anonymous_id: &str, key: &[u8; 32]) -> Result<Arc<Origin>, String> {
         let hasher = Hasher::new(key);
-        let context =
-            crate::context::build(self.meta.context, self.context.as_ref(), &hasher, &self.app_version, &self.env);
+        // A test handle sends the same context on every machine.
+        let facts = if self.test_key.is_some() { Facts::fixed() } else { Facts::machine(&self.env, &Disk) };
+        let context = self.given_app_version();
+        let written = crate::context::build(self.meta.context, self.context.as_ref(), &hasher, context, &facts)?;
         // Time-ordered (UUIDv7): PostHog's session analysis needs it, and no
         // format reads anything else from a session id.
         let session_id = uuid::Uuid::now_v7().to_string();
-        Origin::new(OriginParts {
+        Ok(Origin::new(OriginParts {
             app: self.meta.name,
-            app_version: &self.app_version,
+            app_version: written.app_version.as_deref().unwrap_or_default(),
             schema_version: self.meta.schema_version,
             fingerprint: self.meta.fingerprint,
-            context: &String::from_utf8_lossy(&context),
+            context: &String::from_utf8_lossy(&written.json),
             anonymous_id,
             session_id: &session_id,
-        })
+        }))
+    }
+
+    /// The app version the builder was given; a test handle's default.
+    fn given_app_version(&self) -> Option<&str> {
+        match (self.app_version.as_str(), self.test_key) {
+            ("", Some(_)) => Some(TEST_APP_VERSION),
+            ("", None) => None,
+            (v, _) => Some(v),
+        }
     }
 
     /// Where events go: log-only and debug print, then memory, the

@@ -23,14 +23,9 @@ use crate::transport::MemorySink;
 ///
 /// ```
 /// use std::time::Duration;
-/// use telemetry_core::meta::{AppMeta, Fingerprint, FirstRun};
 /// use telemetry_core::{EnvSource, Telemetry};
 ///
-/// static APP: AppMeta = AppMeta {
-///     name: "demo", title: "Demo", docs_url: None, anonymous_id_env: None, enabled_by_default: true,
-///     do_not_track: true, env: &[], first_run: FirstRun::Send, opt_out_command: None, context: &[], events: &[],
-///     fingerprint: Fingerprint::NONE, schema_version: None,
-/// };
+/// static APP: telemetry_core::meta::AppMeta = telemetry_core::app_meta!("../../schemas/example-cli.yaml");
 /// let telemetry = Telemetry::builder(&APP)
 ///     .app_version("1.0.0")
 ///     .env(EnvSource::from_pairs([("DO_NOT_TRACK", "1")]))
@@ -268,6 +263,13 @@ impl Builder {
     /// [`Builder::hashing_key_for_tests`]) under the fixed id
     /// [`TEST_ANONYMOUS_ID`], so a test can assert the exact bytes sent.
     /// Settings made after this call still apply (`app_version`, `batch`, ...).
+    ///
+    /// The well-known context keys get fixed values, whatever the machine
+    /// and whatever [`Builder::env`] says: `os` `linux`, `os_version`
+    /// `6.0.0`, `arch` `x86_64`, `ci` false, `container` false, `locale`
+    /// `en_US`, and `app_version` the one set, else `0.0.0`. Nothing is
+    /// read from the machine for them: the same test sends the same bytes
+    /// on every machine.
     ///
     /// ```
     /// use std::time::Duration;

@@ -12,17 +12,13 @@ use crate::envelope::Event;
 ///
 /// ```
 /// use std::time::Duration;
-/// use telemetry_core::meta::{AppMeta, Fingerprint, FirstRun};
 /// use telemetry_core::{EnvSource, MemorySink, Telemetry};
 ///
-/// static APP: AppMeta = AppMeta {
-///     name: "demo", title: "Demo", docs_url: None, anonymous_id_env: None, enabled_by_default: true,
-///     do_not_track: true, env: &[], first_run: FirstRun::Send, opt_out_command: None, context: &[], events: &[],
-///     fingerprint: Fingerprint::NONE, schema_version: None,
-/// };
+/// static APP: telemetry_core::meta::AppMeta = telemetry_core::app_meta!("../../schemas/example-cli.yaml");
 /// let dir = std::env::temp_dir().join(format!("memory-sink-doc-{}", std::process::id()));
 /// let sink = MemorySink::new();
 /// let telemetry = Telemetry::builder(&APP)
+///     .app_version("1.0.0")
 ///     .env(EnvSource::from_pairs::<&str, &str>([]))
 ///     .state_dir(&dir)
 ///     .notice(false)

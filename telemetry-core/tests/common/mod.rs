@@ -5,27 +5,25 @@
 #![allow(dead_code)]
 
 use std::time::Duration;
-use telemetry_core::meta::{AppMeta, Collect, EnvSwitch, EventMeta, FieldMeta, FirstRun, SwitchAction, Trigger};
+use telemetry_core::__private::{AppParts, app_meta, env_switch, event_meta, field_meta};
+use telemetry_core::meta::{AppMeta, Collect, EventMeta, FieldMeta, FirstRun, SwitchAction, Trigger};
 
 use telemetry_core::{PropertyWriter, TelemetryEvent};
 
 const fn field(name: &'static str, ty: &'static str, collect: Collect, required: bool) -> FieldMeta {
-    FieldMeta { name, ty, collect, required }
+    field_meta(name, ty, collect, required, None, &[])
 }
 
-/// `schemas/example-cli.yaml`, written out by hand.
-pub static APP: AppMeta = AppMeta {
+/// `schemas/example-cli.yaml`, written out by hand (through `__private`:
+/// `AppMeta`'s fields are private), for tests to vary field by field.
+pub const PARTS: AppParts = AppParts {
     name: "example-cli",
     title: "Example CLI",
     docs_url: Some("https://example.org/example-cli/telemetry"),
     anonymous_id_env: None,
     enabled_by_default: true,
     do_not_track: true,
-    env: &[EnvSwitch {
-        name: "EXAMPLE_CLI_DISABLE_TELEMETRY",
-        trigger: Trigger::Truthy,
-        action: SwitchAction::Disable,
-    }],
+    env: &[env_switch("EXAMPLE_CLI_DISABLE_TELEMETRY", Trigger::Truthy, SwitchAction::Disable)],
     first_run: FirstRun::Send,
     opt_out_command: Some("example-cli telemetry disable"),
     context: &[
@@ -39,16 +37,19 @@ pub static APP: AppMeta = AppMeta {
     schema_version: None,
 };
 
-/// Like [`APP`], with a log-only switch.
-pub static LOGGING_APP: AppMeta = AppMeta {
-    env: &[EnvSwitch { name: "TRACKING_STRATEGY", trigger: Trigger::Equals("logging"), action: SwitchAction::LogOnly }],
-    ..APP
-};
+/// [`PARTS`] as an app.
+pub static APP: AppMeta = app_meta(PARTS);
 
-pub static COMMAND_RUN: EventMeta = EventMeta {
-    app: "example-cli",
-    name: "command_run",
-    fields: &[
+/// Like [`APP`], with a log-only switch.
+pub static LOGGING_APP: AppMeta = app_meta(AppParts {
+    env: &[env_switch("TRACKING_STRATEGY", Trigger::Equals("logging"), SwitchAction::LogOnly)],
+    ..PARTS
+});
+
+pub static COMMAND_RUN: EventMeta = event_meta(
+    "example-cli",
+    "command_run",
+    &[
         field("command", "string", Collect::Allowed, true),
         field("duration_ms", "u64", Collect::Allowed, true),
         field("outcome", "enum", Collect::Allowed, true),
@@ -57,9 +58,9 @@ pub static COMMAND_RUN: EventMeta = EventMeta {
         field("flags", "list of string", Collect::Allowed, true),
         field("ci", "bool", Collect::Allowed, false),
     ],
-    fingerprint: telemetry_core::meta::Fingerprint::NONE,
-    expires: None,
-};
+    telemetry_core::meta::Fingerprint::NONE,
+    None,
+);
 
 /// The `command_run` event, as the derive would write it. Written by hand
 /// (naming `__private::Derived`, outside the privacy guarantee) so these
@@ -118,13 +119,8 @@ pub fn run_properties(n: u64, key_hex: &str) -> String {
 
 /// An event of another app.
 pub struct Foreign;
-pub static FOREIGN: EventMeta = EventMeta {
-    app: "other-app",
-    name: "command_run",
-    fields: &[],
-    fingerprint: telemetry_core::__private::fingerprint(1),
-    expires: None,
-};
+pub static FOREIGN: EventMeta =
+    event_meta("other-app", "command_run", &[], telemetry_core::__private::fingerprint(1), None);
 impl TelemetryEvent for Foreign {
     const META: &'static EventMeta = &FOREIGN;
     const DERIVED: telemetry_core::__private::Derived = telemetry_core::__private::DERIVED;

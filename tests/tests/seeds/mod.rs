@@ -82,7 +82,7 @@ pub fn violations(schema: &serde_json::Value, envelope: &serde_json::Value) -> V
 /// against its page's payload schema, the events must be exactly those
 /// recorded, and every event the schema declares must be among them.
 pub fn problems(product: &Product, envelopes: &[serde_json::Value], recorded: usize, via: &str) -> Vec<String> {
-    let app = product.app.name;
+    let app = product.app.name();
     let schema = payload_schema(app);
     let mut out: Vec<String> = envelopes
         .iter()
@@ -94,7 +94,7 @@ pub fn problems(product: &Product, envelopes: &[serde_json::Value], recorded: us
         out.push(format!("{app} via {via}: {recorded} events recorded, {} delivered", envelopes.len()));
     }
     let sent: Vec<&str> = envelopes.iter().filter_map(|e| e["event"].as_str()).collect();
-    for event in product.app.events.iter().filter(|e| !sent.contains(e)) {
+    for event in product.app.events().iter().filter(|e| !sent.contains(e)) {
         out.push(format!("{app} via {via}: its program never records `{event}`"));
     }
     out
