@@ -51,6 +51,7 @@ fn a_good_setup_builds_as_build_does() {
     let dir = temp_dir("or-off-ok");
     let out = Buf::default();
     let telemetry = Telemetry::builder(&APP)
+        .app_version("1.2.3")
         .state_dir(&dir)
         .env(EnvSource::from_pairs::<&str, &str>([]))
         .output(out.clone())

@@ -7,17 +7,17 @@
 use std::path::Path;
 use std::time::{Duration, UNIX_EPOCH};
 
-use telemetry_core::__private::{DERIVED, Derived, fingerprint};
+use telemetry_core::__private::{AppParts, DERIVED, Derived, app_meta, event_meta, field_meta, fingerprint};
 use telemetry_core::meta::{AppMeta, Collect, EventMeta, FieldMeta, FirstRun};
 use telemetry_core::{EnvSource, PropertyWriter, Stats, Telemetry, TelemetryEvent, WireFormat};
 use telemetry_testkit::{Collector, free_addr, temp_dir};
 
 const fn field(name: &'static str, collect: Collect) -> FieldMeta {
-    FieldMeta { name, ty: "string", collect, required: true }
+    field_meta(name, "string", collect, true, None, &[])
 }
 
 /// Version 1 of a service: `tick` sends `user_name` as is.
-static V1: AppMeta = AppMeta {
+const V1_PARTS: AppParts = AppParts {
     name: "svc",
     title: "Service",
     docs_url: None,
@@ -32,20 +32,21 @@ static V1: AppMeta = AppMeta {
     fingerprint: fingerprint(1),
     schema_version: None,
 };
+static V1: AppMeta = app_meta(V1_PARTS);
 
 /// Version 2: `user_name` forbidden (another schema, so another fingerprint).
-static V2_FORBIDDEN: AppMeta = AppMeta { fingerprint: fingerprint(2), ..V1 };
+static V2_FORBIDDEN: AppMeta = app_meta(AppParts { fingerprint: fingerprint(2), ..V1_PARTS });
 
 /// Version 2': the event removed.
-static V2_REMOVED: AppMeta = AppMeta { events: &[], fingerprint: fingerprint(3), ..V1 };
+static V2_REMOVED: AppMeta = app_meta(AppParts { events: &[], fingerprint: fingerprint(3), ..V1_PARTS });
 
-static TICK_V1: EventMeta = EventMeta {
-    app: "svc",
-    name: "tick",
-    fields: &[field("n", Collect::Allowed), field("user_name", Collect::Allowed)],
-    fingerprint: fingerprint(1),
-    expires: None,
-};
+static TICK_V1: EventMeta = event_meta(
+    "svc",
+    "tick",
+    &[field("n", Collect::Allowed), field("user_name", Collect::Allowed)],
+    fingerprint(1),
+    None,
+);
 
 /// `tick` as version 1's derive writes it.
 struct Tick;
