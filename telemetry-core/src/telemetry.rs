@@ -197,6 +197,7 @@ impl Telemetry {
     /// # let dir = std::env::temp_dir().join(format!("telemetry-every-with-doc-{}", std::process::id()));
     /// let sink = MemorySink::new();
     /// let telemetry = Telemetry::builder(&APP)
+    ///     .app_version("1.0.0")
     /// #   .state_dir(&dir).env(EnvSource::from_pairs::<&str, &str>([])).notice(false)
     ///     .memory(sink.clone())
     ///     .max_latency(Duration::from_secs(60))
