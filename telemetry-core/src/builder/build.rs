@@ -19,6 +19,14 @@ use crate::status::Status;
 use crate::telemetry::Telemetry;
 use crate::transport::{Endpoint, Plan, Sink, checked_endpoint};
 
+/// What starting gave: a handle that records, or the status of one that
+/// stays off (consent says so, no randomness for a key, no thread). Off is
+/// an outcome of `build()`, not an error.
+enum Started {
+    On(Telemetry),
+    Off(Status),
+}
+
 impl Builder {
     /// Resolves consent and starts the handle (a background thread when on).
     ///
@@ -29,7 +37,10 @@ impl Builder {
         let endpoint = self.checked_endpoint()?;
         crate::context::check(self.meta, self.context.as_ref(), self.given_app_version())?;
         let resolved = self.resolve();
-        Ok(self.start(&resolved, endpoint).unwrap_or_else(|status| Telemetry::off(self.meta, *status)))
+        Ok(match self.start(&resolved, endpoint) {
+            Started::On(telemetry) => telemetry,
+            Started::Off(status) => Telemetry::off(self.meta, status),
+        })
     }
 
     /// [`Builder::build`] for an app that must run whatever its telemetry
@@ -72,11 +83,10 @@ impl Builder {
         checked_endpoint(url, proxy, self.format, self.api_key.is_some())
     }
 
-    /// Starts recording; `Err` is the status of a handle that stays off
-    /// (consent says so, no randomness for a key, no thread).
-    fn start(&self, r: &Resolved, endpoint: Option<Endpoint>) -> Result<Telemetry, Box<Status>> {
+    /// Starts recording, or says why the handle stays off.
+    fn start(&self, r: &Resolved, endpoint: Option<Endpoint>) -> Started {
         if r.mode == Mode::Off {
-            return Err(Box::new(self.status_from(r, None, Vec::new())));
+            return Started::Off(self.status_from(r, None, Vec::new()));
         }
         let output = self.output.clone().unwrap_or_else(Output::stderr);
         let diag = Diag::new(self.meta.name, r.debug.then(|| output.clone()));
@@ -85,7 +95,7 @@ impl Builder {
             notes.push("the system has no randomness to make a hashing key; telemetry is off".into());
             let mut status = self.status_from(r, None, notes);
             status.mode = Mode::Off;
-            return Err(Box::new(status));
+            return Started::Off(status);
         };
         if identity.show_notice {
             // Marked shown only if it reached the user: a closed stderr gives it back.
@@ -101,7 +111,7 @@ impl Builder {
                 // neither shows the notice again nor waits).
                 let mut status = self.status_from(r, Some((identity.anonymous_id, identity.id_source)), notes);
                 (status.mode, status.reason) = (Mode::Off, Reason::NoticeFirst);
-                return Err(Box::new(status));
+                return Started::Off(status);
             }
         }
         let origin = match self.origin(&identity.anonymous_id, &identity.key) {
@@ -110,7 +120,7 @@ impl Builder {
                 notes.push(why);
                 let mut status = self.status_from(r, Some((identity.anonymous_id, identity.id_source)), notes);
                 status.mode = Mode::Off;
-                return Err(Box::new(status));
+                return Started::Off(status);
             }
         };
         let plan = self.plan(r, &output, endpoint, &identity);
@@ -134,11 +144,11 @@ impl Builder {
             diag: diag.clone(),
         };
         match Delivery::start(config) {
-            Ok(delivery) => Ok(Telemetry::on(self.meta, status, origin, &identity.key, delivery, diag)),
+            Ok(delivery) => Started::On(Telemetry::on(self.meta, status, origin, &identity.key, delivery, diag)),
             Err(e) => {
                 status.mode = Mode::Off;
                 status.notes.push(format!("cannot start the delivery thread ({e}); telemetry is off"));
-                Err(Box::new(status))
+                Started::Off(status)
             }
         }
     }
