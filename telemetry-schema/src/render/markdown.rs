@@ -3,6 +3,7 @@
 //! in page order. The opt-out section, the field tables and the Markdown
 //! building blocks live beside it (`opt_out.rs`, `field_table.rs`, `text.rs`).
 
+use super::collector::collector;
 use super::field_table::{forbidden, hashed_fields, table};
 use super::opt_out::opt_out;
 use super::text::{cell_row, line, text};
@@ -138,6 +139,7 @@ pub fn markdown_with(schema: &Schema, options: &Options) -> String {
     every_event(w, schema);
     events(w, schema, today);
     never_collected(w, schema);
+    collector(w, schema);
     hashing(w, schema);
     w.push_str(&governance::history(schema));
     example(w, schema);

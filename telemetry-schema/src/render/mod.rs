@@ -51,6 +51,7 @@
 //! assert_eq!(json_schema["$defs"]["event_ping"]["properties"]["event"]["const"], "ping");
 //! ```
 
+mod collector;
 mod field_table;
 mod governance;
 mod markdown;
