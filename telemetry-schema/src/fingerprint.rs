@@ -11,7 +11,7 @@
 //! file's layout (whitespace, comments, quoting, flow or block style) are
 //! left out: they change no byte that is sent.
 
-use crate::governance::Expiry;
+use crate::model::Expiry;
 use crate::model::{ConsentDefault, Field, FieldType, FirstRun, Schema, SwitchAction, SwitchRule, Trigger};
 use sha2::{Digest, Sha256};
 use std::fmt::Write;

@@ -40,33 +40,26 @@ mod date;
 pub mod diff;
 #[cfg(feature = "render")]
 pub mod docs;
-mod enum_value;
 mod error;
-mod example;
 mod fingerprint;
 #[cfg(feature = "serde")]
 pub mod format;
-mod govern;
-mod governance;
 #[cfg(feature = "serde")]
 mod json;
 mod model;
 mod parse;
-mod pii;
 #[cfg(feature = "render")]
 pub mod render;
-mod shape;
 mod valid;
 mod yaml;
 
 pub use date::{Date, DateError};
-pub use enum_value::{MAX_ENUM_VALUE_LEN, default_enum_value, enum_value_problem, variant_name};
 pub use error::{Diagnostic, Loc, SchemaError, Severity, did_you_mean};
 pub use fingerprint::{canonical_form, fingerprint};
-pub use governance::{Expiry, HistoryEntry, MIN_REVIEW_CHARS, SchemaVersion, placeholder_problem};
 pub use model::*;
-pub use pii::pii_token;
-pub use valid::{is_snake_case, to_snake_case};
+pub use valid::{
+    MAX_ENUM_VALUE_LEN, default_enum_value, enum_value_problem, is_snake_case, pii_token, to_snake_case, variant_name,
+};
 
 use std::path::Path;
 
@@ -171,8 +164,8 @@ pub fn load_str_on(text: &str, file: impl AsRef<Path>, today: Date) -> Result<Sc
     let schema = parse::schema(&root, file, &mut d);
     if let Some(s) = &schema {
         valid::check(s, &mut d);
-        example::check(s, &mut d);
-        govern::check(s, today, &mut d);
+        valid::check_examples(s, &mut d);
+        parse::govern::check(s, today, &mut d);
     }
     match schema {
         Some(mut s) => {

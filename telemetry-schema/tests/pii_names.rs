@@ -1,4 +1,4 @@
-//! The PII-name lexicon (`src/pii-lexicon.txt`) against names as data:
+//! The PII-name lexicon (`src/valid/pii-lexicon.txt`) against names as data:
 //! `tests/pii/flagged.txt` (a name and the part `pii_token` must report) and
 //! `tests/pii/not-flagged.txt` (plain technical names). Each test reports
 //! every mismatch at once. The error text for a flagged name is a case in
@@ -15,8 +15,8 @@
 use std::path::{Path, PathBuf};
 use telemetry_schema::{Collect, pii_token};
 
-const LEXICON: &str = include_str!("../src/pii-lexicon.txt");
-const BEGIN: &str = "<!-- pii-lexicon: generated from telemetry-schema/src/pii-lexicon.txt; \
+const LEXICON: &str = include_str!("../src/valid/pii-lexicon.txt");
+const BEGIN: &str = "<!-- pii-lexicon: generated from telemetry-schema/src/valid/pii-lexicon.txt; \
                      `BLESS=1 cargo test -p telemetry-schema --test pii_names` rewrites it -->\n";
 const END: &str = "<!-- /pii-lexicon -->\n";
 
@@ -137,7 +137,7 @@ fn lexicon_is_listed_in_the_schema_reference() {
         return;
     }
     panic!(
-        "the lexicon list in {} differs from src/pii-lexicon.txt; \
+        "the lexicon list in {} differs from src/valid/pii-lexicon.txt; \
          `BLESS=1 cargo test -p telemetry-schema --test pii_names` rewrites it.\nexpected:\n{want}\nfound:\n{}",
         path.display(),
         &page[start..end]

@@ -8,7 +8,7 @@ use super::consent::consent;
 use super::out::{Out, Side};
 use super::types::within;
 use crate::error::Loc;
-use crate::governance::Expiry;
+use crate::model::Expiry;
 use crate::model::{Collect, Event, Field, FieldType, Schema};
 use std::path::Path;
 

@@ -2,8 +2,8 @@
 
 use super::{AppDiff, Change, Class, Finding, Level, Verdict, compare};
 use crate::date::Date;
-use crate::governance::{HistoryEntry, SchemaVersion};
 use crate::model::{Field, FieldType, Schema};
+use crate::model::{HistoryEntry, SchemaVersion};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Compares two sets of schemas, matched by `app.name`, and judges every

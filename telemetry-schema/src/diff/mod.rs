@@ -42,7 +42,7 @@ pub use report::human;
 #[cfg(feature = "serde")]
 pub use report::json;
 
-use crate::governance::SchemaVersion;
+use crate::model::SchemaVersion;
 use std::fmt;
 
 #[cfg(feature = "serde")]

@@ -1,7 +1,7 @@
 //! The gate's verdict for people (text) and for programs (JSON).
 
 use super::{Level, Verdict};
-use crate::governance::SchemaVersion;
+use crate::model::SchemaVersion;
 use std::fmt::Write as _;
 
 fn version(v: Option<SchemaVersion>) -> String {

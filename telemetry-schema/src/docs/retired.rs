@@ -11,12 +11,13 @@
 //! - { app: old-cli, date: 2026-12-02, reason: "https://example.org/reviews/31" }
 //! ```
 
+use crate::Schema;
 use crate::date::Date;
 use crate::diff::{Finding, Level};
 use crate::error::Diags;
-use crate::shape::{Map, string};
+use crate::parse::govern;
+use crate::parse::shape::{Map, string};
 use crate::yaml::{Node, NodeKind};
-use crate::{Schema, govern};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

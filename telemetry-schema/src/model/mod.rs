@@ -8,13 +8,14 @@
 
 mod consent;
 mod field;
+mod governance;
 
 pub use consent::*;
 pub use field::*;
+pub use governance::*;
 
 use crate::date::Date;
 use crate::error::{Diagnostic, Loc};
-use crate::governance::{Expiry, HistoryEntry, SchemaVersion};
 use std::path::PathBuf;
 
 #[cfg(feature = "serde")]

@@ -3,10 +3,10 @@
 //! with an `action`), the first run and the opt-out command. Also the rule
 //! for environment variable names, which `app.anonymous_id_env` shares.
 
+use super::govern::review_key;
+use super::shape::{Map, boolean, keyword, non_empty, string};
 use crate::error::Diags;
-use crate::govern::review_key;
 use crate::model::{Consent, ConsentDefault, EnvSwitch, FirstRun, SwitchAction, SwitchRule, Trigger};
-use crate::shape::{Map, boolean, keyword, non_empty, string};
 use crate::yaml::{Node, NodeKind};
 
 pub(super) fn consent(node: &Node, d: &mut Diags) -> Option<Consent> {

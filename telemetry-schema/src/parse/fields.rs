@@ -3,10 +3,10 @@
 //! nested objects and lists, and `example` values. Fields are most of the
 //! format, so they are read here and the top-level sections in `mod.rs`.
 
+use super::govern::{self, review_key};
+use super::shape::{Map, boolean, keyword, non_empty, string};
 use crate::error::{Diags, unknown_help};
-use crate::govern::{self, review_key};
 use crate::model::{Collect, Event, Field, FieldType, TYPE_NAMES, Value};
-use crate::shape::{Map, boolean, keyword, non_empty, string};
 use crate::yaml::{Key, Node, NodeKind};
 
 /// `Err` holds the events that did parse when some did not.
@@ -311,7 +311,7 @@ fn enum_values(node: &Node, d: &mut Diags) -> Option<Vec<String>> {
     let mut seen = std::collections::HashSet::new();
     for item in items {
         let s = string(item, "an enum value", d)?;
-        if let Some((message, help)) = crate::enum_value::enum_value_problem(&s) {
+        if let Some((message, help)) = crate::valid::enum_value_problem(&s) {
             d.error(item.loc, message, help);
         }
         if !seen.insert(s.clone()) {

@@ -1,22 +1,23 @@
 //! From the located YAML tree to the model. Shape problems (unknown keys,
 //! wrong value kinds, missing keys) are collected here; the rules about
-//! what a field may say live in `valid.rs`. This file reads the document
+//! what a field may say live in `valid/`. This file reads the document
 //! root, `app` and `never_collected`; `consent.rs` and `fields.rs` read the
 //! two larger sections.
 
 mod consent;
 mod fields;
+pub(crate) mod govern;
+pub(crate) mod shape;
 
 #[cfg(feature = "serde")]
 pub(crate) use fields::value;
 
 use crate::error::Diags;
-use crate::govern;
 use crate::model::{App, Consent, ConsentDefault, FirstRun, NeverCollected, Schema};
-use crate::shape::{Map, non_empty, string};
 use crate::yaml::{Node, NodeKind};
 use consent::{consent, env_name};
 use fields::{events, fields};
+use shape::{Map, non_empty, string};
 
 /// Entry point: the document root to a schema.
 pub(crate) fn schema(root: &Node, file: &std::path::Path, d: &mut Diags) -> Option<Schema> {

@@ -3,7 +3,7 @@
 
 use super::text::{code, text};
 use crate::date::Date;
-use crate::governance::Expiry;
+use crate::model::Expiry;
 use crate::model::{Event, Schema};
 
 /// The line under the introduction: `Schema version **1.1**; owner: ...`, or

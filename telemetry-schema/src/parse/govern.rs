@@ -1,11 +1,10 @@
 //! Reading the governance keys (`schema_version`, `owner`, `expires`,
 //! `data_review`, `history`) and the loader's warnings about expiry.
 
+use super::shape::{Map, non_empty, string};
 use crate::date::Date;
 use crate::error::Diags;
-use crate::governance::{Expiry, HistoryEntry, SchemaVersion, placeholder_problem};
-use crate::model::Schema;
-use crate::shape::{Map, non_empty, string};
+use crate::model::{Expiry, HistoryEntry, Schema, SchemaVersion, placeholder_problem};
 use crate::yaml::{Node, NodeKind};
 
 /// An expiry further away than this many years from today is warned about:

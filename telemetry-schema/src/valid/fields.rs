@@ -1,8 +1,8 @@
-//! The privacy rules: what a well-formed schema may still not say.
+//! The privacy rules over fields and names: what a well-formed schema may still not say.
 
+use super::pii::pii_token;
 use crate::error::Diags;
 use crate::model::{Collect, Event, Field, FieldType, Schema};
-use crate::pii::pii_token;
 
 /// `lower_snake_case`: ASCII lowercase letters and digits in `_`-separated words, starting with a letter.
 pub fn is_snake_case(s: &str) -> bool {

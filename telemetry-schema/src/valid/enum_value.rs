@@ -7,7 +7,7 @@
 //! snake_case ([`to_snake_case`]: `CustomPrefix` as `custom_prefix`), or as
 //! `#[telemetry(rename = "custom-prefix")]` says.
 
-use crate::valid::to_snake_case;
+use super::to_snake_case;
 
 /// The longest enum value, in bytes: room for a path or a version string,
 /// short enough that a value stays a category, not free text.
