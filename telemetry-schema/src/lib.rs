@@ -161,17 +161,18 @@ pub fn load_str_on(text: &str, file: impl AsRef<Path>, today: Date) -> Result<Sc
         }
         return Err(d.into_error());
     };
-    let schema = parse::schema(&root, file, &mut d);
-    if let Some(s) = &schema {
-        valid::check(s, &mut d);
-        valid::check_examples(s, &mut d);
-        parse::govern::check(s, today, &mut d);
-    }
-    match schema {
-        Some(mut s) => {
+    match parse::schema(&root, file, &mut d) {
+        Ok(mut s) => {
+            valid::check(&s, today, &mut d);
             s.warnings = d.take_warnings();
             d.finish(s)
         }
-        None => Err(d.into_error()),
+        Err(partial) => {
+            // The file is already in error. Still apply the privacy rules to
+            // what did parse, so that a typo in `consent` does not hide a
+            // field that leaks personal data until the next run.
+            valid::check_parts(&partial.context, &partial.events, &mut d);
+            Err(d.into_error())
+        }
     }
 }

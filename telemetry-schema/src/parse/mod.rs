@@ -13,16 +13,24 @@ pub(crate) mod shape;
 pub(crate) use fields::value;
 
 use crate::error::Diags;
-use crate::model::{App, Consent, ConsentDefault, FirstRun, NeverCollected, Schema};
+use crate::model::{App, Consent, ConsentDefault, Event, Field, FirstRun, NeverCollected, Schema};
 use crate::yaml::{Node, NodeKind};
 use consent::{consent, env_name};
 use fields::{events, fields};
 use shape::{Map, non_empty, string};
 
-/// Entry point: the document root to a schema.
-pub(crate) fn schema(root: &Node, file: &std::path::Path, d: &mut Diags) -> Option<Schema> {
+/// What parsed of a schema that is in error: the loader still applies the
+/// rules to it.
+#[derive(Default)]
+pub(crate) struct Partial {
+    pub(crate) context: Vec<Field>,
+    pub(crate) events: Vec<Event>,
+}
+
+/// Entry point: the document root to a schema, or what parsed of it.
+pub(crate) fn schema(root: &Node, file: &std::path::Path, d: &mut Diags) -> Result<Schema, Partial> {
     const KEYS: &[&str] = &["version", "app", "consent", "context", "events", "never_collected"];
-    let m = Map::governed(root, "the schema", KEYS, &["schema_version", "history"], d)?;
+    let m = Map::governed(root, "the schema", KEYS, &["schema_version", "history"], d).ok_or_else(Partial::default)?;
 
     let version = m.required("version", "the schema", "1", d).and_then(|v| match (v.as_i128(), &v.kind) {
         (Some(1), _) => Some(1),
@@ -96,7 +104,7 @@ pub(crate) fn schema(root: &Node, file: &std::path::Path, d: &mut Diags) -> Opti
             Ok(events),
             Some(never_collected),
             Some((schema_version, history)),
-        ) => Some(Schema {
+        ) => Ok(Schema {
             file: file.to_path_buf(),
             version,
             app,
@@ -109,12 +117,7 @@ pub(crate) fn schema(root: &Node, file: &std::path::Path, d: &mut Diags) -> Opti
             warnings: Vec::new(),
         }),
         (_, _, _, context, events, _, _) => {
-            // The file is already in error. Still apply the privacy rules to
-            // what did parse, so that a typo in `consent` does not hide a
-            // field that leaks personal data until the next run.
-            let events = events.unwrap_or_else(|partial| partial);
-            crate::valid::check_parts(context.as_deref().unwrap_or_default(), &events, d);
-            None
+            Err(Partial { context: context.unwrap_or_default(), events: events.unwrap_or_else(|partial| partial) })
         }
     }
 }
