@@ -184,17 +184,8 @@ fn diff(args: &[String]) -> Outcome {
         Ok(r) => r,
         Err(message) => return Outcome::Failed(message),
     };
-    for w in &review.warnings {
-        eprintln!("{w}");
-    }
-    if json {
-        print!("{}", telemetry_schema::diff::json(&review.verdict));
-    } else {
-        print!("{}", telemetry_schema::diff::human(&review.verdict));
-    }
-    if review.verdict.passed() {
-        Outcome::Ok
-    } else {
-        Outcome::Failed(format!("error: the schema changes since `{base}` are not ready: fix the errors above"))
+    match review.print(&base, json) {
+        None => Outcome::Ok,
+        Some(message) => Outcome::Failed(message),
     }
 }

@@ -10,17 +10,8 @@ use telemetry_schema::docs::Base;
 /// load, BASE cannot be read, or the gate fails.
 pub(crate) fn run(schemas: &Path, base: &Base, json: bool) -> Result<(), String> {
     let review = telemetry_schema::docs::review(schemas, base)?;
-    for w in &review.warnings {
-        eprintln!("{w}");
-    }
-    if json {
-        print!("{}", telemetry_schema::diff::json(&review.verdict));
-    } else {
-        print!("{}", telemetry_schema::diff::human(&review.verdict));
-    }
-    if review.verdict.passed() {
-        Ok(())
-    } else {
-        Err(format!("error: the schema changes since `{base}` are not ready: fix the errors above"))
+    match review.print(base, json) {
+        None => Ok(()),
+        Some(message) => Err(message),
     }
 }

@@ -35,6 +35,38 @@ pub enum Base {
     Dir(PathBuf),
 }
 
+impl Review {
+    /// Prints what a command prints for this review: the warnings on
+    /// stderr, then the report on stdout (the JSON report when `json`, else
+    /// [`diff::human`]). Returns the message to exit with when the gate
+    /// fails, or `None` when it passes. `cargo telemetry diff` and
+    /// `cargo xtask docs --diff` both print through this.
+    ///
+    /// ```
+    /// use telemetry_schema::docs::{Base, review};
+    /// let dir = std::env::temp_dir().join(format!("review-print-doc-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir).unwrap();
+    /// let app = "version: 1\napp: { name: app, title: App, description: Helps. }\nevents:\n  ping: { description: A ping. }\n";
+    /// std::fs::write(dir.join("app.yaml"), app).unwrap();
+    /// let base = Base::Dir(dir.clone());
+    /// // The same directory on both sides: no change, so the gate passes.
+    /// assert_eq!(review(&dir, &base).unwrap().print(&base, false), None);
+    /// std::fs::remove_dir_all(&dir).unwrap();
+    /// ```
+    pub fn print(&self, base: &Base, json: bool) -> Option<String> {
+        for w in &self.warnings {
+            eprintln!("{w}");
+        }
+        if json {
+            print!("{}", diff::json(&self.verdict));
+        } else {
+            print!("{}", diff::human(&self.verdict));
+        }
+        (!self.verdict.passed())
+            .then(|| format!("error: the schema changes since `{base}` are not ready: fix the errors above"))
+    }
+}
+
 impl fmt::Display for Base {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
