@@ -32,32 +32,7 @@ pub(crate) fn schema(root: &Node, file: &std::path::Path, d: &mut Diags) -> Resu
     const KEYS: &[&str] = &["version", "app", "consent", "context", "events", "never_collected"];
     let m = Map::governed(root, "the schema", KEYS, &["schema_version", "history"], d).ok_or_else(Partial::default)?;
 
-    let version = m.required("version", "the schema", "1", d).and_then(|v| match (v.as_i128(), &v.kind) {
-        (Some(1), _) => Some(1),
-        (Some(n), _) => {
-            d.error(v.loc, format!("unsupported schema version `{n}`"), "this toolkit reads `version: 1`");
-            None
-        }
-        (None, NodeKind::Scalar { text, plain }) if !v.is_null() => {
-            // `"1"` or `1.0` used to read "unsupported schema version `1`", which
-            // contradicts its own help.
-            let found = if *plain { format!("`{text}`") } else { format!("the quoted string `{text}`") };
-            d.error(
-                v.loc,
-                format!("the schema version must be a whole number, found {found}"),
-                "write `version: 1`, unquoted",
-            );
-            None
-        }
-        (None, _) => {
-            d.error(
-                v.loc,
-                format!("the schema version must be a whole number, found {}", v.describe()),
-                "write `version: 1`",
-            );
-            None
-        }
-    });
+    let version = m.required("version", "the schema", "1", d).and_then(|v| version(v, d));
     let app =
         m.required("app", "the schema", "{ name: my-app, title: My App, description: ... }", d).and_then(|n| app(n, d));
     let consent = match m.value("consent") {
@@ -118,6 +93,36 @@ pub(crate) fn schema(root: &Node, file: &std::path::Path, d: &mut Diags) -> Resu
         }),
         (_, _, _, context, events, _, _) => {
             Err(Partial { context: context.unwrap_or_default(), events: events.unwrap_or_else(|partial| partial) })
+        }
+    }
+}
+
+/// `version:`, which must be the whole number 1.
+fn version(v: &Node, d: &mut Diags) -> Option<u32> {
+    match (v.as_i128(), &v.kind) {
+        (Some(1), _) => Some(1),
+        (Some(n), _) => {
+            d.error(v.loc, format!("unsupported schema version `{n}`"), "this toolkit reads `version: 1`");
+            None
+        }
+        (None, NodeKind::Scalar { text, plain }) if !v.is_null() => {
+            // `"1"` or `1.0`: not "unsupported schema version `1`", which would
+            // contradict its own help.
+            let found = if *plain { format!("`{text}`") } else { format!("the quoted string `{text}`") };
+            d.error(
+                v.loc,
+                format!("the schema version must be a whole number, found {found}"),
+                "write `version: 1`, unquoted",
+            );
+            None
+        }
+        (None, _) => {
+            d.error(
+                v.loc,
+                format!("the schema version must be a whole number, found {}", v.describe()),
+                "write `version: 1`",
+            );
+            None
         }
     }
 }
