@@ -212,21 +212,7 @@ fn type_spec(m: &Map<'_>, what: &str, depth: usize, d: &mut Diags) -> Option<Fie
         "f64" => FieldType::F64,
         "string" => {
             stray(&["values", "fields", "items"], d);
-            let max_length = match m.value("max_length") {
-                None => None,
-                Some(n) => match n.as_i128().and_then(|v| u32::try_from(v).ok()).filter(|v| *v > 0) {
-                    Some(v) => Some(v),
-                    None => {
-                        d.error(
-                            n.loc,
-                            format!("`max_length` must be a whole number from 1 to {}", u32::MAX),
-                            "write e.g. `max_length: 64`",
-                        );
-                        return None;
-                    }
-                },
-            };
-            return Some(FieldType::String { max_length });
+            return max_length(m, d).map(|max_length| FieldType::String { max_length });
         }
         "enum" => {
             stray(&["fields", "items", "max_length"], d);
@@ -268,6 +254,22 @@ fn type_spec(m: &Map<'_>, what: &str, depth: usize, d: &mut Diags) -> Option<Fie
     };
     stray(&["values", "fields", "items", "max_length"], d);
     Some(ty)
+}
+
+/// The optional `max_length` of a string field: a whole number from 1 to `u32::MAX`.
+fn max_length(m: &Map<'_>, d: &mut Diags) -> Option<Option<u32>> {
+    let Some(n) = m.value("max_length") else { return Some(None) };
+    match n.as_i128().and_then(|v| u32::try_from(v).ok()).filter(|v| *v > 0) {
+        Some(v) => Some(Some(v)),
+        None => {
+            d.error(
+                n.loc,
+                format!("`max_length` must be a whole number from 1 to {}", u32::MAX),
+                "write e.g. `max_length: 64`",
+            );
+            None
+        }
+    }
 }
 
 fn list_items(node: &Node, what: &str, depth: usize, d: &mut Diags) -> Option<FieldType> {
