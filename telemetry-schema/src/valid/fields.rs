@@ -79,36 +79,7 @@ fn check_field(f: &Field, owner: &str, d: &mut Diags) {
         d.error(f.loc, format!("{what}: name is not snake_case"), snake_help(&f.name));
     }
     match f.collect {
-        Collect::Forbidden => {
-            if f.reason.is_none() {
-                d.error(
-                    f.loc,
-                    format!("{what} is forbidden but gives no `reason`"),
-                    "add `reason: ...` saying why it must never be collected; it is published on the generated page",
-                );
-            }
-            if f.ty.is_some() {
-                d.error(
-                    f.loc,
-                    format!("{what} is forbidden but declares a `type`"),
-                    "a forbidden field is never sent: remove `type` (and `values`, `fields`, `items`, `max_length`)",
-                );
-            }
-            if f.example.is_some() {
-                d.error(
-                    f.loc,
-                    format!("{what} is forbidden but has an `example`"),
-                    "remove `example`: a forbidden value must not appear on the page",
-                );
-            }
-            if !f.required {
-                d.error(
-                    f.loc,
-                    format!("{what} is forbidden but says `required: false`"),
-                    "remove `required`: a forbidden field is never sent, optionally or not",
-                );
-            }
-        }
+        Collect::Forbidden => check_forbidden(f, &what, d),
         Collect::Allowed | Collect::Hashed => {
             if f.description.is_none() {
                 d.error(
@@ -151,6 +122,38 @@ fn check_field(f: &Field, owner: &str, d: &mut Diags) {
             }
             check_type(ty, &what, d);
         }
+    }
+}
+
+/// A forbidden field says why, and nothing that only a sent field says.
+fn check_forbidden(f: &Field, what: &str, d: &mut Diags) {
+    if f.reason.is_none() {
+        d.error(
+            f.loc,
+            format!("{what} is forbidden but gives no `reason`"),
+            "add `reason: ...` saying why it must never be collected; it is published on the generated page",
+        );
+    }
+    if f.ty.is_some() {
+        d.error(
+            f.loc,
+            format!("{what} is forbidden but declares a `type`"),
+            "a forbidden field is never sent: remove `type` (and `values`, `fields`, `items`, `max_length`)",
+        );
+    }
+    if f.example.is_some() {
+        d.error(
+            f.loc,
+            format!("{what} is forbidden but has an `example`"),
+            "remove `example`: a forbidden value must not appear on the page",
+        );
+    }
+    if !f.required {
+        d.error(
+            f.loc,
+            format!("{what} is forbidden but says `required: false`"),
+            "remove `required`: a forbidden field is never sent, optionally or not",
+        );
     }
 }
 
