@@ -206,44 +206,7 @@ impl<'a> Reader<'a, '_> {
                 if tag.is_some() {
                     self.tag_error(&span);
                 }
-                let mut entries: Vec<(Key, Node)> = Vec::new();
-                // Key text -> line of its first definition. A map, not a scan of
-                // `entries`: a hostile file with 100k keys must stay linear.
-                let mut seen: HashMap<String, u32> = HashMap::new();
-                loop {
-                    let (ev, kspan) = self.next()?;
-                    if matches!(ev, Event::MappingEnd) {
-                        break;
-                    }
-                    let key_node = self.node(ev, kspan, depth + 1);
-                    let (vev, vspan) = self.next()?;
-                    let value = self.node(vev, vspan, depth + 1);
-                    let Some(key_node) = key_node else { continue };
-                    let key = match key_node.kind {
-                        NodeKind::Scalar { text, .. } => Key { text, loc: key_node.loc },
-                        _ => {
-                            self.diags.error(
-                                key_node.loc,
-                                "mapping keys must be plain names",
-                                "use a name such as `description:` as the key",
-                            );
-                            continue;
-                        }
-                    };
-                    if let Some(first_line) = seen.get(&key.text) {
-                        self.diags.error(
-                            key.loc,
-                            format!("duplicate key `{}` (first defined at line {first_line})", key.text),
-                            "each name may appear once in a mapping; remove or rename one of them",
-                        );
-                        continue;
-                    }
-                    if let Some(value) = value {
-                        seen.insert(key.text.clone(), key.loc.line);
-                        entries.push((key, value));
-                    }
-                }
-                Some(Node { loc: at, kind: NodeKind::Map(entries) })
+                self.mapping(at, depth)
             }
             Event::SequenceEnd
             | Event::MappingEnd
@@ -253,6 +216,49 @@ impl<'a> Reader<'a, '_> {
             | Event::DocumentEnd
             | Event::Nothing => None,
         }
+    }
+
+    /// The entries of a mapping whose start was read at `at`, through its end;
+    /// keys that are not names and repeated keys are reported and left out.
+    fn mapping(&mut self, at: Loc, depth: usize) -> Option<Node> {
+        let mut entries: Vec<(Key, Node)> = Vec::new();
+        // Key text -> line of its first definition. A map, not a scan of
+        // `entries`: a hostile file with 100k keys must stay linear.
+        let mut seen: HashMap<String, u32> = HashMap::new();
+        loop {
+            let (ev, kspan) = self.next()?;
+            if matches!(ev, Event::MappingEnd) {
+                break;
+            }
+            let key_node = self.node(ev, kspan, depth + 1);
+            let (vev, vspan) = self.next()?;
+            let value = self.node(vev, vspan, depth + 1);
+            let Some(key_node) = key_node else { continue };
+            let key = match key_node.kind {
+                NodeKind::Scalar { text, .. } => Key { text, loc: key_node.loc },
+                _ => {
+                    self.diags.error(
+                        key_node.loc,
+                        "mapping keys must be plain names",
+                        "use a name such as `description:` as the key",
+                    );
+                    continue;
+                }
+            };
+            if let Some(first_line) = seen.get(&key.text) {
+                self.diags.error(
+                    key.loc,
+                    format!("duplicate key `{}` (first defined at line {first_line})", key.text),
+                    "each name may appear once in a mapping; remove or rename one of them",
+                );
+                continue;
+            }
+            if let Some(value) = value {
+                seen.insert(key.text.clone(), key.loc.line);
+                entries.push((key, value));
+            }
+        }
+        Some(Node { loc: at, kind: NodeKind::Map(entries) })
     }
 }
 
