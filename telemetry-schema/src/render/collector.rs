@@ -6,11 +6,11 @@
 //! clients' bodies) and `tests/delivery.rs`; docs/schema-reference.md,
 //! "What each wire format carries", cites the backends' documentation.
 
-use super::text::line;
+use super::text::{line, text};
 use crate::model::Schema;
 
 pub(super) fn collector(w: &mut String, schema: &Schema) {
-    let title = &schema.app.title;
+    let title = &text(&schema.app.title);
     line(w, "## What reaches the collector with each request");
     line(w, "");
     line(
