@@ -52,7 +52,7 @@ impl Builder {
     ///
     /// ```
     /// use telemetry_core::{EnvSource, Reason, Telemetry, WireFormat};
-    /// static APP: telemetry_core::meta::AppMeta = telemetry_core::app_meta!("../schemas/example-cli.yaml");
+    /// static APP: telemetry_core::meta::AppMeta = telemetry_core::app_meta!("../../schemas/example-cli.yaml");
     ///
     /// // PostHog needs a project key: build() refuses, build_or_off() runs on without telemetry.
     /// let builder = Telemetry::builder(&APP).endpoint("https://eu.i.posthog.com", WireFormat::PostHog);
