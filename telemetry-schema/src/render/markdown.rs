@@ -6,6 +6,7 @@
 use super::collector::collector;
 use super::field_table::{forbidden, hashed_fields, table};
 use super::opt_out::opt_out;
+use super::see_sent::see_sent;
 use super::text::{cell_row, line, text};
 use super::{DEMO_KEY, Options, example_envelope, example_object, governance, source_name};
 use crate::date::Date;
@@ -140,6 +141,7 @@ pub fn markdown_with(schema: &Schema, options: &Options) -> String {
     events(w, schema, today);
     never_collected(w, schema);
     collector(w, schema);
+    see_sent(w, schema);
     hashing(w, schema);
     w.push_str(&governance::history(schema));
     example(w, schema);

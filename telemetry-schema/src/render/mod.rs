@@ -58,6 +58,7 @@ mod markdown;
 mod opt_out;
 mod options;
 mod payload;
+mod see_sent;
 mod text;
 
 pub(crate) use markdown::is_generated_page;
