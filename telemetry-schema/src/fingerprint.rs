@@ -6,13 +6,14 @@
 //! sent, when, and who may opt out how: the app's name and anonymous-id
 //! variable, the version, consent (default, `DO_NOT_TRACK`, first run, the
 //! opt-out command, every switch in order), and every context key, event and field with its collection,
-//! type, `required`, bounds, values and expiry. Wording (descriptions,
+//! type, `required`, bounds, values and expiry, and every metric with its
+//! type, labels, unit, buckets and expiry and the metrics period. Wording (descriptions,
 //! reasons, reviews, examples, titles, URLs, owners, history) and the
 //! file's layout (whitespace, comments, quoting, flow or block style) are
 //! left out: they change no byte that is sent.
 
-use crate::model::Expiry;
 use crate::model::{ConsentDefault, Field, FieldType, FirstRun, Schema, SwitchAction, SwitchRule, Trigger};
+use crate::model::{Expiry, MetricKind};
 use sha2::{Digest, Sha256};
 use std::fmt::Write;
 
@@ -70,15 +71,37 @@ pub fn canonical_form(schema: &Schema) -> String {
         fields(&mut out, &schema.context, 1);
     }
     for e in &schema.events {
-        let expires = match &e.expires {
-            Some(Expiry::On(d)) => d.to_string(),
-            Some(Expiry::Never { .. }) => "never".into(),
-            None => "-".into(),
-        };
-        let _ = writeln!(out, "event {:?} expires={expires}", e.name);
+        let _ = writeln!(out, "event {:?} expires={}", e.name, expiry(&e.expires));
         fields(&mut out, &e.fields, 1);
     }
+    if !schema.metrics.is_empty() {
+        let _ = writeln!(out, "metrics_period {}", schema.metrics_period.keyword());
+    }
+    for m in &schema.metrics {
+        let _ = write!(out, "metric {:?} {} expires={}", m.name, m.kind.keyword(), expiry(&m.expires));
+        match &m.kind {
+            MetricKind::LabeledCounter { labels, .. } => {
+                let _ = write!(out, " labels={labels:?}");
+            }
+            MetricKind::Distribution { unit, buckets } => {
+                let _ = write!(out, " unit={} buckets={buckets:?}", unit.keyword());
+            }
+            MetricKind::Quantity { unit } => {
+                let _ = write!(out, " unit={}", unit.keyword());
+            }
+            MetricKind::Counter | MetricKind::Boolean => {}
+        }
+        out.push('\n');
+    }
     out
+}
+
+fn expiry(e: &Option<Expiry>) -> String {
+    match e {
+        Some(Expiry::On(d)) => d.to_string(),
+        Some(Expiry::Never { .. }) => "never".into(),
+        None => "-".into(),
+    }
 }
 
 fn fields(out: &mut String, fields: &[Field], depth: usize) {

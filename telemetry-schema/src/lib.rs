@@ -171,7 +171,7 @@ pub fn load_str_on(text: &str, file: impl AsRef<Path>, today: Date) -> Result<Sc
             // The file is already in error. Still apply the privacy rules to
             // what did parse, so that a typo in `consent` does not hide a
             // field that leaks personal data until the next run.
-            valid::check_parts(&partial.context, &partial.events, &mut d);
+            valid::check_partial(&partial.context, &partial.events, &partial.metrics, &mut d);
             Err(d.into_error())
         }
     }

@@ -167,3 +167,37 @@ event "ran" expires=2030-01-01
 "#
     );
 }
+
+#[test]
+fn every_metric_change_changes_the_fingerprint() {
+    const M: &str = "metrics:\n  commands: { type: labeled_counter, description: Commands run., labels: [build, test] }\n  build_ms: { type: distribution, description: Build time., unit: milliseconds, buckets: [100, 1000] }\n";
+    let base_text = format!("{BASE}{M}");
+    let base = fp(&base_text);
+    assert_ne!(base, fp(BASE), "metrics added");
+    let with = |from: &str, to: &str| {
+        assert_eq!(base_text.matches(from).count(), 1, "{from}");
+        base_text.replace(from, to)
+    };
+    let changed = [
+        ("label added", with("[build, test]", "[build, test, run]")),
+        ("bucket added", with("[100, 1000]", "[100, 500, 1000]")),
+        ("unit changed", with("unit: milliseconds", "unit: seconds")),
+        (
+            "type changed",
+            with(
+                "{ type: labeled_counter, description: Commands run., labels: [build, test] }",
+                "{ type: counter, description: Commands run. }",
+            ),
+        ),
+        ("period changed", format!("{base_text}metrics_period: on_exit\n")),
+        ("expiry added", with("unit: milliseconds,", "unit: milliseconds, expires: 2030-01-01,")),
+    ];
+    let mut seen = vec![base];
+    for (what, text) in changed {
+        let f = fp(&text);
+        assert!(!seen.contains(&f), "{what} must change the fingerprint:\n{text}");
+        seen.push(f);
+    }
+    let reworded = with("Build time.", "How long a build took.");
+    assert_eq!(fp(&reworded), base, "a description is wording");
+}

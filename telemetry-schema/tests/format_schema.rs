@@ -43,6 +43,7 @@ const BASE: &str = "version: 1\napp: { name: demo, title: Demo, description: Hel
 fn rejects_bad_files() {
     let v = validator();
     let field = |f: &str| format!("{BASE}events:\n  e:\n    description: x\n    fields:\n      f: {f}\n");
+    let metric = |m: &str| format!("{BASE}events: {{ e: {{ description: x }} }}\nmetrics:\n  m: {m}\n");
     let cases: Vec<(&str, String)> = vec![
         ("unknown top-level key", format!("{BASE}events: {{ e: {{ description: x }} }}\nextra: 1\n")),
         ("wrong version", "version: 2\napp: { name: demo, title: Demo, description: x }\nevents: { e: { description: x } }\n".into()),
@@ -81,6 +82,19 @@ fn rejects_bad_files() {
         ("unknown consent default", format!("{BASE}consent: {{ default: maybe }}\nevents: {{ e: {{ description: x }} }}\n")),
         ("empty consent", format!("{BASE}consent:\nevents: {{ e: {{ description: x }} }}\n")),
         ("never_collected entry without what", format!("{BASE}events: {{ e: {{ description: x }} }}\nnever_collected: [{{ reason: x }}]\n")),
+        ("unknown metric type", metric("{ type: gauge, description: x }")),
+        ("labeled counter without labels", metric("{ type: labeled_counter, description: x }")),
+        ("label not snake_case", metric("{ type: labeled_counter, description: x, labels: [Build] }")),
+        ("duplicate label", metric("{ type: labeled_counter, description: x, labels: [a, a] }")),
+        ("distribution without buckets", metric("{ type: distribution, description: x, unit: milliseconds }")),
+        ("distribution without unit", metric("{ type: distribution, description: x, buckets: [1, 2] }")),
+        ("negative bucket", metric("{ type: distribution, description: x, unit: bytes, buckets: [-1, 2] }")),
+        ("quantity without unit", metric("{ type: quantity, description: x }")),
+        ("unknown unit", metric("{ type: quantity, description: x, unit: minutes }")),
+        ("metric without description", metric("{ type: counter }")),
+        ("unknown metric key", metric("{ type: counter, description: x, label: y }")),
+        ("metric name not snake_case", format!("{BASE}events: {{ e: {{ description: x }} }}\nmetrics: {{ Runs: {{ type: counter, description: x }} }}\n")),
+        ("unknown metrics period", format!("{BASE}events: {{ e: {{ description: x }} }}\nmetrics_period: weekly\n")),
         ("anonymous_id_env not a variable", "version: 1\napp: { name: demo, title: Demo, description: x, anonymous_id_env: my-id }\nevents: { e: { description: x } }\n".into()),
     ];
     let mut accepted = Vec::new();
@@ -119,4 +133,20 @@ fn type_keywords_match_the_loader() {
     let scalars: Vec<&str> =
         telemetry_schema::TYPE_NAMES.iter().copied().filter(|t| !matches!(*t, "enum" | "object" | "list")).collect();
     assert_eq!(consts("ScalarTypeName"), scalars);
+    assert_eq!(consts("MetricTypeSpec"), telemetry_schema::METRIC_TYPE_NAMES);
+    assert_eq!(consts("MetricUnitSpec"), telemetry_schema::METRIC_UNIT_NAMES);
+}
+
+/// The editor schema's metric keys are the loader's: a key the loader reads
+/// that the editor refuses (or the reverse) fails here.
+#[test]
+fn metric_keys_match_the_loader() {
+    let v = validator();
+    let all = "{ type: distribution, description: x, unit: bytes, buckets: [1, 2], reviewed: y, owner: Team A, expires: never, expires_reason: needed for as long as builds exist, data_review: https://example.org/r/1 }";
+    let text = format!(
+        "{BASE}events: {{ e: {{ description: x }} }}\nmetrics_period: on_exit\nmetrics:\n  m: {all}\n  c: {{ type: labeled_counter, description: x, labels: [a, b] }}\n  q: {{ type: quantity, description: x, unit: count }}\n  b: {{ type: boolean, description: x }}\n  n: {{ type: counter, description: x }}\n"
+    );
+    telemetry_schema::load_str(&text, "ok.yaml").unwrap();
+    let doc = format::yaml_to_json(&text, "ok.yaml").unwrap();
+    assert!(v.is_valid(&doc), "{:?}", v.iter_errors(&doc).map(|e| e.to_string()).collect::<Vec<_>>());
 }

@@ -39,6 +39,7 @@ pub fn compare(base: Option<&Schema>, head: Option<&Schema>) -> Vec<Change> {
             for e in &h.events {
                 new_event(&mut out, e);
             }
+            super::metrics::metrics(&mut out, None, h);
         }
         (Some(b), None) => {
             out.push(
@@ -82,6 +83,7 @@ pub fn compare(base: Option<&Schema>, head: Option<&Schema>) -> Vec<Change> {
             for he in h.events.iter().filter(|e| b.event(&e.name).is_none()) {
                 new_event(&mut out, he);
             }
+            super::metrics::metrics(&mut out, Some(b), h);
         }
     }
     quiet_wording(out.changes)
@@ -137,27 +139,32 @@ fn event(out: &mut Out<'_>, b: &Event, h: &Event) {
             out.push(&h.name, format!("`{key}` changed"), &[Wording], at);
         }
     }
-    match (&b.expires, &h.expires) {
+    expiry(out, &h.name, &b.expires, &h.expires, at);
+    fields(out, &h.name, &b.fields, &h.fields);
+}
+
+/// An event's or a metric's expiry change: later widens, earlier narrows.
+pub(super) fn expiry(out: &mut Out<'_>, item: &str, b: &Option<Expiry>, h: &Option<Expiry>, at: Side) {
+    match (b, h) {
         (Some(Expiry::On(old)), Some(Expiry::On(new))) if new > old => {
-            out.push(&h.name, format!("expiry moved later: {old} -> {new}"), &[Widens], at)
+            out.push(item, format!("expiry moved later: {old} -> {new}"), &[Widens], at)
         }
         (Some(Expiry::On(old)), Some(Expiry::On(new))) if new < old => {
-            out.push(&h.name, format!("expiry moved earlier: {old} -> {new}"), &[Narrows], at)
+            out.push(item, format!("expiry moved earlier: {old} -> {new}"), &[Narrows], at)
         }
         (Some(Expiry::On(old)), None | Some(Expiry::Never { .. })) => {
-            out.push(&h.name, format!("no longer expires (was {old})"), &[Widens], at)
+            out.push(item, format!("no longer expires (was {old})"), &[Widens], at)
         }
         (None | Some(Expiry::Never { .. }), Some(Expiry::On(new))) => {
-            out.push(&h.name, format!("now expires on {new}"), &[Narrows], at)
+            out.push(item, format!("now expires on {new}"), &[Narrows], at)
         }
         (None, Some(Expiry::Never { .. })) => {
-            out.push(&h.name, "now says `expires: never`, with a reason", &[Wording], at)
+            out.push(item, "now says `expires: never`, with a reason", &[Wording], at)
         }
-        (Some(Expiry::Never { .. }), None) => out.push(&h.name, "no longer says `expires: never`", &[Wording], at),
-        (old, new) if old != new => out.push(&h.name, "`expires_reason` changed", &[Wording], at),
+        (Some(Expiry::Never { .. }), None) => out.push(item, "no longer says `expires: never`", &[Wording], at),
+        (old, new) if old != new => out.push(item, "`expires_reason` changed", &[Wording], at),
         _ => {}
     }
-    fields(out, &h.name, &b.fields, &h.fields);
 }
 
 fn fields(out: &mut Out<'_>, prefix: &str, base: &[Field], head: &[Field]) {

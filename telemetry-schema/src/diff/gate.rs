@@ -262,6 +262,9 @@ fn same_entry(a: &HistoryEntry, b: &HistoryEntry) -> bool {
 
 /// `field `b` of event `a``, `context field `os``, `event `e``, `consent`, `app`.
 fn describe(item: &str) -> String {
+    if let Some(metric) = item.strip_prefix("metric:") {
+        return format!("metric `{metric}`");
+    }
     match item.split_once('.') {
         _ if item == "consent" || item == "app" => format!("`{item}`"),
         Some(("context", rest)) => format!("context field `{rest}`"),
@@ -277,6 +280,9 @@ fn review_of<'a>(schema: &'a Schema, item: &str) -> Option<Option<&'a str>> {
         "consent" => return Some(schema.consent.data_review.as_deref()),
         "app" => return Some(schema.app.data_review.as_deref()),
         _ => {}
+    }
+    if let Some(metric) = item.strip_prefix("metric:") {
+        return schema.metric(metric).map(|m| m.data_review.as_deref());
     }
     let mut parts = item.split('.');
     let first = parts.next()?;

@@ -31,6 +31,7 @@
 mod compare;
 mod consent;
 mod gate;
+mod metrics;
 mod out;
 mod report;
 mod switches;

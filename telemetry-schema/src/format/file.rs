@@ -6,6 +6,7 @@
 #![allow(dead_code)] // The fields exist for their schema; nothing reads them.
 
 use super::field::{EventSpec, FieldSpec, SNAKE};
+use super::metric::{MetricSpec, MetricsPeriodSpec};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -32,6 +33,13 @@ pub struct SchemaFile {
     /// The events, by snake_case name.
     #[schemars(extend("propertyNames" = { "pattern": SNAKE }, "minProperties" = 1))]
     pub events: BTreeMap<String, EventSpec>,
+    /// Counts and measures aggregated on the device and sent once per period, by snake_case name.
+    #[serde(default)]
+    #[schemars(extend("propertyNames" = { "pattern": SNAKE }, "maxProperties" = 256))]
+    pub metrics: Option<BTreeMap<String, MetricSpec>>,
+    /// When the metrics are sent: `daily` (the default) or `on_exit`.
+    #[serde(default)]
+    pub metrics_period: Option<MetricsPeriodSpec>,
     /// Product-wide promises of what is never collected, shown on the generated page.
     #[serde(default)]
     pub never_collected: Option<Vec<NeverCollectedSpec>>,

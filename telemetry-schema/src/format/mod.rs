@@ -28,9 +28,11 @@
 
 mod field;
 mod file;
+mod metric;
 
 pub use field::*;
 pub use file::*;
+pub use metric::*;
 
 use crate::error::Diags;
 use std::path::Path;

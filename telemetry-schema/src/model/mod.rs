@@ -9,10 +9,12 @@
 mod consent;
 mod field;
 mod governance;
+mod metric;
 
 pub use consent::*;
 pub use field::*;
 pub use governance::*;
+pub use metric::*;
 
 use crate::date::Date;
 use crate::error::{Diagnostic, Loc};
@@ -38,6 +40,10 @@ pub struct Schema {
     pub context: Vec<Field>,
     /// The events, in file order.
     pub events: Vec<Event>,
+    /// The metrics (`metrics:`), in file order; aggregated on the device.
+    pub metrics: Vec<Metric>,
+    /// When the metrics' aggregates are sent (`metrics_period:`, default daily).
+    pub metrics_period: MetricsPeriod,
     /// Product-wide promises of what is never collected.
     pub never_collected: Vec<NeverCollected>,
     /// `schema_version: "MAJOR.MINOR"`, if the schema is versioned.
@@ -149,6 +155,11 @@ impl Schema {
     /// The event called `name`, if declared.
     pub fn event(&self, name: &str) -> Option<&Event> {
         self.events.iter().find(|e| e.name == name)
+    }
+
+    /// The metric called `name`, if declared.
+    pub fn metric(&self, name: &str) -> Option<&Metric> {
+        self.metrics.iter().find(|m| m.name == name)
     }
 }
 

@@ -42,12 +42,7 @@ fn event(key: &Key, node: &Node, d: &mut Diags) -> Option<Event> {
         &["owner", "expires", "expires_reason", "data_review"],
         d,
     )?;
-    let owner = match m.value("owner") {
-        None => Some(None),
-        Some(n) => govern::owner(n, &format!("`owner` of {what}"), d).map(Some),
-    };
-    let expires = govern::expires(&m, &what, d);
-    let data_review = review_key(&m, &what, d);
+    let governed = govern::governed(&m, &what, d);
     let description = m
         .required("description", &what, "What happened and why it is collected.", d)
         .and_then(|n| non_empty(n, &format!("`description` of {what}"), d));
@@ -59,15 +54,16 @@ fn event(key: &Key, node: &Node, d: &mut Diags) -> Option<Event> {
         Some(n) => fields(n, &format!("the fields of {what}"), 0, d),
         None => Some(Vec::new()),
     };
+    let g = governed?;
     Some(Event {
         name: key.text.clone(),
         loc: key.loc,
         description: description?,
         when: when?,
         fields: fields?,
-        owner: owner?,
-        expires: expires?,
-        data_review: data_review?,
+        owner: g.owner,
+        expires: g.expires,
+        data_review: g.data_review,
     })
 }
 const FIELD_KEYS: &[&str] = &[

@@ -45,6 +45,25 @@ pub(crate) fn review_key(m: &Map<'_>, what: &str, d: &mut Diags) -> Option<Optio
     }
 }
 
+/// What an event or a metric says of who answers for it and for how long:
+/// `owner`, `expires` (with `expires_reason`) and `data_review`.
+pub(crate) struct Governed {
+    pub(crate) owner: Option<String>,
+    pub(crate) expires: Option<Expiry>,
+    pub(crate) data_review: Option<String>,
+}
+
+/// The governance keys of `m` (an event or a metric called `what`), every problem reported.
+pub(crate) fn governed(m: &Map<'_>, what: &str, d: &mut Diags) -> Option<Governed> {
+    let owner = match m.value("owner") {
+        None => Some(None),
+        Some(n) => owner(n, &format!("`owner` of {what}"), d).map(Some),
+    };
+    let expires = expires(m, what, d);
+    let data_review = review_key(m, what, d);
+    Some(Governed { owner: owner?, expires: expires?, data_review: data_review? })
+}
+
 /// An owner: an email address or a team name.
 pub(crate) fn owner(node: &Node, what: &str, d: &mut Diags) -> Option<String> {
     let s = non_empty(node, what, d)?;

@@ -7,13 +7,16 @@
 mod consent;
 mod fields;
 pub(crate) mod govern;
+mod metrics;
 pub(crate) mod shape;
 
 #[cfg(feature = "serde")]
 pub(crate) use fields::value;
 
 use crate::error::Diags;
-use crate::model::{App, Consent, ConsentDefault, Event, Field, FirstRun, NeverCollected, Schema};
+use crate::model::{
+    App, Consent, ConsentDefault, Event, Field, FirstRun, Metric, MetricsPeriod, NeverCollected, Schema,
+};
 use crate::yaml::{Node, NodeKind};
 use consent::{consent, env_name};
 use fields::{events, fields};
@@ -25,11 +28,13 @@ use shape::{Map, non_empty, string};
 pub(crate) struct Partial {
     pub(crate) context: Vec<Field>,
     pub(crate) events: Vec<Event>,
+    pub(crate) metrics: Vec<Metric>,
 }
 
 /// Entry point: the document root to a schema, or what parsed of it.
 pub(crate) fn schema(root: &Node, file: &std::path::Path, d: &mut Diags) -> Result<Schema, Partial> {
-    const KEYS: &[&str] = &["version", "app", "consent", "context", "events", "never_collected"];
+    const KEYS: &[&str] =
+        &["version", "app", "consent", "context", "events", "metrics", "metrics_period", "never_collected"];
     let m = Map::governed(root, "the schema", KEYS, &["schema_version", "history"], d).ok_or_else(Partial::default)?;
 
     let version = m.required("version", "the schema", "1", d).and_then(|v| version(v, d));
@@ -57,6 +62,14 @@ pub(crate) fn schema(root: &Node, file: &std::path::Path, d: &mut Diags) -> Resu
         Some(n) => events(n, d),
         None => Err(Vec::new()),
     };
+    let metrics = match m.value("metrics") {
+        Some(n) => metrics::metrics(n, d),
+        None => Ok(Vec::new()),
+    };
+    let metrics_period = match m.value("metrics_period") {
+        Some(n) => metrics::period(n, d),
+        None => Some(MetricsPeriod::Daily),
+    };
     let never_collected = match m.value("never_collected") {
         Some(n) => never_collected(n, d),
         None => Some(Vec::new()),
@@ -70,13 +83,18 @@ pub(crate) fn schema(root: &Node, file: &std::path::Path, d: &mut Diags) -> Resu
         None => Some(Vec::new()),
     };
     let governance = schema_version.zip(history);
-    match (version, app, consent, context, events, never_collected, governance) {
+    let measured = match (metrics, metrics_period) {
+        (Ok(metrics), Some(period)) => Ok((metrics, period)),
+        (Ok(metrics) | Err(metrics), _) => Err(metrics),
+    };
+    match (version, app, consent, context, events, measured, never_collected, governance) {
         (
             Some(version),
             Some(app),
             Some(consent),
             Some(context),
             Ok(events),
+            Ok((metrics, metrics_period)),
             Some(never_collected),
             Some((schema_version, history)),
         ) => Ok(Schema {
@@ -86,14 +104,18 @@ pub(crate) fn schema(root: &Node, file: &std::path::Path, d: &mut Diags) -> Resu
             consent,
             context,
             events,
+            metrics,
+            metrics_period,
             never_collected,
             schema_version,
             history,
             warnings: Vec::new(),
         }),
-        (_, _, _, context, events, _, _) => {
-            Err(Partial { context: context.unwrap_or_default(), events: events.unwrap_or_else(|partial| partial) })
-        }
+        (_, _, _, context, events, measured, _, _) => Err(Partial {
+            context: context.unwrap_or_default(),
+            events: events.unwrap_or_else(|partial| partial),
+            metrics: measured.map_or_else(|partial| partial, |(metrics, _)| metrics),
+        }),
     }
 }
 

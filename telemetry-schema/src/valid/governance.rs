@@ -7,7 +7,7 @@ use crate::model::{Expiry, Schema, SchemaVersion};
 
 /// An expiry further away than this many years from today is warned about:
 /// a date that far off is not a decision to review the event.
-const FAR_EXPIRY_YEARS: u16 = 2;
+pub(crate) const FAR_EXPIRY_YEARS: u16 = 2;
 
 /// Rules across keys, and the warnings that depend on `today`.
 pub(crate) fn check(schema: &Schema, today: Date, d: &mut Diags) {
