@@ -1,4 +1,6 @@
-//! The five seed products of this repository, instrumented end to end.
+//! The five seed products of this repository, and two ports of real
+//! products' published telemetry (the .NET CLI's and Homebrew's, from their
+//! public pages alone), instrumented end to end.
 //!
 //! Each module is one product: its schema's app (`app_meta!`), its context
 //! (`#[derive(TelemetryContext)]`), one `#[derive(TelemetryEvent)]` struct
@@ -20,6 +22,8 @@
 //!     let telemetry = product
 //!         .builder(&options)
 //! #       .state_dir(&dir).env(EnvSource::from_pairs::<&str, &str>([]))
+//! #       // Homebrew's first run only shows its notice: the caller shows its own.
+//! #       .notice(false)
 //!         .build()
 //!         .unwrap();
 //!     let recorded = (product.record_all)(&telemetry);
@@ -33,12 +37,14 @@
 pub mod airbyte;
 pub mod argilla;
 pub mod automatisch;
+pub mod dotnet_cli;
 pub mod evidently;
+pub mod homebrew;
 pub mod host;
 pub mod pyairbyte;
 mod run;
 
-pub use run::{Options, Request, Sink, main, main_with, usage};
+pub use run::{Options, Request, Sink, main, main_as, main_with, usage};
 
 use telemetry_core::meta::AppMeta;
 use telemetry_core::{Builder, Telemetry};
@@ -56,9 +62,16 @@ pub struct Product {
     pub with_context: fn(Builder) -> Builder,
 }
 
-/// The five products, by schema name.
-pub static PRODUCTS: [&Product; 5] =
-    [&airbyte::PRODUCT, &argilla::PRODUCT, &automatisch::PRODUCT, &evidently::PRODUCT, &pyairbyte::PRODUCT];
+/// The five seed products and the two ports, by schema name.
+pub static PRODUCTS: [&Product; 7] = [
+    &airbyte::PRODUCT,
+    &argilla::PRODUCT,
+    &automatisch::PRODUCT,
+    &dotnet_cli::PRODUCT,
+    &evidently::PRODUCT,
+    &homebrew::PRODUCT,
+    &pyairbyte::PRODUCT,
+];
 
 /// The product whose schema's `app.name()` is `name`.
 ///

@@ -180,7 +180,18 @@ pub fn main_with(
     extra_usage: &str,
     serve: impl FnOnce(&Telemetry),
 ) -> ExitCode {
-    let name = product.app.name();
+    main_as(product.app.name(), product, args, extra_usage, serve)
+}
+
+/// [`main_with`] for a program not named as its schema's app (`brew` for
+/// `homebrew`): `name` is the one its usage and messages show.
+pub fn main_as(
+    name: &str,
+    product: &Product,
+    args: impl IntoIterator<Item = String>,
+    extra_usage: &str,
+    serve: impl FnOnce(&Telemetry),
+) -> ExitCode {
     let options = match Options::parse(args) {
         Ok(Request::Run(o)) => o,
         Ok(Request::Help) => {
@@ -195,19 +206,17 @@ pub fn main_with(
     let telemetry = match product.builder(&options).build() {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("{}: {e}", product.app.name());
+            eprintln!("{name}: {e}");
             return ExitCode::from(2);
         }
     };
     eprint!("{}", telemetry.status());
-    let recorded = (product.record_all)(&telemetry);
+    let asked = (product.record_all)(&telemetry) as u64;
     serve(&telemetry);
     let stats = telemetry.shutdown();
-    eprintln!(
-        "{}: recorded {recorded} events, then {} while serving; {stats:?}",
-        product.app.name(),
-        stats.recorded - recorded as u64
-    );
+    // With telemetry off nothing is counted as recorded: what was asked is said apart.
+    let served = stats.recorded.saturating_sub(asked);
+    eprintln!("{name}: {asked} events passed to record(), then {served} while serving; {stats:?}");
     if let Sink::Memory(m) = &options.sink {
         let mut out = std::io::stdout().lock();
         for e in m.take() {

@@ -4,12 +4,14 @@
 
 use std::process::{Command, Output};
 
-const PROGRAMS: [(&str, &str); 5] = [
+const PROGRAMS: [(&str, &str); 7] = [
     ("airbyte", env!("CARGO_BIN_EXE_airbyte")),
     ("argilla", env!("CARGO_BIN_EXE_argilla")),
     ("automatisch", env!("CARGO_BIN_EXE_automatisch")),
     ("evidently", env!("CARGO_BIN_EXE_evidently")),
     ("pyairbyte", env!("CARGO_BIN_EXE_pyairbyte")),
+    ("dotnet-cli", env!("CARGO_BIN_EXE_dotnet-cli")),
+    ("brew", env!("CARGO_BIN_EXE_brew")),
 ];
 
 fn run(exe: &str, args: &[&str]) -> Output {
@@ -30,7 +32,12 @@ fn help_exits_0_and_lists_every_format() {
             assert_eq!(out.status.code(), Some(0), "{name} {flag}: {}", text(&out.stderr));
             assert_eq!(text(&out.stderr), "", "{name} {flag}");
             let help = text(&out.stdout);
-            assert_eq!(help, example_products::usage(name, if name == "automatisch" { AUTOMATISCH } else { "" }));
+            let extra = match name {
+                "automatisch" => AUTOMATISCH,
+                "brew" => BREW,
+                _ => "",
+            };
+            assert_eq!(help, example_products::usage(name, extra));
             assert!(
                 help.contains(
                     "  --format FORMAT   the endpoint's wire format: native (the default), segment, posthog, otlp or otlp-protobuf\n  \
@@ -44,6 +51,8 @@ fn help_exits_0_and_lists_every_format() {
 
 const AUTOMATISCH: &str = "  --run-for SECS    keep running SECS seconds after recording, as a service\n  \
                            --every SECS      send the diagnostics every SECS seconds (default: every six hours)\n";
+
+const BREW: &str = "  analytics [on|off|state]\n                    turn analytics on or off (saved for this install), or say whether they are on\n";
 
 #[test]
 fn automatisch_help_names_its_service_options() {

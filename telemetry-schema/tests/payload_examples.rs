@@ -24,7 +24,7 @@ fn errors(validator: &jsonschema::Validator, instance: &Value) -> Vec<String> {
 #[test]
 fn every_example_payload_validates() {
     let files = schema_files();
-    for product in ["airbyte", "automatisch", "pyairbyte", "argilla", "evidently"] {
+    for product in ["airbyte", "automatisch", "pyairbyte", "argilla", "evidently", "dotnet-cli", "homebrew"] {
         assert!(files.iter().any(|f| f.ends_with(format!("{product}.yaml"))), "schemas/{product}.yaml is missing");
     }
     let mut checked = 0;

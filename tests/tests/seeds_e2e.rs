@@ -1,4 +1,4 @@
-//! Every seed product, end to end: its program (`example-products`) runs
+//! Every seed product and port, end to end: its program (`example-products`) runs
 //! through the real runtime into each kind of sink, and every envelope that
 //! comes out is validated against the product's committed payload JSON
 //! Schema (`docs/<app>.events.schema.json`). Then each product's own
@@ -124,6 +124,13 @@ const SWITCHES: &[(&str, &str, &str, Expect)] = &[
     ("argilla", "DO_NOT_TRACK", "1", Expect::Off),
     ("evidently", "EVIDENTLY_DISABLE_TELEMETRY", "1", Expect::Off),
     ("evidently", "DO_NOT_TRACK", "1", Expect::Off),
+    ("dotnet-cli", "DOTNET_CLI_TELEMETRY_OPTOUT", "1", Expect::Off),
+    ("dotnet-cli", "DOTNET_CLI_TELEMETRY_OPTOUT", "true", Expect::Off),
+    ("dotnet-cli", "DOTNET_CLI_TELEMETRY_OPTOUT", "0", Expect::On),
+    ("dotnet-cli", "DO_NOT_TRACK", "1", Expect::Off),
+    ("homebrew", "HOMEBREW_NO_ANALYTICS", "1", Expect::Off),
+    ("homebrew", "HOMEBREW_ANALYTICS_DEBUG", "1", Expect::LogOnly),
+    ("homebrew", "DO_NOT_TRACK", "1", Expect::Off),
 ];
 
 #[test]
@@ -308,7 +315,12 @@ fn first_run_notice_links_each_page_and_names_each_switch_once() {
         let first = notice(&dir);
         let url = app.docs_url().expect("every seed page has its product's docs URL");
         assert!(first.contains(&format!("What is collected and what never is: {url}\n")), "{first}");
-        let opt_out = first.lines().find_map(|l| l.strip_prefix("  To opt out: set ")).expect(&first);
+        // `  To opt out: set A=1 or B=1.`, or `  To opt out: run `cmd`, or set A=1 or B=1.`
+        let opt_out = first.lines().find_map(|l| l.strip_prefix("  To opt out: ")).expect(&first);
+        let opt_out = opt_out.split_once("set ").map_or(opt_out, |(_, vars)| vars);
+        if let Some(cmd) = app.opt_out_command() {
+            assert!(first.contains(&format!("  To opt out: run `{cmd}`, or set ")), "{first}");
+        }
         let names: Vec<&str> =
             opt_out.trim_end_matches('.').split(" or ").filter_map(|v| v.split('=').next()).collect();
         let mut unique = names.clone();
@@ -338,4 +350,33 @@ fn pyairbyte_analytics_id_pins_the_anonymous_id() {
         assert_eq!(serde_json::from_str::<serde_json::Value>(&e).unwrap()["anonymous_id"], id);
     }
     let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn homebrew_never_names_a_private_tap_or_a_custom_prefix() {
+    use example_products::homebrew::{self, Package, Prefix, Tap};
+    let dir = temp_dir("homebrew-values");
+    let (_, envelopes) = memory_envelopes(&homebrew::PRODUCT, &dir);
+    let _ = std::fs::remove_dir_all(dir);
+    let text: Vec<String> = envelopes.iter().map(|e| e.to_string()).collect();
+    assert_eq!(envelopes.len(), 8);
+    assert!(!text.iter().any(|t| t.contains("internal-tool") || t.contains("acme")), "{text:#?}");
+    // What the context sends for a custom prefix, and for no tap at all.
+    let sink = telemetry_core::MemorySink::new();
+    let telemetry = telemetry_core::Telemetry::builder(&homebrew::APP)
+        .for_tests(sink.clone())
+        .context(homebrew::Context { prefix: Prefix::of(Path::new("/home/mike/.brew")), ..homebrew::context() })
+        .build()
+        .unwrap();
+    let private = Package { name: "secret", tap: Tap::Private("mike/private"), options: "--HEAD" };
+    assert_eq!(homebrew::installed(&telemetry, &private, true), 0);
+    assert_eq!(homebrew::cask_installed(&telemetry, &private), 0);
+    assert_eq!(homebrew::build_failed(&telemetry, &private), 0);
+    telemetry.record(&homebrew::CommandRun { action: "install --HEAD" });
+    assert_eq!(telemetry.shutdown().recorded, 1);
+    let sent = sink.take();
+    assert_eq!(sent.len(), 1);
+    let e: serde_json::Value = serde_json::from_str(&sent[0]).unwrap();
+    assert_eq!(e["context"]["prefix"], "custom-prefix");
+    assert!(!sent[0].contains("mike"), "{}", sent[0]);
 }

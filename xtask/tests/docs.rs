@@ -13,7 +13,7 @@ fn committed_docs_are_fresh() {
         panic!("docs/ is out of date:\n{failure}");
     }
     let generated = docs::generate(&options.schemas, &options.render).unwrap_or_else(|e| panic!("{e}"));
-    for product in ["airbyte", "automatisch", "pyairbyte", "argilla", "evidently"] {
+    for product in ["airbyte", "automatisch", "pyairbyte", "argilla", "evidently", "dotnet-cli", "homebrew"] {
         assert!(generated.files.contains_key(&format!("{product}.md")));
         assert!(generated.files.contains_key(&format!("{product}.events.schema.json")));
     }

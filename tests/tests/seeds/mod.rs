@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use example_products::{Options, Product, Sink};
-use telemetry_core::{EnvSource, MemorySink, Telemetry};
+use telemetry_core::meta::FirstRun;
+use telemetry_core::{EnvSource, MemorySink, Mode, Telemetry};
 use telemetry_testkit::Buf;
 
 pub fn workspace() -> PathBuf {
@@ -26,16 +27,20 @@ pub fn no_env() -> EnvSource {
 
 /// Runs the product's program with `options`, state in `dir`; returns how
 /// many events it recorded, what it printed, and the live handle.
+/// A product whose schema says `first_run: notice_first` (Homebrew) sends
+/// nothing on the run that shows the notice: when telemetry is on, that run
+/// happens first, as the user's would, and records nothing. (Log-only mode
+/// sends nothing either way, and prints from the first run.)
 pub fn run(product: &Product, options: &Options, env: EnvSource, dir: &Path) -> (usize, Buf, Telemetry) {
     let out = Buf::default();
-    let telemetry = product
-        .builder(options)
-        .state_dir(dir)
-        .env(env)
-        .output(out.clone())
-        .shutdown_deadline(Duration::from_secs(5))
-        .build()
-        .expect("the product's builder is valid");
+    let builder = || product.builder(options).state_dir(dir).env(env.clone()).output(out.clone());
+    if product.app.first_run() == FirstRun::NoticeFirst && builder().status().mode == Mode::On {
+        let first = builder().build().expect("the product's builder is valid");
+        (product.record_all)(&first);
+        assert_eq!(first.shutdown().recorded, 0, "{}: the notice's run recorded events", product.app.name());
+    }
+    let telemetry =
+        builder().shutdown_deadline(Duration::from_secs(5)).build().expect("the product's builder is valid");
     let recorded = (product.record_all)(&telemetry);
     (recorded, out, telemetry)
 }
