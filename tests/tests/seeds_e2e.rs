@@ -14,7 +14,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use example_products::{Options, PRODUCTS, Product, Sink};
-use seeds::{memory_envelopes, no_env, payload_schema, problems, run, state_of, violations, workspace};
+use seeds::{PageSchema, memory_envelopes, no_env, problems, run, state_of, workspace};
 use telemetry_core::{EnvSource, Mode, WireFormat};
 use telemetry_testkit::{Buf, Collector, temp_dir};
 
@@ -289,13 +289,13 @@ fn automatisch_sends_diagnostics_while_serving_and_none_after_shutdown() {
     let envelopes: Vec<serde_json::Value> =
         collector.requests().iter().flat_map(|r| r.json()["batch"].as_array().cloned().unwrap_or_default()).collect();
     assert_eq!(envelopes.len() as u64, stats.recorded, "an event arrived after shutdown, or one was lost");
-    let schema = payload_schema("automatisch");
+    let schema = PageSchema::of("automatisch");
     for e in &envelopes {
         assert_eq!(
             (e["event"].as_str(), e["properties"]["service_type"].as_str()),
             (Some("diagnostics"), Some("worker"))
         );
-        assert_eq!(violations(&schema, e), Vec::<String>::new());
+        assert_eq!(schema.violations(e), Vec::<String>::new());
     }
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -54,33 +54,42 @@ pub fn memory_envelopes(product: &Product, dir: &Path) -> (usize, Vec<serde_json
     (recorded, sink.take().iter().map(|e| serde_json::from_str(e).expect("envelope is JSON")).collect())
 }
 
-/// The product's published payload JSON Schema.
-pub fn payload_schema(app: &str) -> serde_json::Value {
-    let path = workspace().join("docs").join(format!("{app}.events.schema.json"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).expect("payload schema is JSON")
+/// A product's published payload JSON Schema (`docs/<app>.events.schema.json`),
+/// compiled once: compiling it per envelope was most of these tests' time.
+pub struct PageSchema {
+    schema: serde_json::Value,
+    whole: jsonschema::Validator,
 }
 
-/// Why `envelope` breaks `schema`, or nothing. The schema's `oneOf` over its
-/// events only says "none matched": the reasons come from the one event the
-/// envelope names.
-pub fn violations(schema: &serde_json::Value, envelope: &serde_json::Value) -> Vec<String> {
-    let whole = jsonschema::validator_for(schema).expect("valid JSON Schema");
-    if whole.is_valid(envelope) {
-        return Vec::new();
+impl PageSchema {
+    pub fn of(app: &str) -> PageSchema {
+        let path = workspace().join("docs").join(format!("{app}.events.schema.json"));
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let schema: serde_json::Value = serde_json::from_str(&text).expect("payload schema is JSON");
+        let whole = jsonschema::validator_for(&schema).expect("valid JSON Schema");
+        PageSchema { schema, whole }
     }
-    let mut one = schema.clone();
-    let event = envelope["event"].as_str().unwrap_or_default();
-    if let Some(o) = one.as_object_mut() {
-        o.remove("oneOf");
-        o.insert("$ref".into(), format!("#/$defs/event_{event}").into());
+
+    /// Why `envelope` breaks the schema, or nothing. The schema's `oneOf`
+    /// over its events only says "none matched": the reasons come from the
+    /// one event the envelope names.
+    pub fn violations(&self, envelope: &serde_json::Value) -> Vec<String> {
+        if self.whole.is_valid(envelope) {
+            return Vec::new();
+        }
+        let mut one = self.schema.clone();
+        let event = envelope["event"].as_str().unwrap_or_default();
+        if let Some(o) = one.as_object_mut() {
+            o.remove("oneOf");
+            o.insert("$ref".into(), format!("#/$defs/event_{event}").into());
+        }
+        let why: Vec<String> = jsonschema::validator_for(&one)
+            .expect("valid JSON Schema")
+            .iter_errors(envelope)
+            .map(|e| format!("{e} (at {})", e.instance_path))
+            .collect();
+        if why.is_empty() { vec![format!("event {event:?} is not one of the page's events")] } else { why }
     }
-    let why: Vec<String> = jsonschema::validator_for(&one)
-        .expect("valid JSON Schema")
-        .iter_errors(envelope)
-        .map(|e| format!("{e} (at {})", e.instance_path))
-        .collect();
-    if why.is_empty() { vec![format!("event {event:?} is not one of the page's events")] } else { why }
 }
 
 /// Problems with what `product` delivered: every envelope must validate
@@ -88,11 +97,11 @@ pub fn violations(schema: &serde_json::Value, envelope: &serde_json::Value) -> V
 /// recorded, and every event the schema declares must be among them.
 pub fn problems(product: &Product, envelopes: &[serde_json::Value], recorded: usize, via: &str) -> Vec<String> {
     let app = product.app.name();
-    let schema = payload_schema(app);
+    let schema = PageSchema::of(app);
     let mut out: Vec<String> = envelopes
         .iter()
         .flat_map(|e| {
-            violations(&schema, e).into_iter().map(move |why| format!("{app} via {via}: {}: {why}", e["event"]))
+            schema.violations(e).into_iter().map(move |why| format!("{app} via {via}: {}: {why}", e["event"]))
         })
         .collect();
     if envelopes.len() != recorded {
