@@ -69,13 +69,13 @@ fn notice_once_on_stderr_events_in_file_status_disable() {
 
     let out = cli(&state, &[], &["telemetry", "disable"]);
     assert_eq!(out.status.code(), Some(0));
-    assert!(text(&out.stdout).starts_with("Telemetry is off: you disabled it (`telemetry disable`).\n"));
+    assert!(text(&out.stdout).starts_with("Telemetry is off: you disabled it (`example-cli telemetry disable`).\n"));
     assert!(!state.join("events.jsonl").exists(), "disabling deletes the local log");
     cli(&state, &[], &["build"]);
     assert!(!state.join("events.jsonl").exists(), "nothing recorded when disabled");
 
     let out = cli(&state, &[], &["telemetry", "enable"]);
-    assert!(text(&out.stdout).starts_with("Telemetry is on: you enabled it (`telemetry enable`).\n"));
+    assert!(text(&out.stdout).starts_with("Telemetry is on: you enabled it.\n"));
     let last = std::fs::read_to_string(state.join("events.jsonl")).unwrap().lines().last().unwrap().to_string();
     let last: serde_json::Value = serde_json::from_str(&last).unwrap();
     assert_eq!(last["event"], "telemetry_changed");

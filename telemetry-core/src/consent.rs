@@ -85,16 +85,62 @@ pub enum Reason {
     },
 }
 
+/// The product's words in what [`Reason`] and `status` say: its term for
+/// telemetry (`app.term`) and its opt-out command (`consent.opt_out_command`,
+/// or the builder's), so that `status` names the product's own command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Words {
+    pub(crate) term: &'static str,
+    pub(crate) disable_command: Option<String>,
+}
+
+impl Words {
+    /// The words of a [`Reason`] shown on its own: no product's command.
+    const GENERIC: Words = Words { term: "telemetry", disable_command: None };
+
+    /// The term, first letter upper-cased, to start a sentence.
+    pub(crate) fn term_capitalized(&self) -> String {
+        let mut chars = self.term.chars();
+        chars.next().map(|c| c.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
+    }
+
+    /// How a state file that is not used gets rewritten, in words.
+    pub(crate) fn rewrite_hint(&self) -> String {
+        match &self.disable_command {
+            Some(cmd) => format!("turning {} on or off again (`{cmd}` turns it off) rewrites it", self.term),
+            None => format!("turning {} on or off again rewrites it", self.term),
+        }
+    }
+}
+
 impl fmt::Display for Reason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write(f, &Words::GENERIC)
+    }
+}
+
+impl Reason {
+    /// The reason in the product's words (what `status` prints).
+    pub(crate) fn in_words<'a>(&'a self, words: &'a Words) -> impl fmt::Display + 'a {
+        struct Worded<'a>(&'a Reason, &'a Words);
+        impl fmt::Display for Worded<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.write(f, self.1)
+            }
+        }
+        Worded(self, words)
+    }
+
+    fn write(&self, f: &mut fmt::Formatter<'_>, words: &Words) -> fmt::Result {
+        let term = words.term;
         match self {
             Reason::Offline { variable, value } => write!(f, "{variable} is set to {value:?}"),
             Reason::DoNotTrack { value } => write!(f, "DO_NOT_TRACK is set to {value:?}"),
             Reason::Switch { variable, value, action } => {
                 let what = match action {
-                    SwitchAction::Disable => "disables telemetry",
-                    SwitchAction::Enable => "enables telemetry",
-                    SwitchAction::LogOnly => "logs events locally instead of sending them",
+                    SwitchAction::Disable => format!("disables {term}"),
+                    SwitchAction::Enable => format!("enables {term}"),
+                    SwitchAction::LogOnly => "logs events locally instead of sending them".to_string(),
                 };
                 write!(f, "{variable} is set to {value:?}, which {what}")
             }
@@ -102,12 +148,15 @@ impl fmt::Display for Reason {
                 write!(f, "{variable} {why}; set it to an absolute path, or unset it")
             }
             Reason::StateUnreadable { why } => {
-                write!(f, "{why}; nothing is recorded until `telemetry enable` or `telemetry disable` rewrites it")
+                write!(f, "{why}; nothing is recorded until {}", words.rewrite_hint())
             }
-            Reason::SetupFailed(error) => write!(f, "the app's telemetry setup failed ({error})"),
+            Reason::SetupFailed(error) => write!(f, "the app's {term} setup failed ({error})"),
             Reason::ForTests => f.write_str("the handle is for tests (`Builder::for_tests`)"),
-            Reason::Choice(Choice::Enabled) => f.write_str("you enabled it (`telemetry enable`)"),
-            Reason::Choice(Choice::Disabled) => f.write_str("you disabled it (`telemetry disable`)"),
+            Reason::Choice(Choice::Enabled) => f.write_str("you enabled it"),
+            Reason::Choice(Choice::Disabled) => match &words.disable_command {
+                Some(cmd) => write!(f, "you disabled it (`{cmd}`)"),
+                None => f.write_str("you disabled it"),
+            },
             Reason::NoticeFirst => {
                 f.write_str("this run showed the first-run notice; events are sent from the next run on")
             }
@@ -182,6 +231,7 @@ mod tests {
     static META: AppMeta = AppMeta {
         name: "demo-app",
         title: "Demo",
+        term: "telemetry",
         docs_url: None,
         anonymous_id_env: None,
         enabled_by_default: true,
@@ -209,7 +259,7 @@ mod tests {
     #[test]
     fn order_and_reasons() {
         assert_eq!(run(&[], None), (Mode::On, "it is on by default".into()));
-        assert_eq!(run(&[], Some(Choice::Disabled)), (Mode::Off, "you disabled it (`telemetry disable`)".into()));
+        assert_eq!(run(&[], Some(Choice::Disabled)), (Mode::Off, "you disabled it".into()));
         assert_eq!(
             run(&[("DEMO_APP_TELEMETRY_OFFLINE", "1"), ("DO_NOT_TRACK", "1")], None),
             (Mode::Off, "DEMO_APP_TELEMETRY_OFFLINE is set to \"1\"".into())

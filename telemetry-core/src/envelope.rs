@@ -182,6 +182,7 @@ pub(crate) mod tests {
     pub(crate) static APP: AppMeta = AppMeta {
         name: "demo",
         title: "Demo",
+        term: "telemetry",
         docs_url: None,
         anonymous_id_env: None,
         enabled_by_default: true,

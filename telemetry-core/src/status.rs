@@ -4,7 +4,7 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::consent::{Mode, Reason};
+use crate::consent::{Mode, Reason, Words};
 use crate::format::WireFormat;
 use crate::state::EVENTS_FILE;
 
@@ -40,6 +40,8 @@ pub struct Status {
     /// `enable()` / `disable()` changed the saved choice. Always false from
     /// `status()`, and from `enable()` when telemetry was already enabled.
     pub changed: bool,
+    /// The product's term and opt-out command, for the printed text.
+    pub(crate) words: Words,
 }
 
 impl Status {
@@ -56,7 +58,7 @@ impl fmt::Display for Status {
             Mode::Off => "off",
             Mode::LogOnly => "log-only",
         };
-        writeln!(f, "Telemetry is {mode}: {}.", self.reason)?;
+        writeln!(f, "{} is {mode}: {}.", self.words.term_capitalized(), self.reason.in_words(&self.words))?;
         writeln!(f, "  Events go to:  {}", self.destination)?;
         match &self.state_dir {
             Some(d) => writeln!(f, "  State:         {}", d.display())?,

@@ -139,7 +139,10 @@ fn disable_and_enable_persist_and_explain() {
     assert!(!dir.join("spool").exists(), "spooled events deleted");
     let t = b.build().unwrap();
     assert!(!t.is_enabled());
-    assert_eq!(t.status().reason.to_string(), "you disabled it (`telemetry disable`)");
+    assert_eq!(t.status().reason.to_string(), "you disabled it");
+    assert!(
+        t.status().to_string().starts_with("Telemetry is off: you disabled it (`example-cli telemetry disable`).\n")
+    );
 
     let status = b.enable().unwrap();
     assert_eq!((status.mode, status.reason), (Mode::On, Reason::Choice(Choice::Enabled)));
@@ -415,4 +418,25 @@ fn handle_is_send_and_sync() {
     fn check<T: Send + Sync + 'static>() {}
     check::<Telemetry>();
     check::<Builder>();
+}
+
+/// `status` speaks the product's words: its `app.term` and its own opt-out
+/// command (issue 21 item 8), not "telemetry" and `telemetry disable`.
+#[test]
+fn status_says_the_products_term_and_command() {
+    static BREW: telemetry_core::meta::AppMeta =
+        telemetry_core::__private::app_meta(telemetry_core::__private::AppParts {
+            term: "analytics",
+            opt_out_command: Some("brew analytics off"),
+            env: &[],
+            ..PARTS
+        });
+    let dir = temp_dir("words");
+    let b = Telemetry::builder(&BREW).state_dir(&dir).env(EnvSource::from_pairs::<&str, &str>([]));
+    assert!(b.status().to_string().starts_with("Analytics is on: it is on by default.\n"), "{}", b.status());
+    let text = b.disable().unwrap().to_string();
+    assert!(text.starts_with("Analytics is off: you disabled it (`brew analytics off`).\n"), "{text}");
+    let text = b.enable().unwrap().to_string();
+    assert!(text.starts_with("Analytics is on: you enabled it.\n"), "{text}");
+    std::fs::remove_dir_all(&dir).unwrap();
 }

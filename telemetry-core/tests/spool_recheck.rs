@@ -20,6 +20,7 @@ const fn field(name: &'static str, collect: Collect) -> FieldMeta {
 const V1_PARTS: AppParts = AppParts {
     name: "svc",
     title: "Service",
+    term: "telemetry",
     docs_url: None,
     anonymous_id_env: None,
     enabled_by_default: true,

@@ -102,7 +102,7 @@ fn unreadable_state_records_nothing_and_says_how_to_fix_it() {
         let out = Buf::default();
         let t = builder(&dir).notice(true).output(out.clone()).build().unwrap();
         let expected = format!(
-            "{} {why}; nothing is recorded until `telemetry enable` or `telemetry disable` rewrites it",
+            "{} {why}; nothing is recorded until turning telemetry on or off again rewrites it",
             dir.join("state.json").display()
         );
         assert_eq!((t.status().mode, t.status().reason.to_string()), (Mode::Off, expected.clone()), "{what}");

@@ -20,6 +20,7 @@ pub(crate) fn expand(lit: &LitStr) -> TokenStream {
             let parts = parts(&Parts {
                 name: quote!(""),
                 title: quote!(""),
+                term: quote!("telemetry"),
                 docs_url: none(),
                 anonymous_id_env: none(),
                 enabled_by_default: quote!(false),
@@ -44,6 +45,7 @@ pub(crate) fn expand(lit: &LitStr) -> TokenStream {
 struct Parts {
     name: TokenStream,
     title: TokenStream,
+    term: TokenStream,
     docs_url: TokenStream,
     anonymous_id_env: TokenStream,
     enabled_by_default: TokenStream,
@@ -64,6 +66,7 @@ fn parts(p: &Parts) -> TokenStream {
     let Parts {
         name,
         title,
+        term,
         docs_url,
         anonymous_id_env,
         enabled_by_default,
@@ -80,6 +83,7 @@ fn parts(p: &Parts) -> TokenStream {
         ::telemetry_core::__private::app_meta(::telemetry_core::__private::AppParts {
             name: #name,
             title: #title,
+            term: #term,
             docs_url: #docs_url,
             anonymous_id_env: #anonymous_id_env,
             enabled_by_default: #enabled_by_default,
@@ -139,12 +143,13 @@ fn meta(loaded: &load::Loaded) -> TokenStream {
     let events = s.events.iter().map(|e| &e.name);
     let track = track_file(&loaded.abs.display().to_string());
     let version = s.schema_version.map(|v| v.to_string());
-    let (name, title) = (&s.app.name, &s.app.title);
+    let (name, title, term) = (&s.app.name, &s.app.title, s.app.term());
     let enabled = s.consent.default == ConsentDefault::Enabled;
     let dnt = s.consent.do_not_track;
     let parts = parts(&Parts {
         name: quote!(#name),
         title: quote!(#title),
+        term: quote!(#term),
         docs_url: some(s.app.docs_url.as_ref()),
         anonymous_id_env: some(s.app.anonymous_id_env.as_ref()),
         enabled_by_default: quote!(#enabled),

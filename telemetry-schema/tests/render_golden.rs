@@ -68,7 +68,8 @@ fn opt_out_commands_for_every_shell() {
         "| PowerShell | `$env:SMALL_MODE = 'don''t send'` |",
         "| cmd | `set \"SMALL_MODE=don't send\"` | `setx SMALL_MODE \"don't send\"` |\n",
         "When `SMALL_TRACKING` is exactly `logging`, Small Tool writes events to its local log only and sends nothing.\n",
-        "Telemetry is on when `SMALL_OPT_IN` is exactly `yes` (`DO_NOT_TRACK` still turns it off).\n",
+        // In the schema's own term (`app.term: analytics`).
+        "Analytics is on when `SMALL_OPT_IN` is exactly `yes` (`DO_NOT_TRACK` still turns it off).\n",
     ] {
         assert!(page.contains(expected), "missing: {expected}");
     }

@@ -5,7 +5,7 @@ use std::io;
 use std::path::PathBuf;
 
 use super::{Builder, TEST_ANONYMOUS_ID};
-use crate::consent::{self, Choice, Mode, Reason};
+use crate::consent::{self, Choice, Mode, Reason, Words};
 use crate::env::EnvNames;
 use crate::meta::{FirstRun, Trigger};
 use crate::notice::{notice_text, opt_out_text};
@@ -85,6 +85,7 @@ impl Builder {
             docs_url: self.meta.docs_url,
             notes,
             changed: false,
+            words: self.words(),
         }
     }
 
@@ -104,14 +105,12 @@ impl Builder {
                 s.anonymous_id
             }
             Loaded::Untrusted(_, why) => {
-                notes.push(format!(
-                    "{why}; its id and key are not used (`telemetry enable` or `telemetry disable` rewrites it)"
-                ));
+                notes.push(format!("{why}; its id and key are not used ({})", self.words().rewrite_hint()));
                 None
             }
             // Already the reason when consent needed the file; a note when a variable decided.
             Loaded::Corrupt(why) if !matches!(r.reason, Reason::StateUnreadable { .. }) => {
-                notes.push(format!("{why}; `telemetry enable` or `telemetry disable` rewrites it"));
+                notes.push(format!("{why}; {}", self.words().rewrite_hint()));
                 None
             }
             Loaded::Corrupt(_) | Loaded::Missing => None,
@@ -185,6 +184,11 @@ impl Builder {
     }
 
     /// The opt-out command: the builder's, else the schema's.
+    /// The product's words for `status`: its term, its opt-out command.
+    fn words(&self) -> Words {
+        Words { term: self.meta.term, disable_command: self.opt_out_cmd().map(str::to_string) }
+    }
+
     fn opt_out_cmd(&self) -> Option<&str> {
         self.opt_out_command.as_deref().or(self.meta.opt_out_command)
     }

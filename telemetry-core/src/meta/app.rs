@@ -11,6 +11,7 @@ use super::{EnvSwitch, EventMeta, FieldMeta, Fingerprint, FirstRun};
 pub struct AppMeta {
     pub(crate) name: &'static str,
     pub(crate) title: &'static str,
+    pub(crate) term: &'static str,
     pub(crate) docs_url: Option<&'static str>,
     pub(crate) anonymous_id_env: Option<&'static str>,
     pub(crate) enabled_by_default: bool,
@@ -33,6 +34,7 @@ pub struct AppMeta {
 pub struct AppParts {
     pub name: &'static str,
     pub title: &'static str,
+    pub term: &'static str,
     pub docs_url: Option<&'static str>,
     pub anonymous_id_env: Option<&'static str>,
     pub enabled_by_default: bool,
@@ -51,6 +53,7 @@ impl AppMeta {
         let AppParts {
             name,
             title,
+            term,
             docs_url,
             anonymous_id_env,
             enabled_by_default,
@@ -66,6 +69,7 @@ impl AppMeta {
         AppMeta {
             name,
             title,
+            term,
             docs_url,
             anonymous_id_env,
             enabled_by_default,
@@ -88,6 +92,12 @@ impl AppMeta {
     /// `app.title`.
     pub const fn title(&self) -> &'static str {
         self.title
+    }
+
+    /// The product's word for its telemetry (`app.term`, `telemetry` when
+    /// the schema sets none): the notice and `status` use it.
+    pub const fn term(&self) -> &'static str {
+        self.term
     }
 
     /// The published "what we collect" page (`app.docs_url`).
@@ -155,6 +165,7 @@ impl AppMeta {
     pub(crate) const DEMO: AppMeta = AppMeta {
         name: "demo",
         title: "Demo",
+        term: "telemetry",
         docs_url: None,
         anonymous_id_env: None,
         enabled_by_default: true,

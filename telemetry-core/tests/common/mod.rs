@@ -19,6 +19,7 @@ const fn field(name: &'static str, ty: &'static str, collect: Collect, required:
 pub const PARTS: AppParts = AppParts {
     name: "example-cli",
     title: "Example CLI",
+    term: "telemetry",
     docs_url: Some("https://example.org/example-cli/telemetry"),
     anonymous_id_env: None,
     enabled_by_default: true,

@@ -53,6 +53,7 @@ pub fn compare(base: Option<&Schema>, head: Option<&Schema>) -> Vec<Change> {
             let (ba, ha) = (&b.app, &h.app);
             for (key, old, new) in [
                 ("title", Some(&ba.title), Some(&ha.title)),
+                ("term", ba.term.as_ref(), ha.term.as_ref()),
                 ("description", Some(&ba.description), Some(&ha.description)),
                 ("docs_url", ba.docs_url.as_ref(), ha.docs_url.as_ref()),
                 ("privacy_url", ba.privacy_url.as_ref(), ha.privacy_url.as_ref()),

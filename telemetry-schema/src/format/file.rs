@@ -92,6 +92,11 @@ pub struct AppSpec {
     /// Human name for page titles.
     #[schemars(length(min = 1))]
     pub title: String,
+    /// The product's own word for its telemetry (e.g. `analytics`), used by
+    /// the page, the notice and `status` instead of "telemetry".
+    #[serde(default)]
+    #[schemars(pattern("^[a-z-]+( [a-z-]+)*$"), length(max = 32))]
+    pub term: Option<String>,
     /// Why the product collects telemetry and how it helps; the introduction of the generated page.
     #[schemars(length(min = 1))]
     pub description: String,

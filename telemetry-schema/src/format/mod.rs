@@ -151,3 +151,33 @@ pub fn to_json(v: &crate::Value) -> serde_json::Value {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::parse::consent::{CONSENT_GOVERNED, CONSENT_KEYS};
+    use crate::parse::{APP_GOVERNED, APP_KEYS, ROOT_GOVERNED, ROOT_KEYS};
+
+    /// The editor's schema knows exactly the keys the loader reads, section
+    /// by section: a key added to the parser and not here (or the other way
+    /// round) fails this test.
+    #[test]
+    fn sections_have_the_parsers_keys() {
+        let schema = super::json_schema();
+        let keys = |props: &serde_json::Value| -> Vec<String> {
+            let mut k: Vec<String> = props.as_object().expect("properties").keys().cloned().collect();
+            k.sort();
+            k
+        };
+        let parser = |known: &[&str], governed: &[&str]| -> Vec<String> {
+            let mut k: Vec<String> = known.iter().chain(governed).map(|s| s.to_string()).collect();
+            k.sort();
+            k
+        };
+        assert_eq!(keys(&schema["properties"]), parser(ROOT_KEYS, ROOT_GOVERNED), "the document root");
+        for (def, known, governed) in
+            [("AppSpec", APP_KEYS, APP_GOVERNED), ("ConsentSpec", CONSENT_KEYS, CONSENT_GOVERNED)]
+        {
+            assert_eq!(keys(&schema["$defs"][def]["properties"]), parser(known, governed), "{def}");
+        }
+    }
+}

@@ -23,6 +23,9 @@ use std::path::PathBuf;
 #[cfg(feature = "serde")]
 use serde::Serialize;
 
+/// What a product calls its telemetry when `app.term` is not set.
+pub const DEFAULT_TERM: &str = "telemetry";
+
 /// A product's telemetry schema (one YAML file).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(Serialize, schemars::JsonSchema))]
@@ -65,6 +68,10 @@ pub struct App {
     pub name: String,
     /// Human name for page titles.
     pub title: String,
+    /// The product's own word for its telemetry (`app.term`, e.g.
+    /// `analytics`), used by the page, the notice and `status`; `None`
+    /// for "telemetry". See [`App::term`].
+    pub term: Option<String>,
     /// Why the product collects telemetry and how it helps.
     pub description: String,
     /// The published "what we collect" page, linked from the first-run notice.
@@ -87,13 +94,27 @@ impl App {
     /// The prefix of this app's own environment variables: `name` upper-cased, `-` as `_`.
     ///
     /// ```
-    /// # let app = telemetry_schema::App { name: "my-cli".into(), title: String::new(),
+    /// # let app = telemetry_schema::App { name: "my-cli".into(), title: String::new(), term: None,
     /// #     description: String::new(), docs_url: None, privacy_url: None, anonymous_id_env: None, owner: None,
     /// #     data_review: None };
     /// assert_eq!(app.env_prefix(), "MY_CLI");
     /// ```
     pub fn env_prefix(&self) -> String {
         self.name.to_ascii_uppercase().replace('-', "_")
+    }
+
+    /// The product's word for its telemetry: `app.term`, else `telemetry`.
+    ///
+    /// ```
+    /// let s = telemetry_schema::load_str(
+    ///     "version: 1\napp: { name: brew, title: Homebrew, description: x, term: analytics }\nevents: { e: { description: x } }\n",
+    ///     "brew.yaml",
+    /// )
+    /// .unwrap();
+    /// assert_eq!(s.app.term(), "analytics");
+    /// ```
+    pub fn term(&self) -> &str {
+        self.term.as_deref().unwrap_or(DEFAULT_TERM)
     }
 }
 

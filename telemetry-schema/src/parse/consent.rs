@@ -9,9 +9,12 @@ use crate::error::Diags;
 use crate::model::{Consent, ConsentDefault, EnvSwitch, FirstRun, SwitchAction, SwitchRule, Trigger};
 use crate::yaml::{Node, NodeKind};
 
+/// The keys of `consent`, then its governance key.
+pub(crate) const CONSENT_KEYS: &[&str] = &["default", "do_not_track", "env", "first_run", "opt_out_command"];
+pub(crate) const CONSENT_GOVERNED: &[&str] = &["data_review"];
+
 pub(super) fn consent(node: &Node, d: &mut Diags) -> Option<Consent> {
-    const KEYS: &[&str] = &["default", "do_not_track", "env", "first_run", "opt_out_command"];
-    let m = Map::governed(node, "`consent`", KEYS, &["data_review"], d)?;
+    let m = Map::governed(node, "`consent`", CONSENT_KEYS, CONSENT_GOVERNED, d)?;
     let data_review = review_key(&m, "`consent`", d);
     let default = match m.value("default") {
         Some(n) => keyword(

@@ -4,7 +4,7 @@
 //! root, `app` and `never_collected`; `consent.rs` and `fields.rs` read the
 //! two larger sections.
 
-mod consent;
+pub(crate) mod consent;
 mod fields;
 pub(crate) mod govern;
 mod metrics;
@@ -31,11 +31,16 @@ pub(crate) struct Partial {
     pub(crate) metrics: Vec<Metric>,
 }
 
+/// The keys of the document root, then its governance keys.
+pub(crate) const ROOT_KEYS: &[&str] =
+    &["version", "app", "consent", "context", "events", "metrics", "metrics_period", "never_collected"];
+pub(crate) const ROOT_GOVERNED: &[&str] = &["schema_version", "history"];
+/// The governance keys of `app`.
+pub(crate) const APP_GOVERNED: &[&str] = &["owner", "data_review"];
+
 /// Entry point: the document root to a schema, or what parsed of it.
 pub(crate) fn schema(root: &Node, file: &std::path::Path, d: &mut Diags) -> Result<Schema, Partial> {
-    const KEYS: &[&str] =
-        &["version", "app", "consent", "context", "events", "metrics", "metrics_period", "never_collected"];
-    let m = Map::governed(root, "the schema", KEYS, &["schema_version", "history"], d).ok_or_else(Partial::default)?;
+    let m = Map::governed(root, "the schema", ROOT_KEYS, ROOT_GOVERNED, d).ok_or_else(Partial::default)?;
 
     let version = m.required("version", "the schema", "1", d).and_then(|v| version(v, d));
     let app =
@@ -149,14 +154,12 @@ fn version(v: &Node, d: &mut Diags) -> Option<u32> {
     }
 }
 
+/// The keys of `app` (besides the governance keys `owner` and `data_review`).
+pub(crate) const APP_KEYS: &[&str] =
+    &["name", "title", "description", "docs_url", "privacy_url", "anonymous_id_env", "term"];
+
 fn app(node: &Node, d: &mut Diags) -> Option<App> {
-    let m = Map::governed(
-        node,
-        "`app`",
-        &["name", "title", "description", "docs_url", "privacy_url", "anonymous_id_env"],
-        &["owner", "data_review"],
-        d,
-    )?;
+    let m = Map::governed(node, "`app`", APP_KEYS, APP_GOVERNED, d)?;
     let name = m.required("name", "`app`", "my-app", d).and_then(|n| {
         let s = string(n, "`app.name`", d)?;
         let ok = s.starts_with(|c: char| c.is_ascii_lowercase())
@@ -198,6 +201,10 @@ fn app(node: &Node, d: &mut Diags) -> Option<App> {
         None => Some(None),
         Some(n) => env_name(n, "MY_APP_ANONYMOUS_ID", d).map(Some),
     };
+    let term = match m.value("term") {
+        None => Some(None),
+        Some(n) => term(n, d).map(Some),
+    };
     let owner = match m.value("owner") {
         None => Some(None),
         Some(n) => govern::owner(n, "`app.owner`", d).map(Some),
@@ -208,11 +215,29 @@ fn app(node: &Node, d: &mut Diags) -> Option<App> {
         data_review: data_review?,
         name: name?,
         title: title?,
+        term: term?,
         description: description?,
         docs_url: docs_url?,
         privacy_url: privacy_url?,
         anonymous_id_env: anonymous_id_env?,
     })
+}
+
+/// `app.term`: lowercase words the page, the notice and `status` put where
+/// they would say "telemetry" (`analytics`, `usage data`).
+fn term(node: &Node, d: &mut Diags) -> Option<String> {
+    let s = string(node, "`app.term`", d)?;
+    let words_ok =
+        !s.is_empty() && s.split(' ').all(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_lowercase() || c == '-'));
+    if !words_ok || s.len() > 32 {
+        d.error(
+            node.loc,
+            format!("`app.term` `{}` is not a plain lowercase term", s.chars().take(40).collect::<String>()),
+            "write the product's word for its telemetry as a sentence uses it, e.g. `analytics` or `usage data`: lowercase letters and `-`, words one space apart, at most 32 characters",
+        );
+        return None;
+    }
+    Some(s)
 }
 
 /// Why `url` is not a plain `https` URL the page can show as a link, if it is not.

@@ -11,12 +11,13 @@ use crate::model::Schema;
 
 pub(super) fn collector(w: &mut String, schema: &Schema) {
     let title = &text(&schema.app.title);
+    let term = schema.app.term();
     line(w, "## What reaches the collector with each request");
     line(w, "");
     line(
         w,
         format!(
-            "Every request {title} sends comes from your machine's IP address, as any connection over the internet does: the collector that receives it sees that address, although the address is not part of the payload. What {title} asks the collector to do with it depends on where it sends telemetry:"
+            "Every request {title} sends comes from your machine's IP address, as any connection over the internet does: the collector that receives it sees that address, although the address is not part of the payload. What {title} asks the collector to do with it depends on where it sends {term}:"
         ),
     );
     line(w, "");

@@ -14,7 +14,7 @@ pub(super) fn header(schema: &Schema) -> Option<String> {
     match (version, owner) {
         (Some(v), Some(o)) => Some(format!("{v}; {o}.")),
         (Some(v), None) => Some(format!("{v}.")),
-        (None, Some(o)) => Some(format!("Telemetry {o}.")),
+        (None, Some(o)) => Some(format!("{} {o}.", super::text::capitalized(schema.app.term()))),
         (None, None) => None,
     }
 }

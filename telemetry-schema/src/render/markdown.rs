@@ -7,7 +7,7 @@ use super::collector::collector;
 use super::field_table::{forbidden, hashed_fields, table};
 use super::opt_out::opt_out;
 use super::see_sent::see_sent;
-use super::text::{cell_row, line, text};
+use super::text::{capitalized, cell_row, line, text};
 use super::{DEMO_KEY, Options, example_envelope, example_object, governance, source_name};
 use crate::date::Date;
 use crate::model::{ConsentDefault, Field, FirstRun, Schema};
@@ -83,7 +83,9 @@ pub fn markdown_with(schema: &Schema, options: &Options) -> String {
     let w = &mut out;
     let app = &schema.app;
     let title = &text(&app.title);
-    line(w, format!("# {title} telemetry"));
+    let term = app.term();
+    let term_cap = capitalized(term);
+    line(w, format!("# {title} {term}"));
     line(w, "");
     line(
         w,
@@ -102,10 +104,10 @@ pub fn markdown_with(schema: &Schema, options: &Options) -> String {
     }
     match schema.consent.default {
         ConsentDefault::Enabled => {
-            line(w, "Telemetry is **on by default**; you can turn it off at any time, as shown below.")
+            line(w, format!("{term_cap} is **on by default**; you can turn it off at any time, as shown below."))
         }
         ConsentDefault::Disabled => {
-            line(w, "Telemetry is **off by default**: nothing is sent unless you turn it on, as shown below.")
+            line(w, format!("{term_cap} is **off by default**: nothing is sent unless you turn it on, as shown below."))
         }
     }
     if let Some(url) = &app.docs_url {
@@ -123,11 +125,11 @@ pub fn markdown_with(schema: &Schema, options: &Options) -> String {
         w,
         match schema.consent.first_run {
             FirstRun::Send => {
-                "Events are sent from the first run with telemetry on, the run that prints the first-run notice."
+                format!("Events are sent from the first run with {term} on, the run that prints the first-run notice.")
             }
-            FirstRun::NoticeFirst => {
-                "The first run with telemetry on only prints the first-run notice and sends nothing: events are sent from the next run on, so you can opt out before anything is sent."
-            }
+            FirstRun::NoticeFirst => format!(
+                "The first run with {term} on only prints the first-run notice and sends nothing: events are sent from the next run on, so you can opt out before anything is sent."
+            ),
         },
     );
     if let Some(url) = &app.privacy_url {

@@ -3,7 +3,7 @@
 //! set it in bash, zsh, PowerShell and cmd. The longest section, and the
 //! only one that knows shell quoting, so it has a file of its own.
 
-use super::text::{cell_row, code, line, text};
+use super::text::{capitalized, cell_row, code, line, text};
 use crate::model::{ConsentDefault, EnvSwitch, Schema, SwitchAction, SwitchRule, Trigger};
 
 /// What a value does: the value to type, and a sentence.
@@ -14,26 +14,27 @@ struct Switch<'a> {
     action: SwitchAction,
 }
 
-fn describe_switch<'a>(s: &'a EnvSwitch, title: &str) -> Switch<'a> {
+fn describe_switch<'a>(s: &'a EnvSwitch, title: &str, term: &str) -> Switch<'a> {
     let name = s.name.as_str();
+    let term_cap = capitalized(term);
     match &s.rule {
         SwitchRule::DisablesWhen(Trigger::Set) => Switch {
             name,
             value: "1".into(),
-            says: format!("Telemetry is off when `{name}` is set to any non-empty value."),
+            says: format!("{term_cap} is off when `{name}` is set to any non-empty value."),
             action: SwitchAction::Disable,
         },
         SwitchRule::DisablesWhen(Trigger::Truthy) => Switch {
             name,
             value: "1".into(),
-            says: format!("Telemetry is off when `{name}` is `1`, `true`, `yes` or `on` (any case)."),
+            says: format!("{term_cap} is off when `{name}` is `1`, `true`, `yes` or `on` (any case)."),
             action: SwitchAction::Disable,
         },
         SwitchRule::DisablesWhen(Trigger::Falsy) => Switch {
             name,
             value: "0".into(),
             says: format!(
-                "Telemetry is off when `{name}` is `0`, `false`, `no` or `off` (any case). Set it to `1`, or unset it, to let the other settings decide again."
+                "{term_cap} is off when `{name}` is `0`, `false`, `no` or `off` (any case). Set it to `1`, or unset it, to let the other settings decide again."
             ),
             action: SwitchAction::Disable,
         },
@@ -41,13 +42,13 @@ fn describe_switch<'a>(s: &'a EnvSwitch, title: &str) -> Switch<'a> {
             name,
             value: value.clone(),
             says: match action {
-                SwitchAction::Disable => format!("Telemetry is off when `{name}` is exactly {}.", code(value)),
+                SwitchAction::Disable => format!("{term_cap} is off when `{name}` is exactly {}.", code(value)),
                 SwitchAction::LogOnly => format!(
                     "When `{name}` is exactly {}, {title} writes events to its local log only and sends nothing.",
                     code(value)
                 ),
                 SwitchAction::Enable => format!(
-                    "Telemetry is on when `{name}` is exactly {} (`DO_NOT_TRACK` still turns it off).",
+                    "{term_cap} is on when `{name}` is exactly {} (`DO_NOT_TRACK` still turns it off).",
                     code(value)
                 ),
             },
@@ -93,6 +94,7 @@ fn commands(w: &mut String, name: &str, value: &str) {
 /// The "How to opt out" section.
 pub(super) fn opt_out(w: &mut String, schema: &Schema) {
     let title = &text(&schema.app.title);
+    let term = schema.app.term();
     line(w, "## How to opt out");
     line(w, "");
     let explicit_dnt = schema.consent.env.iter().any(|s| s.name == "DO_NOT_TRACK");
@@ -105,7 +107,7 @@ pub(super) fn opt_out(w: &mut String, schema: &Schema) {
         line(
             w,
             format!(
-                "{} turns telemetry off on this machine and saves that choice; the variables below are checked before it.",
+                "{} turns {term} off on this machine and saves that choice; the variables below are checked before it.",
                 code(cmd)
             ),
         );
@@ -123,13 +125,13 @@ pub(super) fn opt_out(w: &mut String, schema: &Schema) {
         line(
             w,
             format!(
-                "{title} honours the `DO_NOT_TRACK` convention: `DO_NOT_TRACK=1` turns telemetry off, for {title} and every other tool that follows the convention."
+                "{title} honours the `DO_NOT_TRACK` convention: `DO_NOT_TRACK=1` turns {term} off, for {title} and every other tool that follows the convention."
             ),
         );
         line(w, "");
         commands(w, "DO_NOT_TRACK", "1");
     }
-    let switches: Vec<Switch<'_>> = schema.consent.env.iter().map(|s| describe_switch(s, title)).collect();
+    let switches: Vec<Switch<'_>> = schema.consent.env.iter().map(|s| describe_switch(s, title, term)).collect();
     for s in switches.iter().filter(|s| s.action != SwitchAction::Enable) {
         any = true;
         order.push(format!("`{}`", s.name));
@@ -151,7 +153,7 @@ pub(super) fn opt_out(w: &mut String, schema: &Schema) {
         }
     }
     if !any {
-        line(w, format!("{title} offers no command or environment variable that turns its telemetry off."));
+        line(w, format!("{title} offers no command or environment variable that turns its {term} off."));
         line(w, "");
     }
     if !order.is_empty() {
@@ -161,10 +163,10 @@ pub(super) fn opt_out(w: &mut String, schema: &Schema) {
         };
         let list = order.join(", then ");
         let text = if order.len() == 1 {
-            format!("When {list} does not apply, telemetry is **{default}** by default.")
+            format!("When {list} does not apply, {term} is **{default}** by default.")
         } else {
             format!(
-                "The variables are checked in this order, and the first that applies decides: {list}. When none applies, telemetry is **{default}** by default."
+                "The variables are checked in this order, and the first that applies decides: {list}. When none applies, {term} is **{default}** by default."
             )
         };
         line(w, text);

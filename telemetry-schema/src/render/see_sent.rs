@@ -2,7 +2,7 @@
 //! variables (debug, offline, state dir), named with the app's prefix as
 //! telemetry-core derives them (`env::EnvNames`), the schema's log-only
 //! switches, and where the install keeps its state. Each sentence is
-//! telemetry-core's behaviour: `example-cli/tests/see_sent.rs` reads this
+//! telemetry-core's behaviour: `example-cli/tests/page_at_its_word.rs` reads this
 //! section of `docs/example-cli.md`, runs the example CLI with each variable
 //! as the page writes it, and checks what the page says it does.
 
@@ -12,6 +12,7 @@ use crate::model::{Schema, SwitchAction, SwitchRule};
 pub(super) fn see_sent(w: &mut String, schema: &Schema) {
     let title = &text(&schema.app.title);
     let name = &schema.app.name;
+    let term = schema.app.term();
     let prefix = schema.app.env_prefix();
     let (debug, offline, dir) =
         (format!("{prefix}_TELEMETRY_DEBUG"), format!("{prefix}_TELEMETRY_OFFLINE"), format!("{prefix}_TELEMETRY_DIR"));
@@ -20,7 +21,7 @@ pub(super) fn see_sent(w: &mut String, schema: &Schema) {
     line(
         w,
         format!(
-            "- **`{debug}=1`** (or `true`, `yes`, `on`): while telemetry is on, {title} prints each event on standard error, as the JSON object described in [What is sent with every event](#what-is-sent-with-every-event), instead of sending it or writing it to a file. A collector that is not the toolkit's own format receives the same values under its own key names (see the section above)."
+            "- **`{debug}=1`** (or `true`, `yes`, `on`): while {term} is on, {title} prints each event on standard error, as the JSON object described in [What is sent with every event](#what-is-sent-with-every-event), instead of sending it or writing it to a file. A collector that is not the toolkit's own format receives the same values under its own key names (see the section above)."
         ),
     );
     for s in &schema.consent.env {
@@ -38,13 +39,13 @@ pub(super) fn see_sent(w: &mut String, schema: &Schema) {
     line(
         w,
         format!(
-            "- **`{offline}=1`** (any value but empty, `0` or `false`): telemetry is off for that run, whatever else is set or saved: nothing is recorded, written or sent."
+            "- **`{offline}=1`** (any value but empty, `0` or `false`): {term} is off for that run, whatever else is set or saved: nothing is recorded, written or sent."
         ),
     );
     line(
         w,
         format!(
-            "- **State.** {title} keeps its state (your choice, the install's id, the events not yet sent, and the local events file of an install that sends to no collector) in one directory: `$XDG_CONFIG_HOME/{name}` or `~/.config/{name}` on Linux, `~/Library/Application Support/{name}` on macOS, `%APPDATA%\\{name}\\config` on Windows, or the absolute path in `{dir}` when it is set (a relative path there turns telemetry off rather than keep state elsewhere)."
+            "- **State.** {title} keeps its state (your choice, the install's id, the events not yet sent, and the local events file of an install that sends to no collector) in one directory: `$XDG_CONFIG_HOME/{name}` or `~/.config/{name}` on Linux, `~/Library/Application Support/{name}` on macOS, `%APPDATA%\\{name}\\config` on Windows, or the absolute path in `{dir}` when it is set (a relative path there turns {term} off rather than keep state elsewhere)."
         ),
     );
     line(w, "");

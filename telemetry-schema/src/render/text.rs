@@ -14,6 +14,13 @@ pub(super) fn line(w: &mut String, text: impl AsRef<str>) {
     w.push('\n');
 }
 
+/// `term` with its first letter upper-cased, to start a sentence
+/// (`analytics` -> `Analytics`). A term is lowercase ASCII (`app.term`).
+pub(super) fn capitalized(term: &str) -> String {
+    let mut chars = term.chars();
+    chars.next().map(|c| c.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
+}
+
 /// Folds whitespace (YAML block scalars) to single spaces.
 pub(super) fn prose(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")

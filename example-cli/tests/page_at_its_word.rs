@@ -1,6 +1,7 @@
-//! The page's "How to see what is sent" section, taken at its word: each
-//! variable as `docs/example-cli.md` writes it, set on a run of the example
-//! CLI, does what the page says.
+//! `docs/example-cli.md` taken at its word: each variable of its "How to
+//! see what is sent" section, set as the page writes it on a run of the
+//! example CLI, does what the page says; the command of "How to opt out",
+//! run as the page writes it, turns telemetry off.
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -124,4 +125,35 @@ fn state_lives_where_the_page_says() {
         run(home, &[("XDG_CONFIG_HOME", xdg.to_str().unwrap())], &["build"]);
         assert!(xdg.join("example-cli/state.json").exists());
     }
+}
+
+/// The command of the page's "How to opt out" section, as the page writes it
+/// for users to copy: run against the example CLI, it turns telemetry off.
+#[test]
+fn the_pages_opt_out_command_turns_telemetry_off() {
+    let at = PAGE.find("### The command\n").expect("the page names the opt-out command");
+    let block = PAGE[at..].split("```sh\n").nth(1).expect("in a shell block");
+    let command = block.lines().next().unwrap();
+    let words: Vec<&str> = command.split(' ').collect();
+    assert_eq!(words[0], "example-cli", "the page's command runs this program");
+
+    let home = TempDir::new("page-opt-out").unwrap();
+    let home = home.path();
+    let c = Collector::ok();
+    let out = run(home, &[], &["--endpoint", &c.url(), "build"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(c.requests().len(), 1, "on before the command");
+
+    let out = run(home, &[], &words[1..]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).starts_with(&format!("Telemetry is off: you disabled it (`{command}`).\n")),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = run(home, &[], &["telemetry", "status"]);
+    assert!(text(&out.stdout).starts_with("Telemetry is off: you disabled it"), "{}", text(&out.stdout));
+    let out = run(home, &[], &["--endpoint", &c.url(), "build"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(c.connections(), 1, "no byte sent after the command: the one connection is the first run's");
 }
