@@ -43,10 +43,10 @@ fn the_pages_opt_out_command_turns_analytics_off() {
     assert_eq!(command, "brew analytics off");
     let args: Vec<&str> = command.split(' ').skip(1).collect();
     let status = String::from_utf8(brew(&state, &args).stdout).expect("UTF-8");
-    assert!(status.starts_with("Telemetry is off: "), "{status}");
+    assert!(status.starts_with("Analytics is off: you disabled it (`brew analytics off`).\n"), "{status}");
     assert_eq!(sent(&state), 0, "`{command}` left analytics on");
     let state_now = String::from_utf8(brew(&state, &["analytics", "state"]).stdout).expect("UTF-8");
-    assert!(state_now.starts_with("Telemetry is off: "), "{state_now}");
+    assert!(state_now.starts_with("Analytics is off: you disabled it (`brew analytics off`).\n"), "{state_now}");
     assert!(!state.join("events.jsonl").exists());
 
     brew(&state, &["analytics", "on"]);
