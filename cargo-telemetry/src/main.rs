@@ -1,10 +1,12 @@
 //! `cargo telemetry`: the docs of a project's telemetry schemas, written and
-//! checked, and schemas validated, from the command line. A thin front over
-//! [`telemetry_schema::docs`], which a project's own xtask can call instead.
+//! checked, schemas validated and captured bodies checked against them, from
+//! the command line. A thin front over [`telemetry_schema::docs`] and
+//! [`cargo_telemetry::wire`], which a project's own xtask can call instead.
 #![forbid(unsafe_code)]
 
 mod init;
 
+use cargo_telemetry::wire::{Format, Pages, Report};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use telemetry_schema::docs::{self, Base, Options};
@@ -32,6 +34,14 @@ commands:
   validate FILE...
       Load and check each schema file; print every problem with file:line:col
       and how to fix it. Exits 1 when any file has a problem.
+  validate --format FORMAT [--schemas DIR] BODY...
+      Check captured request bodies against the pages: map each BODY (a file
+      holding one request body, as sent) back to its events and validate each
+      against the payload JSON Schema of the app and schema version the body
+      names, rendered from the schemas in DIR (default: telemetry/). FORMAT:
+      native (also the events file, one envelope a line), posthog, segment,
+      otlp-json, otlp-protobuf. Prints each violation with the event, the JSON
+      pointer in its envelope and the rule; exits 1 on any.
   diff BASE | --base-dir BASE_DIR [--schemas DIR] [--json]
       The review gate: compare the schemas in DIR (default: telemetry/) with
       BASE, a git revision of DIR (e.g. HEAD~1, main), or with the schemas of
@@ -124,6 +134,9 @@ fn validate(args: &[String]) -> Outcome {
         println!("{USAGE}");
         return Outcome::Ok;
     }
+    if args.iter().any(|a| a == "--format" || a == "--schemas") {
+        return validate_bodies(args);
+    }
     if let Some(flag) = args.iter().find(|a| a.starts_with('-')) {
         return Outcome::Usage(format!("error: unknown option `{flag}` for `validate`"));
     }
@@ -143,6 +156,61 @@ fn validate(args: &[String]) -> Outcome {
     match problems {
         0 => Outcome::Ok,
         n => Outcome::Failed(format!("error: {n} problem(s) in the schema file(s) above")),
+    }
+}
+
+/// `validate --format FORMAT [--schemas DIR] BODY...`.
+fn validate_bodies(args: &[String]) -> Outcome {
+    let (mut format, mut schemas, mut bodies) = (None, PathBuf::from("telemetry"), Vec::new());
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match (arg.as_str(), rest.clone().next()) {
+            ("--format", Some(name)) => match Format::parse(name) {
+                Some(f) => format = Some(f),
+                None => {
+                    let names: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
+                    return Outcome::Usage(format!("error: unknown format `{name}`; one of: {}", names.join(", ")));
+                }
+            },
+            ("--schemas", Some(dir)) => schemas = PathBuf::from(dir),
+            ("--format" | "--schemas", None) => return Outcome::Usage(format!("error: `{arg}` needs a value")),
+            (flag, _) if flag.starts_with('-') => {
+                return Outcome::Usage(format!("error: unknown option `{flag}` for `validate`"));
+            }
+            (body, _) => {
+                bodies.push(body);
+                continue;
+            }
+        }
+        rest.next();
+    }
+    let Some(format) = format else {
+        return Outcome::Usage("error: `--schemas` checks bodies: name their `--format` too".into());
+    };
+    if bodies.is_empty() {
+        return Outcome::Usage("error: `validate --format` needs at least one body file".into());
+    }
+    let pages = match Pages::load(&schemas) {
+        Ok(p) => p,
+        Err(message) => return Outcome::Failed(message),
+    };
+    let mut problems = 0;
+    for body in bodies {
+        let report = match std::fs::read(body) {
+            Ok(bytes) => pages.check(format, &bytes),
+            Err(e) => Report { problems: vec![format!("cannot read it: {e}")], ..Report::default() },
+        };
+        for p in &report.problems {
+            eprintln!("{body}: {p}");
+        }
+        problems += report.problems.len();
+        if report.problems.is_empty() {
+            println!("{body}: ok ({} events of {})", report.events, report.schemas.join(", "));
+        }
+    }
+    match problems {
+        0 => Outcome::Ok,
+        n => Outcome::Failed(format!("error: {n} problem(s) in the {} body file(s) above", format.name())),
     }
 }
 

@@ -138,3 +138,85 @@ fn diff_gates_a_widening_change_and_passes_wording() {
     assert_eq!((code, stderr.as_str()), (0, ""), "{stdout}");
     assert!(stdout.ends_with("gate: passed\n"), "{stdout}");
 }
+
+/// The corpus bodies (`telemetry-core/tests/corpus/`: each format as the
+/// runtime writes it) of example-cli events, two of them not on its page and
+/// one without its required field: the same problems in every format.
+#[test]
+fn validate_format_names_each_event_pointer_and_rule_in_every_format() {
+    let tmp = project();
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../telemetry-core/tests/corpus");
+    let schemas = Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas");
+    let hex = std::fs::read_to_string(corpus.join("fresh.otlp-protobuf.hex")).unwrap();
+    let digits: Vec<u8> = hex.bytes().filter(u8::is_ascii_hexdigit).collect();
+    let proto: Vec<u8> =
+        digits.chunks(2).map(|p| u8::from_str_radix(std::str::from_utf8(p).unwrap(), 16).unwrap()).collect();
+    std::fs::write(tmp.path().join("body.bin"), proto).unwrap();
+    for (format, file) in [
+        ("native", corpus.join("fresh.native.json")),
+        ("native", corpus.join("fresh.jsonl")),
+        ("posthog", corpus.join("fresh.posthog.json")),
+        ("segment", corpus.join("fresh.segment.json")),
+        ("otlp-json", corpus.join("fresh.otlp.json")),
+        ("otlp-protobuf", tmp.path().join("body.bin")),
+    ] {
+        let f = file.to_str().unwrap();
+        let (code, stdout, stderr) =
+            run(tmp.path(), &["validate", "--format", format, "--schemas", schemas.to_str().unwrap(), f]);
+        assert_eq!((code, stdout.as_str()), (1, ""), "{format}");
+        let expected = [
+            "event 2 of 8 (`odd_values`): not an event of example-cli schema 1.0",
+            "event 3 of 8 (`telemetry_changed`) at /properties: \"source\" is a required property",
+            "event 4 of 8 (`odd \"name\"`): not an event of example-cli schema 1.0",
+            "event 6 of 8 (`odd_values`): not an event of example-cli schema 1.0",
+            "event 7 of 8 (`telemetry_changed`) at /properties: \"source\" is a required property",
+            "event 8 of 8 (`odd \"name\"`): not an event of example-cli schema 1.0",
+        ]
+        .map(|line| format!("{f}: {line}\n"))
+        .concat();
+        assert_eq!(stderr, format!("{expected}error: 6 problem(s) in the {format} body file(s) above\n"), "{format}");
+    }
+}
+
+const ENVELOPE: &str = r#"{"event":"ping","properties":{"n":1},"context":{},"anonymous_id":"00000000-0000-4000-8000-000000000000","session_id":"00000000-0000-4000-8000-000000000001","message_id":"00000000-0000-4000-8000-000000000002","timestamp":"2023-11-14T22:13:20.123Z","app":"app"}"#;
+
+#[test]
+fn validate_format_says_plainly_what_it_cannot_check() {
+    let tmp = project();
+    std::fs::write(tmp.path().join("telemetry/app.yaml"), APP).unwrap();
+    std::fs::write(tmp.path().join("events.jsonl"), format!("{ENVELOPE}\n{ENVELOPE}\n")).unwrap();
+    let other = ENVELOPE.replace(r#""app":"app""#, r#""app":"app","schema_version":"2.0""#);
+    std::fs::write(tmp.path().join("newer.json"), format!(r#"{{"batch":[{other}]}}"#)).unwrap();
+    std::fs::write(tmp.path().join("other.json"), ENVELOPE.replace(r#""app":"app""#, r#""app":"tool""#)).unwrap();
+
+    let (code, stdout, stderr) =
+        run(tmp.path(), &["validate", "--format", "native", "events.jsonl", "newer.json", "other.json", "gone.json"]);
+    assert_eq!(code, 1);
+    assert_eq!(stdout, "events.jsonl: ok (2 events of app, unversioned)\n");
+    assert_eq!(
+        stderr,
+        "newer.json: 1 event(s) name app schema 2.0, which telemetry does not have (it has: app, unversioned); check against the schema of that version\n\
+         other.json: 1 event(s) name tool, unversioned, which telemetry does not have (it has: app, unversioned); check against the schema of that version\n\
+         gone.json: cannot read it: No such file or directory (os error 2)\n\
+         error: 3 problem(s) in the native body file(s) above\n"
+    );
+
+    let (code, _, stderr) = run(tmp.path(), &["validate", "--format", "posthog", "events.jsonl"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        stderr,
+        "events.jsonl: not a posthog body: not JSON (trailing characters at line 2 column 1)\nerror: 1 problem(s) in the posthog body file(s) above\n"
+    );
+
+    let (code, _, stderr) = run(tmp.path(), &["validate", "--format", "amplitude", "events.jsonl"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.starts_with(
+            "error: unknown format `amplitude`; one of: native, posthog, segment, otlp-json, otlp-protobuf\n"
+        ),
+        "{stderr}"
+    );
+    let (code, _, stderr) = run(tmp.path(), &["validate", "--format", "native"]);
+    assert_eq!(code, 2);
+    assert!(stderr.starts_with("error: `validate --format` needs at least one body file\n"), "{stderr}");
+}

@@ -1,0 +1,160 @@
+//! OTLP logs back to envelopes, from the JSON encoding (the protobuf body
+//! is first decoded to the same JSON by `proto`): one envelope per log
+//! record. The resource names the app (`service.name`, `service.version`)
+//! and carries the context by the semantic conventions (`os.type`,
+//! `os.version`, `host.arch`, the product's keys as `app.<key>`); the
+//! scope's `schema.version` attribute names the schema; a record's
+//! `session.id`, `enduser.pseudo.id` and `log.record.uid` are the ids and
+//! its other attributes the event's properties.
+
+use serde_json::{Map, Value};
+
+use super::Parts;
+
+pub(super) fn from_json(body: &Value) -> Result<Vec<Value>, String> {
+    let resources =
+        body.get("resourceLogs").and_then(Value::as_array).ok_or("no `resourceLogs` array at the top level")?;
+    let mut out = Vec::new();
+    for (r, resource) in resources.iter().enumerate() {
+        let at = format!("resourceLogs[{r}]");
+        let resource_attributes = attributes(resource.pointer("/resource/attributes"), &format!("{at}.resource"))?;
+        let (app, app_version, context) = service(resource_attributes);
+        for (s, scope) in list(resource.get("scopeLogs"), &format!("{at}.scopeLogs"))?.iter().enumerate() {
+            let at = format!("{at}.scopeLogs[{s}]");
+            let scope_attributes = attributes(scope.pointer("/scope/attributes"), &format!("{at}.scope"))?;
+            let schema_version = scope_attributes.get("schema.version").cloned();
+            for (l, record) in list(scope.get("logRecords"), &format!("{at}.logRecords"))?.iter().enumerate() {
+                let at = format!("{at}.logRecords[{l}]");
+                let mut properties = attributes(record.get("attributes"), &at)?;
+                let mut id = |key: &str| properties.remove(key).unwrap_or(Value::Null);
+                let (anonymous_id, session_id, message_id) =
+                    (id("enduser.pseudo.id"), id("session.id"), id("log.record.uid"));
+                let event =
+                    record.get("eventName").filter(|n| n.is_string()).ok_or(format!("{at} has no `eventName`"))?;
+                let mut extra = Map::new();
+                if let Some(b) = record.get("body").filter(|b| !b.is_null()) {
+                    extra.insert("body".into(), b.clone());
+                }
+                let parts = Parts {
+                    event: event.clone(),
+                    properties,
+                    context: context.clone(),
+                    anonymous_id,
+                    session_id,
+                    message_id,
+                    timestamp: timestamp(record.get("timeUnixNano"), &at)?,
+                    app: app.clone(),
+                    app_version: app_version.clone(),
+                    schema_version: schema_version.clone(),
+                };
+                out.push(parts.envelope(extra));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The app, its version and the context, from the resource's attributes.
+fn service(attributes: Map<String, Value>) -> (Value, String, Map<String, Value>) {
+    let (mut app, mut version, mut context) = (Value::Null, String::new(), Map::new());
+    for (k, v) in attributes {
+        match k.as_str() {
+            "service.name" => app = v,
+            "service.version" => version = v.as_str().unwrap_or_default().into(),
+            "os.type" => _ = context.insert("os".into(), mapped(v, os_from_semconv)),
+            "os.version" => _ = context.insert("os_version".into(), v),
+            "host.arch" => _ = context.insert("arch".into(), mapped(v, arch_from_semconv)),
+            // Any other name stays as it is, where the payload schema rejects it.
+            _ => _ = context.insert(k.strip_prefix("app.").unwrap_or(&k).into(), v),
+        }
+    }
+    (app, version, context)
+}
+
+fn mapped(v: Value, map: fn(&str) -> Option<&'static str>) -> Value {
+    match v.as_str().and_then(map) {
+        Some(m) => m.into(),
+        None => v,
+    }
+}
+
+/// Rust's `std::env::consts::OS` for an `os.type`: the inverse of the
+/// runtime's `os_type` (`telemetry-core/src/transport/http/semconv.rs`).
+fn os_from_semconv(os: &str) -> Option<&'static str> {
+    match os {
+        "darwin" => Some("macos"),
+        "dragonflybsd" => Some("dragonfly"),
+        _ => None,
+    }
+}
+
+/// Rust's `std::env::consts::ARCH` for a `host.arch`: the inverse of the
+/// runtime's `host_arch` (same file).
+fn arch_from_semconv(arch: &str) -> Option<&'static str> {
+    match arch {
+        "amd64" => Some("x86_64"),
+        "arm64" => Some("aarch64"),
+        "arm32" => Some("arm"),
+        "ppc32" => Some("powerpc"),
+        "ppc64" => Some("powerpc64"),
+        _ => None,
+    }
+}
+
+fn list<'a>(v: Option<&'a Value>, at: &str) -> Result<&'a [Value], String> {
+    match v {
+        None => Ok(&[]),
+        Some(v) => v.as_array().map(Vec::as_slice).ok_or(format!("{at} is not an array")),
+    }
+}
+
+/// `[{"key":..,"value":AnyValue}, ...]` as a JSON object.
+fn attributes(v: Option<&Value>, at: &str) -> Result<Map<String, Value>, String> {
+    let mut out = Map::new();
+    for kv in list(v, &format!("{at}.attributes"))? {
+        let key = kv.get("key").and_then(Value::as_str).ok_or(format!("{at}: an attribute without a `key`"))?;
+        out.insert(key.into(), any(kv.get("value").unwrap_or(&Value::Null), at)?);
+    }
+    Ok(out)
+}
+
+/// An OTLP `AnyValue` as the JSON value the runtime read it from.
+fn any(v: &Value, at: &str) -> Result<Value, String> {
+    let Some((kind, inner)) = v.as_object().and_then(|o| o.iter().next()) else {
+        return Ok(Value::Null);
+    };
+    Ok(match kind.as_str() {
+        "stringValue" => inner.as_str().map_or_else(|| inner.clone(), big_integer),
+        "intValue" => match inner {
+            Value::String(s) => s.parse::<i64>().map(Value::from).map_err(|_| format!("{at}: intValue {s:?}"))?,
+            other => other.clone(),
+        },
+        "arrayValue" => {
+            Value::Array(list(inner.get("values"), at)?.iter().map(|v| any(v, at)).collect::<Result<_, _>>()?)
+        }
+        "kvlistValue" => Value::Object(attributes(inner.get("values"), at)?),
+        _ => inner.clone(),
+    })
+}
+
+/// The runtime sends an integer above `i64::MAX` as its digits in a
+/// `stringValue` (no OTLP integer holds it): such digits read as that integer.
+fn big_integer(s: &str) -> Value {
+    match s.parse::<u64>() {
+        Ok(n) if n > i64::MAX as u64 && !s.starts_with('+') => n.into(),
+        _ => s.into(),
+    }
+}
+
+/// `timeUnixNano` (a decimal string, or a number) as the envelope's RFC
+/// 3339 UTC time with milliseconds.
+fn timestamp(v: Option<&Value>, at: &str) -> Result<Value, String> {
+    let nanos = match v {
+        Some(Value::String(s)) => s.parse::<u64>().ok(),
+        Some(n) => n.as_u64(),
+        None => None,
+    };
+    let nanos = nanos.ok_or(format!("{at} has no `timeUnixNano`"))?;
+    let t = std::time::UNIX_EPOCH + std::time::Duration::from_nanos(nanos);
+    Ok(humantime::format_rfc3339_millis(t).to_string().into())
+}
