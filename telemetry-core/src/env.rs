@@ -131,17 +131,13 @@ impl fmt::Debug for EnvSource {
 }
 
 /// The prefix of an app's own variables: `example-cli` → `EXAMPLE_CLI`.
-///
-/// ```
-/// assert_eq!(telemetry_core::env_prefix("example-cli"), "EXAMPLE_CLI");
-/// ```
-pub fn env_prefix(app: &str) -> String {
+pub(crate) fn env_prefix(app: &str) -> String {
     app.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' }).collect()
 }
 
 /// The names of the variables the runtime reads for one app.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EnvNames {
+pub(crate) struct EnvNames {
     /// `<APP>_TELEMETRY_OFFLINE`: any non-empty value other than `0`/`false` turns telemetry off.
     pub offline: String,
     /// `<APP>_TELEMETRY_DEBUG`: truthy prints events to stderr instead of sending them.
@@ -154,13 +150,7 @@ pub struct EnvNames {
 
 impl EnvNames {
     /// The names for `app`.
-    ///
-    /// ```
-    /// let names = telemetry_core::EnvNames::for_app("example-cli");
-    /// assert_eq!(names.offline, "EXAMPLE_CLI_TELEMETRY_OFFLINE");
-    /// assert_eq!(names.dir, "EXAMPLE_CLI_TELEMETRY_DIR");
-    /// ```
-    pub fn for_app(app: &str) -> Self {
+    pub(crate) fn for_app(app: &str) -> Self {
         let p = env_prefix(app);
         EnvNames {
             offline: format!("{p}_TELEMETRY_OFFLINE"),
@@ -231,5 +221,15 @@ mod tests {
         for v in ["", " ", "0", "false", "FALSE"] {
             assert!(!set_not_false(v), "{v}");
         }
+    }
+
+    #[test]
+    fn names_of_an_app_with_a_dash() {
+        assert_eq!(env_prefix("example-cli"), "EXAMPLE_CLI");
+        let names = EnvNames::for_app("example-cli");
+        assert_eq!(names.offline, "EXAMPLE_CLI_TELEMETRY_OFFLINE");
+        assert_eq!(names.debug, "EXAMPLE_CLI_TELEMETRY_DEBUG");
+        assert_eq!(names.dir, "EXAMPLE_CLI_TELEMETRY_DIR");
+        assert_eq!(names.anonymous_id, "EXAMPLE_CLI_ANONYMOUS_ID");
     }
 }

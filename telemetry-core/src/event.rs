@@ -74,7 +74,7 @@ pub trait TelemetryObject {
 /// key the runtime cannot fill, and types that carry the schema types.
 ///
 /// ```
-/// use telemetry_core::{Hasher, PropertyWriter, TelemetryContext};
+/// use telemetry_core::TelemetryContext;
 ///
 /// #[derive(TelemetryContext)]
 /// #[telemetry(schema = "../schemas/pyairbyte.yaml")]
@@ -90,18 +90,12 @@ pub trait TelemetryObject {
 /// assert_eq!(Context::APP, "pyairbyte");
 /// assert_eq!(Context::KEYS, ["pyairbyte_version", "python_version", "application_hash", "notebook", "colab"]);
 ///
-/// let hasher = Hasher::new(b"per-install key");
-/// let ctx = Context {
+/// // Given to `Builder::context`, it is written into every event's
+/// // context object, `application_hash` as its keyed hash.
+/// let _ = Context {
 ///     pyairbyte_version: "0.20.1", python_version: "3.11.9", application_hash: "sync_orders.py",
 ///     notebook: false, colab: false,
 /// };
-/// let mut buf = br#"{"os":"linux""#.to_vec();
-/// let mut w = PropertyWriter::resume(&mut buf, &hasher);
-/// ctx.write_fields(&mut w);
-/// w.finish();
-/// let json = String::from_utf8(buf).unwrap();
-/// assert!(json.starts_with(r#"{"os":"linux","pyairbyte_version":"0.20.1","python_version":"3.11.9","application_hash":""#));
-/// assert!(!json.contains("sync_orders"));
 /// ```
 pub trait TelemetryContext {
     /// `app.name` of the schema this struct was checked against.
@@ -122,42 +116,9 @@ pub trait TelemetryContext {
 /// [`TelemetryContext`] (or, with `object = "..."`, [`TelemetryObject`]).
 pub use telemetry_derive::TelemetryContext;
 
-/// An event's properties as JSON bytes, hashing `hashed` fields with `hasher`.
-///
-/// ```
-/// use telemetry_core::{Hasher, TelemetryEvent, TelemetryEnum};
-///
-/// #[derive(TelemetryEnum)]
-/// enum Outcome { Success, Failure }
-///
-/// #[derive(TelemetryEvent)]
-/// #[telemetry(schema = "../schemas/example-cli.yaml")]
-/// struct CommandRun<'a> {
-///     command: &'a str,
-///     duration_ms: u64,
-///     outcome: Outcome,
-///     exit_code: i32,
-///     project: &'a str,
-///     flags: Vec<&'a str>,
-///     ci: Option<bool>,
-/// }
-///
-/// let hasher = Hasher::new(b"per-install key");
-/// let event = CommandRun {
-///     command: "build", duration_ms: 1200, outcome: Outcome::Success, exit_code: 0,
-///     project: "acme-website", flags: vec!["release"], ci: None,
-/// };
-/// let json = String::from_utf8(telemetry_core::properties_json(&event, &hasher)).unwrap();
-/// assert_eq!(
-///     json,
-///     format!(
-///         r#"{{"command":"build","duration_ms":1200,"outcome":"success","exit_code":0,"project":"{}","flags":["release"]}}"#,
-///         hasher.hash_hex("acme-website")
-///     )
-/// );
-/// assert!(!json.contains("acme-website"));
-/// ```
-pub fn properties_json<E: TelemetryEvent + ?Sized>(event: &E, hasher: &Hasher) -> Vec<u8> {
+/// An event's properties as JSON bytes, hashing `hashed` fields with `hasher`:
+/// what `record()` writes. Public only through `__bench`.
+pub(crate) fn properties_json<E: TelemetryEvent + ?Sized>(event: &E, hasher: &Hasher) -> Vec<u8> {
     let mut buf = Vec::with_capacity(128);
     let mut w = PropertyWriter::new(&mut buf, hasher);
     event.write_properties(&mut w);

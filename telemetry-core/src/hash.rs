@@ -38,7 +38,7 @@ impl Hasher {
     }
 
     /// The hash of `value` as 64 lowercase hex digits, written without allocating.
-    pub fn hash_into(&self, value: &str, out: &mut [u8; 64]) {
+    pub(crate) fn hash_into(&self, value: &str, out: &mut [u8; 64]) {
         let mut mac = self.keyed.clone();
         mac.update(value.as_bytes());
         let digest = mac.finalize().into_bytes();

@@ -117,10 +117,10 @@ mod writer;
 pub use builder::{Builder, TEST_ANONYMOUS_ID};
 pub use consent::{Choice, Mode, Reason};
 pub use context::WELL_KNOWN_CONTEXT;
-pub use delivery::Stats;
-pub use env::{EnvNames, EnvSource, env_prefix};
+pub use delivery::{Queued, Stats};
+pub use env::EnvSource;
 pub use error::BuildError;
-pub use event::{TelemetryContext, TelemetryEvent, TelemetryObject, properties_json};
+pub use event::{TelemetryContext, TelemetryEvent, TelemetryObject};
 pub use format::WireFormat;
 pub use hash::Hasher;
 pub use periodic::Periodic;
@@ -132,6 +132,36 @@ pub use transport::MemorySink;
 pub use transport::{check_endpoint, check_proxy};
 pub use value::TelemetryEnum;
 pub use writer::{ListWriter, PropertyWriter};
+
+/// The pieces of `record()` this workspace's benches time alone, and its
+/// derive tests read: the bytes a derive writes, without the runtime around
+/// them. Not public API: hidden from the docs and the API snapshot
+/// (`public-api/`), and may change in any release. Benches are separate
+/// crates, so a private function cannot serve them.
+#[doc(hidden)]
+pub mod __bench {
+    use crate::{Hasher, PropertyWriter, TelemetryContext, TelemetryEvent};
+
+    /// An event's properties as `record()` writes them.
+    pub fn properties_json<E: TelemetryEvent + ?Sized>(event: &E, hasher: &Hasher) -> Vec<u8> {
+        crate::event::properties_json(event, hasher)
+    }
+
+    /// `prefix` (an open JSON object, e.g. `{"os":"linux"`) with a context
+    /// struct's keys added and the object closed, as `build()` writes the context.
+    pub fn context_json<C: TelemetryContext>(prefix: &str, ctx: &C, hasher: &Hasher) -> Vec<u8> {
+        let mut buf = prefix.as_bytes().to_vec();
+        let mut w = PropertyWriter::resume(&mut buf, hasher);
+        ctx.write_fields(&mut w);
+        w.finish();
+        buf
+    }
+
+    /// The keyed hash of `value` as hex, written without allocating.
+    pub fn hash_into(hasher: &Hasher, value: &str, out: &mut [u8; 64]) {
+        hasher.hash_into(value, out);
+    }
+}
 
 /// Support for derived code. Not public API: may change in any release.
 ///

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::Relaxed};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
-use crate::delivery::{Delivery, Stats};
+use crate::delivery::{Delivery, Queued, Stats};
 use crate::envelope::{Event, Origin};
 use crate::ids::next_message_id;
 use crate::meta::{AppMeta, EventMeta};
@@ -290,7 +290,7 @@ impl Telemetry {
     /// state dir) its overflow list waiting for the spool: as many bytes
     /// again, and up to eight times the events (the batch being sent is not
     /// counted).
-    pub fn queued(&self) -> (usize, usize) {
+    pub fn queued(&self) -> Queued {
         self.recorder.as_ref().map(|r| r.delivery.queued()).unwrap_or_default()
     }
 

@@ -5,18 +5,9 @@ use crate::Hasher;
 
 /// Writes one JSON object (an event's properties, or a nested object).
 ///
-/// Derived code calls it; applications rarely need to.
-///
-/// ```
-/// use telemetry_core::{Hasher, PropertyWriter};
-/// let hasher = Hasher::new(b"key");
-/// let mut buf = Vec::new();
-/// let mut w = PropertyWriter::new(&mut buf, &hasher);
-/// w.u64("records", 42);
-/// w.str("state", "started", None);
-/// w.finish();
-/// assert_eq!(buf, br#"{"records":42,"state":"started"}"#);
-/// ```
+/// Derived code calls it: the runtime opens one for each event (and for the
+/// context object) and hands it to [`crate::TelemetryEvent::write_properties`]
+/// or [`crate::TelemetryContext::write_fields`]. Applications never make one.
 pub struct PropertyWriter<'a> {
     buf: &'a mut Vec<u8>,
     hasher: &'a Hasher,
@@ -40,7 +31,7 @@ pub(crate) fn truncate(s: &str, max: Option<u32>) -> &str {
 
 impl<'a> PropertyWriter<'a> {
     /// Starts an object at the end of `buf`.
-    pub fn new(buf: &'a mut Vec<u8>, hasher: &'a Hasher) -> Self {
+    pub(crate) fn new(buf: &'a mut Vec<u8>, hasher: &'a Hasher) -> Self {
         buf.push(b'{');
         PropertyWriter { buf, hasher, first: true }
     }
@@ -48,23 +39,13 @@ impl<'a> PropertyWriter<'a> {
     /// Continues the JSON object open at the end of `buf` (its `{`, and any
     /// fields already written): the caller wrote the first keys, and closes
     /// the object itself or with [`finish`](Self::finish).
-    ///
-    /// ```
-    /// use telemetry_core::{Hasher, PropertyWriter};
-    /// let hasher = Hasher::new(b"key");
-    /// let mut buf = br#"{"os":"linux""#.to_vec();
-    /// let mut w = PropertyWriter::resume(&mut buf, &hasher);
-    /// w.bool("ci", false);
-    /// w.finish();
-    /// assert_eq!(buf, br#"{"os":"linux","ci":false}"#);
-    /// ```
-    pub fn resume(buf: &'a mut Vec<u8>, hasher: &'a Hasher) -> Self {
+    pub(crate) fn resume(buf: &'a mut Vec<u8>, hasher: &'a Hasher) -> Self {
         let first = buf.last() == Some(&b'{');
         PropertyWriter { buf, hasher, first }
     }
 
     /// Closes the object.
-    pub fn finish(self) {
+    pub(crate) fn finish(self) {
         self.buf.push(b'}');
     }
 

@@ -32,7 +32,7 @@ struct Figures {
     accepted: u64,
     /// Lines and bytes left in the spool.
     spool: (u64, u64),
-    max_queued: (usize, usize),
+    max_queued: telemetry_core::Queued,
     record_secs: f64,
     slowest_record: Duration,
     exit: Duration,
@@ -114,7 +114,7 @@ fn eight_threads_against_a_slow_collector() {
     // Every event counted as sent was accepted by the collector, once.
     assert_eq!(f.accepted, s.sent, "{s:?}");
     // The queue, and as much again in its overflow list.
-    assert!(f.max_queued.0 <= 9 * QUEUE_EVENTS && f.max_queued.1 <= 2 * QUEUE_BYTES, "{:?}", f.max_queued);
+    assert!(f.max_queued.events <= 9 * QUEUE_EVENTS && f.max_queued.bytes <= 2 * QUEUE_BYTES, "{:?}", f.max_queued);
     // Hang guard only: no record() waited for the 20 ms collector, let alone the network.
     assert!(f.slowest_record < Duration::from_millis(500), "{:?}", f.slowest_record);
     assert!(f.exit < Duration::from_secs(10) + Duration::from_secs(2), "{:?}", f.exit);

@@ -44,8 +44,8 @@ fn on_disk(dir: &Path) -> (u64, u64) {
 }
 
 /// Records `n` events from one thread as fast as it can, sampling
-/// [`Telemetry::queued`] meanwhile; returns the peak (events, bytes).
-fn burst(t: &Telemetry, n: u64) -> (usize, usize) {
+/// [`Telemetry::queued`] meanwhile; returns the peak of each.
+fn burst(t: &Telemetry, n: u64) -> telemetry_core::Queued {
     let done = AtomicBool::new(false);
     std::thread::scope(|s| {
         let sampler = s.spawn(|| peak_queued(t, &done));
@@ -84,7 +84,7 @@ fn burst_of_100k_at_defaults_loses_nothing() {
     assert!(s.sent > 0 && s.spooled > 0, "{s:?}");
     assert_eq!(slow.events_accepted(), s.sent);
     assert_eq!(on_disk(&dir).0, s.spooled, "spooled counts exactly the lines on disk");
-    assert!(peak.0 <= 9 * QUEUE_EVENTS && peak.1 <= 2 * QUEUE_BYTES, "{peak:?}");
+    assert!(peak.events <= 9 * QUEUE_EVENTS && peak.bytes <= 2 * QUEUE_BYTES, "{peak:?}");
 
     let fast = Collector::ok();
     fast.keep_requests(false);
@@ -160,7 +160,7 @@ fn memory_sink_still_drops_when_the_queue_is_full() {
     for i in 0..50 {
         t.record(&run(i));
     }
-    assert_eq!(t.queued().0, 10);
+    assert_eq!(t.queued().events, 10);
     let s = t.shutdown();
     assert_eq!(s, Stats { recorded: 50, sent: 10, dropped: 40, ..Stats::default() });
     assert_eq!(sink.take().len(), 10);

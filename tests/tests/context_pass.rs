@@ -1,7 +1,8 @@
 //! Context structs that compile, and the exact JSON `write_fields` adds to
 //! a context object the runtime has opened.
 
-use telemetry_core::{Hasher, PropertyWriter, TelemetryContext, TelemetryEnum, WELL_KNOWN_CONTEXT};
+// The derive's bytes alone, without the runtime: `__bench` (hidden, not API).
+use telemetry_core::{Hasher, TelemetryContext, TelemetryEnum, WELL_KNOWN_CONTEXT};
 
 /// Computed independently with Python's standard library:
 /// `python3 -c "import hmac,hashlib;print(hmac.new(b'per-install key', b'sync_orders.py', hashlib.sha256).hexdigest())"`
@@ -11,11 +12,7 @@ const SYNC_ORDERS_HMAC: &str = "f7ffce45f11ecdf115330d5252adb6e6869fd9e9517d99d3
 /// (`prefix`, e.g. `{"os":"linux"`), then the struct's, then `}`.
 fn context_json<C: TelemetryContext>(prefix: &str, ctx: &C) -> String {
     let hasher = Hasher::new(b"per-install key");
-    let mut buf = prefix.as_bytes().to_vec();
-    let mut w = PropertyWriter::resume(&mut buf, &hasher);
-    ctx.write_fields(&mut w);
-    w.finish();
-    String::from_utf8(buf).unwrap()
+    String::from_utf8(telemetry_core::__bench::context_json(prefix, ctx, &hasher)).unwrap()
 }
 
 // PyAirbyte: five keys the runtime cannot fill, one of them hashed; `os`

@@ -1,7 +1,9 @@
 //! Structs that compile, and the exact JSON they produce.
 
 use telemetry_core::meta::Collect;
-use telemetry_core::{Hasher, TelemetryEnum, TelemetryEvent, properties_json};
+// The derive's bytes alone, without the runtime: `__bench` (hidden, not API).
+use telemetry_core::__bench::properties_json;
+use telemetry_core::{Hasher, TelemetryEnum, TelemetryEvent};
 
 mod generated;
 

@@ -209,7 +209,8 @@ fn written<E: TelemetryEvent>(app: &'static AppMeta, dir: &Path, event: &E) -> (
     let s = t.shutdown();
     assert_eq!((s.recorded, s.sent), (1, 1), "{s:?}");
     let out = Buf::default();
-    let debug_var = format!("{}_TELEMETRY_DEBUG", telemetry_core::env_prefix(app.name()));
+    // The documented name: the app's name upper-cased, `-` as `_`.
+    let debug_var = format!("{}_TELEMETRY_DEBUG", app.name().to_ascii_uppercase().replace('-', "_"));
     let t = base().env(EnvSource::from_pairs([(debug_var.as_str(), "1")])).output(out.clone()).build().unwrap();
     t.record(event);
     assert_eq!(t.shutdown().sent, 1);

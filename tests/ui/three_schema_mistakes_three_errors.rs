@@ -2,7 +2,7 @@
 // exactly three errors: each is reported once per crate (by the first macro
 // to meet it), and the placeholders the macros expand to keep rustc from
 // adding errors of its own where the app meta and the events are used.
-use telemetry_core::{Hasher, TelemetryEvent, app_meta, properties_json};
+use telemetry_core::{Hasher, TelemetryEvent, __bench::properties_json, app_meta};
 
 static APP: telemetry_core::meta::AppMeta = app_meta!("schemas/three_mistakes.yaml");
 

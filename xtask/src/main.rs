@@ -12,6 +12,7 @@ mod diff;
 mod docs;
 mod fuzz;
 mod package;
+mod public_api;
 
 /// Every task: name, arguments, what it does (one line of text per line).
 const TASKS: &[(&str, &str, &str)] = &[
@@ -61,6 +62,14 @@ and crashes. Installs cargo-fuzz if missing. Not run by CI.",
 them into target/package-doctest/ and run their doctests there, each
 crate against the packaged others. Run by CI.",
     ),
+    (
+        "public-api",
+        "[--bless]",
+        "List the public API of telemetry-core (default features, and with clap),
+telemetry-schema and telemetry-derive from rustdoc JSON (nightly toolchain)
+and fail when it differs from the snapshots in public-api/; --bless writes
+them. Run by CI.",
+    ),
     ("help", "", "This text."),
 ];
 
@@ -91,6 +100,7 @@ enum Task {
     },
     Fuzz(Vec<String>),
     Package(Vec<String>),
+    PublicApi(Vec<String>),
     /// Print the usage of every task, or of the one named.
     Help(Option<&'static str>),
 }
@@ -106,6 +116,7 @@ fn main() -> ExitCode {
         Task::BenchCompile { quick } => bench::compile::task(&workspace_root(), quick),
         Task::Fuzz(args) => fuzz::run(&workspace_root(), &args),
         Task::Package(args) => package::run(&workspace_root(), &args),
+        Task::PublicApi(args) => public_api::run(&workspace_root(), &args),
         Task::Help(task) => {
             println!("{}", task.map_or_else(usage, task_usage));
             Ok(())
@@ -165,6 +176,7 @@ fn parse(args: &[String]) -> Result<Task, String> {
         "bench-compile" => Ok(Task::BenchCompile { quick: rest.iter().any(|a| a == "--quick") }),
         "fuzz" => Ok(Task::Fuzz(rest.to_vec())),
         "package" => Ok(Task::Package(rest.to_vec())),
+        "public-api" => Ok(Task::PublicApi(rest.to_vec())),
         other => Err(format!("error: unknown task `{other}`\n\n{}", usage())),
     }
 }

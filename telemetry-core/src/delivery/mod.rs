@@ -20,7 +20,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-pub use stats::Stats;
+pub use stats::{Queued, Stats};
 pub(crate) use tuning::{Backoff, Tuning};
 
 use exit::Leftovers;
@@ -125,7 +125,7 @@ impl Delivery {
 
     /// Events and bytes waiting in memory now: the queue and its overflow
     /// (not the batch in flight).
-    pub(crate) fn queued(&self) -> (usize, usize) {
+    pub(crate) fn queued(&self) -> Queued {
         self.shared.queued()
     }
 

@@ -20,7 +20,7 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use super::pending::{Activity, Backlog, Next, Phase, Spooler, State};
-use super::stats::Counters;
+use super::stats::{Counters, Queued};
 use super::tuning::Tuning;
 use crate::envelope::Event;
 
@@ -138,9 +138,9 @@ impl Queue {
 
     /// Events and bytes waiting in memory now: the queue and its overflow
     /// (not counting the batch in flight or the one being spooled).
-    pub(crate) fn queued(&self) -> (usize, usize) {
+    pub(crate) fn queued(&self) -> Queued {
         let q = lock(&self.state);
-        (q.pending.len() + q.overflow.len(), q.pending_bytes + q.overflow_bytes)
+        Queued { events: q.pending.len() + q.overflow.len(), bytes: q.pending_bytes + q.overflow_bytes }
     }
 
     /// Waits until everything recorded so far is settled (this run's

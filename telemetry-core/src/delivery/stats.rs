@@ -2,6 +2,25 @@
 
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
+/// What waits in memory now, from [`crate::Telemetry::queued`]: the queue
+/// and (HTTP with a state dir) its overflow list waiting for the spool, not
+/// the batch being sent.
+///
+/// ```
+/// # use telemetry_core::{MemorySink, Telemetry};
+/// # static APP: telemetry_core::meta::AppMeta = telemetry_core::app_meta!("../../schemas/example-cli.yaml");
+/// let telemetry = Telemetry::builder(&APP).for_tests(MemorySink::new()).build().unwrap();
+/// let queued = telemetry.queued();
+/// assert_eq!((queued.events, queued.bytes), (0, 0));
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Queued {
+    /// Events waiting.
+    pub events: usize,
+    /// Their size in bytes, as counted against the queue's byte bound.
+    pub bytes: usize,
+}
+
 /// Counters of one [`crate::Telemetry`] handle.
 ///
 /// Once all is settled (after [`crate::Telemetry::shutdown`], or a

@@ -184,12 +184,12 @@ pub fn memory_kib() -> Option<(u64, u64)> {
 }
 
 /// Samples [`telemetry_core::Telemetry::queued`] every 200 µs until `done`;
-/// returns the peak (events, bytes).
-pub fn peak_queued(t: &telemetry_core::Telemetry, done: &std::sync::atomic::AtomicBool) -> (usize, usize) {
-    let mut max = (0, 0);
+/// returns the peak of each.
+pub fn peak_queued(t: &telemetry_core::Telemetry, done: &std::sync::atomic::AtomicBool) -> telemetry_core::Queued {
+    let mut max = telemetry_core::Queued::default();
     while !done.load(std::sync::atomic::Ordering::SeqCst) {
-        let (n, b) = t.queued();
-        max = (max.0.max(n), max.1.max(b));
+        let now = t.queued();
+        max = telemetry_core::Queued { events: max.events.max(now.events), bytes: max.bytes.max(now.bytes) };
         std::thread::sleep(Duration::from_micros(200));
     }
     max

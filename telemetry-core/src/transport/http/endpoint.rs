@@ -4,19 +4,25 @@
 use crate::error::BuildError;
 use crate::format::WireFormat;
 
-/// Checks an endpoint: `https://`, or `http://` to loopback only. Appends the
-/// format's default path when the URL has none.
+/// Checks an endpoint: `https://`, or `http://` to loopback only. Returns the
+/// URL events are posted to: the format's default path appended when the URL
+/// has none. [`crate::Builder::build`] makes the same check.
 ///
 /// ```
 /// use telemetry_core::{WireFormat, check_endpoint};
 /// assert_eq!(
-///     check_endpoint("http://127.0.0.1:4318", WireFormat::Otlp).unwrap().as_str(),
+///     check_endpoint("http://127.0.0.1:4318", WireFormat::Otlp).unwrap(),
 ///     "http://127.0.0.1:4318/v1/logs"
 /// );
 /// assert!(check_endpoint("https://collector.example.org/ingest", WireFormat::Native).is_ok());
 /// assert!(check_endpoint("http://collector.example.org/ingest", WireFormat::Native).is_err());
 /// ```
-pub fn check_endpoint(url: &str, format: WireFormat) -> Result<reqwest::Url, BuildError> {
+pub fn check_endpoint(url: &str, format: WireFormat) -> Result<String, BuildError> {
+    endpoint_url(url, format).map(String::from)
+}
+
+/// [`check_endpoint`], with the URL as the client takes it.
+pub(super) fn endpoint_url(url: &str, format: WireFormat) -> Result<reqwest::Url, BuildError> {
     let mut u = match check_transport_url(url) {
         Ok(u) => u,
         Err(Refused::Invalid(reason)) => return Err(BuildError::InvalidEndpoint { url: url.to_string(), reason }),
@@ -32,15 +38,21 @@ pub fn check_endpoint(url: &str, format: WireFormat) -> Result<reqwest::Url, Bui
 
 /// Checks a proxy against the same policy as the endpoint: `https://`, or
 /// `http://` to loopback only. The proxy is the only one the runtime uses:
-/// `HTTP_PROXY`, `HTTPS_PROXY` and `ALL_PROXY` are never read.
+/// `HTTP_PROXY`, `HTTPS_PROXY` and `ALL_PROXY` are never read. Returns the
+/// URL as the runtime reads it.
 ///
 /// ```
 /// use telemetry_core::check_proxy;
-/// assert!(check_proxy("http://127.0.0.1:3128").is_ok());
+/// assert_eq!(check_proxy("http://127.0.0.1:3128").unwrap(), "http://127.0.0.1:3128/");
 /// assert!(check_proxy("https://proxy.example.org:3129").is_ok());
 /// assert!(check_proxy("http://proxy.example.org:3128").is_err());
 /// ```
-pub fn check_proxy(url: &str) -> Result<reqwest::Url, BuildError> {
+pub fn check_proxy(url: &str) -> Result<String, BuildError> {
+    proxy_url(url).map(String::from)
+}
+
+/// [`check_proxy`], with the URL as the client takes it.
+pub(super) fn proxy_url(url: &str) -> Result<reqwest::Url, BuildError> {
     check_transport_url(url).map_err(|e| match e {
         Refused::Invalid(reason) => BuildError::InvalidProxy { url: url.to_string(), reason },
         Refused::Insecure => BuildError::InsecureProxy { url: url.to_string() },

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use super::Http;
-use super::endpoint::{check_endpoint, check_proxy};
+use super::endpoint::{endpoint_url, proxy_url};
 use crate::error::BuildError;
 use crate::format::WireFormat;
 
@@ -23,9 +23,9 @@ pub(crate) fn checked(
     format: WireFormat,
     has_api_key: bool,
 ) -> Result<Option<Endpoint>, BuildError> {
-    let proxy = proxy.map(check_proxy).transpose()?;
+    let proxy = proxy.map(proxy_url).transpose()?;
     let Some(url) = url else { return Ok(None) };
-    let url = check_endpoint(url, format)?;
+    let url = endpoint_url(url, format)?;
     if format.needs_api_key() && !has_api_key {
         return Err(BuildError::MissingApiKey { format });
     }
