@@ -2,7 +2,7 @@
 
 use super::{Options, source_name};
 use crate::json::J;
-use crate::model::{Collect, Field, FieldType, Schema};
+use crate::model::{Collect, Event, Field, FieldType, Schema};
 
 /// Lowercase hyphenated UUID.
 const UUID_PATTERN: &str = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$";
@@ -68,7 +68,33 @@ pub fn payload_schema_text_with(schema: &Schema, options: &Options) -> String {
 
 fn build(schema: &Schema, options: &Options) -> J {
     let title = &schema.app.title;
-    let mut defs = J::obj([
+    let mut defs = shared_defs(schema);
+    let mut one_of = Vec::new();
+    for e in &schema.events {
+        let key = format!("event_{}", e.name);
+        one_of.push(J::obj([("$ref", J::s(format!("#/$defs/{key}")))]));
+        defs.push(&key, event_def(schema, e));
+    }
+    J::obj([
+        ("$schema", J::s("https://json-schema.org/draft/2020-12/schema")),
+        ("title", J::s(format!("{title} telemetry event"))),
+        (
+            "description",
+            J::s(format!(
+                "One telemetry event of {title} as sent. Generated from {} by `{}`; do not edit.",
+                source_name(schema),
+                options.command
+            )),
+        ),
+        ("type", J::s("object")),
+        ("oneOf", J::Arr(one_of)),
+        ("$defs", defs),
+    ])
+}
+
+/// The `$defs` every event refers to: ids, the timestamp, the context.
+fn shared_defs(schema: &Schema) -> J {
+    J::obj([
         ("uuid", J::obj([("type", J::s("string")), ("format", J::s("uuid")), ("pattern", J::s(UUID_PATTERN))])),
         (
             "timestamp",
@@ -86,110 +112,80 @@ fn build(schema: &Schema, options: &Options) -> J {
             }
             c
         }),
-    ]);
-    let mut one_of = Vec::new();
-    for e in &schema.events {
-        let key = format!("event_{}", e.name);
-        one_of.push(J::obj([("$ref", J::s(format!("#/$defs/{key}")))]));
-        let mut props = object(&e.fields);
-        if let J::Obj(entries) = &mut props {
-            entries.insert(0, ("description".into(), J::s("The event's fields.")));
-        }
-        let mut description = e.description.clone();
-        if let Some(when) = &e.when {
-            description.push_str(" When: ");
-            description.push_str(when);
-        }
-        defs.push(
-            &key,
-            J::obj([
-                ("description", J::s(description)),
-                ("type", J::s("object")),
-                (
-                    "properties",
-                    with_schema_version(
-                        J::obj([
-                            ("event", J::obj([("const", J::s(&e.name))])),
-                            ("properties", props),
-                            ("context", J::obj([("$ref", J::s("#/$defs/context"))])),
-                            (
-                                "anonymous_id",
-                                J::obj([
-                                    ("description", J::s("Random id of this install.")),
-                                    ("$ref", J::s("#/$defs/uuid")),
-                                ]),
-                            ),
-                            (
-                                "session_id",
-                                J::obj([
-                                    ("description", J::s("Random id of this process run.")),
-                                    ("$ref", J::s("#/$defs/uuid")),
-                                ]),
-                            ),
-                            (
-                                "message_id",
-                                J::obj([
-                                    ("description", J::s("Random id of this event, for deduplication.")),
-                                    ("$ref", J::s("#/$defs/uuid")),
-                                ]),
-                            ),
-                            ("timestamp", J::obj([("$ref", J::s("#/$defs/timestamp"))])),
-                            (
-                                "app",
-                                J::obj([
-                                    ("description", J::s("The product that sent the event (`app.name`).")),
-                                    ("const", J::s(&schema.app.name)),
-                                ]),
-                            ),
-                            (
-                                "app_version",
-                                J::obj([
-                                    ("description", J::s(format!("Version of {title}, when known."))),
-                                    ("type", J::s("string")),
-                                    ("maxLength", J::int(64)),
-                                ]),
-                            ),
-                        ]),
-                        schema,
-                    ),
-                ),
-                (
-                    "required",
-                    J::Arr(
-                        [
-                            "event",
-                            "properties",
-                            "context",
-                            "anonymous_id",
-                            "session_id",
-                            "message_id",
-                            "timestamp",
-                            "app",
-                        ]
-                        .into_iter()
-                        .chain(schema.schema_version.map(|_| "schema_version"))
-                        .map(J::s)
-                        .collect(),
-                    ),
-                ),
-                ("additionalProperties", J::Bool(false)),
-            ]),
-        );
+    ])
+}
+
+/// The `$defs` entry of one event: its envelope, with its properties.
+fn event_def(schema: &Schema, e: &Event) -> J {
+    let title = &schema.app.title;
+    let mut props = object(&e.fields);
+    if let J::Obj(entries) = &mut props {
+        entries.insert(0, ("description".into(), J::s("The event's fields.")));
+    }
+    let mut description = e.description.clone();
+    if let Some(when) = &e.when {
+        description.push_str(" When: ");
+        description.push_str(when);
     }
     J::obj([
-        ("$schema", J::s("https://json-schema.org/draft/2020-12/schema")),
-        ("title", J::s(format!("{title} telemetry event"))),
-        (
-            "description",
-            J::s(format!(
-                "One telemetry event of {title} as sent. Generated from {} by `{}`; do not edit.",
-                source_name(schema),
-                options.command
-            )),
-        ),
+        ("description", J::s(description)),
         ("type", J::s("object")),
-        ("oneOf", J::Arr(one_of)),
-        ("$defs", defs),
+        (
+            "properties",
+            with_schema_version(
+                J::obj([
+                    ("event", J::obj([("const", J::s(&e.name))])),
+                    ("properties", props),
+                    ("context", J::obj([("$ref", J::s("#/$defs/context"))])),
+                    (
+                        "anonymous_id",
+                        J::obj([("description", J::s("Random id of this install.")), ("$ref", J::s("#/$defs/uuid"))]),
+                    ),
+                    (
+                        "session_id",
+                        J::obj([
+                            ("description", J::s("Random id of this process run.")),
+                            ("$ref", J::s("#/$defs/uuid")),
+                        ]),
+                    ),
+                    (
+                        "message_id",
+                        J::obj([
+                            ("description", J::s("Random id of this event, for deduplication.")),
+                            ("$ref", J::s("#/$defs/uuid")),
+                        ]),
+                    ),
+                    ("timestamp", J::obj([("$ref", J::s("#/$defs/timestamp"))])),
+                    (
+                        "app",
+                        J::obj([
+                            ("description", J::s("The product that sent the event (`app.name`).")),
+                            ("const", J::s(&schema.app.name)),
+                        ]),
+                    ),
+                    (
+                        "app_version",
+                        J::obj([
+                            ("description", J::s(format!("Version of {title}, when known."))),
+                            ("type", J::s("string")),
+                            ("maxLength", J::int(64)),
+                        ]),
+                    ),
+                ]),
+                schema,
+            ),
+        ),
+        (
+            "required",
+            J::Arr(
+                ["event", "properties", "context", "anonymous_id", "session_id", "message_id", "timestamp", "app"]
+                    .into_iter()
+                    .chain(schema.schema_version.map(|_| "schema_version"))
+                    .map(J::s)
+                    .collect(),
+            ),
+        ),
+        ("additionalProperties", J::Bool(false)),
     ])
 }
 
