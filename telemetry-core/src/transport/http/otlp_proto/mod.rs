@@ -5,97 +5,16 @@
 //! `logs.proto`, `common.proto` and `resource.proto`; the tests decode
 //! every body with opentelemetry-proto's prost types.
 
-use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+mod stream;
+mod wire;
 
-use super::ordered::{Key, Ordered};
+use super::ordered::Ordered;
 use super::otlp::runs;
 use super::semconv::resource;
 use super::{LIB, LIB_VERSION, SCHEMA_VERSION};
 use crate::envelope::Event;
-
-/// Wire types.
-const VARINT: u32 = 0;
-const I64: u32 = 1;
-const LEN: u32 = 2;
-
-fn varint(b: &mut Vec<u8>, mut v: u64) {
-    while v >= 0x80 {
-        b.push((v as u8) | 0x80);
-        v >>= 7;
-    }
-    b.push(v as u8);
-}
-
-fn tag(b: &mut Vec<u8>, field: u32, wire: u32) {
-    varint(b, u64::from(field << 3 | wire));
-}
-
-/// A length-delimited field whose content `write` appends: the length is
-/// reserved as one byte and widened afterwards if the content is longer
-/// than 127 bytes (one move of the content; messages here are small).
-fn message<R>(b: &mut Vec<u8>, field: u32, write: impl FnOnce(&mut Vec<u8>) -> R) -> R {
-    tag(b, field, LEN);
-    let at = b.len();
-    b.push(0);
-    let r = write(b);
-    let len = b.len() - at - 1;
-    if len < 0x80 {
-        b[at] = len as u8;
-    } else {
-        let mut v = Vec::with_capacity(3);
-        varint(&mut v, len as u64);
-        b.splice(at..at + 1, v);
-    }
-    r
-}
-
-fn string(b: &mut Vec<u8>, field: u32, s: &str) {
-    tag(b, field, LEN);
-    varint(b, s.len() as u64);
-    b.extend_from_slice(s.as_bytes());
-}
-
-fn uint(b: &mut Vec<u8>, field: u32, v: u64) {
-    tag(b, field, VARINT);
-    varint(b, v);
-}
-
-fn fixed64(b: &mut Vec<u8>, field: u32, v: u64) {
-    tag(b, field, I64);
-    b.extend_from_slice(&v.to_le_bytes());
-}
-
-/// `AnyValue` (oneof: 1 string, 2 bool, 3 int, 4 double, 5 array, 6 kvlist).
-fn any_value(b: &mut Vec<u8>, v: &Ordered<'_>) {
-    match v {
-        Ordered::Null => {}
-        Ordered::Bool(x) => uint(b, 2, u64::from(*x)),
-        // int64 is a two's complement varint.
-        Ordered::I64(x) => uint(b, 3, *x as u64),
-        // Above i64::MAX: no OTLP integer holds it; the exact digits as text, as in JSON.
-        Ordered::U64(x) => string(b, 1, &x.to_string()),
-        Ordered::F64(x) => fixed64(b, 4, x.to_bits()),
-        Ordered::Str(s) => string(b, 1, s),
-        Ordered::List(items) => message(b, 5, |b| {
-            for item in items {
-                message(b, 1, |b| any_value(b, item));
-            }
-        }),
-        Ordered::Object(m) => message(b, 6, |b| {
-            for (k, v) in m {
-                key_value(b, 1, k, v);
-            }
-        }),
-    }
-}
-
-/// `KeyValue { 1: key, 2: value }` as field `field`.
-fn key_value(b: &mut Vec<u8>, field: u32, k: &str, v: &Ordered<'_>) {
-    message(b, field, |b| {
-        string(b, 1, k);
-        message(b, 2, |b| any_value(b, v));
-    });
-}
+use stream::properties;
+use wire::{fixed64, key_value, message, string, uint};
 
 /// `ExportLogsServiceRequest`: the same messages, fields and order as the
 /// JSON body (`otlp::body`), in protobuf.
@@ -151,103 +70,9 @@ fn log_record(b: &mut Vec<u8>, e: &Event) {
     string(b, 12, e.name);
 }
 
-/// The event's properties as `LogRecord.attributes` (field 6), written
-/// while serde_json reads them: no value is built (building one was most
-/// of this body's time). Nothing is written if they are not a JSON object.
-fn properties(b: &mut Vec<u8>, json: &str) {
-    let start = b.len();
-    let mut de = serde_json::Deserializer::from_str(json);
-    if de.deserialize_map(Members { b, field: 6 }).is_err() {
-        b.truncate(start);
-    }
-}
-
-/// Each member of an object as a `KeyValue` of field `field`.
-struct Members<'b> {
-    b: &'b mut Vec<u8>,
-    field: u32,
-}
-
-impl<'de> Visitor<'de> for Members<'_> {
-    type Value = ();
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a JSON object")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<(), A::Error> {
-        while let Some(Key(k)) = a.next_key()? {
-            message(self.b, self.field, |b| {
-                string(b, 1, &k);
-                message(b, 2, |b| a.next_value_seed(Any(b)))
-            })?;
-        }
-        Ok(())
-    }
-}
-
-/// One JSON value as an `AnyValue`, as [`any_value`] writes it.
-struct Any<'b>(&'b mut Vec<u8>);
-
-impl<'de> DeserializeSeed<'de> for Any<'_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Any<'_> {
-    type Value = ();
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("any JSON value")
-    }
-    fn visit_unit<E>(self) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_bool<E>(self, v: bool) -> Result<(), E> {
-        uint(self.0, 2, u64::from(v));
-        Ok(())
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<(), E> {
-        uint(self.0, 3, v as u64);
-        Ok(())
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<(), E> {
-        match i64::try_from(v) {
-            Ok(i) => uint(self.0, 3, i as u64),
-            Err(_) => string(self.0, 1, &v.to_string()),
-        }
-        Ok(())
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<(), E> {
-        fixed64(self.0, 4, v.to_bits());
-        Ok(())
-    }
-    fn visit_str<E>(self, v: &str) -> Result<(), E> {
-        string(self.0, 1, v);
-        Ok(())
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<(), A::Error> {
-        message(self.0, 5, |b| {
-            while a.next_element_seed(ArrayItem(b))?.is_some() {}
-            Ok(())
-        })
-    }
-    fn visit_map<A: MapAccess<'de>>(self, a: A) -> Result<(), A::Error> {
-        message(self.0, 6, |b| Members { b, field: 1 }.visit_map(a))
-    }
-}
-
-/// An `ArrayValue.values` entry (field 1).
-struct ArrayItem<'b>(&'b mut Vec<u8>);
-
-impl<'de> DeserializeSeed<'de> for ArrayItem<'_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        message(self.0, 1, |b| d.deserialize_any(Any(b)))
-    }
-}
-
 #[cfg(test)]
 pub(super) mod tests {
+    use super::wire::varint;
     use super::*;
     use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
     use prost::Message;
@@ -298,7 +123,7 @@ pub(super) mod tests {
 
     /// The registry's attribute names (`tests/data/semconv-registry.txt`).
     fn registry() -> Vec<&'static str> {
-        include_str!("../../../tests/data/semconv-registry.txt")
+        include_str!("../../../../tests/data/semconv-registry.txt")
             .lines()
             .filter(|l| !l.starts_with('#') && !l.contains('='))
             .collect()
