@@ -45,84 +45,110 @@ pub(crate) fn plan<'a>(
 }
 
 fn check<'a>(input: &'a Input<'a>, target: &Target<'a>, cx: &mut Ctxt) -> Option<Vec<Planned<'a>>> {
-    let (owner, fields) = (&target.owner, target.fields);
     let start_ok = cx.is_ok();
-    let mut planned = Vec::new();
     // Required fields already named by a did-you-mean: the typo is one
     // mistake, so it gets one error, not a second "lacks field".
     let mut suggested: Vec<&str> = Vec::new();
-    for field in &input.fields {
-        let Some(sf) = fields.iter().find(|s| s.name == field.name) else {
-            let collected = fields.iter().filter(|s| s.is_collected()).map(|s| s.name.as_str());
-            let help = match telemetry_schema::did_you_mean(&field.name, collected) {
-                Some(s) => {
-                    suggested.push(s);
-                    format!("did you mean `{s}`?")
-                }
-                None => format!(
-                    "remove it, or declare it in {} in {} with its type, `collect:` and a description",
-                    owner.what, owner.file
-                ),
-            };
-            cx.error(
-                field.ident.span(),
-                format!("field `{}` is not declared in {} ({})", field.name, owner.what, owner.declared()),
-                help,
-            );
-            continue;
-        };
-        if sf.collect == Collect::Forbidden {
-            let reason = sf.reason.as_deref().unwrap_or("no reason given");
-            cx.error(
-                field.ident.span(),
-                format!("field `{}` is forbidden in {} ({}): {reason}", field.name, owner.what, owner.at(sf)),
-                "remove this field; the schema promises it is never collected",
-            );
-            continue;
-        }
-        let ty = sf.ty.as_ref().expect("validated: collected fields have a type");
-        let inner = option_inner(field.ty);
-        match (sf.required, inner) {
-            (true, Some(_)) => {
-                cx.error_spanned(
-                    field.ty,
-                    format!(
-                        "field `{}` is an `Option`, but {} declares it required ({})",
-                        field.name,
-                        owner.what,
-                        owner.at(sf)
-                    ),
-                    "use the plain type, or mark the field `required: false` in the schema",
-                );
-                continue;
-            }
-            (false, None) => {
-                cx.error_spanned(
-                    field.ty,
-                    format!(
-                        "field `{}` is optional in {} (`required: false` at {}), so it must be an `Option`",
-                        field.name,
-                        owner.what,
-                        owner.at(sf)
-                    ),
-                    format!(
-                        "declare it as `Option<{}>`: `None` leaves the key out of the {}",
-                        rust_suggestion(ty),
-                        if target.path.starts_with(CONTEXT_PATH) { "context" } else { "event" }
-                    ),
-                );
-                continue;
-            }
-            _ => {}
-        }
-        let inner_ty = inner.unwrap_or(field.ty);
-        if type_mismatch(field, inner_ty, sf, ty, owner, cx) {
-            continue;
-        }
-        planned.push(Planned { field, schema: sf, optional: inner.is_some(), inner: inner_ty });
+    let mut planned: Vec<Planned<'a>> =
+        input.fields.iter().filter_map(|field| check_field(field, target, &mut suggested, cx)).collect();
+    check_required(input, target, &suggested, cx);
+    if !(start_ok && cx.is_ok()) {
+        return None;
     }
+    // Events and objects are written in schema order, so the output reads like
+    // the generated page; a context struct in its own order, which `KEYS` states.
+    if !matches!(target.kind, Kind::Context) {
+        planned.sort_by_key(|p| target.fields.iter().position(|s| std::ptr::eq(s, p.schema)));
+    }
+    Some(planned)
+}
+
+/// One field of the struct against its schema field: declared, not
+/// forbidden, optional exactly when the schema says, of a type that carries
+/// the schema type. A typo's suggestion is noted in `suggested`.
+fn check_field<'a>(
+    field: &'a Field<'a>,
+    target: &Target<'a>,
+    suggested: &mut Vec<&'a str>,
+    cx: &mut Ctxt,
+) -> Option<Planned<'a>> {
+    let owner = &target.owner;
+    let Some(sf) = target.fields.iter().find(|s| s.name == field.name) else {
+        let collected = target.fields.iter().filter(|s| s.is_collected()).map(|s| s.name.as_str());
+        let help = match telemetry_schema::did_you_mean(&field.name, collected) {
+            Some(s) => {
+                suggested.push(s);
+                format!("did you mean `{s}`?")
+            }
+            None => format!(
+                "remove it, or declare it in {} in {} with its type, `collect:` and a description",
+                owner.what, owner.file
+            ),
+        };
+        cx.error(
+            field.ident.span(),
+            format!("field `{}` is not declared in {} ({})", field.name, owner.what, owner.declared()),
+            help,
+        );
+        return None;
+    };
+    if sf.collect == Collect::Forbidden {
+        let reason = sf.reason.as_deref().unwrap_or("no reason given");
+        cx.error(
+            field.ident.span(),
+            format!("field `{}` is forbidden in {} ({}): {reason}", field.name, owner.what, owner.at(sf)),
+            "remove this field; the schema promises it is never collected",
+        );
+        return None;
+    }
+    let ty = sf.ty.as_ref().expect("validated: collected fields have a type");
+    let inner = option_inner(field.ty);
+    match (sf.required, inner) {
+        (true, Some(_)) => {
+            cx.error_spanned(
+                field.ty,
+                format!(
+                    "field `{}` is an `Option`, but {} declares it required ({})",
+                    field.name,
+                    owner.what,
+                    owner.at(sf)
+                ),
+                "use the plain type, or mark the field `required: false` in the schema",
+            );
+            return None;
+        }
+        (false, None) => {
+            cx.error_spanned(
+                field.ty,
+                format!(
+                    "field `{}` is optional in {} (`required: false` at {}), so it must be an `Option`",
+                    field.name,
+                    owner.what,
+                    owner.at(sf)
+                ),
+                format!(
+                    "declare it as `Option<{}>`: `None` leaves the key out of the {}",
+                    rust_suggestion(ty),
+                    if target.path.starts_with(CONTEXT_PATH) { "context" } else { "event" }
+                ),
+            );
+            return None;
+        }
+        _ => {}
+    }
+    let inner_ty = inner.unwrap_or(field.ty);
+    if type_mismatch(field, inner_ty, sf, ty, owner, cx) {
+        return None;
+    }
+    Some(Planned { field, schema: sf, optional: inner.is_some(), inner: inner_ty })
+}
+
+/// Every required schema field the struct lacks (a context key only when
+/// the runtime cannot fill it), except those a typo's suggestion named.
+fn check_required(input: &Input<'_>, target: &Target<'_>, suggested: &[&str], cx: &mut Ctxt) {
+    let owner = &target.owner;
     let is_context = matches!(target.kind, Kind::Context);
-    for sf in fields.iter().filter(|s| s.is_collected() && s.required) {
+    for sf in target.fields.iter().filter(|s| s.is_collected() && s.required) {
         if input.fields.iter().any(|f| f.name == sf.name) || suggested.contains(&sf.name.as_str()) {
             continue;
         }
@@ -161,15 +187,6 @@ fn check<'a>(input: &'a Input<'a>, target: &Target<'a>, cx: &mut Ctxt) -> Option
             );
         }
     }
-    if !(start_ok && cx.is_ok()) {
-        return None;
-    }
-    // Events and objects are written in schema order, so the output reads like
-    // the generated page; a context struct in its own order, which `KEYS` states.
-    if !is_context {
-        planned.sort_by_key(|p| fields.iter().position(|s| std::ptr::eq(s, p.schema)));
-    }
-    Some(planned)
 }
 
 /// A Rust type that would carry `ty`, for help messages.
