@@ -47,14 +47,7 @@ pub(crate) fn schema(root: &Node, file: &std::path::Path, d: &mut Diags) -> Resu
         m.required("app", "the schema", "{ name: my-app, title: My App, description: ... }", d).and_then(|n| app(n, d));
     let consent = match m.value("consent") {
         Some(n) => consent(n, d),
-        None => Some(Consent {
-            default: ConsentDefault::Enabled,
-            do_not_track: true,
-            env: Vec::new(),
-            first_run: FirstRun::Send,
-            opt_out_command: None,
-            data_review: None,
-        }),
+        None => Some(default_consent()),
     };
     let context = match m.value("context") {
         Some(n) => Map::new(n, "`context`", &["fields"], d).and_then(|c| match c.value("fields") {
@@ -67,14 +60,7 @@ pub(crate) fn schema(root: &Node, file: &std::path::Path, d: &mut Diags) -> Resu
         Some(n) => events(n, d),
         None => Err(Vec::new()),
     };
-    let metrics = match m.value("metrics") {
-        Some(n) => metrics::metrics(n, d),
-        None => Ok(Vec::new()),
-    };
-    let metrics_period = match m.value("metrics_period") {
-        Some(n) => metrics::period(n, d),
-        None => Some(MetricsPeriod::Daily),
-    };
+    let measured = measured(&m, d);
     let never_collected = match m.value("never_collected") {
         Some(n) => never_collected(n, d),
         None => Some(Vec::new()),
@@ -88,10 +74,6 @@ pub(crate) fn schema(root: &Node, file: &std::path::Path, d: &mut Diags) -> Resu
         None => Some(Vec::new()),
     };
     let governance = schema_version.zip(history);
-    let measured = match (metrics, metrics_period) {
-        (Ok(metrics), Some(period)) => Ok((metrics, period)),
-        (Ok(metrics) | Err(metrics), _) => Err(metrics),
-    };
     match (version, app, consent, context, events, measured, never_collected, governance) {
         (
             Some(version),
@@ -121,6 +103,34 @@ pub(crate) fn schema(root: &Node, file: &std::path::Path, d: &mut Diags) -> Resu
             events: events.unwrap_or_else(|partial| partial),
             metrics: measured.map_or_else(|partial| partial, |(metrics, _)| metrics),
         }),
+    }
+}
+
+/// The consent of a schema without `consent:`: on, honouring `DO_NOT_TRACK`.
+fn default_consent() -> Consent {
+    Consent {
+        default: ConsentDefault::Enabled,
+        do_not_track: true,
+        env: Vec::new(),
+        first_run: FirstRun::Send,
+        opt_out_command: None,
+        data_review: None,
+    }
+}
+
+/// `metrics:` and `metrics_period:`; on an error, the metrics that parsed.
+fn measured(m: &Map<'_>, d: &mut Diags) -> Result<(Vec<Metric>, MetricsPeriod), Vec<Metric>> {
+    let metrics = match m.value("metrics") {
+        Some(n) => metrics::metrics(n, d),
+        None => Ok(Vec::new()),
+    };
+    let period = match m.value("metrics_period") {
+        Some(n) => metrics::period(n, d),
+        None => Some(MetricsPeriod::Daily),
+    };
+    match (metrics, period) {
+        (Ok(metrics), Some(period)) => Ok((metrics, period)),
+        (Ok(metrics) | Err(metrics), _) => Err(metrics),
     }
 }
 
