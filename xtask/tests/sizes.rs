@@ -1,0 +1,101 @@
+//! The size limits of the three library crates (GUIDE: one concern per file,
+//! a file past ~400 lines usually holds two; functions at most 80 lines):
+//! every `.rs` file under their `src/` is at most 400 lines, and every
+//! function, from its `fn` line to its closing brace, at most 80.
+//! Functions are found on rustfmt's layout: the closing `}` alone on a line
+//! at the indentation of the `fn`.
+
+use std::path::{Path, PathBuf};
+
+const CRATES: [&str; 3] = ["telemetry-core", "telemetry-schema", "telemetry-derive"];
+const MAX_FILE_LINES: usize = 400;
+const MAX_FN_LINES: usize = 80;
+
+/// Over the limit today, owned by work in progress (issue 24 rewrites
+/// `write.rs`); remove an entry once it fits.
+const KNOWN: [&str; 1] = ["telemetry-derive/src/write.rs: fn emit"];
+
+fn rs_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap().map(Result::unwrap) {
+        let path = entry.path();
+        if path.is_dir() {
+            rs_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// The name of the function a line starts (`fn`, `pub fn`, `pub(crate) const fn`, ...).
+fn fn_name(line: &str) -> Option<&str> {
+    let mut words = line.split_whitespace();
+    loop {
+        match words.next()? {
+            "fn" => return words.next()?.split(['<', '(']).next(),
+            w if w.starts_with("pub") || ["const", "async", "unsafe", "extern"].contains(&w) => {}
+            _ => return None,
+        }
+    }
+}
+
+/// Each function of `text` longer than the limit: (name, first line, length).
+fn long_functions(text: &str) -> Vec<(String, usize, usize)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let Some(name) = fn_name(line) else { continue };
+        let indent = &line[..line.len() - line.trim_start().len()];
+        // The signature ends at the first line ending in `{` (a body) or `;` (none).
+        let Some(open) = (i..lines.len()).find(|&j| lines[j].trim_end().ends_with(['{', ';'])) else { continue };
+        if lines[open].trim_end().ends_with(';') {
+            continue;
+        }
+        let close = (open + 1..lines.len()).find(|&k| lines[k].trim_end() == format!("{indent}}}"));
+        if let Some(close) = close
+            && close - i + 1 > MAX_FN_LINES
+        {
+            out.push((name.to_string(), i + 1, close - i + 1));
+        }
+    }
+    out
+}
+
+// Not in CI yet: helpers land code in parallel, and one new long function
+// would turn main red with no one left to fix it. Run it by hand:
+// `cargo test -p xtask --test sizes -- --include-ignored`; drop the
+// `ignore` once it passes on main.
+#[test]
+#[ignore = "run by hand until it passes on main: cargo test -p xtask --test sizes -- --include-ignored"]
+fn library_files_and_functions_fit_the_limits() {
+    let root = xtask::workspace_root();
+    let mut too_long = Vec::new();
+    for krate in CRATES {
+        let mut files = Vec::new();
+        rs_files(&root.join(krate).join("src"), &mut files);
+        for path in files {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let shown = path.strip_prefix(&root).unwrap().display().to_string();
+            let n = text.lines().count();
+            if n > MAX_FILE_LINES {
+                too_long.push(format!("{shown}: {n} lines (at most {MAX_FILE_LINES}: split it by concern)"));
+            }
+            for (name, at, len) in long_functions(&text) {
+                if !KNOWN.contains(&format!("{shown}: fn {name}").as_str()) {
+                    too_long.push(format!("{shown}:{at}: fn {name} is {len} lines (at most {MAX_FN_LINES})"));
+                }
+            }
+        }
+    }
+    assert!(too_long.is_empty(), "over the size limits:\n{}", too_long.join("\n"));
+}
+
+#[test]
+fn the_scan_finds_long_functions_and_only_them() {
+    // A signature over several lines, then a body: 1 + 78 + 1 + 1 lines.
+    let params = "    a: u8,\n".repeat(MAX_FN_LINES - 2);
+    let text = format!("pub(crate) fn long<'a>(\n{params}) {{\n}}\nfn short() {{\n    y();\n}}\nfn decl();\n");
+    assert_eq!(long_functions(&text), vec![("long".to_string(), 1, MAX_FN_LINES + 1)]);
+    let body = "    x();\n".repeat(MAX_FN_LINES - 2);
+    let fits = format!("fn fits() {{\n{body}}}\n");
+    assert_eq!(long_functions(&fits), vec![]);
+}
