@@ -21,6 +21,8 @@ use telemetry_core::{Telemetry, TelemetryEnum, TelemetryEvent, WireFormat};
 
 /// The schema's app, consent rules and context, checked at compile time.
 static APP: AppMeta = telemetry_core::app_meta!("../../schemas/example-cli.yaml");
+// Commands counted and build times bucketed on the device, sent once a day (`metrics:`).
+telemetry_core::generate_metrics!("../../schemas/example-cli.yaml");
 
 #[derive(TelemetryEnum)]
 enum Outcome {
@@ -163,6 +165,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let metrics: Metrics = telemetry.metrics();
     let start = Instant::now();
     let (command, flags, exit_code) = match cli.command {
         Command::Build { release } => {
@@ -177,10 +180,18 @@ fn main() -> ExitCode {
         }
         Command::Telemetry(_) => unreachable!("handled above"),
     };
+    let duration_ms = u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);
+    match command {
+        "build" => {
+            metrics.commands.add(CommandsLabel::Build, 1);
+            metrics.build_duration.record_ms(duration_ms);
+        }
+        _ => metrics.commands.add(CommandsLabel::Test, 1),
+    }
     let project = project_name();
     telemetry.record(&CommandRun {
         command,
-        duration_ms: u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX),
+        duration_ms,
         outcome: if exit_code == 0 { Outcome::Success } else { Outcome::Failure },
         exit_code,
         project: &project,

@@ -101,6 +101,7 @@ mod hash;
 mod ids;
 mod json;
 pub mod meta;
+pub mod metrics;
 mod notice;
 mod output;
 mod periodic;
@@ -126,7 +127,7 @@ pub use hash::Hasher;
 pub use periodic::Periodic;
 pub use status::Status;
 pub use telemetry::Telemetry;
-pub use telemetry_derive::{TelemetryEnum, TelemetryEvent, app_meta, generate_events};
+pub use telemetry_derive::{TelemetryEnum, TelemetryEvent, app_meta, generate_events, generate_metrics};
 pub use transport::MemorySink;
 #[cfg(feature = "http")]
 pub use transport::{check_endpoint, check_proxy};
@@ -214,6 +215,27 @@ pub mod __private {
     pub const fn expires(date: &'static str, unix_secs: u64) -> Expires {
         Expires::new(date, unix_secs)
     }
+
+    /// A metric, for `generate_metrics!`.
+    pub const fn metric_meta(
+        name: &'static str,
+        kind: crate::meta::MetricKind,
+        expires_secs: Option<u64>,
+    ) -> crate::meta::MetricMeta {
+        crate::meta::MetricMeta::new(name, kind, expires_secs)
+    }
+
+    /// A schema's metrics, for `generate_metrics!`.
+    pub const fn metrics_meta(
+        app: &'static str,
+        fingerprint: Fingerprint,
+        period: crate::meta::MetricsPeriod,
+        metrics: &'static [crate::meta::MetricMeta],
+    ) -> crate::meta::MetricsMeta {
+        crate::meta::MetricsMeta::new(app, fingerprint, period, metrics)
+    }
+
+    pub use crate::metrics::{Cells, MetricSet};
 
     /// A consent switch, for `app_meta!`.
     pub const fn env_switch(name: &'static str, trigger: Trigger, action: SwitchAction) -> EnvSwitch {

@@ -3,16 +3,19 @@
 
 use std::fmt;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::atomic::AtomicU64;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::Relaxed};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, SystemTime};
 
 use crate::delivery::{Delivery, Queued, Stats};
 use crate::envelope::{Event, Origin};
 use crate::ids::next_message_id;
-use crate::meta::{AppMeta, EventMeta};
+use crate::meta::{AppMeta, EventMeta, MetricsMeta};
+use crate::metrics::{Cells, MetricSet, payload, store};
 use crate::output::Diag;
 use crate::periodic::{Periodic, Ticker};
+use crate::state::Gate;
 use crate::status::Status;
 use crate::timestamp;
 use crate::{Hasher, PropertyWriter, TelemetryEvent};
@@ -28,6 +31,17 @@ struct Recorder {
     diag: Diag,
     /// Whether a refused (or an expired) event was reported: once per handle each.
     reported: [AtomicBool; 2],
+    /// Where the metrics aggregate may be written (none: process-only state, no metrics).
+    gate: Option<Gate>,
+    /// The metrics attached by [`Telemetry::metrics`], once.
+    metrics: OnceLock<Option<Attached>>,
+}
+
+/// One schema's metrics, recorded by this process.
+struct Attached {
+    meta: &'static MetricsMeta,
+    cells: Arc<[AtomicU64]>,
+    run_start_ms: u64,
 }
 
 /// The telemetry handle: build one per process with [`Telemetry::builder`].
@@ -69,8 +83,11 @@ impl Telemetry {
         key: &[u8; 32],
         delivery: Delivery,
         diag: Diag,
+        gate: Option<Gate>,
     ) -> Self {
         let recorder = Recorder {
+            gate,
+            metrics: OnceLock::new(),
             app: meta,
             size_hint: AtomicUsize::new(64),
             origin,
@@ -294,11 +311,50 @@ impl Telemetry {
         self.recorder.as_ref().map(|r| r.delivery.queued()).unwrap_or_default()
     }
 
+    /// The metrics handles of the schema's `metrics:` section, as
+    /// `generate_metrics!` wrote them. When telemetry is off (or the state
+    /// dir cannot be written, or `M` is another schema's) the handles record
+    /// nothing. The first call takes the state lock once, to send the
+    /// aggregate of a period that ended since the last run: call it at
+    /// start, beside `build()`. Later calls share the first one's counts.
+    ///
+    /// ```
+    /// use telemetry_core::{EnvSource, MemorySink, Telemetry};
+    /// static APP: telemetry_core::meta::AppMeta = telemetry_core::app_meta!("../schemas/example-cli.yaml");
+    /// telemetry_core::generate_metrics!("../schemas/example-cli.yaml");
+    ///
+    /// # let dir = std::env::temp_dir().join(format!("telemetry-metrics-doc-{}", std::process::id()));
+    /// let sink = MemorySink::new();
+    /// let telemetry = Telemetry::builder(&APP)
+    ///     .app_version("1.0.0")
+    /// #   .state_dir(&dir).env(EnvSource::from_pairs::<&str, &str>([])).notice(false)
+    ///     .memory(sink.clone())
+    ///     .build()
+    ///     .unwrap();
+    /// let metrics: Metrics = telemetry.metrics();
+    /// metrics.commands.add(CommandsLabel::Build, 1);
+    /// metrics.build_duration.record_ms(2100);
+    /// drop(telemetry); // merged into the day's aggregate, sent once the day is over
+    /// assert!(sink.take().is_empty());
+    /// assert!(dir.join("metrics.json").exists());
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// ```
+    pub fn metrics<M: MetricSet>(&self) -> M {
+        match &self.recorder {
+            Some(r) if self.active.load(Relaxed) => M::from_cells(&r.attach(M::META)),
+            _ => M::from_cells(&Cells::none()),
+        }
+    }
+
     /// Sends everything recorded so far, waiting at most `timeout`. Returns
     /// whether all of it was settled (sent or dropped). Nothing is spooled.
+    /// Metrics recorded so far are merged into the install's aggregate first.
     pub fn flush(&self, timeout: Duration) -> bool {
         match &self.recorder {
-            Some(r) => r.delivery.flush(timeout),
+            Some(r) => {
+                r.settle_metrics(false);
+                r.delivery.flush(timeout)
+            }
             None => true,
         }
     }
@@ -310,13 +366,86 @@ impl Telemetry {
         self.active.store(false, Relaxed);
         self.stop_tickers();
         if let Some(r) = &self.recorder {
+            r.settle_metrics(true);
             r.delivery.shutdown();
         }
         self.stats()
     }
 }
 
+impl Drop for Recorder {
+    /// At exit the metrics are merged (and an ended period queued) before
+    /// the delivery, dropped after this, sends or spools what is queued.
+    fn drop(&mut self) {
+        self.settle_metrics(true);
+    }
+}
+
 impl Recorder {
+    /// This process's cells for `meta`: made on the first call, after
+    /// sending a period that ended; none for another schema's metrics.
+    fn attach(&self, meta: &'static MetricsMeta) -> Cells {
+        let attached = self.metrics.get_or_init(|| {
+            if !meta.fingerprint.same(self.app.fingerprint) || meta.app != self.app.name {
+                self.diag.say(format_args!("metrics of another schema: nothing is recorded for them"));
+                return None;
+            }
+            let gate = self.gate.as_ref()?;
+            let now = timestamp::millis(SystemTime::now())?;
+            let cells = crate::metrics::zeroed(meta);
+            let zeros = vec![0; cells.len()];
+            match store::merge(gate, meta, &zeros, now, now, false) {
+                Ok(Some(ended)) => self.send_period(meta, &ended),
+                Ok(None) => {}
+                Err(e) => self.diag.say(format_args!("metrics: {e}")),
+            }
+            Some(Attached { meta, cells, run_start_ms: now })
+        });
+        match attached {
+            Some(a) if std::ptr::eq(a.meta, meta) || a.meta == meta => {
+                let now = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+                Cells::new(meta, a.cells.clone(), now)
+            }
+            _ => Cells::none(),
+        }
+    }
+
+    /// Merges this process's metrics into the install's aggregate; queues
+    /// the payload of a period that ended. A failed merge puts the values
+    /// back, for the next try (at exit, they are lost: this run's only).
+    fn settle_metrics(&self, exiting: bool) {
+        let (Some(Some(a)), Some(gate)) = (self.metrics.get(), &self.gate) else { return };
+        if self.delivery.withdrawn() {
+            return;
+        }
+        let Some(now) = timestamp::millis(SystemTime::now()) else { return };
+        let delta = store::take(&a.cells);
+        match store::merge(gate, a.meta, &delta, a.run_start_ms, now, exiting) {
+            Ok(Some(ended)) => self.send_period(a.meta, &ended),
+            Ok(None) => {}
+            Err(e) => {
+                store::put_back(&a.cells, a.meta, &delta);
+                self.diag.say(format_args!("metrics not merged: {e}"));
+            }
+        }
+    }
+
+    /// Queues one `metrics` event for `period`.
+    fn send_period(&self, meta: &MetricsMeta, period: &store::Period) {
+        let Some(message_id) = next_message_id() else { return };
+        let Some(at_ms) = timestamp::millis(SystemTime::now()) else { return };
+        let properties = payload::properties(meta, period);
+        self.delivery.counters().recorded.fetch_add(1, Relaxed);
+        let origin = self.origin.clone();
+        self.delivery.push(Event {
+            name: payload::METRICS_EVENT,
+            properties,
+            message_id,
+            at_ms,
+            origin,
+            generation: 0,
+        });
+    }
     /// Writes one event's properties on this thread and queues it; never panics.
     fn record(&self, meta: &'static EventMeta, write: &mut dyn FnMut(&mut PropertyWriter<'_>)) {
         // Consent withdrawn by another process since this one started: as off.

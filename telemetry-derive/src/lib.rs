@@ -25,6 +25,7 @@ mod enum_valid;
 mod expand;
 mod generate;
 mod load;
+mod metrics;
 mod reported;
 mod target;
 mod valid;
@@ -94,4 +95,15 @@ pub fn app_meta(input: TokenStream) -> TokenStream {
 pub fn generate_events(input: TokenStream) -> TokenStream {
     let lit = parse_macro_input!(input as LitStr);
     generate::expand(&lit).into()
+}
+
+/// `generate_metrics!("schema.yaml")`: `Metrics`, a struct with one typed
+/// handle per metric of the schema's `metrics:` section (a `Counter`, a
+/// `LabeledCounter` over a generated enum of its labels named
+/// `<Metric>Label`, a `Distribution` or `Quantity` in its unit, a `Flag`),
+/// for `Telemetry::metrics`.
+#[proc_macro]
+pub fn generate_metrics(input: TokenStream) -> TokenStream {
+    let lit = parse_macro_input!(input as LitStr);
+    metrics::expand(&lit).into()
 }

@@ -144,7 +144,10 @@ impl Builder {
             diag: diag.clone(),
         };
         match Delivery::start(config) {
-            Ok(delivery) => Started::On(Telemetry::on(self.meta, status, origin, &identity.key, delivery, diag)),
+            Ok(delivery) => {
+                let gate = identity.gate.clone();
+                Started::On(Telemetry::on(self.meta, status, origin, &identity.key, delivery, diag, gate))
+            }
             Err(e) => {
                 status.mode = Mode::Off;
                 status.notes.push(format!("cannot start the delivery thread ({e}); telemetry is off"));

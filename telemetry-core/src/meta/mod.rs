@@ -4,11 +4,13 @@
 
 mod app;
 mod consent;
+mod metric;
 
 pub use app::AppMeta;
 #[doc(hidden)]
 pub use app::AppParts;
 pub use consent::{EnvSwitch, FirstRun, SwitchAction, Trigger};
+pub use metric::{MetricKind, MetricMeta, MetricsMeta, MetricsPeriod};
 
 /// How a field's value travels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -85,7 +85,10 @@ impl Reader {
         if l.fingerprint != self.fingerprint || l.app != self.app.name {
             return None;
         }
-        let name = self.app.events.iter().copied().find(|n| *n == l.event)?;
+        // The metrics payload is not a declared event; the fingerprint says it is this schema's.
+        let metrics =
+            (l.event == crate::metrics::payload::METRICS_EVENT).then_some(crate::metrics::payload::METRICS_EVENT);
+        let name = self.app.events.iter().copied().find(|n| *n == l.event).or(metrics)?;
         let (properties, context) = (l.properties.get(), l.context.get());
         if !properties.starts_with('{') || !context.starts_with('{') {
             return None;

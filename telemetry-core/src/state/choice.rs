@@ -8,7 +8,7 @@ use std::fs;
 use std::io;
 use std::path::Path;
 
-use super::file::{EVENTS_FILE, Loaded, SPOOL_DIR, StateData, read, write};
+use super::file::{EVENTS_FILE, Loaded, METRICS_FILE, SPOOL_DIR, StateData, read, write};
 use super::lock::lock;
 use crate::consent::Choice;
 
@@ -52,12 +52,16 @@ pub(crate) fn save_choice(dir: &Path, choice: Choice, enabled_by_default: bool) 
     Ok(saved != Some(choice))
 }
 
-/// Deletes the spool and the events file with its rotations. Only names
+/// Deletes the spool, the metrics aggregate and the events file with its rotations. Only names
 /// inside `dir` are removed: a link is removed, never what it points to
 /// (`remove_file` and `remove_dir_all` do not follow a link they are given).
 fn erase(dir: &Path) -> io::Result<()> {
     match fs::remove_dir_all(dir.join(SPOOL_DIR)) {
         Err(e) if e.kind() == io::ErrorKind::NotADirectory => fs::remove_file(dir.join(SPOOL_DIR))?,
+        Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    match fs::remove_file(dir.join(METRICS_FILE)) {
         Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
         _ => {}
     }

@@ -17,6 +17,8 @@ pub(crate) const STATE_FILE: &str = "state.json";
 pub(crate) const SPOOL_DIR: &str = "spool";
 /// The JSON-lines transport's file.
 pub(crate) const EVENTS_FILE: &str = "events.jsonl";
+/// The metrics aggregate of the current period (written by `metrics/store.rs`).
+pub(crate) const METRICS_FILE: &str = "metrics.json";
 /// A state file larger than this is not read (a link to `/dev/zero`, or a
 /// planted giant, must not exhaust memory); real ones are about 300 bytes.
 pub(crate) const MAX_STATE_BYTES: u64 = 64 * 1024;

@@ -141,6 +141,7 @@ pub fn markdown_with(schema: &Schema, options: &Options) -> String {
     opt_out(w, schema);
     every_event(w, schema);
     events(w, schema, today);
+    super::metrics::what_we_count(w, schema, today);
     never_collected(w, schema);
     collector(w, schema);
     see_sent(w, schema);

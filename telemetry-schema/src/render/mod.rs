@@ -55,6 +55,7 @@ mod collector;
 mod field_table;
 mod governance;
 mod markdown;
+mod metrics;
 mod opt_out;
 mod options;
 mod payload;
