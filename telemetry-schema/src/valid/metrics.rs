@@ -6,7 +6,7 @@ use super::fields::{is_snake_case, snake_help};
 use super::pii::pii_token;
 use crate::date::Date;
 use crate::error::Diags;
-use crate::model::{Expiry, MAX_METRICS, Metric, MetricKind};
+use crate::model::{Expiry, MAX_METRICS, Metric, MetricKind, Schema};
 
 /// Every rule over the metrics that parsed.
 pub(crate) fn check(metrics: &[Metric], d: &mut Diags) {
@@ -37,6 +37,18 @@ pub(crate) fn check(metrics: &[Metric], d: &mut Diags) {
                 d.error(*loc, format!("label `{label}` of {what} looks like personal data (`{tok}`)"), REVIEW_HELP);
             }
         }
+    }
+}
+
+/// A period's aggregate is sent as an event named `metrics`: a schema with
+/// metrics cannot declare an event of that name too.
+pub(crate) fn reserved_event(schema: &Schema, d: &mut Diags) {
+    if let Some(e) = schema.event("metrics").filter(|_| !schema.metrics.is_empty()) {
+        d.error(
+            e.loc,
+            "event name `metrics` is taken: the metrics of each period are sent as an event of that name",
+            "rename the event (e.g. `metrics_reported`)",
+        );
     }
 }
 

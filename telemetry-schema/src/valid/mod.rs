@@ -24,6 +24,7 @@ pub(crate) fn check(schema: &Schema, today: Date, d: &mut Diags) {
     example::check(schema, d);
     governance::check(schema, today, d);
     metrics::check(&schema.metrics, d);
+    metrics::reserved_event(schema, d);
     metrics::warn_expiry(&schema.metrics, today, today.plus_years(governance::FAR_EXPIRY_YEARS), d);
 }
 
