@@ -1,7 +1,9 @@
 //! Every seed product and port, end to end: its program (`example-products`) runs
 //! through the real runtime into each kind of sink, and every envelope that
 //! comes out is validated against the product's committed payload JSON
-//! Schema (`docs/<app>.events.schema.json`). Then each product's own
+//! Schema (`docs/<app>.events.schema.json`); the bodies of the other wire
+//! formats are mapped back to envelopes and checked against the same pages.
+//! Then each product's own
 //! switches are shown to do what its page says: off means no socket and no
 //! file; log-only means printed, not sent, not stored.
 //!
@@ -98,6 +100,50 @@ fn native_http_envelopes_match_each_page() {
         let batches = collector.requests().iter().map(|r| r.json()["batch"].as_array().cloned()).collect::<Vec<_>>();
         (recorded, batches.into_iter().flat_map(|b| b.expect("native body is {\"batch\":[..]}")).collect())
     });
+}
+
+/// The other wire formats: each request body the collector receives is
+/// mapped back to envelopes (`cargo_telemetry::wire`, as `cargo telemetry
+/// validate --format` does) and validated against the page of the app and
+/// schema version it names; all of every product's events arrive, each
+/// declared event at least once.
+#[test]
+fn every_wire_format_matches_each_page() {
+    use cargo_telemetry::wire::{Format, Pages, envelopes};
+    let pages = Pages::load(&workspace().join("schemas")).unwrap_or_else(|e| panic!("{e}"));
+    let formats = [
+        (WireFormat::PostHog, Format::PostHog),
+        (WireFormat::Segment, Format::Segment),
+        (WireFormat::Otlp, Format::OtlpJson),
+        (WireFormat::OtlpProtobuf, Format::OtlpProtobuf),
+    ];
+    let mut problems = Vec::new();
+    for (format, as_read) in formats {
+        for product in PRODUCTS {
+            let (app, via) = (product.app.name(), format.name());
+            let dir = temp_dir(app);
+            let collector = Collector::ok();
+            let sink = Sink::Endpoint { url: collector.url(), format, api_key: Some("phc_test_key".into()) };
+            let (recorded, _, telemetry) = run(product, &Options { sink, state_dir: None }, no_env(), &dir);
+            let stats = telemetry.shutdown();
+            let _ = std::fs::remove_dir_all(&dir);
+            let (mut events, mut names) = (0, Vec::new());
+            for request in collector.requests() {
+                let report = pages.check(as_read, &request.body);
+                problems.extend(report.problems.iter().map(|p| format!("{app} via {via}: {p}")));
+                events += report.events;
+                let sent = envelopes(as_read, &request.body).unwrap_or_default();
+                names.extend(sent.iter().filter_map(|e| e["event"].as_str().map(String::from)));
+            }
+            if (stats.sent, events) != (recorded as u64, recorded) {
+                problems.push(format!("{app} via {via}: {recorded} recorded, {} sent, {events} checked", stats.sent));
+            }
+            for event in product.app.events().iter().filter(|e| !names.iter().any(|n| n == *e)) {
+                problems.push(format!("{app} via {via}: `{event}` never arrived"));
+            }
+        }
+    }
+    assert_none(problems);
 }
 
 /// What a switch does, as the product's page says.

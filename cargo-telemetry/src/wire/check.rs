@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use serde_json::Value;
 
@@ -18,6 +19,9 @@ struct Page {
     app: String,
     version: Option<String>,
     schema: Value,
+    /// Each event's validator, compiled once: compiling one per envelope
+    /// was most of the time a check of many bodies took.
+    validators: Mutex<BTreeMap<String, Option<Arc<jsonschema::Validator>>>>,
 }
 
 /// What checking one body found.
@@ -50,6 +54,7 @@ impl Pages {
                     app: s.app.name.clone(),
                     version: s.schema_version.map(|v| v.to_string()),
                     schema: telemetry_schema::render::payload_schema(&s),
+                    validators: Mutex::default(),
                 }),
                 Err(e) => problems.push(e.to_string()),
             }
@@ -110,7 +115,7 @@ impl Pages {
             }
             let event = envelope.get("event").and_then(Value::as_str).unwrap_or_default().to_string();
             let which = format!("event {} of {} (`{event}`)", i + 1, report.events);
-            match validator(&page.schema, &event) {
+            match page.validator(&event) {
                 None => report.problems.push(format!("{which}: not an event of {name}")),
                 Some(v) => {
                     // By pointer, then message: the same order whatever the map order.
@@ -139,6 +144,14 @@ fn named(app: &str, version: Option<&str>) -> String {
     match version {
         Some(v) => format!("{app} schema {v}"),
         None => format!("{app}, unversioned"),
+    }
+}
+
+impl Page {
+    /// [`validator`] of `event`, compiled on first use.
+    fn validator(&self, event: &str) -> Option<Arc<jsonschema::Validator>> {
+        let mut cache = self.validators.lock().unwrap_or_else(|e| e.into_inner());
+        cache.entry(event.to_string()).or_insert_with(|| validator(&self.schema, event).map(Arc::new)).clone()
     }
 }
 
