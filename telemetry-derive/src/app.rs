@@ -1,7 +1,6 @@
 //! `app_meta!("schema.yaml")`: the schema's app and consent rules as a
 //! const `AppMeta`, so the runtime never parses YAML.
 
-use crate::expand::track_file;
 use crate::load;
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -141,7 +140,7 @@ fn meta(loaded: &load::Loaded) -> TokenStream {
     });
     let context = s.context.iter().filter(|f| f.is_collected()).map(crate::expand::field_meta);
     let events = s.events.iter().map(|e| &e.name);
-    let track = track_file(&loaded.abs.display().to_string());
+    let track = loaded.track();
     let version = s.schema_version.map(|v| v.to_string());
     let (name, title, term) = (&s.app.name, &s.app.title, s.app.term());
     let enabled = s.consent.default == ConsentDefault::Enabled;
@@ -159,7 +158,7 @@ fn meta(loaded: &load::Loaded) -> TokenStream {
         opt_out_command: some(s.consent.opt_out_command.as_ref()),
         context: quote!(&[#(#context),*]),
         events: quote!(&[#(#events),*]),
-        fingerprint: crate::expand::fingerprint(s),
+        fingerprint: crate::expand::fingerprint(loaded.fingerprint),
         schema_version: some(version.as_ref()),
     });
     quote! {{

@@ -36,7 +36,7 @@ pub(crate) fn derive(node: &DeriveInput, derive: Derive) -> TokenStream {
         // A failed build is never fresh, so cargo retries it without tracking the file.
         Err(e) => return failed(e.to_compile_error()),
     };
-    let track = expand::track_file(&loaded.abs.display().to_string());
+    let track = loaded.track();
     let out = match valid::plan(derive, &input, &attrs, &loaded, &mut cx) {
         Some(plan) => expand::expand(&plan),
         None => failed(cx.into_compile_errors()),

@@ -6,7 +6,7 @@
 
 use crate::attr;
 use crate::ctxt::{self, Ctxt};
-use crate::{enum_valid, expand, load};
+use crate::{enum_valid, load};
 use proc_macro2::TokenStream;
 use quote::quote;
 use std::collections::HashMap;
@@ -35,7 +35,7 @@ pub(crate) fn derive(node: &DeriveInput) -> TokenStream {
     match (&attrs.schema, &attrs.field) {
         (Some(schema), Some(field)) => match load::load(schema) {
             Ok(loaded) => {
-                out.extend(expand::track_file(&loaded.abs.display().to_string()));
+                out.extend(loaded.track());
                 enum_valid::check(&node.ident, &variants, field, &loaded, &mut cx);
             }
             Err(e) => {

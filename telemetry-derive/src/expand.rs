@@ -8,21 +8,14 @@ use crate::write;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::DeriveInput;
-use telemetry_schema::{Collect, Date, Event, Expiry, Field as SchemaField, FieldType, Schema};
-
-/// `include_bytes!` makes cargo rebuild the crate when the schema changes.
-pub(crate) fn track_file(abs: &str) -> TokenStream {
-    quote!(
-        const _: &[u8] = ::core::include_bytes!(#abs);
-    )
-}
+use telemetry_schema::{Collect, Date, Event, Expiry, Field as SchemaField, FieldType};
 
 /// The impl of a struct that passed every check.
 pub(crate) fn expand(plan: &Plan<'_>) -> TokenStream {
     let input = plan.input;
     let target = &plan.target;
     let w = format_ident!("__telemetry_w");
-    let fingerprint = fingerprint(plan.schema);
+    let fingerprint = fingerprint(plan.fingerprint);
     let (body, items) = write::body(&w, &plan.fields, &target.path, &target.owner, input.generics, &fingerprint);
     let ident = input.ident;
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
@@ -124,8 +117,8 @@ pub(crate) fn placeholder(node: &DeriveInput, derive: Derive, object: bool) -> T
 }
 
 /// The schema's fingerprint as a `Fingerprint` expression.
-pub(crate) fn fingerprint(schema: &Schema) -> TokenStream {
-    let v = proc_macro2::Literal::u128_suffixed(telemetry_schema::fingerprint(schema));
+pub(crate) fn fingerprint(fingerprint: u128) -> TokenStream {
+    let v = proc_macro2::Literal::u128_suffixed(fingerprint);
     quote!(::telemetry_core::__private::fingerprint(#v))
 }
 

@@ -13,13 +13,34 @@ use telemetry_schema::{Schema, SchemaError};
 /// A loaded schema and the path the expansion `include_bytes!`s.
 pub(crate) struct Loaded {
     pub schema: Arc<Schema>,
+    /// The schema's fingerprint, computed once with the parse.
+    pub fingerprint: u128,
     /// Absolute path, for `include_bytes!`.
     pub abs: PathBuf,
     /// How to name the file in messages: relative to the crate when possible.
     pub shown: String,
+    /// Whether this expansion emits the `include_bytes!` (see [`Loaded::track`]).
+    first: bool,
 }
 
-type Cached = Arc<Result<Arc<Schema>, SchemaError>>;
+impl Loaded {
+    /// `include_bytes!` of the schema, so that cargo rebuilds the crate when
+    /// it changes. One per crate is enough for cargo's dependency list, and
+    /// each copy is the whole file as a literal that rustc expands and
+    /// checks: under a compiler only the first expansion of the crate
+    /// emits it (as `reported` decides for errors), under an editor every one.
+    pub(crate) fn track(&self) -> proc_macro2::TokenStream {
+        if !self.first {
+            return proc_macro2::TokenStream::new();
+        }
+        let abs = self.abs.display().to_string();
+        quote::quote!(
+            const _: &[u8] = ::core::include_bytes!(#abs);
+        )
+    }
+}
+
+type Cached = Arc<Result<(Arc<Schema>, u128), SchemaError>>;
 type Cache = Mutex<HashMap<PathBuf, (Option<SystemTime>, Cached)>>;
 
 /// Keyed by path and modification time: a long-lived compiler process
@@ -51,6 +72,12 @@ impl LoadError {
 fn reported() -> &'static Mutex<Reports> {
     static REPORTED: OnceLock<Mutex<Reports>> = OnceLock::new();
     REPORTED.get_or_init(Default::default)
+}
+
+/// Schemas whose `include_bytes!` this process emitted (see `Loaded::track`).
+fn tracked() -> &'static Mutex<Reports> {
+    static TRACKED: OnceLock<Mutex<Reports>> = OnceLock::new();
+    TRACKED.get_or_init(Default::default)
 }
 
 /// Where the macro call naming the schema is.
@@ -120,17 +147,24 @@ pub(crate) fn load(lit: &LitStr) -> Result<Loaded, LoadError> {
         match map.get(&abs) {
             Some((t, v)) if *t == mtime && mtime.is_some() => v.clone(),
             _ => {
-                let v: Cached = Arc::new(telemetry_schema::load_path(&abs).map(Arc::new));
+                // The fingerprint hashes the whole schema: once per file, not per derive.
+                let v: Cached = Arc::new(telemetry_schema::load_path(&abs).map(|s| {
+                    let fingerprint = telemetry_schema::fingerprint(&s);
+                    (Arc::new(s), fingerprint)
+                }));
                 map.insert(abs.clone(), (mtime, v.clone()));
                 v
             }
         }
     };
+    let key = (std::env::var_os("CARGO_CRATE_NAME"), abs.clone(), mtime);
+    let host = Host::detect(|name| std::env::var_os(name));
     match &*cached {
-        Ok(schema) => Ok(Loaded { schema: schema.clone(), abs, shown }),
+        Ok((schema, fingerprint)) => {
+            let first = tracked().lock().unwrap_or_else(|p| p.into_inner()).first(host, key, site(lit));
+            Ok(Loaded { schema: schema.clone(), fingerprint: *fingerprint, abs, shown, first })
+        }
         Err(e) => {
-            let key = (std::env::var_os("CARGO_CRATE_NAME"), abs, mtime);
-            let host = Host::detect(|name| std::env::var_os(name));
             let first = reported().lock().unwrap_or_else(|p| p.into_inner()).first(host, key, site(lit));
             Err(if first { LoadError::Report(schema_error(lit, e, &shown)) } else { LoadError::Reported })
         }

@@ -24,8 +24,8 @@ fn items(loaded: &load::Loaded) -> TokenStream {
     let s = &loaded.schema;
     let m = quote!(::telemetry_core::metrics);
     let p = quote!(::telemetry_core::__private);
-    let track = crate::expand::track_file(&loaded.abs.display().to_string());
-    let fingerprint = crate::expand::fingerprint(s);
+    let track = loaded.track();
+    let fingerprint = crate::expand::fingerprint(loaded.fingerprint);
     let app = &s.app.name;
     let period = match s.metrics_period {
         MetricsPeriod::Daily => quote!(::telemetry_core::meta::MetricsPeriod::Daily),

@@ -26,6 +26,8 @@ pub(crate) struct Plan<'a> {
     pub target: Target<'a>,
     /// The schema it is checked against (its `app.name`, its fingerprint).
     pub schema: &'a telemetry_schema::Schema,
+    /// Its fingerprint.
+    pub fingerprint: u128,
     /// The fields to write, in the order they are written.
     pub fields: Vec<Planned<'a>>,
 }
@@ -41,7 +43,7 @@ pub(crate) fn plan<'a>(
 ) -> Option<Plan<'a>> {
     let target = target::find(derive, input, attrs, loaded, cx)?;
     let fields = check(input, &target, cx)?;
-    Some(Plan { input, target, schema: &loaded.schema, fields })
+    Some(Plan { input, target, schema: &loaded.schema, fingerprint: loaded.fingerprint, fields })
 }
 
 fn check<'a>(input: &'a Input<'a>, target: &Target<'a>, cx: &mut Ctxt) -> Option<Vec<Planned<'a>>> {

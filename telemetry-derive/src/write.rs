@@ -156,88 +156,8 @@ fn emit(
                 quote_spanned!(span=> #w.str(#key #p::CarriesString::telemetry_str(#v), #max))
             }
         }
-        FieldType::Enum { values } => {
-            // A trait bound, not a const assertion: a mismatch is a type error
-            // in words, naming the field and its values (`{` escaped for the
-            // attribute's format string). An enum that names its field
-            // (`#[telemetry(schema, field)]`) is checked variant by variant
-            // by its own derive first; this covers the others.
-            let listed = values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ");
-            let message = format!(
-                "`{{Self}}` cannot carry field `{}` of {} ({}:{}): its values are {}",
-                cx.field,
-                cx.owner.what,
-                cx.owner.file,
-                cx.at,
-                listed.replace('{', "{{").replace('}', "}}")
-            );
-            let note = "use a fieldless enum with `#[derive(TelemetryEnum)]` whose variants are sent as exactly these values; put `#[telemetry(schema = \"...\", field = \"event.field\")]` on it to have each differing variant named";
-            if static_type(&t, checks.generics).is_none() {
-                // A type parameter (`kind: K`) cannot be proven to carry the
-                // values by a bound; it is checked when the method is
-                // compiled for each `K`, as a const assertion.
-                let msg = message.replace("{Self}", "the type").replace("{{", "{").replace("}}", "}");
-                checks.push(
-                    &t,
-                    span,
-                    |t| quote_spanned!(span=> #p::same_values(<#t as #p::TelemetryEnum>::VALUES, &[#(#values),*])),
-                    &msg,
-                );
-                return quote_spanned!(span=> #w.str(#key #p::TelemetryEnum::telemetry_str(#v), ::core::option::Option::None));
-            }
-            let id = quote_spanned!(span=> { #p::value_set_id(&[#(#values),*]) });
-            quote_spanned! {span=>
-                {
-                    #[diagnostic::on_unimplemented(message = #message, label = "the schema declares this field `type: enum`", note = #note)]
-                    trait __TelemetryValues: #p::TelemetryEnum {}
-                    impl<T: ?::core::marker::Sized + #p::EnumValueSet<#id>> __TelemetryValues for T {}
-                    fn __telemetry_value<T: ?::core::marker::Sized + __TelemetryValues>(v: &T) -> &'static str {
-                        #p::TelemetryEnum::telemetry_str(v)
-                    }
-                    #w.str(#key __telemetry_value::<#t>(#v), ::core::option::Option::None)
-                }
-            }
-        }
-        FieldType::Object { .. } => {
-            let path = &cx.path;
-            let (root, object) = path.split_once('.').unwrap_or_default();
-            let derive = if root == CONTEXT_PATH {
-                format!("`TelemetryContext` on it with #[telemetry(schema = ..., object = \"{object}\")]")
-            } else {
-                format!(
-                    "`TelemetryEvent` on it with #[telemetry(schema = ..., event = \"{root}\", object = \"{object}\")]"
-                )
-            };
-            let msg = format!(
-                "the struct of field `{}` must be checked against object `{}`: derive {derive}",
-                cx.field,
-                shown_path(path)
-            );
-            checks.push(
-                &t,
-                span,
-                |t| {
-                    let of = quote_spanned!(span=> <#t as ::telemetry_core::TelemetryObject>::SCHEMA_PATH);
-                    quote_spanned!(span=> #p::str_eq(#of, #path) || #p::str_eq(#of, #PLACEHOLDER_PATH))
-                },
-                &msg,
-            );
-            let fp = checks.fingerprint.clone();
-            let msg = format!(
-                "the struct of field `{}` was checked against another schema than {} ({}): a copy of a schema, even with the same `app.name`, does not make the same promise",
-                cx.field, cx.owner.what, cx.owner.file
-            );
-            checks.push(
-                &t,
-                span,
-                |t| {
-                    let of = quote_spanned!(span=> <#t as ::telemetry_core::TelemetryObject>);
-                    quote_spanned!(span=> #of::FINGERPRINT.same(#fp) || #p::str_eq(#of::SCHEMA_PATH, #PLACEHOLDER_PATH))
-                },
-                &msg,
-            );
-            quote_spanned!(span=> #w.object(#key |__telemetry_o| ::telemetry_core::TelemetryObject::write_fields(#v, __telemetry_o)))
-        }
+        FieldType::Enum { values } => emit_enum(w, key, values, v, t, cx, checks),
+        FieldType::Object { .. } => emit_object(w, key, v, t, cx, checks),
         FieldType::List { items } => {
             let lw = format_ident!("__telemetry_lw");
             let item = format_ident!("__telemetry_item", span = span);
@@ -248,4 +168,107 @@ fn emit(
             }
         }
     }
+}
+
+/// An enum value: its type must carry exactly the field's values.
+fn emit_enum(
+    w: &Ident,
+    key: Option<TokenStream>,
+    values: &[String],
+    v: TokenStream,
+    t: TokenStream,
+    cx: &Cx<'_>,
+    checks: &mut Checks<'_>,
+) -> TokenStream {
+    let span = cx.span;
+    let p = quote_spanned!(span=> ::telemetry_core::__private);
+    // A trait bound, not a const assertion: a mismatch is a type error
+    // in words, naming the field and its values (`{` escaped for the
+    // attribute's format string). An enum that names its field
+    // (`#[telemetry(schema, field)]`) is checked variant by variant
+    // by its own derive first; this covers the others.
+    let listed = values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ");
+    let message = format!(
+        "`{{Self}}` cannot carry field `{}` of {} ({}:{}): its values are {}",
+        cx.field,
+        cx.owner.what,
+        cx.owner.file,
+        cx.at,
+        listed.replace('{', "{{").replace('}', "}}")
+    );
+    let note = "use a fieldless enum with `#[derive(TelemetryEnum)]` whose variants are sent as exactly these values; put `#[telemetry(schema = \"...\", field = \"event.field\")]` on it to have each differing variant named";
+    if static_type(&t, checks.generics).is_none() {
+        // A type parameter (`kind: K`) cannot be proven to carry the
+        // values by a bound; it is checked when the method is
+        // compiled for each `K`, as a const assertion.
+        let msg = message.replace("{Self}", "the type").replace("{{", "{").replace("}}", "}");
+        checks.push(
+            &t,
+            span,
+            |t| quote_spanned!(span=> #p::same_values(<#t as #p::TelemetryEnum>::VALUES, &[#(#values),*])),
+            &msg,
+        );
+        return quote_spanned!(span=> #w.str(#key #p::TelemetryEnum::telemetry_str(#v), ::core::option::Option::None));
+    }
+    let id = quote_spanned!(span=> { #p::value_set_id(&[#(#values),*]) });
+    quote_spanned! {span=>
+        {
+            #[diagnostic::on_unimplemented(message = #message, label = "the schema declares this field `type: enum`", note = #note)]
+            trait __TelemetryValues: #p::TelemetryEnum {}
+            impl<T: ?::core::marker::Sized + #p::EnumValueSet<#id>> __TelemetryValues for T {}
+            fn __telemetry_value<T: ?::core::marker::Sized + __TelemetryValues>(v: &T) -> &'static str {
+                #p::TelemetryEnum::telemetry_str(v)
+            }
+            #w.str(#key __telemetry_value::<#t>(#v), ::core::option::Option::None)
+        }
+    }
+}
+
+/// A nested object: its struct must be derived against this object of the same schema.
+fn emit_object(
+    w: &Ident,
+    key: Option<TokenStream>,
+    v: TokenStream,
+    t: TokenStream,
+    cx: &Cx<'_>,
+    checks: &mut Checks<'_>,
+) -> TokenStream {
+    let span = cx.span;
+    let p = quote_spanned!(span=> ::telemetry_core::__private);
+    let path = &cx.path;
+    let (root, object) = path.split_once('.').unwrap_or_default();
+    let derive = if root == CONTEXT_PATH {
+        format!("`TelemetryContext` on it with #[telemetry(schema = ..., object = \"{object}\")]")
+    } else {
+        format!("`TelemetryEvent` on it with #[telemetry(schema = ..., event = \"{root}\", object = \"{object}\")]")
+    };
+    let msg = format!(
+        "the struct of field `{}` must be checked against object `{}`: derive {derive}",
+        cx.field,
+        shown_path(path)
+    );
+    checks.push(
+        &t,
+        span,
+        |t| {
+            let of = quote_spanned!(span=> <#t as ::telemetry_core::TelemetryObject>::SCHEMA_PATH);
+            quote_spanned!(span=> #p::str_eq(#of, #path) || #p::str_eq(#of, #PLACEHOLDER_PATH))
+        },
+        &msg,
+    );
+    let fp = checks.fingerprint.clone();
+    let msg = format!(
+        "the struct of field `{}` was checked against another schema than {} ({}): a copy of a schema, even with the same `app.name`, does not make the same promise",
+        cx.field, cx.owner.what, cx.owner.file
+    );
+    checks.push(
+        &t,
+        span,
+        |t| {
+            let of = quote_spanned!(span=> <#t as ::telemetry_core::TelemetryObject>);
+            quote_spanned!(span=> #of::FINGERPRINT.same(#fp) || #p::str_eq(#of::SCHEMA_PATH, #PLACEHOLDER_PATH))
+        },
+        &msg,
+    );
+    quote_spanned!(span=> #w.object(#key |__telemetry_o| ::telemetry_core::TelemetryObject::write_fields(#v, __telemetry_o)))
 }
