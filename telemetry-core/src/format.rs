@@ -91,3 +91,19 @@ impl WireFormat {
         }
     }
 }
+
+/// How a request body is encoded on the wire ([`crate::Builder::compression`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Compression {
+    /// The body as written (`Content-Encoding` absent).
+    #[default]
+    None,
+    /// `Content-Encoding: gzip`, compressed on the worker thread, never in
+    /// `record()`. OTLP/HTTP collectors must accept it (the OTLP
+    /// specification: "The client MAY gzip the content and in that case MUST
+    /// include \"Content-Encoding: gzip\" request header"); PostHog's
+    /// `/batch/` and Segment's `/v1/batch` accept it (their official Python
+    /// clients send it with `gzip=True`). A [`WireFormat::Native`] collector
+    /// must decode it.
+    Gzip,
+}

@@ -122,7 +122,7 @@ pub use delivery::{Queued, Stats};
 pub use env::EnvSource;
 pub use error::BuildError;
 pub use event::{TelemetryContext, TelemetryEvent, TelemetryObject};
-pub use format::WireFormat;
+pub use format::{Compression, WireFormat};
 pub use hash::Hasher;
 pub use periodic::Periodic;
 pub use status::Status;

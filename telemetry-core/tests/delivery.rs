@@ -504,3 +504,44 @@ fn insecure_endpoints_rejected_at_build() {
     );
     assert!(!dir.exists());
 }
+
+/// `Compression::Gzip`: every format that accepts it sends `Content-Encoding:
+/// gzip`, its content type unchanged, and the body gunzips (with flate2) to
+/// what the format writes: the event with its properties. (That the bytes
+/// equal the uncompressed body's is `transport::http::gzip`'s unit test.)
+#[test]
+fn gzip_bodies_decode_to_the_format() {
+    use std::io::Read;
+    let key_props = |dir: &Path| run_properties(3, &key_of(dir));
+    for format in [WireFormat::PostHog, WireFormat::Segment, WireFormat::Otlp, WireFormat::OtlpProtobuf] {
+        let dir = temp_dir("gzip");
+        let c = Collector::ok();
+        let t = builder(&dir)
+            .endpoint(c.url(), format)
+            .api_key("phc_test")
+            .compression(telemetry_core::Compression::Gzip)
+            .build()
+            .unwrap();
+        t.record(&run(3));
+        assert_eq!(t.shutdown(), stats(1, 1, 0, 0, 0, 0), "{format:?}");
+        let reqs = c.requests();
+        assert_eq!(reqs[0].header("content-encoding"), Some("gzip"), "{format:?}");
+        assert_eq!(reqs[0].header("content-type"), Some(format.content_type()), "{format:?}");
+        let mut plain = Vec::new();
+        flate2::read::GzDecoder::new(&reqs[0].body[..]).read_to_end(&mut plain).unwrap();
+        let props = key_props(&dir);
+        if format == WireFormat::OtlpProtobuf {
+            use prost::Message;
+            let req = opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest::decode(&plain[..]);
+            let records: usize =
+                req.unwrap().resource_logs.iter().flat_map(|r| &r.scope_logs).map(|s| s.log_records.len()).sum();
+            assert_eq!(records, 1);
+        } else {
+            let text = String::from_utf8(plain).unwrap();
+            assert!(text.contains("command_run"), "{format:?}: {text}");
+            let command = serde_json::from_str::<serde_json::Value>(&props).unwrap()["command"].clone();
+            assert!(text.contains(&command.to_string()), "{format:?}: {text}");
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -215,6 +215,7 @@ impl Builder {
                 format: self.format,
                 api_key: self.api_key.clone(),
                 timeout: self.request_timeout,
+                compression: self.compression,
             },
             (_, false, None) => Plan::Ready(Sink::File { gate: identity.gate.clone(), max_bytes: self.file_max_bytes }),
         }

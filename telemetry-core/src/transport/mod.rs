@@ -18,7 +18,7 @@ pub use http::{check_endpoint, check_proxy};
 pub use memory::MemorySink;
 
 use crate::envelope::Event;
-use crate::format::WireFormat;
+use crate::format::{Compression, WireFormat};
 use crate::json::pretty;
 use crate::output::Output;
 use crate::state::Gate;
@@ -51,7 +51,13 @@ pub(crate) enum Plan {
     /// An HTTP client: built on the worker, since building one takes a
     /// while (TLS roots) and `build()` must not. (Never made without the
     /// `http` feature: no [`Endpoint`] exists then.)
-    Http { endpoint: Endpoint, format: WireFormat, api_key: Option<String>, timeout: Duration },
+    Http {
+        endpoint: Endpoint,
+        format: WireFormat,
+        api_key: Option<String>,
+        timeout: Duration,
+        compression: Compression,
+    },
 }
 
 impl Plan {
@@ -69,8 +75,8 @@ impl Plan {
     pub(crate) fn open(self) -> Result<Sink, String> {
         match self {
             Plan::Ready(sink) => Ok(sink),
-            Plan::Http { endpoint, format, api_key, timeout } => {
-                http::open(endpoint, format, api_key, timeout).map(|h| Sink::Http(Box::new(h)))
+            Plan::Http { endpoint, format, api_key, timeout, compression } => {
+                http::open(endpoint, format, api_key, timeout, compression).map(|h| Sink::Http(Box::new(h)))
             }
         }
     }

@@ -25,7 +25,13 @@ pub(crate) fn checked(
     }
 }
 
-pub(crate) fn open(endpoint: Endpoint, _: WireFormat, _: Option<String>, _: Duration) -> Result<Http, String> {
+pub(crate) fn open(
+    endpoint: Endpoint,
+    _: WireFormat,
+    _: Option<String>,
+    _: Duration,
+    _: crate::format::Compression,
+) -> Result<Http, String> {
     match endpoint {}
 }
 

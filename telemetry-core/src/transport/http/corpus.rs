@@ -233,3 +233,13 @@ fn every_sink_and_wire_format_writes_the_corpus_bytes() {
     let _ = std::fs::remove_dir_all(&dir);
     assert!(wrong.is_empty(), "bodies differ from the corpus (BLESS=1 rewrites it):\n{}", wrong.join("\n"));
 }
+
+/// The fresh batch's body in every HTTP wire format (for the gzip tests).
+pub(super) fn bodies() -> Vec<(WireFormat, Vec<u8>)> {
+    let sent_at = UNIX_EPOCH + Duration::from_millis(1_700_000_100_000);
+    let events = recorded(&THIS, 0..8);
+    [WireFormat::Native, WireFormat::Segment, WireFormat::PostHog, WireFormat::Otlp, WireFormat::OtlpProtobuf]
+        .into_iter()
+        .map(|f| (f, body(f, &events, Some("phc_key"), sent_at)))
+        .collect()
+}

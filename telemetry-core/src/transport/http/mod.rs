@@ -6,6 +6,7 @@ mod body;
 #[cfg(test)]
 mod corpus;
 mod endpoint;
+mod gzip;
 #[cfg(test)]
 mod official;
 mod ordered;
@@ -22,7 +23,7 @@ pub(crate) use plan::{Endpoint, checked, open};
 
 use super::Outcome;
 use crate::envelope::Event;
-use crate::format::WireFormat;
+use crate::format::{Compression, WireFormat};
 
 /// How the library names itself in wire formats that carry it.
 const LIB: &str = "telemetry-core";
@@ -49,6 +50,7 @@ pub(crate) struct Http {
     pub url: reqwest::Url,
     pub format: WireFormat,
     pub api_key: Option<String>,
+    pub compression: Compression,
 }
 
 impl Http {
@@ -74,13 +76,20 @@ impl Http {
             .user_agent(concat!("telemetry-core/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| e.to_string())?;
-        Ok(Http { client, url, format, api_key })
+        Ok(Http { client, url, format, api_key, compression: Compression::None })
     }
 
     pub(crate) fn send(&self, events: &[Event]) -> Outcome {
         let payload = body::body(self.format, events, self.api_key.as_deref(), SystemTime::now());
-        let mut req =
-            self.client.post(self.url.clone()).header("content-type", self.format.content_type()).body(payload);
+        let mut req = self.client.post(self.url.clone()).header("content-type", self.format.content_type());
+        let gzipped = match self.compression {
+            Compression::Gzip => gzip::encode(&payload),
+            Compression::None => None,
+        };
+        req = match gzipped {
+            Some(z) => req.header("content-encoding", "gzip").body(z),
+            None => req.body(payload),
+        };
         if self.format == WireFormat::Segment
             && let Some(key) = &self.api_key
         {

@@ -7,7 +7,7 @@ use std::time::Duration;
 use super::Http;
 use super::endpoint::{endpoint_url, proxy_url};
 use crate::error::BuildError;
-use crate::format::WireFormat;
+use crate::format::{Compression, WireFormat};
 
 /// An endpoint and the app's proxy, both passed the policy.
 pub(crate) struct Endpoint {
@@ -38,6 +38,7 @@ pub(crate) fn open(
     format: WireFormat,
     api_key: Option<String>,
     timeout: Duration,
+    compression: Compression,
 ) -> Result<Http, String> {
-    Http::new(endpoint.url, format, api_key, timeout, endpoint.proxy)
+    Http::new(endpoint.url, format, api_key, timeout, endpoint.proxy).map(|h| Http { compression, ..h })
 }
