@@ -37,6 +37,10 @@ pub struct Counts {
     pub otlp_proto: AtomicU64,
     /// Requests with a body none of the above.
     pub unreadable: AtomicU64,
+    /// Bytes read: request lines, headers and bodies.
+    pub bytes: AtomicU64,
+    /// Requests read.
+    pub requests: AtomicU64,
 }
 
 impl Counts {
@@ -47,7 +51,7 @@ impl Counts {
 
     /// Sets every count to zero.
     pub fn reset(&self) {
-        for c in [&self.posthog, &self.otlp_json, &self.otlp_proto, &self.unreadable] {
+        for c in [&self.posthog, &self.otlp_json, &self.otlp_proto, &self.unreadable, &self.bytes, &self.requests] {
             c.store(0, Relaxed);
         }
     }
@@ -82,10 +86,10 @@ impl Collector {
         let port = l.local_addr()?.port();
         let counts = Arc::new(Counts::default());
         let (c, c2) = (counts.clone(), counts.clone());
-        let (bodies, received) = channel::<(bool, Vec<u8>)>();
+        let (bodies, received) = channel::<(bool, Vec<u8>, usize)>();
         std::thread::spawn(move || {
-            for (proto, body) in received {
-                count(proto, &body, &c);
+            for (proto, body, head) in received {
+                count(proto, &body, head, &c);
             }
         });
         let held: Arc<Mutex<Vec<TcpStream>>> = Arc::default();
@@ -114,40 +118,43 @@ enum Counting {
     /// On the connection, before answering.
     Here(Arc<Counts>),
     /// On the counting thread, after answering.
-    Thread(Sender<(bool, Vec<u8>)>),
+    Thread(Sender<(bool, Vec<u8>, usize)>),
 }
 
 fn serve(s: TcpStream, counting: &Counting) {
     let _ = s.set_nodelay(true);
     let Ok(mut out) = s.try_clone() else { return };
     let mut r = BufReader::new(s);
-    while let Some((proto, body)) = read_request(&mut r) {
+    while let Some((proto, body, head)) = read_request(&mut r) {
         let answer: &[u8] = if proto {
             b"HTTP/1.1 200 OK\r\ncontent-type: application/x-protobuf\r\ncontent-length: 0\r\n\r\n"
         } else {
             b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}"
         };
         if let Counting::Here(c) = counting {
-            count(proto, &body, c);
+            count(proto, &body, head, c);
         }
         if out.write_all(answer).is_err() {
             return;
         }
         if let Counting::Thread(to) = counting {
-            let _ = to.send((proto, body));
+            let _ = to.send((proto, body, head));
         }
     }
 }
 
-/// One request: whether its body is protobuf, and the body; `None` at end of stream.
-fn read_request(r: &mut impl BufRead) -> Option<(bool, Vec<u8>)> {
-    let (mut len, mut chunked, mut proto) = (0usize, false, false);
+/// One request: whether its body is protobuf, the body, and the bytes of
+/// its request line and headers; `None` at end of stream.
+fn read_request(r: &mut impl BufRead) -> Option<(bool, Vec<u8>, usize)> {
+    let (mut len, mut chunked, mut proto, mut head) = (0usize, false, false, 0usize);
     let mut line = String::new();
     loop {
         line.clear();
-        if r.read_line(&mut line).ok()? == 0 {
+        let n = r.read_line(&mut line).ok()?;
+        if n == 0 {
             return None;
         }
+        head += n;
         if line == "\r\n" {
             break;
         }
@@ -164,13 +171,13 @@ fn read_request(r: &mut impl BufRead) -> Option<(bool, Vec<u8>)> {
     if chunked {
         loop {
             line.clear();
-            r.read_line(&mut line).ok()?;
+            head += r.read_line(&mut line).ok()?;
             let size = usize::from_str_radix(line.trim().split(';').next()?, 16).ok()?;
             let start = body.len();
             body.resize(start + size, 0);
             r.read_exact(&mut body[start..]).ok()?;
             line.clear();
-            r.read_line(&mut line).ok()?;
+            head += r.read_line(&mut line).ok()?;
             if size == 0 {
                 break;
             }
@@ -179,10 +186,12 @@ fn read_request(r: &mut impl BufRead) -> Option<(bool, Vec<u8>)> {
         body.resize(len, 0);
         r.read_exact(&mut body).ok()?;
     }
-    Some((proto, body))
+    Some((proto, body, head))
 }
 
-fn count(proto: bool, body: &[u8], c: &Counts) {
+fn count(proto: bool, body: &[u8], head: usize, c: &Counts) {
+    c.bytes.fetch_add((head + body.len()) as u64, Relaxed);
+    c.requests.fetch_add(1, Relaxed);
     if proto {
         match ExportLogsServiceRequest::decode(body) {
             Ok(req) => {
@@ -232,10 +241,13 @@ mod tests {
     use super::*;
     use std::io::Read;
 
+    fn head(ctype: &str, body: &[u8]) -> String {
+        format!("POST /x HTTP/1.1\r\nhost: a\r\ncontent-type: {ctype}\r\ncontent-length: {}\r\n\r\n", body.len())
+    }
+
     fn post(port: u16, ctype: &str, body: &[u8]) -> String {
         let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-        let head =
-            format!("POST /x HTTP/1.1\r\nhost: a\r\ncontent-type: {ctype}\r\ncontent-length: {}\r\n\r\n", body.len());
+        let head = head(ctype, body);
         s.write_all(head.as_bytes()).unwrap();
         s.write_all(body).unwrap();
         let mut buf = [0u8; 256];
@@ -272,6 +284,14 @@ mod tests {
         post(c.port, "application/x-protobuf", &req.encode_to_vec());
         post(c.port, "application/json", b"[1]");
         settle(&c.counts, 2 + 4 + 5 + 1);
+        let sent: usize = [("application/json", &ph[..]), ("application/json", &otlp[..]), ("application/json", b"[1]")]
+            .iter()
+            .map(|(t, b)| head(t, b).len() + b.len())
+            .sum::<usize>()
+            + head("application/x-protobuf", &req.encode_to_vec()).len()
+            + req.encode_to_vec().len();
+        assert_eq!(c.counts.bytes.load(Relaxed), sent as u64, "every byte read is counted");
+        assert_eq!(c.counts.requests.load(Relaxed), 4);
         let n = |a: &AtomicU64| a.load(Relaxed);
         assert_eq!(
             (n(&c.counts.posthog), n(&c.counts.otlp_json), n(&c.counts.otlp_proto), n(&c.counts.unreadable)),

@@ -7,6 +7,9 @@
 //! For working on one measure: `-- --bursts [LABEL]` runs only the 100k
 //! bursts, `-- --callers [LABEL]` only the caller cost, one run each, a
 //! line per system (LABEL: the systems whose label contains it).
+//! `-- --bytes [LABEL]` prints the bytes per event each system sends (request
+//! lines, headers and bodies as the collector read them), for one event in
+//! a run and for a batch of 500 at the system's defaults.
 #![forbid(unsafe_code)]
 
 mod collector;
@@ -34,13 +37,20 @@ struct Plan {
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     // `--bursts [LABEL]`, `--callers [LABEL]`: LABEL keeps the systems whose label contains it.
-    let mode = args.iter().position(|a| a == "--bursts" || a == "--callers");
+    let mode = args.iter().position(|a| a == "--bursts" || a == "--callers" || a == "--bytes");
     let only = mode.and_then(|i| args.get(i + 1)).cloned();
     if let Some(bad) =
-        args.iter().find(|a| !matches!(a.as_str(), "--quick" | "--bursts" | "--callers") && Some(*a) != only.as_ref())
+        args.iter().find(|a| !matches!(a.as_str(), "--quick" | "--bursts" | "--callers" | "--bytes") && Some(*a) != only.as_ref())
     {
-        eprintln!("error: unknown option `{bad}` (options: --quick, --bursts [LABEL], --callers [LABEL])");
+        eprintln!("error: unknown option `{bad}` (options: --quick, --bursts [LABEL], --callers [LABEL], --bytes [LABEL])");
         std::process::exit(2);
+    }
+    if args.iter().any(|a| a == "--bytes") {
+        if let Err(e) = bytes_only(only.as_deref().unwrap_or("")) {
+            eprintln!("error: {e}");
+            std::process::exit(1);
+        }
+        return;
     }
     if args.iter().any(|a| a == "--callers") {
         // Only the caller cost, 200 runs of 500 events, a line per system.
@@ -210,6 +220,38 @@ fn bursts_only(only: &str) -> Result<(), String> {
                 r.get("stats").map_or("", String::as_str)
             );
         }
+    }
+    Ok(())
+}
+
+/// `--bytes [LABEL]`: bytes per event on the wire, each system at its
+/// defaults: one event in a run (a CLI's usual case), and 500 (one burst,
+/// batched as the system batches). Bytes are deterministic but for the
+/// lengths of times and ids; a markdown table on stdout.
+fn bytes_only(only: &str) -> Result<(), String> {
+    let systems: Vec<_> = ALL.iter().filter(|s| s.label.contains(only)).collect();
+    for s in &systems {
+        measure::build(s.pkg)?;
+    }
+    let up = Collector::settled().map_err(|e| e.to_string())?;
+    println!("| system | bytes per event, 1 event | bytes per event, 500 events | requests for 500 |");
+    println!("| --- | ---: | ---: | ---: |");
+    for s in &systems {
+        let mut row = Vec::new();
+        for events in [1usize, 500] {
+            up.counts.reset();
+            let mut a = vec!["burst".into(), "--url".into(), s.url(up.port), "--events".into(), events.to_string()];
+            a.extend(s.format.iter().flat_map(|f| ["--format".to_string(), f.to_string()]));
+            measure::bench(&s.bench(), &a, "burst")?;
+            let delivered = settled_count(&up);
+            if delivered != events as u64 {
+                return Err(format!("{}: {delivered} of {events} events delivered", s.label));
+            }
+            let bytes = up.counts.bytes.load(std::sync::atomic::Ordering::Relaxed);
+            let requests = up.counts.requests.load(std::sync::atomic::Ordering::Relaxed);
+            row.push((bytes as f64 / events as f64, requests));
+        }
+        println!("| {} | {:.0} | {:.1} | {} |", s.label, row[0].0, row[1].0, row[1].1);
     }
     Ok(())
 }
