@@ -148,6 +148,7 @@ impl Builder {
     /// default are in BENCHMARKS.md ("Bytes on the wire").
     ///
     /// ```
+    /// # #[cfg(feature = "http")] {
     /// use telemetry_core::{Compression, EnvSource, Telemetry, WireFormat};
     ///
     /// static APP: telemetry_core::meta::AppMeta = telemetry_core::app_meta!("../../schemas/example-cli.yaml");
@@ -159,6 +160,7 @@ impl Builder {
     ///     .build()
     ///     .unwrap();
     /// assert!(!telemetry.status().enabled());
+    /// # }
     /// ```
     pub fn compression(mut self, c: Compression) -> Self {
         self.compression = c;
