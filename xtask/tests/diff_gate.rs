@@ -54,7 +54,8 @@ fn diff(repo: &Repo) -> Output {
 
 const REGION: &str =
     "      region: { collect: allowed, type: string, description: Cloud region the command ran in. }\n";
-const HISTORY: &str = "    summary: First versioned schema; events now say how long they are collected.\n";
+/// The last line of `history`: a new entry goes after it.
+const HISTORY: &str = "    summary: Commands are counted and build times bucketed on the device, sent once a day.\n";
 
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
@@ -70,14 +71,14 @@ fn unreviewed_widening_fails_naming_field_class_and_fix() {
     let today = telemetry_schema::Date::today();
     assert_eq!(
         stdout(&out),
-        format!("example-cli: schema_version 1.0 -> 1.0
+        format!("example-cli: schema_version 1.1 -> 1.1
   command_run.region: new field, collected as allowed (string) [widens collection]
-schemas/example-cli.yaml: error: `command_run.region` widens collection (new field, collected as allowed (string)), but `schema_version` stays 1.0: a published version never changes what is collected
-  help: set `schema_version: \"1.1\"`
+schemas/example-cli.yaml: error: `command_run.region` widens collection (new field, collected as allowed (string)), but `schema_version` stays 1.1: a published version never changes what is collected
+  help: set `schema_version: \"1.2\"`
 schemas/example-cli.yaml:51:7: error: `command_run.region` widens collection (new field, collected as allowed (string)) and has no `data_review`
   help: add `data_review: \"<link to the review, or why this is fine>\"` to field `region` of event `command_run`
-schemas/example-cli.yaml: error: `history` has no entry for version 1.1, which changes what is collected
-  help: add the line `  - {{ version: \"1.1\", date: {today}, widens: [command_run.region], summary: \"command_run.region: new field, collected as allowed (string).\" }}` at the end of `history`
+schemas/example-cli.yaml: error: `history` has no entry for version 1.2, which changes what is collected
+  help: add the line `  - {{ version: \"1.2\", date: {today}, widens: [command_run.region], summary: \"command_run.region: new field, collected as allowed (string).\" }}` at the end of `history`
 gate: failed with 3 errors
 ")
     );
@@ -92,16 +93,16 @@ fn bumped_reviewed_widening_passes() {
     let r = repo("reviewed");
     let reviewed = REGION.replace(" }", ", data_review: \"https://example.org/reviews/7\" }");
     edit(&r, "      user_name:", &format!("{reviewed}      user_name:"));
-    edit(&r, "schema_version: \"1.0\"", "schema_version: \"1.1\"");
+    edit(&r, "schema_version: \"1.1\"", "schema_version: \"1.2\"");
     edit(
         &r,
         HISTORY,
-        &format!("{HISTORY}  - {{ version: \"1.1\", date: 2026-12-01, widens: [command_run.region] }}\n"),
+        &format!("{HISTORY}  - {{ version: \"1.2\", date: 2026-12-03, widens: [command_run.region] }}\n"),
     );
     let out = diff(&r);
     assert_eq!(
         stdout(&out),
-        "example-cli: schema_version 1.0 -> 1.1\n  command_run.region: new field, collected as allowed (string) [widens collection]\ngate: passed\n"
+        "example-cli: schema_version 1.1 -> 1.2\n  command_run.region: new field, collected as allowed (string) [widens collection]\ngate: passed\n"
     );
     assert_eq!(out.status.code(), Some(0));
 }
@@ -114,8 +115,8 @@ fn forbidding_a_field_passes_with_a_narrowing_note() {
         "      ci:\n        collect: allowed\n        type: bool\n        required: false\n        description: Whether the command ran in CI, when known.\n",
         "      ci: { collect: forbidden, reason: The context already says whether this is CI. }\n",
     );
-    edit(&r, "schema_version: \"1.0\"", "schema_version: \"2.0\"");
-    edit(&r, HISTORY, &format!("{HISTORY}  - {{ version: \"2.0\", date: 2026-12-01, narrows: [command_run.ci] }}\n"));
+    edit(&r, "schema_version: \"1.1\"", "schema_version: \"2.0\"");
+    edit(&r, HISTORY, &format!("{HISTORY}  - {{ version: \"2.0\", date: 2026-12-03, narrows: [command_run.ci] }}\n"));
     let out = diff(&r);
     let text = stdout(&out);
     assert!(
@@ -152,7 +153,7 @@ fn json_report_and_directory_base() {
             "location": "schemas/example-cli.yaml:33:7"
         })
     );
-    assert_eq!(v["apps"][0]["from"], "1.0");
+    assert_eq!(v["apps"][0]["from"], "1.1");
 }
 
 /// Issue 20.4: a change that adds a directory named like BASE (`HEAD/`,
@@ -277,7 +278,7 @@ fn the_printed_fixes_are_all_a_change_needs() {
     let version = help("  help: set `", "`");
     let review = help("  help: add `data_review: ", "` to field `region` of event `command_run`");
     let history = help("  help: add the line `", "` at the end of `history`");
-    edit(&r, "schema_version: \"1.0\"", &version);
+    edit(&r, "schema_version: \"1.1\"", &version);
     let reviewed = REGION.replace(
         " }",
         &format!(
