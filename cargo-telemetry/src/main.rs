@@ -248,12 +248,8 @@ fn diff(args: &[String]) -> Outcome {
                 .into(),
         );
     };
-    let review = match docs::review(&schemas, &base) {
-        Ok(r) => r,
-        Err(message) => return Outcome::Failed(message),
-    };
-    match review.print(&base, json) {
-        None => Outcome::Ok,
-        Some(message) => Outcome::Failed(message),
+    match docs::review(&schemas, &base).and_then(|review| review.print(&base, json)) {
+        Ok(()) => Outcome::Ok,
+        Err(e) => Outcome::Failed(e.to_string()),
     }
 }

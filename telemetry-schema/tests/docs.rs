@@ -1,7 +1,7 @@
 //! The docs library a project's own xtask calls: generate, write, check,
 //! and the exact lines it reports.
 
-use telemetry_schema::docs::{self, Drift, Failure, Options, Report};
+use telemetry_schema::docs::{self, Base, Drift, Error, Options, Read, Report};
 
 /// A project directory with `telemetry/` for schemas, removed when dropped.
 struct Project(tempfile::TempDir);
@@ -64,7 +64,7 @@ fn the_default_command_is_the_installable_one_and_can_be_changed() {
         Report::UpToDate { counts: docs::Counts { schemas: 1, events: 1, fields: 1 }, files: 3, out: own.out.clone() }
     );
     // The default options now see every file as stale: the headers differ.
-    let Failure::OutOfDate { drift, .. } = docs::check(&tmp.options()).unwrap_err() else { panic!("not a drift") };
+    let Error::OutOfDate { drift, .. } = docs::check(&tmp.options()).unwrap_err() else { panic!("not a drift") };
     assert_eq!(drift, [Drift::Stale("demo.events.schema.json".into()), Drift::Stale("demo.md".into())]);
 }
 
@@ -100,13 +100,14 @@ fn schema_problems_are_all_reported_and_nothing_is_written() {
     tmp.schema("a.yaml", &DEMO.replace("collect: allowed", "collect: alowed"));
     tmp.schema("b.yaml", &DEMO.replace("name: demo", "name: other").replace("type: u8", "type: u9"));
     let options = tmp.options();
-    let Failure::Schemas(e) = docs::write(&options).unwrap_err() else { panic!("not a schema failure") };
-    assert_eq!(e.problems.len(), 2, "{e}");
+    let e = docs::write(&options).unwrap_err();
+    let Error::Schemas { problems, read: Read::Rendered } = &e else { panic!("not a schema failure") };
+    assert_eq!(problems.len(), 2, "{e}");
     assert!(
-        e.problems[0]
-            .ends_with("a.yaml:7:21: error: unknown `collect` value `alowed`\n  help: did you mean `allowed`?"),
+        problems[0].ends_with("a.yaml:7:21: error: unknown `collect` value `alowed`\n  help: did you mean `allowed`?"),
         "{e}"
     );
+    assert!(e.to_string().ends_with("\nerror: docs not generated: 2 problem(s) in the schemas above"), "{e}");
     assert!(!options.out.exists(), "nothing is written when a schema is bad");
 }
 
@@ -116,8 +117,9 @@ fn duplicate_app_names_are_refused() {
     tmp.schema("a.yaml", DEMO);
     tmp.schema("b.yaml", DEMO);
     let err = docs::generate(&tmp.options().schemas, &Default::default()).unwrap_err();
-    assert_eq!(err.problems.len(), 1);
-    assert!(err.problems[0].contains("b.yaml: error: `app.name` `demo` is also used by"), "{err}");
+    let Error::Schemas { problems, .. } = &err else { panic!("not a schema failure: {err}") };
+    assert_eq!(problems.len(), 1);
+    assert!(problems[0].contains("b.yaml: error: `app.name` `demo` is also used by"), "{err}");
 }
 
 #[test]
@@ -129,7 +131,44 @@ fn hand_written_pages_are_never_overwritten() {
     std::fs::write(options.out.join("coverage.md"), "# Hand-written\n").unwrap();
     let generated = docs::generate(&options.schemas, &options.render).unwrap();
     assert!(docs::drift(&generated, &options.out).unwrap().contains(&Drift::Clash("coverage.md".into())));
-    let Failure::Io(message) = docs::write(&options).unwrap_err() else { panic!("not refused") };
-    assert!(message.ends_with("coverage.md: error: this hand-written file would be overwritten by a generated page\n  help: rename the schema's `app.name`, or move the hand-written file"), "{message}");
+    let refused = docs::write(&options).unwrap_err();
+    assert_eq!(refused, Error::Clash { path: options.out.join("coverage.md") });
+    assert_eq!(
+        refused.to_string(),
+        format!(
+            "{}: error: this hand-written file would be overwritten by a generated page\n  help: rename the schema's `app.name`, or move the hand-written file",
+            options.out.join("coverage.md").display()
+        )
+    );
     assert_eq!(std::fs::read_to_string(options.out.join("coverage.md")).unwrap(), "# Hand-written\n");
+}
+
+/// The review gate's failures are `docs::Error`s too, each message saying
+/// what is wrong and what to pass instead.
+#[test]
+fn review_failures_name_the_problem_and_the_fix() {
+    let tmp = Project::new();
+    tmp.schema("demo.yaml", DEMO);
+    let schemas = tmp.options().schemas;
+    let err = docs::review(&schemas, &Base::Rev("--output=x".into())).unwrap_err();
+    assert_eq!(err, Error::NotARevision { rev: "--output=x".into() });
+    assert_eq!(
+        err.to_string(),
+        "error: `--output=x` is not a git revision\n  help: BASE is a revision such as `HEAD~1` or `main`; compare with a directory of schemas with `--base-dir DIR`"
+    );
+
+    // A BASE directory whose schema does not load: every problem, and nothing compared.
+    let base = tmp.0.path().join("base");
+    std::fs::create_dir_all(&base).unwrap();
+    std::fs::write(base.join("demo.yaml"), DEMO.replace("type: u8", "type: u9")).unwrap();
+    let err = docs::review(&schemas, &Base::Dir(base.clone())).unwrap_err();
+    let Error::Schemas { problems, read: Read::Compared } = &err else { panic!("not a schema failure: {err}") };
+    assert_eq!(problems.len(), 1, "{err}");
+    assert!(err.to_string().starts_with(&format!("{}:7:", base.join("demo.yaml").display())), "{err}");
+
+    // The gate fails: the report is printed, and the error is the line to exit with.
+    std::fs::write(base.join("demo.yaml"), DEMO.replace("      n: {", "      m: {")).unwrap();
+    let review = docs::review(&schemas, &Base::Dir(base)).unwrap();
+    let err = review.print(&Base::Rev("main".into()), false).unwrap_err();
+    assert_eq!(err.to_string(), "error: the schema changes since `main` are not ready: fix the errors above");
 }

@@ -9,9 +9,6 @@ use telemetry_schema::docs::Base;
 /// Prints the gate's report; `Err` (non-zero exit) when a schema does not
 /// load, BASE cannot be read, or the gate fails.
 pub(crate) fn run(schemas: &Path, base: &Base, json: bool) -> Result<(), String> {
-    let review = telemetry_schema::docs::review(schemas, base)?;
-    match review.print(base, json) {
-        None => Ok(()),
-        Some(message) => Err(message),
-    }
+    let review = telemetry_schema::docs::review(schemas, base).map_err(|e| e.to_string())?;
+    review.print(base, json).map_err(|e| e.to_string())
 }

@@ -30,19 +30,20 @@
 //! ```
 
 mod drift;
+mod error;
 mod report;
 mod retired;
 mod review;
 
-pub use drift::{Drift, Written, apply, drift, is_generated};
-pub use report::{Counts, Failure, Report, check, write};
+pub use drift::{Drift, drift, is_generated};
+pub use error::{Error, Read};
+pub use report::{Counts, Report, Written, apply, check, write};
 pub use retired::RETIRED_FILE;
 pub use review::{Base, Review, review};
 
 use crate::render;
 use crate::{Field, FieldType, Schema};
 use std::collections::BTreeMap;
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 /// The file holding the JSON Schema of the YAML format itself.
@@ -67,7 +68,7 @@ impl Options {
     }
 
     /// These options with `command` named as the regeneration command in every
-    /// generated file and in [`Failure`] messages.
+    /// generated file and in [`Error::OutOfDate`] messages.
     pub fn command(mut self, command: impl Into<String>) -> Self {
         self.render = self.render.command(command);
         self
@@ -83,21 +84,6 @@ pub struct Generated {
     pub counts: Counts,
 }
 
-/// Why generation failed: every problem of every file, located.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GenerateError {
-    /// One entry per problem, each `file:line:col: error: message` plus its `help:` line.
-    pub problems: Vec<String>,
-}
-
-impl fmt::Display for GenerateError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.problems.join("\n"))
-    }
-}
-
-impl std::error::Error for GenerateError {}
-
 /// The schema files of `dir` (`*.yaml`, `*.yml`, but not [`RETIRED_FILE`]), sorted by name.
 pub fn schema_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
@@ -110,13 +96,15 @@ pub fn schema_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 
 /// Loads every schema of `dir` and renders, for each, `<app>.md` and
 /// `<app>.events.schema.json`, plus [`FORMAT_SCHEMA_FILE`]. Writes nothing.
-/// All files are loaded before any error is returned, so every bad file is reported.
-pub fn generate(dir: &Path, options: &render::Options) -> Result<Generated, GenerateError> {
-    let files = schema_files(dir).map_err(|e| GenerateError {
+/// All files are loaded before any error is returned, so every bad file is
+/// reported ([`Error::Schemas`]).
+pub fn generate(dir: &Path, options: &render::Options) -> Result<Generated, Error> {
+    let files = schema_files(dir).map_err(|e| Error::Schemas {
         problems: vec![format!(
             "{}: error: cannot read the schema directory: {e}\n  help: pass the directory that holds the *.yaml schemas with `--schemas DIR`",
             dir.display()
         )],
+        read: Read::Rendered,
     })?;
     let mut problems = Vec::new();
     let mut schemas: Vec<Schema> = Vec::new();
@@ -144,7 +132,7 @@ pub fn generate(dir: &Path, options: &render::Options) -> Result<Generated, Gene
         }
     }
     if !problems.is_empty() {
-        return Err(GenerateError { problems });
+        return Err(Error::Schemas { problems, read: Read::Rendered });
     }
     let mut out = BTreeMap::new();
     let mut counts = Counts { schemas: schemas.len(), ..Counts::default() };
@@ -177,4 +165,10 @@ fn count_fields(fields: &[Field]) -> usize {
             }
         })
         .sum()
+}
+
+/// `path` relative to the current directory when it lies below it, for short messages.
+fn shown(path: &Path) -> String {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    path.strip_prefix(&cwd).unwrap_or(path).display().to_string()
 }

@@ -1,7 +1,8 @@
 //! The two things a project runs, [`write`] and [`check`], and what they
-//! print: the same lines from `cargo telemetry docs` and from any xtask.
+//! print: the same lines from `cargo telemetry docs` and from any xtask;
+//! [`apply`], the step of [`write`] that changes the output directory.
 
-use super::{Drift, GenerateError, Options, Written, apply, drift, generate};
+use super::{Drift, Error, Generated, Options, drift, generate, shown};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -73,60 +74,21 @@ impl fmt::Display for Report {
     }
 }
 
-/// Why [`write()`] or [`check`] failed. Its `Display` is the message to print on
-/// stderr before exiting with a failure status: every problem, located, and what to do.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Failure {
-    /// A schema has problems (or the schema directory holds none); nothing was written.
-    Schemas(GenerateError),
-    /// [`check`]: files are stale, missing, extra, or hand-written where a generated one goes.
-    OutOfDate {
-        /// Each file that differs.
-        drift: Vec<Drift>,
-        /// The output directory.
-        out: PathBuf,
-        /// The command that brings it up to date.
-        command: String,
-    },
-    /// The output directory could not be read or written.
-    Io(String),
-}
-
-impl fmt::Display for Failure {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Failure::Schemas(e) => {
-                write!(f, "{e}\nerror: docs not generated: {} problem(s) in the schemas above", e.problems.len())
-            }
-            Failure::OutOfDate { drift, out, command } => {
-                for d in drift {
-                    writeln!(f, "{}: {}", shown(&out.join(d.name())), d.describe())?;
-                }
-                write!(f, "error: {} generated file(s) out of date; run `{command}` and commit the result", drift.len())
-            }
-            Failure::Io(message) => f.write_str(message),
-        }
-    }
-}
-
-impl std::error::Error for Failure {}
-
 /// Renders every schema of `options.schemas` and brings `options.out` up to
 /// date: writes what is stale or missing, removes generated files no schema
 /// produces any more, never touches a hand-written file. Nothing is written
 /// when a schema has problems.
-pub fn write(options: &Options) -> Result<Report, Failure> {
-    let generated = generate(&options.schemas, &options.render).map_err(Failure::Schemas)?;
-    let done = apply(&generated, &options.out).map_err(Failure::Io)?;
+pub fn write(options: &Options) -> Result<Report, Error> {
+    let generated = generate(&options.schemas, &options.render)?;
+    let done = apply(&generated, &options.out)?;
     Ok(Report::Written { counts: generated.counts, done, out: options.out.clone() })
 }
 
 /// Writes nothing; fails naming each file of `options.out` that is stale,
 /// missing or extra, so CI catches a schema changed without regenerating.
-pub fn check(options: &Options) -> Result<Report, Failure> {
-    let generated = generate(&options.schemas, &options.render).map_err(Failure::Schemas)?;
-    let found = drift(&generated, &options.out)
-        .map_err(|e| Failure::Io(format!("{}: error: cannot read: {e}", shown(&options.out))))?;
+pub fn check(options: &Options) -> Result<Report, Error> {
+    let generated = generate(&options.schemas, &options.render)?;
+    let found = drift(&generated, &options.out).map_err(|e| Error::io(shown(&options.out), "read", e))?;
     if found.is_empty() {
         return Ok(Report::UpToDate {
             counts: generated.counts,
@@ -134,11 +96,44 @@ pub fn check(options: &Options) -> Result<Report, Failure> {
             out: options.out.clone(),
         });
     }
-    Err(Failure::OutOfDate { drift: found, out: options.out.clone(), command: options.render.command.clone() })
+    Err(Error::OutOfDate { drift: found, out: options.out.clone(), command: options.render.command.clone() })
 }
 
-/// `path` relative to the current directory when it lies below it, for short messages.
-fn shown(path: &Path) -> String {
-    let cwd = std::env::current_dir().unwrap_or_default();
-    path.strip_prefix(&cwd).unwrap_or(path).display().to_string()
+/// What [`apply`] did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Written {
+    /// Files created or replaced.
+    pub written: Vec<String>,
+    /// Files already up to date.
+    pub unchanged: usize,
+    /// Generated files no schema produces any more, removed.
+    pub removed: Vec<String>,
+}
+
+/// Brings `out` up to date with `generated`: writes stale and missing files,
+/// removes extra generated ones. Refuses (before writing anything) to
+/// overwrite a hand-written file. Errors name the path and the cause.
+pub fn apply(generated: &Generated, out: &Path) -> Result<Written, Error> {
+    std::fs::create_dir_all(out).map_err(|e| Error::io(out, "create the directory", e))?;
+    let found = drift(generated, out).map_err(|e| Error::io(out, "read", e))?;
+    if let Some(Drift::Clash(name)) = found.iter().find(|d| matches!(d, Drift::Clash(_))) {
+        return Err(Error::Clash { path: out.join(name) });
+    }
+    let mut done = Written { unchanged: generated.files.len(), ..Written::default() };
+    for d in found {
+        let path = out.join(d.name());
+        match d {
+            Drift::Stale(name) | Drift::Missing(name) => {
+                std::fs::write(&path, &generated.files[&name]).map_err(|e| Error::io(&path, "write", e))?;
+                done.unchanged -= 1;
+                done.written.push(name);
+            }
+            Drift::Extra(name) => {
+                std::fs::remove_file(&path).map_err(|e| Error::io(&path, "remove", e))?;
+                done.removed.push(name);
+            }
+            Drift::Clash(_) => {}
+        }
+    }
+    Ok(done)
 }

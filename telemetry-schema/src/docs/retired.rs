@@ -11,6 +11,7 @@
 //! - { app: old-cli, date: 2026-12-02, reason: "https://example.org/reviews/31" }
 //! ```
 
+use super::{Error, Read};
 use crate::Schema;
 use crate::date::Date;
 use crate::diff::{Finding, Level};
@@ -34,16 +35,19 @@ struct Retirement {
 }
 
 /// The entries of `dir/retired.yaml` (none when it does not exist), or every problem in it, located.
-fn load(dir: &Path, shown: &Path) -> Result<Vec<Retirement>, String> {
+fn load(dir: &Path, shown: &Path) -> Result<Vec<Retirement>, Error> {
     let path = dir.join(RETIRED_FILE);
     let text = match std::fs::read_to_string(&path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(format!("{}: error: cannot read: {e}", shown.display())),
+        Err(e) => return Err(Error::io(shown, "read", e)),
     };
     let mut d = Diags::new(shown);
     let entries = crate::yaml::parse(&text, &mut d).map_or_else(Vec::new, |root| entries(&root, &mut d));
-    d.finish(entries).map_err(|e| e.diagnostics().iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n"))
+    d.finish(entries).map_err(|e| Error::Schemas {
+        problems: e.diagnostics().iter().map(|d| d.to_string()).collect(),
+        read: Read::Compared,
+    })
 }
 
 fn entries(root: &Node, d: &mut Diags) -> Vec<Retirement> {
@@ -84,7 +88,7 @@ pub(super) fn check(
     base: &[Schema],
     head: &[Schema],
     today: Date,
-) -> Result<Vec<Finding>, String> {
+) -> Result<Vec<Finding>, Error> {
     let list = shown.join(RETIRED_FILE);
     let retired = load(dir, &list)?;
     let mut out = Vec::new();

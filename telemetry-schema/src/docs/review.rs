@@ -8,6 +8,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use super::{Error, Read};
 use crate::diff::{self, Verdict};
 use crate::{Diagnostic, Schema, SchemaError};
 
@@ -38,8 +39,8 @@ pub enum Base {
 impl Review {
     /// Prints what a command prints for this review: the warnings on
     /// stderr, then the report on stdout (the JSON report when `json`, else
-    /// [`diff::human`]). Returns the message to exit with when the gate
-    /// fails, or `None` when it passes. `cargo telemetry diff` and
+    /// [`diff::human`]). [`Error::NotReady`] when the gate fails: its
+    /// message is the line to exit with. `cargo telemetry diff` and
     /// `cargo xtask docs --diff` both print through this.
     ///
     /// ```
@@ -50,10 +51,10 @@ impl Review {
     /// std::fs::write(dir.join("app.yaml"), app).unwrap();
     /// let base = Base::Dir(dir.clone());
     /// // The same directory on both sides: no change, so the gate passes.
-    /// assert_eq!(review(&dir, &base).unwrap().print(&base, false), None);
+    /// assert_eq!(review(&dir, &base).unwrap().print(&base, false), Ok(()));
     /// std::fs::remove_dir_all(&dir).unwrap();
     /// ```
-    pub fn print(&self, base: &Base, json: bool) -> Option<String> {
+    pub fn print(&self, base: &Base, json: bool) -> Result<(), Error> {
         for w in &self.warnings {
             eprintln!("{w}");
         }
@@ -62,8 +63,7 @@ impl Review {
         } else {
             print!("{}", diff::human(&self.verdict));
         }
-        (!self.verdict.passed())
-            .then(|| format!("error: the schema changes since `{base}` are not ready: fix the errors above"))
+        if self.verdict.passed() { Ok(()) } else { Err(Error::NotReady { base: base.to_string() }) }
     }
 }
 
@@ -79,7 +79,8 @@ impl fmt::Display for Base {
 /// Compares the schemas in `schemas` with `base`: a git revision, read as
 /// the same directory at that revision (`git show COMMIT:./file`), or a
 /// directory of schemas. `Err` says why nothing could be compared: a
-/// schema that does not load (now or at BASE), or a BASE that cannot be read.
+/// schema that does not load (now or at BASE, [`Error::Schemas`]), or a BASE
+/// that cannot be read (the git variants of [`Error`]).
 ///
 /// ```
 /// let dir = std::env::temp_dir().join(format!("review-doc-{}", std::process::id()));
@@ -94,7 +95,7 @@ impl fmt::Display for Base {
 /// assert!(review.verdict.passed(), "wording only needs no new version");
 /// std::fs::remove_dir_all(&dir).unwrap();
 /// ```
-pub fn review(schemas: &Path, base: &Base) -> Result<Review, String> {
+pub fn review(schemas: &Path, base: &Base) -> Result<Review, Error> {
     let head = load_dir(schemas)?;
     let before = match base {
         Base::Dir(dir) => load_dir(dir)?,
@@ -108,60 +109,53 @@ pub fn review(schemas: &Path, base: &Base) -> Result<Review, String> {
     Ok(Review { verdict, warnings })
 }
 
-fn problems(e: &SchemaError) -> String {
-    e.diagnostics().iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n")
+fn problems(e: &SchemaError) -> impl Iterator<Item = String> + '_ {
+    e.diagnostics().iter().map(|d| d.to_string())
 }
 
-fn load_dir(dir: &Path) -> Result<Vec<Schema>, String> {
-    let files =
-        super::schema_files(dir).map_err(|e| format!("{}: error: cannot read the directory: {e}", dir.display()))?;
+fn load_dir(dir: &Path) -> Result<Vec<Schema>, Error> {
+    let files = super::schema_files(dir).map_err(|e| Error::io(dir, "read the directory", e))?;
     let mut out = Vec::new();
     let mut errors = Vec::new();
     let cwd = std::env::current_dir().unwrap_or_default();
     for path in files {
         // Named relative to the current directory, so findings read `schemas/app.yaml:12:5`.
         let name = path.strip_prefix(&cwd).unwrap_or(&path);
-        let loaded = std::fs::read(&path)
-            .map_err(|e| format!("{}: error: cannot read: {e}", name.display()))
-            .and_then(|bytes| crate::load_bytes(&bytes, name).map_err(|e| problems(&e)));
-        match loaded {
-            Ok(s) => out.push(s),
-            Err(e) => errors.push(e),
+        match std::fs::read(&path) {
+            Ok(bytes) => match crate::load_bytes(&bytes, name) {
+                Ok(s) => out.push(s),
+                Err(e) => errors.extend(problems(&e)),
+            },
+            Err(e) => errors.push(format!("{}: error: cannot read: {e}", name.display())),
         }
     }
-    if errors.is_empty() { Ok(out) } else { Err(errors.join("\n")) }
+    if errors.is_empty() { Ok(out) } else { Err(Error::Schemas { problems: errors, read: Read::Compared }) }
 }
 
-fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
-    let out = Command::new("git").arg("-C").arg(dir).args(args).output().map_err(|e| {
-        format!("error: cannot run git: {e}\n  help: install git, or pass a directory of schemas with `--base-dir DIR`")
-    })?;
+fn git(dir: &Path, args: &[&str]) -> Result<String, Error> {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .output()
+        .map_err(|e| Error::GitMissing { cause: e.to_string() })?;
     if !out.status.success() {
-        return Err(format!(
-            "error: `git {}` failed: {}\n  help: BASE must be a git revision (e.g. `HEAD~1`, `main`); compare with a directory of schemas with `--base-dir DIR`",
-            args.join(" "),
-            String::from_utf8_lossy(&out.stderr).trim()
-        ));
+        let stderr = String::from_utf8_lossy(&out.stderr).trim().to_string();
+        return Err(Error::GitFailed { args: args.join(" "), stderr });
     }
-    String::from_utf8(out.stdout).map_err(|e| format!("error: git printed text that is not UTF-8: {e}"))
+    String::from_utf8(out.stdout).map_err(|e| Error::GitOutput { args: args.join(" "), cause: e.to_string() })
 }
 
 /// The schemas of the same directory at revision `rev`, named `REV:path` in messages.
-fn load_rev(dir: &Path, rev: &str) -> Result<Vec<Schema>, String> {
+fn load_rev(dir: &Path, rev: &str) -> Result<Vec<Schema>, Error> {
     if rev.starts_with('-') || rev.is_empty() {
-        return Err(format!(
-            "error: `{rev}` is not a git revision\n  help: BASE is a revision such as `HEAD~1` or `main`; compare with a directory of schemas with `--base-dir DIR`"
-        ));
+        return Err(Error::NotARevision { rev: rev.to_string() });
     }
     let prefix = git(dir, &["rev-parse", "--show-prefix"])?;
     let prefix = prefix.trim();
     // Resolved to a commit id first, so that nothing else (a path, an option) is read as BASE.
     let commit = git(dir, &["rev-parse", "--verify", "--quiet", "--end-of-options", &format!("{rev}^{{commit}}")])
-        .map_err(|_| {
-            format!(
-                "error: `{rev}` is not a commit of this repository\n  help: BASE is a git revision such as `HEAD~1` or `main`; compare with a directory of schemas with `--base-dir DIR`"
-            )
-        })?;
+        .map_err(|_| Error::NotACommit { rev: rev.to_string() })?;
     let commit = commit.trim();
     let names = git(dir, &["ls-tree", "--name-only", commit, "--", "."])?;
     let mut out = Vec::new();
@@ -170,15 +164,8 @@ fn load_rev(dir: &Path, rev: &str) -> Result<Vec<Schema>, String> {
         let text = git(dir, &["show", &format!("{commit}:./{name}")])?;
         match crate::load_str(&text, format!("{rev}:{prefix}{name}")) {
             Ok(s) => out.push(s),
-            Err(e) => errors.push(problems(&e)),
+            Err(e) => errors.extend(problems(&e)),
         }
     }
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        Err(format!(
-            "{}\nerror: the schemas at `{rev}` do not load, so there is nothing to compare with",
-            errors.join("\n")
-        ))
-    }
+    if errors.is_empty() { Ok(out) } else { Err(Error::Schemas { problems: errors, read: Read::Revision(rev.into()) }) }
 }
