@@ -102,20 +102,7 @@ pub(super) fn opt_out(w: &mut String, schema: &Schema) {
     let mut any = false;
     if let Some(cmd) = &schema.consent.opt_out_command {
         any = true;
-        line(w, "### The command");
-        line(w, "");
-        line(
-            w,
-            format!(
-                "{} turns {term} off on this machine and saves that choice; the variables below are checked before it.",
-                code(cmd)
-            ),
-        );
-        line(w, "");
-        line(w, "```sh");
-        line(w, cmd);
-        line(w, "```");
-        line(w, "");
+        command(w, cmd, term);
     }
     if schema.consent.do_not_track && !explicit_dnt {
         any = true;
@@ -157,19 +144,42 @@ pub(super) fn opt_out(w: &mut String, schema: &Schema) {
         line(w, "");
     }
     if !order.is_empty() {
-        let default = match schema.consent.default {
-            ConsentDefault::Enabled => "on",
-            ConsentDefault::Disabled => "off",
-        };
-        let list = order.join(", then ");
-        let text = if order.len() == 1 {
-            format!("When {list} does not apply, {term} is **{default}** by default.")
-        } else {
-            format!(
-                "The variables are checked in this order, and the first that applies decides: {list}. When none applies, {term} is **{default}** by default."
-            )
-        };
-        line(w, text);
-        line(w, "");
+        precedence(w, &order, schema.consent.default, term);
     }
+}
+
+/// The opt-out command's subsection.
+fn command(w: &mut String, cmd: &str, term: &str) {
+    line(w, "### The command");
+    line(w, "");
+    line(
+        w,
+        format!(
+            "{} turns {term} off on this machine and saves that choice; the variables below are checked before it.",
+            code(cmd)
+        ),
+    );
+    line(w, "");
+    line(w, "```sh");
+    line(w, cmd);
+    line(w, "```");
+    line(w, "");
+}
+
+/// Which of the variables (`order`, as checked) decides, and the default when none applies.
+fn precedence(w: &mut String, order: &[String], default: ConsentDefault, term: &str) {
+    let default = match default {
+        ConsentDefault::Enabled => "on",
+        ConsentDefault::Disabled => "off",
+    };
+    let list = order.join(", then ");
+    let text = if order.len() == 1 {
+        format!("When {list} does not apply, {term} is **{default}** by default.")
+    } else {
+        format!(
+            "The variables are checked in this order, and the first that applies decides: {list}. When none applies, {term} is **{default}** by default."
+        )
+    };
+    line(w, text);
+    line(w, "");
 }
