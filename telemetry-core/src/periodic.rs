@@ -285,7 +285,7 @@ mod tests {
         assert_eq!(next_due(Duration::ZERO, s(2)), Some(s(2)));
         assert_eq!(next_due(s(2), s(2)), Some(s(4)));
         assert_eq!(next_due(s(5), s(2)), Some(s(6)));
-        // 2^32 periods behind: the old `behind as u32 + 1` wrapped to 1.
+        // 2^32 periods behind: a count of periods narrowed to u32 would wrap to 1.
         let p = Duration::from_nanos(1);
         assert_eq!(next_due(Duration::from_nanos(1 << 32), p), Some(Duration::from_nanos((1 << 32) + 1)));
         assert_eq!(next_due(Duration::ZERO, Duration::MAX), Some(Duration::MAX));

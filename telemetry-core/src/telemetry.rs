@@ -475,8 +475,8 @@ impl Recorder {
             let message_id = next_message_id()?;
             // A clock outside 1970..=9999 gives no time the wire formats can write.
             let at_ms = timestamp::millis(now)?;
-            // Sized to the largest properties so far: a fixed guess was too small
-            // for events with hashed fields and cost a realloc per event.
+            // Sized to the largest properties so far, so that events with
+            // hashed fields (longer than any fixed guess) need no realloc.
             let mut buf = Vec::with_capacity(self.size_hint.load(Relaxed));
             let mut w = PropertyWriter::new(&mut buf, &self.hasher);
             write(&mut w);

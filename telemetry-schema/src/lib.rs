@@ -143,8 +143,8 @@ pub fn load_str_on(text: &str, file: impl AsRef<Path>, today: Date) -> Result<Sc
     let file = file.as_ref();
     let mut d = error::Diags::new(file);
     // The text between the start of the tab's line and the tab: blank means the
-    // tab indents. (Not `lines().last()`, which skips the empty last line and so
-    // missed a tab at the very start of a line.)
+    // tab indents. `rsplit`, not `lines().last()`: `lines()` skips an empty last
+    // line, so a tab at the very start of a line would go unseen.
     // Lines end at `\n` or `\r`, as in YAML (and as saphyr counts them).
     let line_before = |pos: usize| text[..pos].rsplit(['\n', '\r']).next().unwrap_or("");
     if let Some(pos) = text.find('\t').filter(|p| line_before(*p).trim().is_empty()) {

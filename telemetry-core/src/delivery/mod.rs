@@ -65,7 +65,7 @@ impl Delivery {
         let Config { thread_name, plan, tuning, spool, deadline, diag } = config;
         let shared = Queue::new(tuning, spool.is_some());
         let worker = Worker::spawn(thread_name.clone(), shared.clone(), plan, spool.clone(), diag.clone())?;
-        // Without its thread, a full queue drops as it did before overflow existed.
+        // Without the spooler nothing empties the overflow list, so a full queue drops instead.
         let spooler = spool.clone().and_then(|spool| {
             let name = format!("{thread_name}-spool");
             spooler::spawn(name, shared.clone(), spool, diag.clone()).map_err(|_| shared.no_overflow()).ok()

@@ -92,9 +92,9 @@ impl Worker {
                 return;
             }
             let n = batch.len();
-            // Freed here, before a flush waiting for them returns: freed
-            // later, this thread's frees of the recording thread's buffers
-            // ran beside the app's next records and slowed them.
+            // Freed here, before a flush waiting for them returns, so that
+            // this thread's frees of the recording thread's buffers do not
+            // run beside the app's next records and slow them.
             drop(batch);
             if let Done::Dropped(why) = done {
                 self.diag.say(format_args!("dropped {n} events: {why}"));
