@@ -1,4 +1,4 @@
-//! The shape of a deriving struct.
+//! The shape of a deriving struct, and of a deriving enum's variants.
 
 use crate::ctxt::error;
 use syn::ext::IdentExt;
@@ -16,6 +16,12 @@ pub(crate) struct Field<'a> {
     /// The name as sent (raw identifiers unescaped: `r#type` is `type`).
     pub name: String,
     pub ty: &'a Type,
+}
+
+/// A variant of a `TelemetryEnum` and the value it is sent as.
+pub(crate) struct Variant<'a> {
+    pub ident: &'a Ident,
+    pub value: String,
 }
 
 impl<'a> Input<'a> {

@@ -4,6 +4,7 @@
 //! wire values, check them against the schema field the enum names (when it
 //! names one, in `enum_valid`), and only then emit the impl.
 
+use crate::ast::Variant;
 use crate::attr;
 use crate::ctxt::{self, Ctxt};
 use crate::{enum_valid, load};
@@ -11,12 +12,6 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use std::collections::HashMap;
 use syn::{Data, DataEnum, DeriveInput, Fields, Ident, parse_quote};
-
-/// A variant and the value it is sent as.
-pub(crate) struct Variant<'a> {
-    pub ident: &'a Ident,
-    pub value: String,
-}
 
 pub(crate) fn derive(node: &DeriveInput) -> TokenStream {
     let Data::Enum(data) = &node.data else {

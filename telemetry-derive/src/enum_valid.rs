@@ -4,8 +4,8 @@
 //! carries an error at the enum, and a variant that is a near miss of a
 //! missing value is one mistake with one error.
 
+use crate::ast::Variant;
 use crate::ctxt::Ctxt;
-use crate::enum_derive::Variant;
 use crate::load::Loaded;
 use syn::{Ident, LitStr};
 use telemetry_schema::{Field as SchemaField, FieldType, default_enum_value, did_you_mean, variant_name};

@@ -55,7 +55,7 @@ fn metric(out: &mut Out<'_>, b: &Metric, h: &Metric) {
             out.push(&name, format!("`{key}` changed"), &[Wording], at);
         }
     }
-    super::compare::expiry(out, &name, &b.expires, &h.expires, at);
+    super::expiry::expiry(out, &name, &b.expires, &h.expires, at);
     match (&b.kind, &h.kind) {
         (MetricKind::LabeledCounter { labels: old, .. }, MetricKind::LabeledCounter { labels: new, .. }) => {
             let added: Vec<&String> = new.iter().filter(|l| !old.contains(l)).collect();

@@ -30,6 +30,7 @@
 
 mod compare;
 mod consent;
+mod expiry;
 mod gate;
 mod metrics;
 mod out;
