@@ -55,7 +55,7 @@ fn every_format_is_accepted_and_a_tampered_body_is_named_at_its_pointer() {
         let requests = collector.requests();
         assert_eq!(requests.len(), 1, "{name}");
         let body = &requests[0].body;
-        let ok = Report { events: 1, schemas: vec!["example-cli schema 1.0".into()], problems: vec![] };
+        let ok = Report { events: 1, schemas: vec!["example-cli schema 1.1".into()], problems: vec![] };
         assert_eq!(pages.check(format, body), ok, "{name}: {}", String::from_utf8_lossy(body));
 
         // The keyed hash of the project replaced by a plain path, an enum
