@@ -21,9 +21,8 @@
 //! for product in PRODUCTS {
 //!     let telemetry = product
 //!         .builder(&options)
-//! #       .state_dir(&dir).env(EnvSource::from_pairs::<&str, &str>([]))
 //! #       // Homebrew's first run only shows its notice: the caller shows its own.
-//! #       .notice(false)
+//! #       .settings(|b| b.state_dir(&dir).notice(false)).env(EnvSource::from_pairs::<&str, &str>([]))
 //!         .build()
 //!         .unwrap();
 //!     let recorded = (product.record_all)(&telemetry);

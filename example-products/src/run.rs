@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use telemetry_core::{Builder, MemorySink, Telemetry, WireFormat};
+use telemetry_core::{MemorySink, Telemetry, TestBuilder, WireFormat};
 
 use crate::Product;
 
@@ -142,22 +142,25 @@ impl Options {
 
 impl Product {
     /// The builder this product's program starts from: its version, its
-    /// context and the sink of `options`. Consent comes from the process environment unless
-    /// the caller sets `.env(..)`.
-    pub fn builder(&self, options: &Options) -> Builder {
+    /// context and the sink of `options`. It holds the test knobs, since
+    /// `--memory` is one (an in-process sink, for the tests that run these
+    /// programs); consent comes from the process environment unless the
+    /// caller sets `.env(..)`.
+    pub fn builder(&self, options: &Options) -> TestBuilder {
         let mut b = (self.with_context)(Telemetry::builder(self.app).app_version(self.version));
         if let Some(dir) = &options.state_dir {
             b = b.state_dir(dir);
         }
         match &options.sink {
-            Sink::File => b,
-            Sink::Memory(m) => b.memory(m.clone()),
+            Sink::File => b.with_test_knobs(),
+            Sink::Memory(m) => b.with_test_knobs().memory(m.clone()),
             Sink::Endpoint { url, format, api_key } => {
                 let b = b.endpoint(url.clone(), *format);
                 match api_key {
                     Some(key) => b.api_key(key.clone()),
                     None => b,
                 }
+                .with_test_knobs()
             }
         }
     }

@@ -13,7 +13,7 @@ mod support;
 use std::time::{Duration, Instant};
 
 use support::*;
-use telemetry_core::{EnvSource, Telemetry, WireFormat};
+use telemetry_core::{Batching, EnvSource, Limits, Telemetry, WireFormat};
 use telemetry_testkit::Collector;
 
 /// Returns events per second, after checking every event reached the collector.
@@ -23,11 +23,17 @@ fn run(events: usize, batch: usize) -> f64 {
     let t = Telemetry::builder(&BENCH_APP)
         .app_version("1.0.0")
         .state_dir(&dir)
-        .env(EnvSource::from_pairs::<&str, &str>([]))
         .notice(false)
         .endpoint(collector.url(), WireFormat::Native)
-        .queue_capacity(events, usize::MAX)
-        .batch(batch, (batch * 1024).max(256 << 10), Duration::from_secs(2))
+        .limits(Limits::default().with_queue_events(events).with_queue_bytes(usize::MAX))
+        .batching(
+            Batching::default()
+                .with_max_events(batch)
+                .with_max_bytes((batch * 1024).max(256 << 10))
+                .with_max_latency(Duration::from_secs(2)),
+        )
+        .with_test_knobs()
+        .env(EnvSource::from_pairs::<&str, &str>([]))
         .build()
         .unwrap();
     let e = build_finished();

@@ -90,6 +90,7 @@ mod side_by_side {
         let t = Telemetry::builder(&BENCH_APP)
             .app_version("1.0.0")
             .state_dir(state_dir("off"))
+            .with_test_knobs()
             .env(telemetry_core::EnvSource::from_pairs([("DO_NOT_TRACK", "1")]))
             .build()
             .unwrap();

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use telemetry_core::meta::AppMeta;
-use telemetry_core::{EnvSource, Telemetry, TelemetryEnum, TelemetryEvent, WireFormat};
+use telemetry_core::{EnvSource, Limits, Retry, Telemetry, TelemetryEnum, TelemetryEvent, WireFormat};
 
 pub static APP: AppMeta = telemetry_core::app_meta!("../../schemas/example-cli.yaml");
 
@@ -55,6 +55,7 @@ pub fn disabled() -> Telemetry {
     Telemetry::builder(&APP)
         .app_version("1.0.0")
         .state_dir(state_dir("off"))
+        .with_test_knobs()
         .env(EnvSource::from_pairs([("DO_NOT_TRACK", "1")]))
         .build()
         .unwrap()
@@ -65,13 +66,19 @@ pub fn enabled_collector_down(queue: usize) -> Telemetry {
     Telemetry::builder(&APP)
         .app_version("1.0.0")
         .state_dir(state_dir("on"))
-        .env(EnvSource::from_pairs::<&str, &str>([]))
         .notice(false)
         .endpoint(down_url(), WireFormat::Native)
-        .queue_capacity(queue, usize::MAX)
-        .backoff(Duration::from_secs(600), Duration::from_secs(600))
+        .limits(
+            Limits::default()
+                .with_queue_events(queue)
+                .with_queue_bytes(usize::MAX)
+                .with_spool_bytes(0)
+                .with_spool_files(0),
+        )
+        .retry(Retry::default().with_backoff(Duration::from_secs(600), Duration::from_secs(600)))
         .shutdown_deadline(Duration::from_millis(1))
-        .spool_limits(0, 0)
+        .with_test_knobs()
+        .env(EnvSource::from_pairs::<&str, &str>([]))
         .build()
         .unwrap()
 }
@@ -86,10 +93,11 @@ pub fn enabled_file() -> Telemetry {
     Telemetry::builder(&APP)
         .app_version("1.0.0")
         .state_dir(state_dir("file"))
-        .env(EnvSource::from_pairs::<&str, &str>([]))
         .notice(false)
-        .file_max_bytes(64 << 20)
+        .limits(Limits::default().with_file_bytes(64 << 20))
         .shutdown_deadline(Duration::from_secs(5))
+        .with_test_knobs()
+        .env(EnvSource::from_pairs::<&str, &str>([]))
         .build()
         .unwrap()
 }
@@ -168,12 +176,13 @@ pub fn enabled_memory(sink: &telemetry_core::MemorySink) -> Telemetry {
     Telemetry::builder(&BENCH_APP)
         .app_version("1.0.0")
         .state_dir(state_dir("memory"))
-        .env(EnvSource::from_pairs::<&str, &str>([]))
         .notice(false)
-        .memory(sink.clone())
         // Room for bursts while the worker is descheduled (2 shared cores):
         // a dropped event skips the push and would flatter the figure.
-        .queue_capacity(1 << 20, 1 << 30)
+        .limits(Limits::default().with_queue_events(1 << 20).with_queue_bytes(1 << 30))
+        .with_test_knobs()
+        .env(EnvSource::from_pairs::<&str, &str>([]))
+        .memory(sink.clone())
         .build()
         .unwrap()
 }

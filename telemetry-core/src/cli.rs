@@ -147,7 +147,7 @@ impl<V: Verbs> TelemetryArgs<V> {
     /// Runs the subcommand, printing the resulting status to `out`.
     pub fn run_to(&self, builder: &Builder, out: &mut dyn Write) -> io::Result<Status> {
         let status = match self.command {
-            TelemetryCommand::Status => builder.status(),
+            TelemetryCommand::Status => builder.preview_status(),
             TelemetryCommand::Enable => builder.enable()?,
             TelemetryCommand::Disable => builder.disable()?,
         };

@@ -33,7 +33,7 @@
 //! let telemetry = Telemetry::builder(&APP)
 //!     .app_version(env!("CARGO_PKG_VERSION"))
 //!     .opt_out_command("example-cli telemetry disable")
-//! #   .state_dir(&dir).env(EnvSource::from_pairs::<&str, &str>([])).notice(false)
+//! #   .state_dir(&dir).notice(false).with_test_knobs().env(EnvSource::from_pairs::<&str, &str>([]))
 //!     .build()
 //!     .expect("the endpoint is valid");
 //! telemetry.record(&CommandRun {
@@ -71,7 +71,7 @@
 //!   (drop or [`Telemetry::shutdown`]) what is not delivered within the
 //!   deadline is spooled to `spool/` and sent first by the next run.
 //!   While the process runs, a batch leaves once its oldest event waited
-//!   [`Builder::max_latency`] (2 s by default).
+//!   [`Batching::with_max_latency`] (2 s by default).
 //! - **Context**: the well-known keys (`WELL_KNOWN_CONTEXT`) are filled by
 //!   the runtime; any other key the schema's context declares comes from a
 //!   `#[derive(TelemetryContext)]` struct given to [`Builder::context`].
@@ -115,7 +115,7 @@ mod transport;
 pub mod value;
 mod writer;
 
-pub use builder::{Builder, TEST_ANONYMOUS_ID};
+pub use builder::{Batching, Builder, Limits, Retry, TEST_ANONYMOUS_ID, TestBuilder};
 pub use consent::{Choice, Mode, Reason};
 pub use context::WELL_KNOWN_CONTEXT;
 pub use delivery::{Queued, Stats};

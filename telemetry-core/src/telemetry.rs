@@ -133,7 +133,7 @@ impl Telemetry {
     ///
     /// ```
     /// use std::time::Duration;
-    /// use telemetry_core::{EnvSource, MemorySink, Telemetry, TelemetryEnum, TelemetryEvent};
+    /// use telemetry_core::{Batching, EnvSource, MemorySink, Telemetry, TelemetryEnum, TelemetryEvent};
     ///
     /// static APP: telemetry_core::meta::AppMeta = telemetry_core::app_meta!("../schemas/example-cli.yaml");
     ///
@@ -148,9 +148,9 @@ impl Telemetry {
     /// let sink = MemorySink::new();
     /// let telemetry = Telemetry::builder(&APP)
     ///     .app_version("1.0.0")
-    /// #   .state_dir(&dir).env(EnvSource::from_pairs::<&str, &str>([])).notice(false)
+    ///     .batching(Batching::default().with_max_latency(Duration::from_millis(10)))
+    /// #   .state_dir(&dir).notice(false).with_test_knobs().env(EnvSource::from_pairs::<&str, &str>([]))
     ///     .memory(sink.clone())
-    ///     .max_latency(Duration::from_millis(10))
     ///     .build()
     ///     .unwrap();
     /// let schedule = telemetry.every(Duration::from_millis(20), || TelemetryChanged { source: Source::Env });
@@ -193,7 +193,7 @@ impl Telemetry {
     /// use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
     /// use std::sync::{Arc, OnceLock};
     /// use std::time::Duration;
-    /// use telemetry_core::{EnvSource, MemorySink, Periodic, Telemetry, TelemetryEnum, TelemetryEvent};
+    /// use telemetry_core::{Batching, EnvSource, MemorySink, Periodic, Telemetry, TelemetryEnum, TelemetryEvent};
     ///
     /// static APP: telemetry_core::meta::AppMeta = telemetry_core::app_meta!("../schemas/example-cli.yaml");
     ///
@@ -215,9 +215,9 @@ impl Telemetry {
     /// let sink = MemorySink::new();
     /// let telemetry = Telemetry::builder(&APP)
     ///     .app_version("1.0.0")
-    /// #   .state_dir(&dir).env(EnvSource::from_pairs::<&str, &str>([])).notice(false)
+    ///     .batching(Batching::default().with_max_latency(Duration::from_secs(60)))
+    /// #   .state_dir(&dir).notice(false).with_test_knobs().env(EnvSource::from_pairs::<&str, &str>([]))
     ///     .memory(sink.clone())
-    ///     .max_latency(Duration::from_secs(60))
     ///     .build()
     ///     .unwrap();
     /// let service = Arc::new(Service { telemetry, heartbeat: OnceLock::new(), commands: AtomicU32::new(1) });
@@ -292,7 +292,16 @@ impl Telemetry {
         self.active.load(Relaxed) && !self.recorder.as_ref().is_some_and(|r| r.delivery.withdrawn())
     }
 
-    /// Whether telemetry is on, why, and where state lives.
+    /// Whether telemetry is on, why, and where state lives: what `build()`
+    /// decided for this handle ([`crate::Builder::preview_status`] previews
+    /// it without starting anything).
+    ///
+    /// ```
+    /// use telemetry_core::{MemorySink, Reason, Telemetry};
+    /// static APP: telemetry_core::meta::AppMeta = telemetry_core::app_meta!("../schemas/example-cli.yaml");
+    /// let telemetry = Telemetry::builder(&APP).for_tests(MemorySink::new()).build().unwrap();
+    /// assert_eq!(telemetry.status().reason, Reason::ForTests);
+    /// ```
     pub fn status(&self) -> &Status {
         &self.status
     }
@@ -303,7 +312,7 @@ impl Telemetry {
     }
 
     /// Events and bytes waiting in memory now, for monitoring: the queue,
-    /// never more than [`crate::Builder::queue_capacity`], plus (HTTP with a
+    /// never more than its bounds ([`crate::Limits`]), plus (HTTP with a
     /// state dir) its overflow list waiting for the spool: as many bytes
     /// again, and up to eight times the events (the batch being sent is not
     /// counted).

@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicU64, Ordering::SeqCst};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use common::*;
-use telemetry_core::{BuildError, Stats, WireFormat};
+use telemetry_core::{Batching, BuildError, Retry, Stats, WireFormat};
 use telemetry_testkit::{Collector, Reply, temp_dir};
 
 fn stats(recorded: u64, sent: u64, retried: u64, dropped: u64) -> Stats {
@@ -23,10 +23,20 @@ fn stats(recorded: u64, sent: u64, retried: u64, dropped: u64) -> Stats {
 fn send(c: &Collector, format: WireFormat, n: u64) -> Stats {
     let dir = temp_dir("answers");
     let t = quiet_builder(&dir)
-        .endpoint(c.url(), format)
-        .batch(5, 1 << 20, Duration::from_millis(10))
-        .backoff(Duration::from_millis(5), Duration::from_millis(20))
-        .request_timeout(Duration::from_secs(2))
+        .settings(|b| {
+            b.endpoint(c.url(), format)
+                .batching(
+                    Batching::default()
+                        .with_max_events(5)
+                        .with_max_bytes(1 << 20)
+                        .with_max_latency(Duration::from_millis(10)),
+                )
+                .retry(
+                    Retry::default()
+                        .with_backoff(Duration::from_millis(5), Duration::from_millis(20))
+                        .with_request_timeout(Duration::from_secs(2)),
+                )
+        })
         .build()
         .unwrap();
     for i in 0..n {
@@ -94,7 +104,7 @@ fn otlp_retries_only_429_502_503_504() {
 fn segment_without_a_write_key_is_refused_at_build() {
     let dir = temp_dir("segment-key");
     let c = Collector::ok();
-    let err = quiet_builder(&dir).endpoint(c.url(), WireFormat::Segment).build().unwrap_err();
+    let err = quiet_builder(&dir).settings(|b| b.endpoint(c.url(), WireFormat::Segment)).build().unwrap_err();
     assert_eq!(err, BuildError::MissingApiKey { format: WireFormat::Segment });
     assert_eq!(err.to_string(), "the segment wire format needs an API key: call .api_key(..)");
     assert!(!dir.exists(), "nothing written");

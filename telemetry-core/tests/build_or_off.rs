@@ -17,9 +17,10 @@ fn a_missing_api_key_gives_an_off_handle_that_says_why_once() {
     let out = Buf::default();
     let builder = Telemetry::builder(&APP)
         .state_dir(&dir)
+        .endpoint("https://eu.i.posthog.com", WireFormat::PostHog)
+        .with_test_knobs()
         .env(EnvSource::from_pairs::<&str, &str>([]))
-        .output(out.clone())
-        .endpoint("https://eu.i.posthog.com", WireFormat::PostHog);
+        .output(out.clone());
     assert_eq!(builder.build().unwrap_err(), BuildError::MissingApiKey { format: WireFormat::PostHog });
 
     let telemetry = builder.build_or_off();
@@ -53,9 +54,10 @@ fn a_good_setup_builds_as_build_does() {
     let telemetry = Telemetry::builder(&APP)
         .app_version("1.2.3")
         .state_dir(&dir)
+        .notice(false)
+        .with_test_knobs()
         .env(EnvSource::from_pairs::<&str, &str>([]))
         .output(out.clone())
-        .notice(false)
         .build_or_off();
     assert_eq!(telemetry.status().mode, Mode::On);
     assert_eq!(out.text(), "");

@@ -5,17 +5,18 @@ mod common;
 use std::path::Path;
 
 use common::*;
-use telemetry_core::{Builder, Choice, EnvSource, Mode, Reason, Telemetry};
+use telemetry_core::{Choice, EnvSource, Mode, Reason, Telemetry, TestBuilder};
 use telemetry_testkit::*;
 
 const OVERRIDE: &str = "0b1e2f4a-3c5d-4e6f-8a9b-0c1d2e3f4a5b";
 
-fn builder(dir: &Path, env: &[(&str, &str)]) -> Builder {
+fn builder(dir: &Path, env: &[(&str, &str)]) -> TestBuilder {
     Telemetry::builder(&APP)
         .app_version("1.2.3")
         .state_dir(dir)
-        .env(EnvSource::from_pairs(env.iter().copied()))
         .notice(false)
+        .with_test_knobs()
+        .env(EnvSource::from_pairs(env.iter().copied()))
 }
 
 /// `status` shows the id that is sent, an override's when one is set, and
@@ -24,7 +25,7 @@ fn builder(dir: &Path, env: &[(&str, &str)]) -> Builder {
 fn status_shows_the_id_that_is_sent_and_what_set_it() {
     let dir = temp_dir("status-id");
     let stored = builder(&dir, &[]).build().unwrap().status().anonymous_id.clone().unwrap();
-    let st = builder(&dir, &[("EXAMPLE_CLI_ANONYMOUS_ID", OVERRIDE)]).status();
+    let st = builder(&dir, &[("EXAMPLE_CLI_ANONYMOUS_ID", OVERRIDE)]).preview_status();
     assert_eq!(st.anonymous_id.as_deref(), Some(OVERRIDE));
     assert_eq!(st.anonymous_id_source.as_deref(), Some("EXAMPLE_CLI_ANONYMOUS_ID"));
     assert!(
@@ -35,7 +36,7 @@ fn status_shows_the_id_that_is_sent_and_what_set_it() {
     let built = builder(&dir, &[("EXAMPLE_CLI_ANONYMOUS_ID", OVERRIDE)]).build().unwrap();
     assert_eq!(built.status().anonymous_id_source, st.anonymous_id_source);
     drop(built);
-    let st = builder(&dir, &[]).status();
+    let st = builder(&dir, &[]).preview_status();
     assert_eq!((st.anonymous_id.as_deref(), st.anonymous_id_source), (Some(stored.as_str()), None));
     std::fs::remove_dir_all(&dir).unwrap();
 }
@@ -49,7 +50,7 @@ fn a_bad_override_is_refused_with_a_note() {
     let note = "EXAMPLE_CLI_ANONYMOUS_ID is set to \"alice@example.com\", which is not a UUID; ignored, \
                 the stored anonymous id is used";
     let env = [("EXAMPLE_CLI_ANONYMOUS_ID", "alice@example.com"), ("EXAMPLE_CLI_TELEMETRY_DEBUG", "1")];
-    let st = builder(&dir, &env).status();
+    let st = builder(&dir, &env).preview_status();
     assert_eq!((st.anonymous_id.as_deref(), st.notes.clone()), (Some(stored.as_str()), vec![note.to_string()]));
     assert!(st.to_string().ends_with(&format!("  Note: {note}\n")), "{st}");
     let out = Buf::default();
@@ -111,7 +112,7 @@ fn enable_under_do_not_track_says_the_choice_is_saved_but_overridden() {
              Note: telemetry was already enabled, but that does not apply while EXAMPLE_CLI_DISABLE_TELEMETRY is set to \"yes\", which disables telemetry: that comes first\n"
         )
     );
-    let st = builder(&dir, &[]).status();
+    let st = builder(&dir, &[]).preview_status();
     assert_eq!(
         (st.mode, st.reason),
         (Mode::On, Reason::Choice(Choice::Enabled)),
@@ -128,8 +129,8 @@ fn status_prints_no_id_while_off() {
     let on = builder(&dir, &[]).build().unwrap();
     let id = on.status().anonymous_id.clone().unwrap();
     drop(on);
-    assert!(builder(&dir, &[]).status().to_string().contains(&format!("  Anonymous id:  {id}\n")));
-    let off = builder(&dir, &[("DO_NOT_TRACK", "1")]).status();
+    assert!(builder(&dir, &[]).preview_status().to_string().contains(&format!("  Anonymous id:  {id}\n")));
+    let off = builder(&dir, &[("DO_NOT_TRACK", "1")]).preview_status();
     assert_eq!(off.anonymous_id.as_deref(), Some(id.as_str()), "still known to the program");
     assert!(!off.to_string().contains(&id), "{off}");
     assert!(!off.to_string().contains("Anonymous id"), "{off}");

@@ -16,9 +16,10 @@ use telemetry_testkit::*;
 fn build(env: EnvSource) -> Telemetry {
     Telemetry::builder(&APP)
         .app_version("1.2.3")
-        .env(env)
         .notice(false)
         .shutdown_deadline(Duration::from_secs(5))
+        .with_test_knobs()
+        .env(env)
         .build()
         .unwrap()
 }
@@ -105,9 +106,10 @@ fn empty_ci_does_not_hide_github_actions() {
     let sink = MemorySink::new();
     let t = Telemetry::builder(&APP)
         .app_version("1.2.3")
-        .env(EnvSource::from_pairs([("CI", ""), ("GITHUB_ACTIONS", "true")]))
         .state_dir(&dir)
         .notice(false)
+        .with_test_knobs()
+        .env(EnvSource::from_pairs([("CI", ""), ("GITHUB_ACTIONS", "true")]))
         .memory(sink.clone())
         .build()
         .unwrap();

@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicU64, Ordering::SeqCst};
 use std::time::{Duration, Instant};
 
 use common::*;
-use telemetry_core::{Builder, WireFormat};
+use telemetry_core::{Batching, TestBuilder, WireFormat};
 use telemetry_testkit::{Collector, Request, temp_dir};
 
 fn ms(n: u64) -> Duration {
@@ -36,10 +36,13 @@ fn sent_under(reqs: &[Request], id: &str) -> usize {
 /// A service sending one event every 100 ms over HTTP, another process
 /// withdrawing consent: before, the collector received 22–24 more events
 /// under the deleted id in the next 2.5 s.
-fn a_running_service_stops_sending(withdraw: impl FnOnce(Builder)) {
+fn a_running_service_stops_sending(withdraw: impl FnOnce(TestBuilder)) {
     let dir = temp_dir("recheck");
     let c = Collector::ok();
-    let t = quiet_builder(&dir).endpoint(c.url(), WireFormat::Native).max_latency(ms(20)).build().unwrap();
+    let t = quiet_builder(&dir)
+        .settings(|b| b.endpoint(c.url(), WireFormat::Native).batching(Batching::default().with_max_latency(ms(20))))
+        .build()
+        .unwrap();
     let id = state_of(&dir)["anonymous_id"].as_str().unwrap().to_string();
     let n = Arc::new(AtomicU64::new(0));
     let m = n.clone();

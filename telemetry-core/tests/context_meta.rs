@@ -39,8 +39,8 @@ mod declared {
 fn well_known_keys_are_hashed_bounded_and_kept_to_their_values() {
     let sink = MemorySink::new();
     let t = Telemetry::builder(&declared::APP)
-        .for_tests(sink.clone())
         .app_version("1.2.3-beta+secret")
+        .for_tests(sink.clone())
         .env(EnvSource::from_pairs([("container", "podman"), ("LANG", "de_DE.UTF-8")]))
         .build()
         .unwrap();
@@ -66,7 +66,7 @@ mod container_string {
 #[test]
 fn a_declared_type_the_runtime_cannot_fill_fails_the_build() {
     let build = |app: &'static AppMeta| {
-        Telemetry::builder(app).for_tests(MemorySink::new()).app_version("1.2.3").build().map(|_| ()).unwrap_err()
+        Telemetry::builder(app).app_version("1.2.3").for_tests(MemorySink::new()).build().map(|_| ()).unwrap_err()
     };
     let ty = |key, declared, runtime| BuildError::ContextType { app: "ctx-demo", key, declared, runtime };
     assert_eq!(build(&ci_enum::APP), ty("ci", "enum", "true or false"));
@@ -81,7 +81,7 @@ fn a_declared_type_the_runtime_cannot_fill_fails_the_build() {
 /// Before: `"app_version":""` in the context, where the schema requires a version.
 #[test]
 fn a_required_app_version_must_be_given() {
-    let t = Telemetry::builder(&declared::APP).env(EnvSource::from_pairs::<&str, &str>([])).build();
+    let t = Telemetry::builder(&declared::APP).with_test_knobs().env(EnvSource::from_pairs::<&str, &str>([])).build();
     assert_eq!(t.map(|_| ()).unwrap_err(), BuildError::MissingAppVersion { app: "ctx-demo" });
 }
 

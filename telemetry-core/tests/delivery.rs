@@ -11,21 +11,22 @@ use std::time::{Duration, Instant};
 use common::*;
 use serde::Deserialize;
 use serde_json::value::RawValue;
-use telemetry_core::{Builder, EnvSource, Stats, Telemetry, WireFormat};
+use telemetry_core::{EnvSource, Retry, Stats, Telemetry, TestBuilder, WireFormat};
 use telemetry_testkit::{Collector, Reply, Request, temp_dir};
 
 fn ms(n: u64) -> Duration {
     Duration::from_millis(n)
 }
 
-fn builder(dir: &Path) -> Builder {
+fn builder(dir: &Path) -> TestBuilder {
     Telemetry::builder(&APP)
         .app_version("1.2.3")
         .state_dir(dir)
-        .env(EnvSource::from_pairs::<&str, &str>([]))
         .notice(false)
-        .backoff(ms(5), ms(20))
+        .retry(Retry::default().with_backoff(ms(5), ms(20)))
         .shutdown_deadline(Duration::from_secs(5))
+        .with_test_knobs()
+        .env(EnvSource::from_pairs::<&str, &str>([]))
 }
 
 fn key_of(dir: &Path) -> String {
@@ -77,7 +78,7 @@ fn expected_context() -> String {
 fn native_format_exact_envelopes() {
     let dir = temp_dir("native");
     let c = Collector::ok();
-    let t = builder(&dir).endpoint(format!("{}/ingest", c.url()), WireFormat::Native).build().unwrap();
+    let t = builder(&dir).settings(|b| b.endpoint(format!("{}/ingest", c.url()), WireFormat::Native)).build().unwrap();
     t.record(&run(1));
     t.record(&run(2));
     let session = t.status().clone();
@@ -167,7 +168,7 @@ struct SegmentTrack<'a> {
 fn segment_format() {
     let dir = temp_dir("segment");
     let c = Collector::ok();
-    let t = builder(&dir).endpoint(c.url(), WireFormat::Segment).api_key("wk").build().unwrap();
+    let t = builder(&dir).settings(|b| b.endpoint(c.url(), WireFormat::Segment).api_key("wk")).build().unwrap();
     t.record(&run(7));
     let session_id = t.status().anonymous_id.clone().unwrap();
     assert_eq!(t.shutdown(), stats(1, 1, 0, 0, 0, 0));
@@ -225,7 +226,7 @@ struct PostHogEvent<'a> {
 fn posthog_format() {
     let dir = temp_dir("posthog");
     let c = Collector::ok();
-    let t = builder(&dir).endpoint(c.url(), WireFormat::PostHog).api_key("phc_test").build().unwrap();
+    let t = builder(&dir).settings(|b| b.endpoint(c.url(), WireFormat::PostHog).api_key("phc_test")).build().unwrap();
     t.record(&run(3));
     let anon = t.status().anonymous_id.clone().unwrap();
     assert_eq!(t.shutdown(), stats(1, 1, 0, 0, 0, 0));
@@ -282,7 +283,7 @@ fn otlp_format_parses_as_export_logs_request() {
 
     let dir = temp_dir("otlp");
     let c = Collector::ok();
-    let t = builder(&dir).endpoint(format!("{}/", c.url()), WireFormat::Otlp).build().unwrap();
+    let t = builder(&dir).settings(|b| b.endpoint(format!("{}/", c.url()), WireFormat::Otlp)).build().unwrap();
     t.record(&run(5));
     let anon = t.status().anonymous_id.clone().unwrap();
     assert_eq!(t.shutdown(), stats(1, 1, 0, 0, 0, 0));
@@ -359,7 +360,7 @@ fn retries_on_500_503_and_429_with_retry_after() {
         ],
         Reply::Status(200, vec![]),
     );
-    let t = builder(&dir).endpoint(c.url(), WireFormat::Native).build().unwrap();
+    let t = builder(&dir).settings(|b| b.endpoint(c.url(), WireFormat::Native)).build().unwrap();
     t.record(&run(1));
     t.record(&run(2));
     assert!(t.flush(Duration::from_secs(10)));
@@ -380,7 +381,7 @@ fn retries_on_500_503_and_429_with_retry_after() {
 fn no_retry_on_400() {
     let dir = temp_dir("400");
     let c = Collector::start(vec![Reply::Status(400, vec![])], Reply::Status(200, vec![]));
-    let t = builder(&dir).endpoint(c.url(), WireFormat::Native).build().unwrap();
+    let t = builder(&dir).settings(|b| b.endpoint(c.url(), WireFormat::Native)).build().unwrap();
     t.record(&run(1));
     t.record(&run(2));
     assert!(t.flush(Duration::from_secs(10)));
@@ -396,9 +397,11 @@ fn spooled_at_exit_and_sent_once_by_next_run() {
     let down = Collector::start(Vec::new(), Reply::Status(503, vec![]));
     // Backoff longer than the exit deadline: the worker gives up at once.
     let t = builder(&dir)
-        .endpoint(down.url(), WireFormat::Native)
-        .backoff(Duration::from_secs(30), Duration::from_secs(30))
-        .shutdown_deadline(ms(100))
+        .settings(|b| {
+            b.endpoint(down.url(), WireFormat::Native)
+                .retry(Retry::default().with_backoff(Duration::from_secs(30), Duration::from_secs(30)))
+                .shutdown_deadline(ms(100))
+        })
         .build()
         .unwrap();
     for n in 0..3 {
@@ -410,7 +413,7 @@ fn spooled_at_exit_and_sent_once_by_next_run() {
     assert_eq!(std::fs::read_dir(dir.join("spool")).unwrap().count(), 1);
 
     let up = Collector::ok();
-    let t = builder(&dir).endpoint(up.url(), WireFormat::Native).build().unwrap();
+    let t = builder(&dir).settings(|b| b.endpoint(up.url(), WireFormat::Native)).build().unwrap();
     t.record(&run(10));
     assert_eq!(t.shutdown(), stats(1, 1, 0, 0, 0, 3));
     let got = message_ids(&up.requests());
@@ -420,7 +423,7 @@ fn spooled_at_exit_and_sent_once_by_next_run() {
     assert_eq!(std::fs::read_dir(dir.join("spool")).unwrap().count(), 0);
 
     // A third run has nothing left to resend.
-    let t = builder(&dir).endpoint(up.url(), WireFormat::Native).build().unwrap();
+    let t = builder(&dir).settings(|b| b.endpoint(up.url(), WireFormat::Native)).build().unwrap();
     assert_eq!(t.shutdown(), stats(0, 0, 0, 0, 0, 0));
     assert_eq!(up.requests().len(), 1);
     std::fs::remove_dir_all(&dir).unwrap();
@@ -431,9 +434,11 @@ fn hanging_collector_exit_within_deadline_then_next_run_delivers() {
     let dir = temp_dir("hang");
     let hang = Collector::start(Vec::new(), Reply::Hang);
     let t = builder(&dir)
-        .endpoint(hang.url(), WireFormat::Native)
-        .request_timeout(Duration::from_secs(30))
-        .shutdown_deadline(ms(100))
+        .settings(|b| {
+            b.endpoint(hang.url(), WireFormat::Native)
+                .retry(Retry::default().with_backoff(ms(5), ms(20)).with_request_timeout(Duration::from_secs(30)))
+                .shutdown_deadline(ms(100))
+        })
         .build()
         .unwrap();
     for n in 0..5 {
@@ -451,7 +456,7 @@ fn hanging_collector_exit_within_deadline_then_next_run_delivers() {
     assert_eq!(s, stats(5, 0, 0, 5, 0, 0));
 
     let up = Collector::ok();
-    let t = builder(&dir).endpoint(up.url(), WireFormat::Native).build().unwrap();
+    let t = builder(&dir).settings(|b| b.endpoint(up.url(), WireFormat::Native)).build().unwrap();
     assert_eq!(t.shutdown(), stats(0, 0, 0, 0, 0, 5));
     // The hanging peer saw the batch but never acknowledged it; the collector
     // that answers gets each event exactly once. Deduped on message id, the
@@ -468,7 +473,7 @@ fn hanging_collector_exit_within_deadline_then_next_run_delivers() {
 fn message_ids_are_unique_v4() {
     let dir = temp_dir("ids");
     let c = Collector::ok();
-    let t = builder(&dir).endpoint(c.url(), WireFormat::Native).build().unwrap();
+    let t = builder(&dir).settings(|b| b.endpoint(c.url(), WireFormat::Native)).build().unwrap();
     for n in 0..1200 {
         t.record(&run(n));
     }
@@ -487,19 +492,20 @@ fn insecure_endpoints_rejected_at_build() {
     use telemetry_core::BuildError;
     let dir = temp_dir("insecure");
     let b = builder(&dir).env(EnvSource::from_pairs([("DO_NOT_TRACK", "1")]));
-    let err = b.clone().endpoint("http://collector.example.org/ingest", WireFormat::Native).build().unwrap_err();
+    let b = |url: &str, format| b.clone().settings(|b| b.endpoint(url, format));
+    let err = b("http://collector.example.org/ingest", WireFormat::Native).build().unwrap_err();
     assert_eq!(err, BuildError::InsecureEndpoint { url: "http://collector.example.org/ingest".into() });
     assert_eq!(
         err.to_string(),
         "telemetry endpoint \"http://collector.example.org/ingest\" uses plain http: use https://, or http:// only to 127.0.0.1, localhost or [::1]"
     );
-    assert!(b.clone().endpoint("ftp://127.0.0.1/", WireFormat::Native).build().is_err());
-    assert!(b.clone().endpoint("not a url", WireFormat::Native).build().is_err());
+    assert!(b("ftp://127.0.0.1/", WireFormat::Native).build().is_err());
+    assert!(b("not a url", WireFormat::Native).build().is_err());
     for ok in ["https://collector.example.org", "http://localhost:1", "http://[::1]:1", "http://127.0.0.1:1"] {
-        assert!(b.clone().endpoint(ok, WireFormat::Native).build().is_ok(), "{ok}");
+        assert!(b(ok, WireFormat::Native).build().is_ok(), "{ok}");
     }
     assert_eq!(
-        b.clone().endpoint("https://eu.i.posthog.com", WireFormat::PostHog).build().unwrap_err(),
+        b("https://eu.i.posthog.com", WireFormat::PostHog).build().unwrap_err(),
         BuildError::MissingApiKey { format: WireFormat::PostHog }
     );
     assert!(!dir.exists());

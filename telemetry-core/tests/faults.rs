@@ -25,7 +25,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use common::*;
-use telemetry_core::{EnvSource, Stats, Telemetry, WireFormat};
+use telemetry_core::{Batching, EnvSource, Retry, Stats, Telemetry, WireFormat};
 use telemetry_testkit::{Answered, Collector, Reply, Request, free_addr, temp_dir};
 
 /// Events recorded while the fault is on.
@@ -204,17 +204,26 @@ impl Site {
     }
 }
 
-fn builder(dir: &Path, site: &Site, request_timeout: Duration) -> telemetry_core::Builder {
+fn builder(dir: &Path, site: &Site, request_timeout: Duration) -> telemetry_core::TestBuilder {
     Telemetry::builder(&APP)
         .app_version("1.2.3")
         .state_dir(dir)
-        .env(EnvSource::from_pairs::<&str, &str>([]))
         .notice(false)
         .endpoint(site.url(), WireFormat::Native)
-        .batch(5, 256 << 10, Duration::from_millis(20))
-        .backoff(Duration::from_millis(20), Duration::from_millis(100))
-        .request_timeout(request_timeout)
+        .batching(
+            Batching::default()
+                .with_max_events(5)
+                .with_max_bytes(256 << 10)
+                .with_max_latency(Duration::from_millis(20)),
+        )
+        .retry(
+            Retry::default()
+                .with_backoff(Duration::from_millis(20), Duration::from_millis(100))
+                .with_request_timeout(request_timeout),
+        )
         .shutdown_deadline(DEADLINE)
+        .with_test_knobs()
+        .env(EnvSource::from_pairs::<&str, &str>([]))
 }
 
 /// Records `run(n)` for each `n`, asserting each call returns at once.
@@ -256,7 +265,7 @@ fn events_of(r: &Request) -> Vec<(u64, String)> {
 
 /// The second run: nothing recorded, the spool sent to the recovered collector.
 fn next_run(dir: &Path, site: &Site, spooled: u64) {
-    let t = builder(dir, site, Duration::from_secs(10)).shutdown_deadline(PATIENCE).build().unwrap();
+    let t = builder(dir, site, Duration::from_secs(10)).settings(|b| b.shutdown_deadline(PATIENCE)).build().unwrap();
     let s = t.shutdown();
     assert_eq!(s, Stats { resent: spooled, ..Stats::default() }, "the next run resends the spool, nothing else");
     let left = std::fs::read_dir(dir.join("spool")).map(|d| d.count()).unwrap_or(0);

@@ -11,10 +11,10 @@ use std::path::Path;
 use std::time::Duration;
 
 use common::*;
-use telemetry_core::{Builder, EnvSource, Mode, Stats, Telemetry};
+use telemetry_core::{EnvSource, Mode, Stats, Telemetry, TestBuilder};
 use telemetry_testkit::*;
 
-fn builder(dir: &Path) -> Builder {
+fn builder(dir: &Path) -> TestBuilder {
     quiet_builder(dir)
 }
 
@@ -51,7 +51,7 @@ fn symlinked_spool_never_deletes_outside_the_state_dir() {
     drop(builder(&dir).build().unwrap());
     symlink(&elsewhere, dir.join("spool")).unwrap();
     let up = Collector::ok();
-    let t = builder(&dir).endpoint(up.url(), WireFormat::Native).build().unwrap();
+    let t = builder(&dir).settings(|b| b.endpoint(up.url(), WireFormat::Native)).build().unwrap();
     t.record(&run(1));
     assert_eq!(t.shutdown(), Stats { recorded: 1, sent: 1, ..Stats::default() });
     let down = Collector::start(Vec::new(), Reply::Status(503, vec![]));
@@ -99,7 +99,7 @@ fn group_or_world_writable_state_is_not_trusted() {
     assert_ne!(sent["properties"]["project"], planted["project"]);
     drop(t);
     // `status` says the same; `disable` replaces the file with one of ours.
-    assert!(builder(&dir).status().notes[0].contains("its id and key are not used"));
+    assert!(builder(&dir).preview_status().notes[0].contains("its id and key are not used"));
     builder(&dir).disable().unwrap();
     assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
     std::fs::remove_dir_all(&dir).unwrap();
@@ -117,8 +117,9 @@ fn untrusted_state_can_only_opt_out() {
         let path = dir.join("state.json");
         std::fs::write(&path, format!(r#"{{"consent":"{consent}"}}"#)).unwrap();
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o622)).unwrap();
-        let b = Telemetry::builder(&OPT_IN).state_dir(&dir).env(EnvSource::from_pairs::<&str, &str>([]));
-        assert_eq!(b.status().mode, mode, "{consent}");
+        let b =
+            Telemetry::builder(&OPT_IN).state_dir(&dir).with_test_knobs().env(EnvSource::from_pairs::<&str, &str>([]));
+        assert_eq!(b.preview_status().mode, mode, "{consent}");
         std::fs::remove_dir_all(&dir).unwrap();
     }
     let dir = temp_dir("planted-off");
@@ -126,7 +127,7 @@ fn untrusted_state_can_only_opt_out() {
     let path = dir.join("state.json");
     std::fs::write(&path, r#"{"consent":"disabled"}"#).unwrap();
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o666)).unwrap();
-    assert_eq!(builder(&dir).status().mode, Mode::Off, "an opt-out in an untrusted file still counts");
+    assert_eq!(builder(&dir).preview_status().mode, Mode::Off, "an opt-out in an untrusted file still counts");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -29,6 +29,7 @@ fn one_run(app: &'static AppMeta, dir: &std::path::Path) -> (String, telemetry_c
     let t = Telemetry::builder(app)
         .app_version("1.0.0")
         .state_dir(dir)
+        .with_test_knobs()
         .env(EnvSource::from_pairs::<&str, &str>([]))
         .output(out.clone())
         .memory(memory.clone())
@@ -75,20 +76,20 @@ fn send_is_the_default_and_sends_from_the_first_run() {
 #[test]
 fn the_schema_opt_out_command_is_used_unless_the_builder_sets_one() {
     let env = || EnvSource::from_pairs::<&str, &str>([]);
-    let schema_only = Telemetry::builder(&NOTICE_FIRST).env(env()).state_dir(temp_dir("opt-out"));
+    let schema_only = Telemetry::builder(&NOTICE_FIRST).state_dir(temp_dir("opt-out")).with_test_knobs().env(env());
     assert_eq!(
-        schema_only.status().opt_out,
+        schema_only.preview_status().opt_out,
         "run `example-cli telemetry disable`, or set DO_NOT_TRACK=1 or EXAMPLE_CLI_DISABLE_TELEMETRY=1"
     );
     assert_eq!(schema_only.notice_text(), NOTICE);
-    let own = schema_only.clone().opt_out_command("example-cli config set telemetry off");
+    let own = schema_only.clone().settings(|b| b.opt_out_command("example-cli config set telemetry off"));
     assert_eq!(
-        own.status().opt_out,
+        own.preview_status().opt_out,
         "run `example-cli config set telemetry off`, or set DO_NOT_TRACK=1 or EXAMPLE_CLI_DISABLE_TELEMETRY=1"
     );
     // Without either, the variables only.
-    let neither = Telemetry::builder(&NO_COMMAND).env(env()).state_dir(temp_dir("opt-out"));
-    assert_eq!(neither.status().opt_out, "set DO_NOT_TRACK=1 or EXAMPLE_CLI_DISABLE_TELEMETRY=1");
+    let neither = Telemetry::builder(&NO_COMMAND).state_dir(temp_dir("opt-out")).with_test_knobs().env(env());
+    assert_eq!(neither.preview_status().opt_out, "set DO_NOT_TRACK=1 or EXAMPLE_CLI_DISABLE_TELEMETRY=1");
 }
 
 /// `telemetry status` on a fresh `notice_first` install says what will
@@ -98,7 +99,9 @@ fn the_schema_opt_out_command_is_used_unless_the_builder_sets_one() {
 #[test]
 fn status_on_a_fresh_notice_first_install_says_nothing_is_sent_yet() {
     let dir = temp_dir("notice-first-status");
-    let builder = || Telemetry::builder(&NOTICE_FIRST).state_dir(&dir).env(EnvSource::from_pairs::<&str, &str>([]));
+    let builder = || {
+        Telemetry::builder(&NOTICE_FIRST).state_dir(&dir).with_test_knobs().env(EnvSource::from_pairs::<&str, &str>([]))
+    };
     let lines = |d: &std::path::Path| {
         format!(
             "Telemetry is on: it is on by default.\n  \
@@ -111,14 +114,14 @@ fn status_on_a_fresh_notice_first_install_says_nothing_is_sent_yet() {
         )
     };
     assert_eq!(
-        builder().status().to_string(),
+        builder().preview_status().to_string(),
         format!(
             "{}  Note: nothing is sent until the first-run notice has been shown: the next run shows it and sends nothing; the runs after it send\n",
             lines(&dir)
         )
     );
     one_run(&NOTICE_FIRST, &dir);
-    let status = builder().status();
+    let status = builder().preview_status();
     let id = status.anonymous_id.clone().unwrap();
     assert_eq!(
         status.to_string(),

@@ -16,7 +16,7 @@ use telemetry_testkit::*;
 fn for_tests_records_exact_bytes_with_a_fixed_key() {
     let sink = MemorySink::new();
     let key = [9u8; 32];
-    let t = Telemetry::builder(&APP).for_tests(sink.clone()).hashing_key_for_tests(key).build().unwrap();
+    let t = Telemetry::builder(&APP).for_tests(sink.clone()).hashing_key(key).build().unwrap();
     assert_eq!((t.status().mode, t.status().reason.clone()), (Mode::On, Reason::ForTests));
     assert_eq!((t.status().state_dir.as_deref(), t.status().notes.len()), (None, 0));
     t.record(&run(7));
@@ -45,10 +45,11 @@ fn default_test_key_is_zero_and_the_setter_is_inert_elsewhere() {
     let t = Telemetry::builder(&APP)
         .app_version("1.2.3")
         .state_dir(&dir)
-        .env(telemetry_core::EnvSource::from_pairs::<&str, &str>([]))
         .notice(false)
+        .with_test_knobs()
+        .env(telemetry_core::EnvSource::from_pairs::<&str, &str>([]))
         .memory(sink.clone())
-        .hashing_key_for_tests([0; 32])
+        .hashing_key([0; 32])
         .build()
         .unwrap();
     t.record(&run(1));
@@ -56,6 +57,29 @@ fn default_test_key_is_zero_and_the_setter_is_inert_elsewhere() {
     assert!(sink.take()[0].contains(&run_properties(1, state_of(&dir)["key"].as_str().unwrap())));
     drop(t);
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Product settings made after the test knobs (`TestBuilder::settings`)
+/// apply, and leave the test knobs as they were: the sink, the fixed key
+/// and id, no environment read. Product settings made before `for_tests`
+/// apply too.
+#[test]
+fn settings_after_the_test_knobs_keep_them() {
+    let sink = MemorySink::new();
+    let t = Telemetry::builder(&APP)
+        .app_version("9.9.9")
+        .for_tests(sink.clone())
+        .hashing_key([9; 32])
+        .settings(|b| b.opt_out_command("example-cli off"))
+        .build()
+        .unwrap();
+    assert_eq!((t.status().mode, t.status().reason.clone()), (Mode::On, Reason::ForTests));
+    assert_eq!(t.status().opt_out, "run `example-cli off`, or set DO_NOT_TRACK=1 or EXAMPLE_CLI_DISABLE_TELEMETRY=1");
+    t.record(&run(1));
+    assert!(t.flush(Duration::from_secs(5)));
+    let sent: serde_json::Value = serde_json::from_str(&sink.take()[0]).unwrap();
+    assert_eq!((sent["anonymous_id"].as_str(), sent["app_version"].as_str()), (Some(TEST_ANONYMOUS_ID), Some("9.9.9")));
+    assert_eq!(sent["properties"]["project"].as_str(), Some(Hasher::new(&[9; 32]).hash_hex("acme-website").as_str()));
 }
 
 /// Run by `for_tests_ignores_the_environment_and_writes_nothing` in a child
@@ -107,7 +131,7 @@ fn for_tests_ignores_the_environment_and_writes_nothing() {
 #[test]
 fn readme_recipe_is_the_for_tests_doctest() {
     let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
-    let src = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/builder/mod.rs")).unwrap();
+    let src = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/builder/testing.rs")).unwrap();
     let start = readme.find("<!-- for_tests recipe -->").expect("README marks the recipe");
     let block = &readme[start..];
     let body = &block[block.find("```rust\n").unwrap() + 8..];

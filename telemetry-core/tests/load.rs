@@ -13,7 +13,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use common::*;
-use telemetry_core::{EnvSource, Telemetry, WireFormat};
+use telemetry_core::{EnvSource, Limits, Telemetry, WireFormat};
 use telemetry_testkit::{Collector, temp_dir};
 
 const THREADS: u64 = 8;
@@ -46,11 +46,12 @@ fn run_load() -> Figures {
     let t = Telemetry::builder(&APP)
         .app_version("1.2.3")
         .state_dir(&dir)
-        .env(EnvSource::from_pairs::<&str, &str>([]))
         .notice(false)
         .endpoint(c.url(), WireFormat::Native)
-        .queue_capacity(QUEUE_EVENTS, QUEUE_BYTES)
+        .limits(Limits::default().with_queue_events(QUEUE_EVENTS).with_queue_bytes(QUEUE_BYTES))
         .shutdown_deadline(Duration::from_secs(10))
+        .with_test_knobs()
+        .env(EnvSource::from_pairs::<&str, &str>([]))
         .build()
         .unwrap();
     let done = AtomicBool::new(false);

@@ -10,18 +10,19 @@ use std::time::Duration;
 use common::*;
 #[cfg(feature = "http")]
 use telemetry_core::WireFormat;
-use telemetry_core::{Builder, Choice, EnvSource, Mode, Reason, Stats, Telemetry};
+use telemetry_core::{Batching, Builder, Choice, EnvSource, Limits, Mode, Reason, Stats, Telemetry, TestBuilder};
 #[cfg(feature = "http")]
 use telemetry_testkit::Collector;
 use telemetry_testkit::{Buf, temp_dir};
 
-fn builder(dir: &Path, env: &[(&str, &str)]) -> Builder {
+fn builder(dir: &Path, env: &[(&str, &str)]) -> TestBuilder {
     Telemetry::builder(&APP)
         .app_version("1.2.3")
         .state_dir(dir)
-        .env(EnvSource::from_pairs(env.iter().copied()))
         .shutdown_deadline(Duration::from_secs(5))
         .opt_out_command("example-cli telemetry disable")
+        .with_test_knobs()
+        .env(EnvSource::from_pairs(env.iter().copied()))
 }
 
 fn stats(recorded: u64, sent: u64, dropped: u64) -> Stats {
@@ -45,7 +46,7 @@ fn do_not_track_opens_no_socket_and_writes_no_file() {
             let out = Buf::default();
             let mut b = builder(&dir, &env).output(out.clone());
             if let Some(url) = &endpoint {
-                b = b.endpoint(url, WireFormat::Native);
+                b = b.settings(|b| b.endpoint(url, WireFormat::Native));
             }
             let t = b.build().unwrap();
             assert!(!t.is_enabled());
@@ -126,7 +127,7 @@ fn default_file_transport_state_and_notice_once() {
 #[test]
 fn disable_and_enable_persist_and_explain() {
     let dir = temp_dir("choice");
-    let b = builder(&dir, &[]).notice(false);
+    let b = builder(&dir, &[]).settings(|b| b.notice(false));
     drop(b.build().unwrap());
     std::fs::create_dir_all(dir.join("spool")).unwrap();
     std::fs::write(dir.join("spool/x.jsonl"), "{}\n").unwrap();
@@ -166,7 +167,7 @@ fn disable_and_enable_persist_and_explain() {
 fn status_text() {
     let dir = temp_dir("status");
     let b = builder(&dir, &[]);
-    let s = b.status();
+    let s = b.preview_status();
     assert_eq!(
         s.to_string(),
         format!(
@@ -189,8 +190,7 @@ fn debug_prints_pretty_json_and_sends_nothing() {
     let c = Collector::ok();
     let out = Buf::default();
     let t = builder(&dir, &[("EXAMPLE_CLI_TELEMETRY_DEBUG", "1")])
-        .notice(false)
-        .endpoint(c.url(), WireFormat::Native)
+        .settings(|b| b.notice(false).endpoint(c.url(), WireFormat::Native))
         .output(out.clone())
         .build()
         .unwrap();
@@ -227,6 +227,7 @@ fn log_only_switch_prints_lines_and_writes_nothing() {
     let t = Telemetry::builder(&LOGGING_APP)
         .app_version("1.2.3")
         .state_dir(&dir)
+        .with_test_knobs()
         .env(EnvSource::from_pairs([("TRACKING_STRATEGY", "logging")]))
         .output(out.clone())
         .build()
@@ -255,7 +256,11 @@ fn corrupt_state_records_nothing() {
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("state.json"), "{not json").unwrap();
     let out = Buf::default();
-    let t = builder(&dir, &[("EXAMPLE_CLI_TELEMETRY_DEBUG", "1")]).notice(false).output(out.clone()).build().unwrap();
+    let t = builder(&dir, &[("EXAMPLE_CLI_TELEMETRY_DEBUG", "1")])
+        .settings(|b| b.notice(false))
+        .output(out.clone())
+        .build()
+        .unwrap();
     assert!(!t.is_enabled());
     assert!(t.status().reason.to_string().contains("is not valid state"), "{}", t.status().reason);
     t.record(&run(1));
@@ -272,7 +277,7 @@ fn unwritable_state_dir_never_crashes() {
     let file = temp_dir("unwritable");
     std::fs::write(&file, "").unwrap();
     let dir = file.join("state");
-    let t = builder(&dir, &[]).notice(false).build().unwrap();
+    let t = builder(&dir, &[]).settings(|b| b.notice(false)).build().unwrap();
     assert!(t.status().notes[0].starts_with("cannot save state in"), "{:?}", t.status().notes);
     t.record(&run(1));
     assert_eq!(t.shutdown(), stats(1, 0, 1), "the events file cannot be written either");
@@ -283,7 +288,7 @@ fn unwritable_state_dir_never_crashes() {
 fn anonymous_id_override_and_foreign_events() {
     let dir = temp_dir("override");
     let id = "0b1e2f4a-3c5d-4e6f-8a9b-0c1d2e3f4a5b";
-    let t = builder(&dir, &[("EXAMPLE_CLI_ANONYMOUS_ID", id)]).notice(false).build().unwrap();
+    let t = builder(&dir, &[("EXAMPLE_CLI_ANONYMOUS_ID", id)]).settings(|b| b.notice(false)).build().unwrap();
     assert_eq!(t.status().anonymous_id.as_deref(), Some(id));
     t.record(&Foreign);
     t.record(&run(1));
@@ -310,8 +315,9 @@ fn the_schemas_own_anonymous_id_variable_wins() {
         Telemetry::builder(&PRODUCT)
             .app_version("1.2.3")
             .state_dir(&dir)
-            .env(EnvSource::from_pairs(env.iter().copied()))
             .notice(false)
+            .with_test_knobs()
+            .env(EnvSource::from_pairs(env.iter().copied()))
             .build()
             .unwrap()
     };
@@ -332,9 +338,14 @@ fn the_schemas_own_anonymous_id_variable_wins() {
 fn full_queue_drops_and_counts() {
     let dir = temp_dir("full");
     let t = builder(&dir, &[])
-        .notice(false)
-        .queue_capacity(2, 1 << 20)
-        .batch(100, 1 << 20, Duration::from_secs(60))
+        .settings(|b| {
+            b.notice(false).limits(Limits::default().with_queue_events(2).with_queue_bytes(1 << 20)).batching(
+                Batching::default()
+                    .with_max_events(100)
+                    .with_max_bytes(1 << 20)
+                    .with_max_latency(Duration::from_secs(60)),
+            )
+        })
         .build()
         .unwrap();
     for n in 0..5 {
@@ -350,8 +361,10 @@ fn full_queue_drops_and_counts() {
 #[test]
 fn one_bound_queue_setters() {
     let dir = temp_dir("one-bound");
-    let burst = |b: telemetry_core::Builder| {
-        let t = b.notice(false).batch(100, 1 << 20, Duration::from_secs(60)).build().unwrap();
+    let burst = |b: TestBuilder| {
+        let batching =
+            Batching::default().with_max_events(100).with_max_bytes(1 << 20).with_max_latency(Duration::from_secs(60));
+        let t = b.settings(|b| b.notice(false).batching(batching)).build().unwrap();
         for n in 0..5 {
             t.record(&run(n));
         }
@@ -359,11 +372,19 @@ fn one_bound_queue_setters() {
         drop(t);
         s
     };
-    assert_eq!(burst(builder(&dir, &[]).queue_events(3)), Stats { recorded: 5, dropped: 2, ..Stats::default() });
+    assert_eq!(
+        burst(builder(&dir, &[]).settings(|b| b.limits(Limits::default().with_queue_events(3)))),
+        Stats { recorded: 5, dropped: 2, ..Stats::default() }
+    );
     // An event larger than the whole byte bound is counted as oversize too.
     let over = Stats { recorded: 5, dropped: 5, oversize: 5, ..Stats::default() };
-    assert_eq!(burst(builder(&dir, &[]).queue_bytes(1)), over);
-    assert_eq!(burst(builder(&dir, &[]).queue_events(1 << 20).queue_bytes(1)), over);
+    assert_eq!(burst(builder(&dir, &[]).settings(|b| b.limits(Limits::default().with_queue_bytes(1)))), over);
+    assert_eq!(
+        burst(
+            builder(&dir, &[]).settings(|b| b.limits(Limits::default().with_queue_events(1 << 20).with_queue_bytes(1)))
+        ),
+        over
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -384,8 +405,10 @@ fn hand_written_meta_matches_the_schema() {
 #[test]
 fn endpoint_without_http_feature_is_a_build_error() {
     let dir = temp_dir("nohttp");
-    let err =
-        builder(&dir, &[]).endpoint("https://example.org", telemetry_core::WireFormat::Native).build().unwrap_err();
+    let err = builder(&dir, &[])
+        .settings(|b| b.endpoint("https://example.org", telemetry_core::WireFormat::Native))
+        .build()
+        .unwrap_err();
     assert_eq!(
         err.to_string(),
         "telemetry endpoint \"https://example.org\" needs the HTTP transport: enable telemetry-core's `http` feature"
@@ -406,7 +429,7 @@ impl telemetry_core::TelemetryEvent for Panics {
 #[test]
 fn record_never_panics_into_the_app() {
     let dir = temp_dir("panic");
-    let t = builder(&dir, &[]).notice(false).build().unwrap();
+    let t = builder(&dir, &[]).settings(|b| b.notice(false)).build().unwrap();
     t.record(&Panics);
     t.record(&run(1));
     assert_eq!(t.shutdown(), stats(2, 1, 1));

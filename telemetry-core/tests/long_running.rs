@@ -14,21 +14,22 @@ use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use common::*;
-use telemetry_core::{Builder, EnvSource, Periodic, Telemetry, WireFormat};
+use telemetry_core::{Batching, EnvSource, Periodic, Telemetry, TestBuilder, WireFormat};
 use telemetry_testkit::{Collector, temp_dir};
 
 fn ms(n: u64) -> Duration {
     Duration::from_millis(n)
 }
 
-fn builder(dir: &Path, collector: &Collector) -> Builder {
+fn builder(dir: &Path, collector: &Collector) -> TestBuilder {
     Telemetry::builder(&APP)
         .app_version("1.2.3")
         .state_dir(dir)
-        .env(EnvSource::from_pairs::<&str, &str>([]))
         .notice(false)
         .endpoint(collector.url(), WireFormat::Native)
         .shutdown_deadline(Duration::from_secs(5))
+        .with_test_knobs()
+        .env(EnvSource::from_pairs::<&str, &str>([]))
 }
 
 /// Events the collector accepted, polled until `n` arrived or `within` passed.
@@ -44,7 +45,10 @@ fn wait_for(collector: &Collector, n: u64, within: Duration) -> (u64, Duration) 
 fn a_batch_is_delivered_while_running_within_max_latency() {
     let collector = Collector::ok();
     let dir = temp_dir("latency");
-    let telemetry = builder(&dir, &collector).max_latency(ms(50)).build().unwrap();
+    let telemetry = builder(&dir, &collector)
+        .settings(|b| b.batching(Batching::default().with_max_latency(ms(50))))
+        .build()
+        .unwrap();
     telemetry.record(&run(1));
     let (n, took) = wait_for(&collector, 1, Duration::from_secs(3));
     assert_eq!(n, 1, "nothing delivered while running");
@@ -59,7 +63,10 @@ fn a_batch_is_delivered_while_running_within_max_latency() {
 fn periodic_events_arrive_while_running_and_none_after_shutdown() {
     let collector = Collector::ok();
     let dir = temp_dir("every");
-    let telemetry = builder(&dir, &collector).max_latency(ms(10)).build().unwrap();
+    let telemetry = builder(&dir, &collector)
+        .settings(|b| b.batching(Batching::default().with_max_latency(ms(10))))
+        .build()
+        .unwrap();
     let mut k = 0;
     let schedule = telemetry.every(ms(25), move || {
         k += 1;
@@ -94,7 +101,10 @@ fn periodic_events_arrive_while_running_and_none_after_shutdown() {
 fn dropping_the_guard_stops_its_schedule_only() {
     let collector = Collector::ok();
     let dir = temp_dir("guard");
-    let telemetry = builder(&dir, &collector).max_latency(ms(10)).build().unwrap();
+    let telemetry = builder(&dir, &collector)
+        .settings(|b| b.batching(Batching::default().with_max_latency(ms(10))))
+        .build()
+        .unwrap();
     let hourly = telemetry.every(Duration::from_secs(3600), || run(7));
     let fast = telemetry.every(ms(10), || run(1));
     wait_for(&collector, 2, Duration::from_secs(5));
@@ -143,7 +153,10 @@ fn a_schedule_kept_in_the_state_it_reads_still_flushes_at_exit() {
     let dir = temp_dir("every-with");
     let c = Collector::ok();
     // Nothing is sent while running (a 10-minute batch delay): all of it at exit.
-    let telemetry = builder(&dir, &c).max_latency(Duration::from_secs(600)).build().unwrap();
+    let telemetry = builder(&dir, &c)
+        .settings(|b| b.batching(Batching::default().with_max_latency(Duration::from_secs(600))))
+        .build()
+        .unwrap();
     let service = Arc::new(Service { telemetry, heartbeat: OnceLock::new(), commands: AtomicU64::new(0) });
     let made = Arc::new(AtomicU64::new(0));
     let m = made.clone();

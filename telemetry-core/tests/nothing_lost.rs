@@ -12,7 +12,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use common::*;
-use telemetry_core::{EnvSource, MemorySink, Stats, Telemetry};
+use telemetry_core::{Batching, EnvSource, Limits, MemorySink, Stats, Telemetry};
 use telemetry_testkit::*;
 
 /// Set in a child: `<state dir>|<child index>|<file bound in bytes>`.
@@ -24,12 +24,13 @@ fn settled(s: &Stats) {
     assert_eq!(s.recorded, s.sent + s.spooled + s.dropped, "{s:?}");
 }
 
-fn local(dir: &Path) -> telemetry_core::Builder {
+fn local(dir: &Path) -> telemetry_core::TestBuilder {
     Telemetry::builder(&APP)
         .app_version("1.0.0")
         .state_dir(dir)
-        .env(EnvSource::from_pairs::<&str, &str>([]))
         .notice(false)
+        .with_test_knobs()
+        .env(EnvSource::from_pairs::<&str, &str>([]))
 }
 
 /// A child's half: 3000 events into the shared `events.jsonl`, numbered
@@ -38,11 +39,22 @@ fn child(spec: &str) {
     let [dir, index, bound] = spec.split('|').collect::<Vec<_>>()[..] else { panic!("{spec}") };
     let index: u64 = index.parse().unwrap();
     let t = local(Path::new(dir))
-        .queue_capacity(PER_PROCESS as usize, 64 << 20)
-        .file_max_bytes(bound.parse().unwrap())
-        // Small batches: many more writes meet at each rotation.
-        .batch(5, 64 << 10, Duration::from_millis(1))
-        .shutdown_deadline(Duration::from_secs(60))
+        .settings(|b| {
+            b.limits(
+                Limits::default()
+                    .with_queue_events(PER_PROCESS as usize)
+                    .with_queue_bytes(64 << 20)
+                    .with_file_bytes(bound.parse().unwrap()),
+            )
+            // Small batches: many more writes meet at each rotation.
+            .batching(
+                Batching::default()
+                    .with_max_events(5)
+                    .with_max_bytes(64 << 10)
+                    .with_max_latency(Duration::from_millis(1)),
+            )
+            .shutdown_deadline(Duration::from_secs(60))
+        })
         .build()
         .unwrap();
     for n in 0..PER_PROCESS {
@@ -126,7 +138,7 @@ fn many_rotations_across_processes_account_for_every_line() {
 fn rotation_counts_what_it_discards_apart_from_sent() {
     let dir = temp_dir("rotated-away");
     // A 1-byte bound: every batch after the first rotates.
-    let t = local(&dir).file_max_bytes(1).build().unwrap();
+    let t = local(&dir).settings(|b| b.limits(Limits::default().with_file_bytes(1))).build().unwrap();
     for n in 0..3 {
         t.record(&run(n));
         assert!(t.flush(Duration::from_secs(10)));
@@ -143,16 +155,17 @@ fn rotation_counts_what_it_discards_apart_from_sent() {
 #[cfg(feature = "http")]
 #[test]
 fn a_redirect_is_retried_and_spooled_never_followed() {
-    use telemetry_core::WireFormat;
+    use telemetry_core::{Retry, WireFormat};
     let target = Collector::ok();
     let location = format!("{}/v1/batch", target.url());
     let collector = Collector::start(Vec::new(), Reply::Status(302, vec![("location", location)]));
     let dir = temp_dir("redirect");
     let builder = |url: String| {
-        local(&dir)
-            .endpoint(url, WireFormat::Native)
-            .backoff(Duration::from_millis(10), Duration::from_millis(20))
-            .shutdown_deadline(Duration::from_millis(300))
+        local(&dir).settings(|b| {
+            b.endpoint(url, WireFormat::Native)
+                .retry(Retry::default().with_backoff(Duration::from_millis(10), Duration::from_millis(20)))
+                .shutdown_deadline(Duration::from_millis(300))
+        })
     };
     let t = builder(collector.url()).build().unwrap();
     for n in 0..5 {
@@ -187,9 +200,9 @@ fn an_oversize_event_has_its_own_counter_and_a_debug_message() {
 
     let out = Buf::default();
     let t = local(&dir)
+        .settings(|b| b.limits(Limits::default().with_queue_events(1000).with_queue_bytes(2048)))
         .env(EnvSource::from_pairs([("EXAMPLE_CLI_TELEMETRY_DEBUG", "1")]))
         .output(out.clone())
-        .queue_capacity(1000, 2048)
         .build()
         .unwrap();
     t.record(&big);

@@ -9,10 +9,10 @@ use std::path::Path;
 use std::time::Duration;
 
 use common::*;
-use telemetry_core::{Builder, Stats};
+use telemetry_core::{Batching, Limits, Stats, TestBuilder};
 use telemetry_testkit::*;
 
-fn builder(dir: &Path) -> Builder {
+fn builder(dir: &Path) -> TestBuilder {
     quiet_builder(dir)
 }
 
@@ -22,7 +22,14 @@ fn builder(dir: &Path) -> Builder {
 #[test]
 fn disable_deletes_the_events_file_and_its_rotations() {
     let dir = temp_dir("erase");
-    let t = builder(&dir).file_max_bytes(600).batch(1, 1 << 20, Duration::ZERO).build().unwrap();
+    let t = builder(&dir)
+        .settings(|b| {
+            b.limits(Limits::default().with_file_bytes(600)).batching(
+                Batching::default().with_max_events(1).with_max_bytes(1 << 20).with_max_latency(Duration::ZERO),
+            )
+        })
+        .build()
+        .unwrap();
     for i in 0..6 {
         t.record(&run(i));
         assert!(t.flush(Duration::from_secs(5)));
@@ -42,7 +49,12 @@ fn disable_deletes_the_events_file_and_its_rotations() {
 #[test]
 fn a_process_running_during_disable_cannot_write_afterwards() {
     let dir = temp_dir("running");
-    let t = builder(&dir).batch(1, 1 << 20, Duration::ZERO).build().unwrap();
+    let t = builder(&dir)
+        .settings(|b| {
+            b.batching(Batching::default().with_max_events(1).with_max_bytes(1 << 20).with_max_latency(Duration::ZERO))
+        })
+        .build()
+        .unwrap();
     t.record(&run(1));
     assert!(t.flush(Duration::from_secs(5)));
     assert!(dir.join("events.jsonl").is_file());
@@ -77,7 +89,7 @@ fn events_of_a_withdrawn_consent_are_never_spooled_or_resent() {
     assert!(!dir.join("spool").exists() || files_in(&dir.join("spool")).is_empty());
 
     let up = Collector::ok();
-    let t = builder(&dir).endpoint(up.url(), WireFormat::Native).build().unwrap();
+    let t = builder(&dir).settings(|b| b.endpoint(up.url(), WireFormat::Native)).build().unwrap();
     let new_id = t.status().anonymous_id.clone().unwrap();
     assert_ne!(new_id, old_id);
     t.record(&run(2));

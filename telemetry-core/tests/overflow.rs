@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
 use std::time::{Duration, Instant};
 
 use common::*;
-use telemetry_core::{Builder, EnvSource, Stats, Telemetry, WireFormat};
+use telemetry_core::{Batching, EnvSource, Limits, Retry, Stats, Telemetry, TestBuilder, WireFormat};
 use telemetry_testkit::{Collector, Reply, free_addr, temp_dir};
 
 /// The default queue bounds, spelled out: with its overflow list, memory
@@ -22,13 +22,14 @@ use telemetry_testkit::{Collector, Reply, free_addr, temp_dir};
 const QUEUE_EVENTS: usize = 1000;
 const QUEUE_BYTES: usize = 4 << 20;
 
-fn builder(dir: &Path, url: String) -> Builder {
+fn builder(dir: &Path, url: String) -> TestBuilder {
     Telemetry::builder(&APP)
         .app_version("1.2.3")
         .state_dir(dir)
-        .env(EnvSource::from_pairs::<&str, &str>([]))
         .notice(false)
         .endpoint(url, WireFormat::Native)
+        .with_test_knobs()
+        .env(EnvSource::from_pairs::<&str, &str>([]))
 }
 
 fn settled(s: &Stats) {
@@ -68,7 +69,7 @@ fn burst_of_100k_at_defaults_loses_nothing() {
     slow.keep_requests(false);
     slow.set_delay(Duration::from_millis(20));
     let before = memory_kib();
-    let t = builder(&dir, slow.url()).shutdown_deadline(Duration::from_millis(300)).build().unwrap();
+    let t = builder(&dir, slow.url()).settings(|b| b.shutdown_deadline(Duration::from_millis(300))).build().unwrap();
     let peak = burst(&t, N);
     let s = t.shutdown();
     let after = memory_kib();
@@ -132,9 +133,11 @@ fn spool_bound_hit_drops_and_counts() {
     const SPOOL_BYTES: u64 = 200 << 10;
     let dir = temp_dir("spoolFull");
     let t = builder(&dir, format!("http://{}/ingest", free_addr()))
-        .backoff(Duration::from_secs(30), Duration::from_secs(30))
-        .spool_limits(SPOOL_BYTES, 1000)
-        .shutdown_deadline(Duration::from_millis(100))
+        .settings(|b| {
+            b.retry(Retry::default().with_backoff(Duration::from_secs(30), Duration::from_secs(30)))
+                .limits(Limits::default().with_spool_bytes(SPOOL_BYTES).with_spool_files(1000))
+                .shutdown_deadline(Duration::from_millis(100))
+        })
         .build()
         .unwrap();
     burst(&t, N);
@@ -152,9 +155,11 @@ fn spool_bound_hit_drops_and_counts() {
 fn memory_sink_still_drops_when_the_queue_is_full() {
     let sink = telemetry_core::MemorySink::new();
     let t = Telemetry::builder(&APP)
+        .limits(Limits::default().with_queue_events(10).with_queue_bytes(1 << 20))
+        .batching(
+            Batching::default().with_max_events(1000).with_max_bytes(1 << 20).with_max_latency(Duration::from_secs(60)),
+        )
         .for_tests(sink.clone())
-        .queue_capacity(10, 1 << 20)
-        .batch(1000, 1 << 20, Duration::from_secs(60))
         .build()
         .unwrap();
     for i in 0..50 {

@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use std::time::Duration;
 
 use common::*;
-use telemetry_core::{BuildError, EnvSource, Telemetry, WireFormat};
+use telemetry_core::{BuildError, EnvSource, Retry, Telemetry, WireFormat};
 use telemetry_testkit::*;
 
 /// Set in the child: the collector's URL.
@@ -51,15 +51,16 @@ impl Trap {
     }
 }
 
-fn telemetry(collector: &str, dir: &std::path::Path) -> telemetry_core::Builder {
+fn telemetry(collector: &str, dir: &std::path::Path) -> telemetry_core::TestBuilder {
     Telemetry::builder(&APP)
         .app_version("1.0.0")
         .endpoint(collector, WireFormat::Native)
         .state_dir(dir)
-        .env(EnvSource::from_pairs::<&str, &str>([]))
         .notice(false)
-        .request_timeout(Duration::from_secs(2))
+        .retry(Retry::default().with_request_timeout(Duration::from_secs(2)))
         .shutdown_deadline(Duration::from_secs(3))
+        .with_test_knobs()
+        .env(EnvSource::from_pairs::<&str, &str>([]))
 }
 
 /// The child's half: records 3 events to the collector named in its
@@ -104,7 +105,9 @@ fn proxy_variables_are_never_used() {
 #[test]
 fn an_explicit_proxy_passes_the_endpoint_policy() {
     let dir = temp_dir("proxy-policy");
-    let build = |proxy: &str| telemetry("https://collector.example.org/ingest", &dir).proxy(proxy).build().map(drop);
+    let build = |proxy: &str| {
+        telemetry("https://collector.example.org/ingest", &dir).settings(|b| b.proxy(proxy)).build().map(drop)
+    };
     assert_eq!(
         build("http://proxy.example.org:3128"),
         Err(BuildError::InsecureProxy { url: "http://proxy.example.org:3128".into() })
@@ -125,6 +128,7 @@ fn an_explicit_proxy_passes_the_endpoint_policy() {
     let off = Telemetry::builder(&APP)
         .endpoint("https://collector.example.org/ingest", WireFormat::Native)
         .proxy("http://10.0.0.1:3128")
+        .with_test_knobs()
         .env(EnvSource::from_pairs([("DO_NOT_TRACK", "1")]))
         .build();
     assert_eq!(off.map(drop), Err(BuildError::InsecureProxy { url: "http://10.0.0.1:3128".into() }));
@@ -137,9 +141,11 @@ fn an_explicit_loopback_proxy_is_used() {
     let dir = temp_dir("proxy-explicit");
     // The collector's name never resolves: only the proxy can be reached.
     let t = telemetry("https://collector.invalid/ingest", &dir)
-        .proxy(&trap.url)
-        .request_timeout(Duration::from_millis(300))
-        .shutdown_deadline(Duration::from_millis(100))
+        .settings(|b| {
+            b.proxy(&trap.url)
+                .retry(Retry::default().with_request_timeout(Duration::from_millis(300)))
+                .shutdown_deadline(Duration::from_millis(100))
+        })
         .build()
         .unwrap();
     t.record(&run(1));

@@ -9,7 +9,7 @@ use std::time::{Duration, UNIX_EPOCH};
 
 use telemetry_core::__private::{AppParts, DERIVED, Derived, app_meta, event_meta, field_meta, fingerprint};
 use telemetry_core::meta::{AppMeta, Collect, EventMeta, FieldMeta, FirstRun};
-use telemetry_core::{EnvSource, PropertyWriter, Stats, Telemetry, TelemetryEvent, WireFormat};
+use telemetry_core::{EnvSource, PropertyWriter, Retry, Stats, Telemetry, TelemetryEvent, WireFormat};
 use telemetry_testkit::{Collector, free_addr, temp_dir};
 
 const fn field(name: &'static str, collect: Collect) -> FieldMeta {
@@ -64,11 +64,12 @@ impl TelemetryEvent for Tick {
 fn handle(app: &'static AppMeta, dir: &Path, url: &str, format: WireFormat) -> Telemetry {
     Telemetry::builder(app)
         .state_dir(dir)
-        .env(EnvSource::from_pairs::<&str, &str>([]))
         .notice(false)
         .endpoint(url, format)
         .shutdown_deadline(Duration::from_millis(100))
-        .backoff(Duration::from_millis(10), Duration::from_millis(20))
+        .retry(Retry::default().with_backoff(Duration::from_millis(10), Duration::from_millis(20)))
+        .with_test_knobs()
+        .env(EnvSource::from_pairs::<&str, &str>([]))
         .build()
         .unwrap()
 }

@@ -24,7 +24,7 @@ use telemetry_testkit::temp_dir;
 #[cfg(all(unix, feature = "http"))]
 use telemetry_testkit::{Collector, Reply};
 
-fn builder(dir: &Path) -> telemetry_core::Builder {
+fn builder(dir: &Path) -> telemetry_core::TestBuilder {
     quiet_builder(dir)
 }
 
@@ -100,7 +100,7 @@ fn unreadable_state_records_nothing_and_says_how_to_fix_it() {
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("state.json"), bytes).unwrap();
         let out = Buf::default();
-        let t = builder(&dir).notice(true).output(out.clone()).build().unwrap();
+        let t = builder(&dir).settings(|b| b.notice(true)).output(out.clone()).build().unwrap();
         let expected = format!(
             "{} {why}; nothing is recorded until turning telemetry on or off again rewrites it",
             dir.join("state.json").display()
@@ -111,7 +111,7 @@ fn unreadable_state_records_nothing_and_says_how_to_fix_it() {
         assert_eq!(out.text(), "", "{what}: no notice");
         assert_eq!(&std::fs::read(dir.join("state.json")).unwrap(), bytes, "{what}: left untouched");
         assert_eq!(files_in(&dir), ["state.json"], "{what}: nothing else written");
-        let status = builder(&dir).status();
+        let status = builder(&dir).preview_status();
         assert_eq!((status.mode, status.reason.to_string()), (Mode::Off, expected), "{what}");
         assert!(format!("{status}").starts_with("Telemetry is off: "), "{what}");
         // `telemetry disable` is the documented way out: it rewrites the file.
@@ -187,7 +187,7 @@ fn unwritable_dir() -> (PathBuf, PathBuf, &'static str) {
 fn unwritable_config_dir_file_transport_drops_and_counts() {
     let (dir, base, how) = unwritable_dir();
     let out = Buf::default();
-    let t = builder(&dir).notice(true).output(out.clone()).build().unwrap();
+    let t = builder(&dir).settings(|b| b.notice(true)).output(out.clone()).build().unwrap();
     assert_eq!(t.status().mode, Mode::On, "{how}");
     let note = t.status().notes.join("\n");
     assert!(
@@ -212,7 +212,7 @@ fn unwritable_config_dir_http_sends_and_drops_what_it_cannot_spool() {
     use telemetry_core::WireFormat;
     let (dir, base, how) = unwritable_dir();
     let up = Collector::ok();
-    let t = builder(&dir).endpoint(up.url(), WireFormat::Native).build().unwrap();
+    let t = builder(&dir).settings(|b| b.endpoint(up.url(), WireFormat::Native)).build().unwrap();
     record_n(&t, 4);
     assert_eq!(t.shutdown(), Stats { recorded: 4, sent: 4, ..Stats::default() }, "{how}");
     assert_eq!(up.requests().len(), 1);
@@ -291,7 +291,7 @@ fn no_home_in_the_injected_environment() {
     let dir = temp_dir("nohome");
     let env = EnvSource::from_pairs([("EXAMPLE_CLI_TELEMETRY_DIR", dir.to_str().unwrap())]);
     assert_eq!(env.get("HOME"), None);
-    let t = Telemetry::builder(&APP).app_version("1.2.3").env(env).notice(false).build().unwrap();
+    let t = Telemetry::builder(&APP).app_version("1.2.3").notice(false).with_test_knobs().env(env).build().unwrap();
     assert_eq!(t.status().state_dir.as_deref(), Some(dir.as_path()));
     record_n(&t, 2);
     assert_eq!(t.shutdown(), Stats { recorded: 2, sent: 2, ..Stats::default() });

@@ -13,9 +13,9 @@ fn run(args: &[&str], input: &str) -> (Result<String, String>, Vec<serde_json::V
     // No environment read (DO_NOT_TRACK of the shell changes nothing), no state
     // dir and no file written, no notice, a fixed id and hashing key.
     let telemetry = Telemetry::builder(&my_app::APP)
-        .for_tests(sink.clone())
-        .hashing_key_for_tests(KEY)
         .app_version("0.1.0")
+        .for_tests(sink.clone())
+        .hashing_key(KEY)
         .build()
         .unwrap();
     let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();

@@ -203,6 +203,7 @@ fn written<E: TelemetryEvent>(app: &'static AppMeta, dir: &Path, event: &E) -> (
             .state_dir(dir)
             .notice(false)
             .shutdown_deadline(std::time::Duration::from_secs(10))
+            .with_test_knobs()
     };
     let t = base().env(EnvSource::from_pairs::<&str, &str>([])).build().unwrap();
     t.record(event);

@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use example_products::{Options, PRODUCTS, Product, Sink};
 use seeds::{PageSchema, memory_envelopes, no_env, problems, run, state_of, workspace};
-use telemetry_core::{EnvSource, Mode, WireFormat};
+use telemetry_core::{Batching, EnvSource, Mode, WireFormat};
 use telemetry_testkit::{Buf, Collector, temp_dir};
 
 /// Schemas whose program lives elsewhere, with the test that validates it.
@@ -275,6 +275,7 @@ fn a_product_without_its_context_does_not_build() {
     // Refused whether or not telemetry is on: here DO_NOT_TRACK turns it off.
     let err = Telemetry::builder(&example_products::pyairbyte::APP)
         .state_dir(&dir)
+        .with_test_knobs()
         .env(EnvSource::from_pairs([("DO_NOT_TRACK", "1")]))
         .build()
         .expect_err("pyairbyte's context has keys only the application knows");
@@ -293,8 +294,9 @@ fn a_product_without_its_context_does_not_build() {
     );
     let err = Telemetry::builder(&example_products::argilla::APP)
         .state_dir(&dir)
-        .env(no_env())
         .context(example_products::airbyte::context())
+        .with_test_knobs()
+        .env(no_env())
         .build()
         .expect_err("an Airbyte context on an Argilla handle");
     assert_eq!(
@@ -317,10 +319,10 @@ fn automatisch_sends_diagnostics_while_serving_and_none_after_shutdown() {
     };
     let telemetry = product
         .builder(&options)
-        .state_dir(&dir)
+        .settings(|b| {
+            b.state_dir(&dir).notice(false).batching(Batching::default().with_max_latency(Duration::from_millis(10)))
+        })
         .env(no_env())
-        .notice(false)
-        .max_latency(Duration::from_millis(10))
         .build()
         .unwrap();
     let diagnostics = automatisch::serve(&telemetry, ServiceType::Worker, Duration::from_millis(30));
@@ -354,7 +356,13 @@ fn first_run_notice_links_each_page_and_names_each_switch_once() {
         let notice = |dir: &Path| {
             let out = Buf::default();
             let options = Options { sink: Sink::Memory(telemetry_core::MemorySink::new()), state_dir: None };
-            let t = product.builder(&options).state_dir(dir).env(no_env()).output(out.clone()).build().unwrap();
+            let t = product
+                .builder(&options)
+                .settings(|b| b.state_dir(dir))
+                .env(no_env())
+                .output(out.clone())
+                .build()
+                .unwrap();
             drop(t);
             out.text()
         };

@@ -50,7 +50,7 @@ fn main() -> ExitCode {
     let status = match verb.as_str() {
         "on" => builder.enable(),
         "off" => builder.disable(),
-        _ => Ok(builder.status()),
+        _ => Ok(builder.preview_status()),
     };
     match status {
         Ok(s) => {

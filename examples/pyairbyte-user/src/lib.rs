@@ -8,8 +8,8 @@
 //!
 //! let sink = MemorySink::new();
 //! let telemetry = Telemetry::builder(&APP)
-//!     .for_tests(sink.clone())
 //!     .context(Context::script("0.20.1", "3.11.9", "sync_orders.py"))
+//!     .for_tests(sink.clone())
 //!     .build()
 //!     .unwrap();
 //! assert_eq!(pyairbyte_user::record_all(&telemetry), 8);

@@ -17,10 +17,10 @@ const SCRIPT: &str = "sync_orders.py";
 fn envelopes() -> (usize, Vec<String>) {
     let sink = MemorySink::new();
     let telemetry = Telemetry::builder(&APP)
-        .for_tests(sink.clone())
-        .hashing_key_for_tests(KEY)
         .app_version("0.20.1")
         .context(Context::script("0.20.1", "3.11.9", SCRIPT))
+        .for_tests(sink.clone())
+        .hashing_key(KEY)
         .build()
         .expect("the context fills every key the page requires");
     let recorded = pyairbyte_user::record_all(&telemetry);

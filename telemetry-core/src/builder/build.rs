@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use super::resolve::Resolved;
-use super::{Builder, TEST_ANONYMOUS_ID};
+use super::{Builder, TEST_ANONYMOUS_ID, settings};
 use crate::Hasher;
 use crate::consent::{Mode, Reason};
 use crate::context::{Disk, Facts, TEST_APP_VERSION};
@@ -33,6 +33,15 @@ impl Builder {
     /// Fails only on a bad endpoint, a missing API key, or a context that
     /// does not fill the schema's required keys, whether or not telemetry is
     /// on, so a misconfiguration shows up on every machine.
+    ///
+    /// ```
+    /// use telemetry_core::{EnvSource, Mode, Telemetry};
+    /// static APP: telemetry_core::meta::AppMeta = telemetry_core::app_meta!("../../schemas/example-cli.yaml");
+    /// let builder = Telemetry::builder(&APP).app_version("1.0.0");
+    /// // Off is an outcome, not an error: the handle says why.
+    /// let telemetry = builder.with_test_knobs().env(EnvSource::from_pairs([("DO_NOT_TRACK", "1")])).build().unwrap();
+    /// assert_eq!(telemetry.status().mode, Mode::Off);
+    /// ```
     pub fn build(&self) -> Result<Telemetry, BuildError> {
         let endpoint = self.checked_endpoint()?;
         crate::context::check(self.meta, self.context.as_ref(), self.given_app_version())?;
@@ -56,7 +65,7 @@ impl Builder {
     ///
     /// // PostHog needs a project key: build() refuses, build_or_off() runs on without telemetry.
     /// let builder = Telemetry::builder(&APP).endpoint("https://eu.i.posthog.com", WireFormat::PostHog);
-    /// # let builder = builder.env(EnvSource::from_pairs::<&str, &str>([])).output(std::io::sink());
+    /// # let builder = builder.with_test_knobs().env(EnvSource::from_pairs::<&str, &str>([])).output(std::io::sink());
     /// let telemetry = builder.build_or_off();
     /// assert!(!telemetry.is_enabled());
     /// assert!(matches!(telemetry.status().reason, Reason::SetupFailed(_)));
@@ -69,7 +78,7 @@ impl Builder {
         };
         let mut r = self.resolve();
         if cfg!(debug_assertions) || r.debug {
-            let output = self.output.clone().unwrap_or_else(Output::stderr);
+            let output = self.test.output.clone().unwrap_or_else(Output::stderr);
             output.write(&format!("{}: telemetry is off: {error}\n", self.meta.name));
         }
         (r.mode, r.reason) = (Mode::Off, Reason::SetupFailed(error));
@@ -88,7 +97,7 @@ impl Builder {
         if r.mode == Mode::Off {
             return Started::Off(self.status_from(r, None, Vec::new()));
         }
-        let output = self.output.clone().unwrap_or_else(Output::stderr);
+        let output = self.test.output.clone().unwrap_or_else(Output::stderr);
         let diag = Diag::new(self.meta.name, r.debug.then(|| output.clone()));
         let mut notes = Vec::new();
         let Some(identity) = self.identity(r, self.notice && output.seen(), &mut notes) else {
@@ -126,8 +135,8 @@ impl Builder {
         let plan = self.plan(r, &output, endpoint, &identity);
         let spool = identity.gate.clone().filter(|_| plan.spools()).map(|gate| Spool {
             gate,
-            max_bytes: self.spool_max_bytes,
-            max_files: self.spool_max_files,
+            max_bytes: self.limits.spool().0,
+            max_files: self.limits.spool().1,
             app: self.meta,
             origin: Some(origin.clone()),
         });
@@ -138,7 +147,7 @@ impl Builder {
         let config = Config {
             thread_name: format!("{}-telemetry", self.meta.name),
             plan,
-            tuning: self.tuning.clone(),
+            tuning: settings::tuning(&self.batching, &self.limits, &self.retry),
             spool,
             deadline: self.shutdown_deadline,
             diag: diag.clone(),
@@ -160,13 +169,13 @@ impl Builder {
     /// log-only mode. The schema's own id variable wins (the product's
     /// documented one), then ours.
     fn identity(&self, r: &Resolved, notice: bool, notes: &mut Vec<String>) -> Option<Identity> {
-        if let Some(key) = self.test_key {
+        if let Some(key) = self.test.fixed_key {
             let id = TEST_ANONYMOUS_ID.to_string();
             return Some(Identity { anonymous_id: id, key, show_notice: false, gate: None, id_source: None });
         }
         let install = Install { dir: r.dir.as_deref(), persist: r.mode == Mode::On, notice };
         let mut identity = install.identity(r.state(), notes)?;
-        identity.override_from(self.id_vars(&r.names), &self.env, notes);
+        identity.override_from(self.id_vars(&r.names), &self.test.env, notes);
         Some(identity)
     }
 
@@ -175,7 +184,7 @@ impl Builder {
     fn origin(&self, anonymous_id: &str, key: &[u8; 32]) -> Result<Arc<Origin>, String> {
         let hasher = Hasher::new(key);
         // A test handle sends the same context on every machine.
-        let facts = if self.test_key.is_some() { Facts::fixed() } else { Facts::machine(&self.env, &Disk) };
+        let facts = if self.test.fixed_key.is_some() { Facts::fixed() } else { Facts::machine(&self.test.env, &Disk) };
         let context = self.given_app_version();
         let written = crate::context::build(self.meta.context, self.context.as_ref(), &hasher, context, &facts)?;
         // Time-ordered (UUIDv7): PostHog's session analysis needs it, and no
@@ -194,7 +203,7 @@ impl Builder {
 
     /// The app version the builder was given; a test handle's default.
     fn given_app_version(&self) -> Option<&str> {
-        match (self.app_version.as_str(), self.test_key) {
+        match (self.app_version.as_str(), self.test.fixed_key) {
             ("", Some(_)) => Some(TEST_APP_VERSION),
             ("", None) => None,
             (v, _) => Some(v),
@@ -207,17 +216,19 @@ impl Builder {
         match (r.mode, r.debug, endpoint) {
             (Mode::LogOnly, ..) => Plan::Ready(Sink::LogOnly(output.clone(), self.meta.name.into())),
             (_, true, _) => Plan::Ready(Sink::Debug(output.clone())),
-            (_, false, _) if self.memory.is_some() => {
-                Plan::Ready(Sink::Memory(self.memory.clone().unwrap_or_default()))
+            (_, false, _) if self.test.memory.is_some() => {
+                Plan::Ready(Sink::Memory(self.test.memory.clone().unwrap_or_default()))
             }
             (_, false, Some(endpoint)) => Plan::Http {
                 endpoint,
                 format: self.format,
                 api_key: self.api_key.clone(),
-                timeout: self.request_timeout,
+                timeout: self.retry.request_timeout(),
                 compression: self.compression,
             },
-            (_, false, None) => Plan::Ready(Sink::File { gate: identity.gate.clone(), max_bytes: self.file_max_bytes }),
+            (_, false, None) => {
+                Plan::Ready(Sink::File { gate: identity.gate.clone(), max_bytes: self.limits.file_bytes() })
+            }
         }
     }
 }

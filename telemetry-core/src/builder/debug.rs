@@ -1,7 +1,7 @@
 //! The builder's `Debug`: the settings an app author looks for, never a
 //! secret. The API key (a Segment write key or PostHog project key) and the
-//! proxy URL (which may carry a password) print as `<redacted>`; the
-//! injected environment is left out (it may hold tokens).
+//! proxy URL (which may carry a password) print as `<redacted>`; the test
+//! knobs are left out (an injected environment may hold tokens).
 
 use std::fmt;
 
@@ -25,11 +25,13 @@ impl fmt::Debug for Builder {
             .field("format", &self.format)
             .field("api_key", &self.api_key.as_ref().map(|_| Redacted))
             .field("proxy", &self.proxy.as_ref().map(|_| Redacted))
-            .field("request_timeout", &self.request_timeout)
             .field("shutdown_deadline", &self.shutdown_deadline)
             .field("state_dir", &self.state_dir)
             .field("notice", &self.notice)
             .field("opt_out_command", &self.opt_out_command)
+            .field("batching", &self.batching)
+            .field("limits", &self.limits)
+            .field("retry", &self.retry)
             .finish_non_exhaustive()
     }
 }

@@ -1,37 +1,61 @@
-//! The builder: configuration, set once, then [`Builder::build`] (in
-//! `build`) or the consent side (`status`, `enable`, `disable`, in `resolve`).
+//! The builder: product settings, set once, then [`Builder::build`] (in
+//! `build`) or the consent side (`preview_status`, `enable`, `disable`, in
+//! `resolve`).
+//!
+//! The settings an app author decides on sit on [`Builder`] itself: who the
+//! app is (`app_version`, `context`, `opt_out_command`, `notice`), where
+//! state and events go (`state_dir`, `endpoint`, `api_key`, `proxy`,
+//! `compression`) and how long exit may wait (`shutdown_deadline`).
+//! `compression` sits with the endpoint, not in a group: like the wire
+//! format it is what the collector must accept, a choice about the
+//! destination rather than tuning that holds for any.
+//!
+//! Tuning comes in groups taken whole, as OpenTelemetry's `BatchConfig`
+//! groups its processor's (`settings`): [`Batching`] (when a batch leaves), [`Limits`] (how much
+//! memory and disk telemetry may use) and [`Retry`] (timeout and backoff of
+//! a request). The groups follow what a reader asks of them: a service
+//! author tunes latency, a privacy or ops reviewer checks the bounds on
+//! disk, and neither needs the other's knobs. Each knob has exactly one
+//! setter.
+//!
+//! What only tests and benchmarks turn (the environment read, the output,
+//! an in-process sink, a fixed key) is on [`TestBuilder`] (`testing`),
+//! reached only through [`Builder::for_tests`] or
+//! [`Builder::with_test_knobs`]: product code does not reach it by accident.
 
 mod build;
 mod debug;
 mod resolve;
+mod settings;
+mod testing;
 
-use std::io;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::TelemetryContext;
 use crate::context::Given;
-use crate::delivery::{Backoff, Tuning};
-use crate::env::EnvSource;
 use crate::format::{Compression, WireFormat};
 use crate::meta::AppMeta;
-use crate::output::Output;
 use crate::telemetry::Telemetry;
-use crate::transport::MemorySink;
+pub use settings::{Batching, Limits, Retry};
+use testing::TestKnobs;
+pub use testing::{TEST_ANONYMOUS_ID, TestBuilder};
 
 /// Configures a [`Telemetry`] handle. `build()` resolves consent once.
 ///
 /// ```
 /// use std::time::Duration;
-/// use telemetry_core::{EnvSource, Telemetry};
+/// use telemetry_core::{Batching, EnvSource, Limits, Telemetry};
 ///
 /// static APP: telemetry_core::meta::AppMeta = telemetry_core::app_meta!("../../schemas/example-cli.yaml");
-/// let telemetry = Telemetry::builder(&APP)
+/// let builder = Telemetry::builder(&APP)
 ///     .app_version("1.0.0")
-///     .env(EnvSource::from_pairs([("DO_NOT_TRACK", "1")]))
+///     .opt_out_command("example-cli telemetry disable")
 ///     .shutdown_deadline(Duration::from_millis(50))
-///     .build()
-///     .unwrap();
+///     .batching(Batching::default().with_max_latency(Duration::from_secs(1)))
+///     .limits(Limits::default().with_spool_bytes(8 << 20));
+/// // In a test: the environment is injected (a user who set DO_NOT_TRACK).
+/// let telemetry = builder.with_test_knobs().env(EnvSource::from_pairs([("DO_NOT_TRACK", "1")])).build().unwrap();
 /// assert!(!telemetry.status().enabled());
 /// assert_eq!(telemetry.status().reason.to_string(), "DO_NOT_TRACK is set to \"1\"");
 /// ```
@@ -44,25 +68,16 @@ pub struct Builder {
     api_key: Option<String>,
     proxy: Option<String>,
     shutdown_deadline: Duration,
-    request_timeout: Duration,
     compression: Compression,
     state_dir: Option<PathBuf>,
-    env: EnvSource,
-    output: Option<Output>,
-    memory: Option<MemorySink>,
-    tuning: Tuning,
-    spool_max_bytes: u64,
-    spool_max_files: usize,
-    file_max_bytes: u64,
     notice: bool,
     opt_out_command: Option<String>,
-    /// Set by [`Builder::for_tests`]: the hashing key; no environment or state is read.
-    test_key: Option<[u8; 32]>,
     context: Option<Given>,
+    batching: Batching,
+    limits: Limits,
+    retry: Retry,
+    test: TestKnobs,
 }
-
-/// The anonymous id of a handle made by [`Builder::for_tests`].
-pub const TEST_ANONYMOUS_ID: &str = "00000000-0000-4000-8000-000000000000";
 
 impl Builder {
     pub(crate) fn new(meta: &'static AppMeta) -> Self {
@@ -74,24 +89,26 @@ impl Builder {
             api_key: None,
             proxy: None,
             shutdown_deadline: Duration::from_millis(100),
-            request_timeout: Duration::from_secs(10),
             compression: Compression::None,
             state_dir: None,
-            env: EnvSource::process(),
-            output: None,
-            memory: None,
-            tuning: Tuning::default(),
-            spool_max_bytes: 64 << 20,
-            spool_max_files: 1000,
-            file_max_bytes: 4 << 20,
             notice: true,
             opt_out_command: None,
-            test_key: None,
             context: None,
+            batching: Batching::default(),
+            limits: Limits::default(),
+            retry: Retry::default(),
+            test: TestKnobs::default(),
         }
     }
 
     /// The app's version (`env!("CARGO_PKG_VERSION")`), sent as `app_version`.
+    ///
+    /// ```
+    /// use telemetry_core::{MemorySink, Telemetry};
+    /// static APP: telemetry_core::meta::AppMeta = telemetry_core::app_meta!("../../schemas/example-cli.yaml");
+    /// let telemetry = Telemetry::builder(&APP).app_version(env!("CARGO_PKG_VERSION")).for_tests(MemorySink::new()).build().unwrap();
+    /// assert!(telemetry.is_enabled());
+    /// ```
     pub fn app_version(mut self, version: impl Into<String>) -> Self {
         self.app_version = version.into();
         self
@@ -105,6 +122,13 @@ impl Builder {
     /// the write key) also needs
     /// [`Builder::api_key`]; without it `build()` fails with
     /// [`crate::BuildError::MissingApiKey`], before anything is written or sent.
+    ///
+    /// ```
+    /// use telemetry_core::{Telemetry, WireFormat};
+    /// static APP: telemetry_core::meta::AppMeta = telemetry_core::app_meta!("../../schemas/example-cli.yaml");
+    /// let builder = Telemetry::builder(&APP).endpoint("http://telemetry.example.com/v1", WireFormat::Native);
+    /// assert!(builder.build().is_err()); // plain http to a host that is not loopback
+    /// ```
     pub fn endpoint(mut self, url: impl Into<String>, format: WireFormat) -> Self {
         self.endpoint = Some(url.into());
         self.format = format;
@@ -112,6 +136,13 @@ impl Builder {
     }
 
     /// The Segment write key or PostHog project key.
+    ///
+    /// ```
+    /// use telemetry_core::{Telemetry, WireFormat};
+    /// static APP: telemetry_core::meta::AppMeta = telemetry_core::app_meta!("../../schemas/example-cli.yaml");
+    /// let builder = Telemetry::builder(&APP).endpoint("https://eu.i.posthog.com", WireFormat::PostHog).api_key("phc_project_key");
+    /// assert!(format!("{builder:?}").contains("api_key: Some(<redacted>)"));
+    /// ```
     pub fn api_key(mut self, key: impl Into<String>) -> Self {
         self.api_key = Some(key.into());
         self
@@ -123,6 +154,15 @@ impl Builder {
     /// plain-http proxy from the environment would see every event and key.
     /// An app that wants the user's proxy reads the variable and passes it
     /// here, where the policy applies.
+    ///
+    /// ```
+    /// use telemetry_core::{Telemetry, WireFormat};
+    /// static APP: telemetry_core::meta::AppMeta = telemetry_core::app_meta!("../../schemas/example-cli.yaml");
+    /// let builder = Telemetry::builder(&APP)
+    ///     .endpoint("https://telemetry.example.com/v1", WireFormat::Native)
+    ///     .proxy("http://proxy.example.com:3128");
+    /// assert!(builder.build().is_err()); // plain http to a host that is not loopback
+    /// ```
     pub fn proxy(mut self, url: impl Into<String>) -> Self {
         self.proxy = Some(url.into());
         self
@@ -130,15 +170,16 @@ impl Builder {
 
     /// How long dropping the handle may wait for delivery (default 100 ms).
     /// What is not delivered by then is spooled for the next run.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use telemetry_core::{MemorySink, Telemetry};
+    /// static APP: telemetry_core::meta::AppMeta = telemetry_core::app_meta!("../../schemas/example-cli.yaml");
+    /// let telemetry = Telemetry::builder(&APP).shutdown_deadline(Duration::from_millis(20)).for_tests(MemorySink::new()).build().unwrap();
+    /// drop(telemetry); // waits 20 ms at most
+    /// ```
     pub fn shutdown_deadline(mut self, d: Duration) -> Self {
         self.shutdown_deadline = d;
-        self
-    }
-
-    /// Timeout of one HTTP request (default 10 s). Exit never waits for it
-    /// beyond the shutdown deadline.
-    pub fn request_timeout(mut self, d: Duration) -> Self {
-        self.request_timeout = d;
         self
     }
 
@@ -156,6 +197,7 @@ impl Builder {
     ///     .app_version("1.0.0")
     ///     .endpoint("https://collector.example.com", WireFormat::Otlp)
     ///     .compression(Compression::Gzip)
+    ///     .with_test_knobs()
     ///     .env(EnvSource::from_pairs([("DO_NOT_TRACK", "1")]))
     ///     .build()
     ///     .unwrap();
@@ -168,71 +210,63 @@ impl Builder {
     }
 
     /// Keep state here instead of `<APP>_TELEMETRY_DIR` or the platform config dir.
+    ///
+    /// ```
+    /// use telemetry_core::{EnvSource, Telemetry};
+    /// static APP: telemetry_core::meta::AppMeta = telemetry_core::app_meta!("../../schemas/example-cli.yaml");
+    /// let dir = std::env::temp_dir().join("state-dir-doc");
+    /// # let env = EnvSource::from_pairs::<&str, &str>([]);
+    /// let status = Telemetry::builder(&APP).state_dir(&dir).with_test_knobs().env(env).preview_status();
+    /// assert_eq!(status.state_dir, Some(dir));
+    /// ```
     pub fn state_dir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.state_dir = Some(dir.into());
         self
     }
 
-    /// Read environment variables from `env` instead of the process (tests).
-    pub fn env(mut self, env: EnvSource) -> Self {
-        self.env = env;
+    /// When a batch is sent (defaults: 500 events, 256 KiB, or its oldest
+    /// event waited 2 s). See [`Batching`].
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use telemetry_core::{Batching, Telemetry};
+    /// static APP: telemetry_core::meta::AppMeta = telemetry_core::app_meta!("../../schemas/example-cli.yaml");
+    /// // A service: what it records leaves within a second, not only at exit.
+    /// let builder = Telemetry::builder(&APP).batching(Batching::default().with_max_latency(Duration::from_secs(1)));
+    /// # drop(builder);
+    /// ```
+    pub fn batching(mut self, batching: Batching) -> Self {
+        self.batching = batching;
         self
     }
 
-    /// Write the notice, debug and log-only output here instead of stderr.
-    pub fn output(mut self, w: impl io::Write + Send + 'static) -> Self {
-        self.output = Some(Output::new(w));
+    /// How much memory and disk telemetry may use (defaults: a queue of
+    /// 1000 events and 4 MiB, a spool of 64 MiB and 1000 files, a
+    /// JSON-lines file rotated at 4 MiB). See [`Limits`].
+    ///
+    /// ```
+    /// use telemetry_core::{Limits, Telemetry};
+    /// static APP: telemetry_core::meta::AppMeta = telemetry_core::app_meta!("../../schemas/example-cli.yaml");
+    /// let builder = Telemetry::builder(&APP).limits(Limits::default().with_spool_bytes(8 << 20).with_spool_files(100));
+    /// # drop(builder);
+    /// ```
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
         self
     }
 
-    /// Deliver to an in-process [`MemorySink`] instead of an endpoint or the
-    /// JSON-lines file: nothing leaves the process. For tests and benchmarks.
-    /// Consent still applies (off means nothing is recorded); debug and
-    /// log-only modes still print instead.
-    pub fn memory(mut self, sink: MemorySink) -> Self {
-        self.memory = Some(sink);
-        self
-    }
-
-    /// Both queue bounds at once (defaults 1000 events, 4 MiB); see
-    /// [`Builder::queue_events`] and [`Builder::queue_bytes`] to set one.
-    pub fn queue_capacity(self, events: usize, bytes: usize) -> Self {
-        self.queue_events(events).queue_bytes(bytes)
-    }
-
-    /// How many events the queue holds (default 1000); the byte bound stays.
-    /// Raising it past 4 MiB of events needs [`Builder::queue_bytes`] too.
-    /// With an HTTP endpoint and a state dir a full queue does not drop: it
-    /// overflows into a list of the same bounds that a background thread
-    /// writes to the spool ([`Builder::spool_limits`]), sent later in the
-    /// run or by the next one.
-    pub fn queue_events(mut self, events: usize) -> Self {
-        self.tuning.queue_events = events.max(1);
-        self
-    }
-
-    /// How many bytes of envelopes the queue holds (default 4 MiB); the event bound stays.
-    pub fn queue_bytes(mut self, bytes: usize) -> Self {
-        self.tuning.queue_bytes = bytes.max(1);
-        self
-    }
-
-    /// A batch is sent when it holds `events` events or `bytes` bytes, or its
-    /// oldest event waited `delay` (defaults 500, 256 KiB, 2 s: the OpenTelemetry
-    /// batch processor sends 512 at most; Segment takes up to 500 KB per request).
-    pub fn batch(mut self, events: usize, bytes: usize, delay: Duration) -> Self {
-        self.tuning.batch_events = events.max(1);
-        self.tuning.batch_bytes = bytes.max(1);
-        self.tuning.batch_delay = delay;
-        self
-    }
-
-    /// The longest an event waits in the queue before its batch is sent
-    /// (default 2 s): what a long-running service sets so that events are
-    /// delivered while it runs, not only at exit. The same setting as the
-    /// `delay` of [`Builder::batch`].
-    pub fn max_latency(mut self, d: Duration) -> Self {
-        self.tuning.batch_delay = d;
+    /// The timeout of one request and the backoff between retries
+    /// (defaults 10 s; 500 ms doubling up to 60 s). See [`Retry`].
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use telemetry_core::{Retry, Telemetry};
+    /// static APP: telemetry_core::meta::AppMeta = telemetry_core::app_meta!("../../schemas/example-cli.yaml");
+    /// let builder = Telemetry::builder(&APP).retry(Retry::default().with_request_timeout(Duration::from_secs(3)));
+    /// # drop(builder);
+    /// ```
+    pub fn retry(mut self, retry: Retry) -> Self {
+        self.retry = retry;
         self
     }
 
@@ -247,100 +281,47 @@ impl Builder {
     /// (with no struct given, any such key), and with
     /// [`crate::BuildError::ContextForOtherApp`] when the struct was derived
     /// against another schema.
+    ///
+    /// ```
+    /// use telemetry_core::{MemorySink, Telemetry, TelemetryContext};
+    /// static APP: telemetry_core::meta::AppMeta = telemetry_core::app_meta!("../../schemas/example-cli.yaml");
+    ///
+    /// // The example schema's context holds only well-known keys: a struct may pin them.
+    /// #[derive(TelemetryContext)]
+    /// #[telemetry(schema = "../../schemas/example-cli.yaml")]
+    /// struct Pinned { os: &'static str, arch: &'static str, app_version: &'static str, ci: bool }
+    ///
+    /// let pinned = Pinned { os: "linux", arch: "x86_64", app_version: "1.2.3", ci: false };
+    /// let telemetry = Telemetry::builder(&APP).context(pinned).for_tests(MemorySink::new()).build().unwrap();
+    /// assert!(telemetry.is_enabled());
+    /// ```
     pub fn context<C: TelemetryContext + Send + Sync + 'static>(mut self, context: C) -> Self {
         self.context = Some(Given::new(context));
         self
     }
 
-    /// Retry backoff: doubles from `base` up to `max`, with jitter (defaults 500 ms, 60 s).
-    /// `Retry-After` (seconds) is honoured when the endpoint sends it.
-    pub fn backoff(mut self, base: Duration, max: Duration) -> Self {
-        self.tuning.backoff = Backoff { base, max: max.max(base) };
-        self
-    }
-
-    /// Spool bounds (defaults 64 MiB, 1000 files): beyond them unsent events
-    /// are dropped (counted in [`crate::Stats::dropped`]). With an HTTP
-    /// endpoint and a state dir, the spool takes what a full queue cannot
-    /// hold as well as what is left at exit: 64 MiB holds a burst of about
-    /// 130,000 events of 500 bytes, and is the most disk the spool uses.
-    pub fn spool_limits(mut self, max_bytes: u64, max_files: usize) -> Self {
-        self.spool_max_bytes = max_bytes;
-        self.spool_max_files = max_files;
-        self
-    }
-
-    /// Size at which the JSON-lines file is rotated to `events.jsonl.1` (default 4 MiB).
-    pub fn file_max_bytes(mut self, bytes: u64) -> Self {
-        self.file_max_bytes = bytes;
-        self
-    }
-
     /// Show the first-run notice (default true).
+    ///
+    /// ```
+    /// use telemetry_core::Telemetry;
+    /// static APP: telemetry_core::meta::AppMeta = telemetry_core::app_meta!("../../schemas/example-cli.yaml");
+    /// let builder = Telemetry::builder(&APP).notice(false);
+    /// assert!(format!("{builder:?}").contains("notice: false"));
+    /// ```
     pub fn notice(mut self, show: bool) -> Self {
         self.notice = show;
         self
     }
 
-    /// A handle for an app's own tests: on whatever the environment says,
-    /// delivering to `sink`. It reads no environment variable (an empty
-    /// [`EnvSource`]; `DO_NOT_TRACK` on the developer's machine changes
-    /// nothing), has no state dir and writes no file, shows no notice, and
-    /// hashes with a fixed key (32 zero bytes, or
-    /// [`Builder::hashing_key_for_tests`]) under the fixed id
-    /// [`TEST_ANONYMOUS_ID`], so a test can assert the exact bytes sent.
-    /// Settings made after this call still apply (`app_version`, `batch`, ...).
-    ///
-    /// The well-known context keys get fixed values, whatever the machine
-    /// and whatever [`Builder::env`] says: `os` `linux`, `os_version`
-    /// `6.0.0`, `arch` `x86_64`, `ci` false, `container` false, `locale`
-    /// `en_US`, and `app_version` the one set, else `0.0.0`. Nothing is
-    /// read from the machine for them: the same test sends the same bytes
-    /// on every machine.
-    ///
-    /// ```
-    /// use std::time::Duration;
-    /// use telemetry_core::{Hasher, MemorySink, Telemetry, TelemetryEvent, TEST_ANONYMOUS_ID};
-    ///
-    /// static APP: telemetry_core::meta::AppMeta = telemetry_core::app_meta!("../../schemas/example-cli.yaml");
-    ///
-    /// #[derive(TelemetryEvent)]
-    /// #[telemetry(schema = "../../schemas/example-cli.yaml")]
-    /// struct CommandRun<'a> { command: &'a str, duration_ms: u64, outcome: Outcome, exit_code: i32,
-    ///                         project: &'a str, flags: Vec<&'a str>, ci: Option<bool> }
-    /// #[derive(telemetry_core::TelemetryEnum)]
-    /// enum Outcome { Success, Failure }
-    ///
-    /// let sink = MemorySink::new();
-    /// let telemetry = Telemetry::builder(&APP).for_tests(sink.clone()).hashing_key_for_tests([7; 32]).build().unwrap();
-    /// telemetry.record(&CommandRun { command: "build", duration_ms: 5, outcome: Outcome::Success, exit_code: 0,
-    ///                               project: "acme", flags: vec![], ci: None });
-    /// assert!(telemetry.flush(Duration::from_secs(5)));
-    /// let sent: serde_json::Value = serde_json::from_str(&sink.take()[0]).unwrap();
-    /// assert_eq!(sent["anonymous_id"], TEST_ANONYMOUS_ID);
-    /// assert_eq!(sent["properties"]["project"], Hasher::new(&[7; 32]).hash_hex("acme"));
-    /// ```
-    pub fn for_tests(mut self, sink: MemorySink) -> Self {
-        self.env = EnvSource::from_pairs::<&str, &str>([]);
-        self.memory = Some(sink);
-        self.notice = false;
-        self.state_dir = None;
-        self.test_key = Some([0; 32]);
-        self
-    }
-
-    /// The hashing key of a [`Builder::for_tests`] handle (default: 32 zero
-    /// bytes). Does nothing on any other builder: a known key would let
-    /// anyone reverse the hashes an install sends.
-    pub fn hashing_key_for_tests(mut self, key: [u8; 32]) -> Self {
-        if self.test_key.is_some() {
-            self.test_key = Some(key);
-        }
-        self
-    }
-
     /// The command that turns telemetry off, named in the notice and status
     /// (for example `example-cli telemetry disable`).
+    ///
+    /// ```
+    /// use telemetry_core::Telemetry;
+    /// static APP: telemetry_core::meta::AppMeta = telemetry_core::app_meta!("../../schemas/example-cli.yaml");
+    /// let builder = Telemetry::builder(&APP).opt_out_command("example-cli telemetry disable");
+    /// assert!(builder.notice_text().contains("example-cli telemetry disable"));
+    /// ```
     pub fn opt_out_command(mut self, cmd: impl Into<String>) -> Self {
         self.opt_out_command = Some(cmd.into());
         self
@@ -349,6 +330,13 @@ impl Builder {
 
 impl Telemetry {
     /// Starts configuring the handle for an app.
+    ///
+    /// ```
+    /// use telemetry_core::Telemetry;
+    /// static APP: telemetry_core::meta::AppMeta = telemetry_core::app_meta!("../../schemas/example-cli.yaml");
+    /// let builder = Telemetry::builder(&APP);
+    /// assert!(format!("{builder:?}").starts_with("Builder { app: \"example-cli\""));
+    /// ```
     pub fn builder(meta: &'static AppMeta) -> Builder {
         Builder::new(meta)
     }

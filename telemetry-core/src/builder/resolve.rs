@@ -37,17 +37,17 @@ impl Resolved {
 impl Builder {
     pub(super) fn resolve(&self) -> Resolved {
         let names = EnvNames::for_app(self.meta.name);
-        if self.test_key.is_some() {
+        if self.test.fixed_key.is_some() {
             return Resolved { mode: Mode::On, reason: Reason::ForTests, dir: None, loaded: None, debug: false, names };
         }
         let (dir, unusable) =
-            match state::resolve_dir(self.meta.name, self.state_dir.as_deref(), self.env.get_os(&names.dir)) {
+            match state::resolve_dir(self.meta.name, self.state_dir.as_deref(), self.test.env.get_os(&names.dir)) {
                 StateDir::At(d) => (Some(d), None),
                 StateDir::Nowhere => (None, None),
                 StateDir::Unusable(why) => (None, Some(why)),
             };
         let mut loaded = None;
-        let (mut mode, mut reason) = consent::resolve(self.meta, &self.env, || {
+        let (mut mode, mut reason) = consent::resolve(self.meta, &self.test.env, || {
             let l = dir.as_deref().map(state::read).unwrap_or(Loaded::Missing);
             let c = l.choice();
             loaded = Some(l);
@@ -60,7 +60,7 @@ impl Builder {
         {
             (mode, reason) = (Mode::Off, Reason::StateDirUnusable { variable: names.dir.clone(), why });
         }
-        let debug = self.env.get(&names.debug).is_some_and(|v| Trigger::Truthy.fires(&v));
+        let debug = self.test.env.get(&names.debug).is_some_and(|v| Trigger::Truthy.fires(&v));
         Resolved { mode, reason, dir, loaded, debug, names }
     }
 
@@ -80,7 +80,7 @@ impl Builder {
             state_dir: r.dir.clone(),
             anonymous_id,
             anonymous_id_source,
-            destination: destination(r.mode, r.debug, self.memory.is_some(), endpoint, r.dir.as_deref()),
+            destination: destination(r.mode, r.debug, self.test.memory.is_some(), endpoint, r.dir.as_deref()),
             opt_out: opt_out_text(self.meta, self.opt_out_cmd()),
             docs_url: self.meta.docs_url,
             notes,
@@ -92,9 +92,23 @@ impl Builder {
     /// Whether telemetry would be on, and why, without starting anything or
     /// writing any file. The id shown is the one that would be sent: an
     /// override (named in [`Status::anonymous_id_source`]) or the stored one.
-    pub fn status(&self) -> Status {
+    ///
+    /// A preview: [`crate::Telemetry::status`] says what `build()` decided
+    /// for the handle it made (this process's notes included).
+    ///
+    /// ```
+    /// use telemetry_core::{EnvSource, Mode, Telemetry};
+    /// static APP: telemetry_core::meta::AppMeta = telemetry_core::app_meta!("../../schemas/example-cli.yaml");
+    /// let dir = std::env::temp_dir().join(format!("preview-status-doc-{}", std::process::id()));
+    /// let builder = Telemetry::builder(&APP).state_dir(&dir);
+    /// # let builder = builder.with_test_knobs().env(EnvSource::from_pairs::<&str, &str>([]));
+    /// let preview = builder.preview_status();
+    /// assert_eq!((preview.mode, preview.anonymous_id), (Mode::On, None)); // no id made yet
+    /// assert!(!dir.exists(), "nothing written");
+    /// ```
+    pub fn preview_status(&self) -> Status {
         let r = self.resolve();
-        if self.test_key.is_some() {
+        if self.test.fixed_key.is_some() {
             return self.status_from(&r, Some((TEST_ANONYMOUS_ID.into(), None)), Vec::new());
         }
         let mut notes = Vec::new();
@@ -115,7 +129,7 @@ impl Builder {
             }
             Loaded::Corrupt(_) | Loaded::Missing => None,
         };
-        let id = match id_override(self.id_vars(&r.names), &self.env, &mut notes) {
+        let id = match id_override(self.id_vars(&r.names), &self.test.env, &mut notes) {
             Some((var, id)) => Some((id, Some(var.to_string()))),
             None => stored.map(|id| (id, None)),
         };
@@ -133,7 +147,7 @@ impl Builder {
     /// comes first keeps the choice from applying (`DO_NOT_TRACK=1` and
     /// `enable`): the user learns the choice was kept, and why it does not show.
     fn after_choice(&self, choice: Choice, changed: bool) -> Status {
-        let mut status = self.status();
+        let mut status = self.preview_status();
         let applies = match choice {
             Choice::Enabled => status.mode == Mode::On,
             Choice::Disabled => status.mode == Mode::Off,
@@ -154,6 +168,16 @@ impl Builder {
     /// `DO_NOT_TRACK` still win: the returned status says what applies.
     /// When telemetry is already enabled (saved, or on by default with no
     /// saved choice) nothing is written and [`Status::changed`] is false.
+    ///
+    /// ```
+    /// use telemetry_core::{EnvSource, Mode, Telemetry};
+    /// static APP: telemetry_core::meta::AppMeta = telemetry_core::app_meta!("../../schemas/example-cli.yaml");
+    /// let dir = std::env::temp_dir().join(format!("enable-doc-{}", std::process::id()));
+    /// let builder = Telemetry::builder(&APP).state_dir(&dir);
+    /// # let builder = builder.with_test_knobs().env(EnvSource::from_pairs::<&str, &str>([]));
+    /// let status = builder.enable().unwrap();
+    /// assert_eq!((status.mode, status.changed), (Mode::On, false)); // on by default already
+    /// ```
     pub fn enable(&self) -> io::Result<Status> {
         let changed = state::save_choice(&self.require_dir()?, Choice::Enabled, self.meta.enabled_by_default)?;
         Ok(self.after_choice(Choice::Enabled, changed))
@@ -163,6 +187,18 @@ impl Builder {
     /// anonymous id, the hashing key, any spooled events and the local
     /// events file with its rotations. A process already running can write
     /// none of them again: its writes check the state first.
+    ///
+    /// ```
+    /// use telemetry_core::{EnvSource, Mode, Telemetry};
+    /// static APP: telemetry_core::meta::AppMeta = telemetry_core::app_meta!("../../schemas/example-cli.yaml");
+    /// let dir = std::env::temp_dir().join(format!("disable-doc-{}", std::process::id()));
+    /// let builder = Telemetry::builder(&APP).state_dir(&dir);
+    /// # let builder = builder.with_test_knobs().env(EnvSource::from_pairs::<&str, &str>([]));
+    /// let status = builder.disable().unwrap();
+    /// assert_eq!((status.mode, status.changed), (Mode::Off, true));
+    /// assert_eq!(builder.preview_status().mode, Mode::Off);
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// ```
     pub fn disable(&self) -> io::Result<Status> {
         let changed = state::save_choice(&self.require_dir()?, Choice::Disabled, self.meta.enabled_by_default)?;
         Ok(self.after_choice(Choice::Disabled, changed))
@@ -174,7 +210,7 @@ impl Builder {
             return Err(io::Error::new(io::ErrorKind::InvalidInput, r.reason.to_string()));
         }
         r.dir.ok_or_else(|| {
-            let hint = if self.test_key.is_some() {
+            let hint = if self.test.fixed_key.is_some() {
                 "a `for_tests` handle has no state".to_string()
             } else {
                 format!("set {}", EnvNames::for_app(self.meta.name).dir)
@@ -194,6 +230,12 @@ impl Builder {
     }
 
     /// The first-run notice, as printed.
+    ///
+    /// ```
+    /// use telemetry_core::Telemetry;
+    /// static APP: telemetry_core::meta::AppMeta = telemetry_core::app_meta!("../../schemas/example-cli.yaml");
+    /// assert!(Telemetry::builder(&APP).notice_text().contains("https://example.org/example-cli/telemetry"));
+    /// ```
     pub fn notice_text(&self) -> String {
         notice_text(self.meta, self.opt_out_cmd())
     }

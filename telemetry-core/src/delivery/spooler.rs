@@ -42,7 +42,7 @@ pub(crate) fn spawn(name: String, queue: Arc<Queue>, spool: Spool, diag: Diag) -
             let kept = written.as_ref().map_or(0, |(_, k)| *k);
             if kept < n {
                 let why = match &written {
-                    Ok(_) | Err(SpoolError::Full) => "the spool is full (Builder::spool_limits)".to_string(),
+                    Ok(_) | Err(SpoolError::Full) => "the spool is full (Builder::limits)".to_string(),
                     Err(SpoolError::Io(e)) => e.to_string(),
                 };
                 diag.say(format_args!("dropped {} events the queue could not hold: {why}", n - kept));

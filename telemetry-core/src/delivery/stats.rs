@@ -44,7 +44,7 @@ pub struct Stats {
     /// refused or expired (each also counted below).
     pub dropped: u64,
     /// Of `dropped`: events larger than the queue's byte bound
-    /// ([`crate::Builder::queue_capacity`], 4 MiB by default), which no
+    /// ([`crate::Limits::with_queue_bytes`], 4 MiB by default), which no
     /// queue could ever hold. Reported in debug mode.
     pub oversize: u64,
     /// Of `dropped`: refused by `record()`, not checked against this app's

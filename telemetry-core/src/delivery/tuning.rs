@@ -1,4 +1,5 @@
-//! How the queue, batching and retries are tuned (set by the builder).
+//! How the queue, batching and retries are tuned (set by the builder's
+//! groups, which hold the defaults).
 
 use std::time::Duration;
 
@@ -21,19 +22,6 @@ impl Tuning {
     /// spooler (at the queue's own count such a loop outruns it and drops).
     pub(crate) fn overflow_events(&self) -> usize {
         self.queue_events.saturating_mul(8)
-    }
-}
-
-impl Default for Tuning {
-    fn default() -> Self {
-        Tuning {
-            queue_events: 1000,
-            queue_bytes: 4 << 20,
-            batch_events: 500,
-            batch_bytes: 256 << 10,
-            batch_delay: Duration::from_secs(2),
-            backoff: Backoff { base: Duration::from_millis(500), max: Duration::from_secs(60) },
-        }
     }
 }
 

@@ -8,7 +8,8 @@ use crate::envelope::Event;
 /// instead of a file or an endpoint. Nothing leaves the process and
 /// nothing is written to disk. For an app's own tests (assert on what it
 /// records) and for benchmarks (measure `record()` with a real consumer
-/// draining the queue, without I/O). Set it with [`crate::Builder::memory`].
+/// draining the queue, without I/O). Set it with [`crate::TestBuilder::memory`]
+/// (or [`crate::Builder::for_tests`]).
 ///
 /// ```
 /// use std::time::Duration;
@@ -19,9 +20,10 @@ use crate::envelope::Event;
 /// let sink = MemorySink::new();
 /// let telemetry = Telemetry::builder(&APP)
 ///     .app_version("1.0.0")
-///     .env(EnvSource::from_pairs::<&str, &str>([]))
 ///     .state_dir(&dir)
 ///     .notice(false)
+///     .with_test_knobs()
+///     .env(EnvSource::from_pairs::<&str, &str>([]))
 ///     .memory(sink.clone())
 ///     .build()
 ///     .unwrap();

@@ -135,21 +135,24 @@ pub fn state_of(dir: &std::path::Path) -> serde_json::Value {
 
 /// A builder for [`APP`] with state in `dir`, an empty environment, no
 /// notice and a 5 s exit deadline.
-pub fn quiet_builder(dir: &std::path::Path) -> telemetry_core::Builder {
+pub fn quiet_builder(dir: &std::path::Path) -> telemetry_core::TestBuilder {
     telemetry_core::Telemetry::builder(&APP)
         .app_version("1.2.3")
         .state_dir(dir)
-        .env(telemetry_core::EnvSource::from_pairs::<&str, &str>([]))
         .notice(false)
         .shutdown_deadline(Duration::from_secs(5))
+        .with_test_knobs()
+        .env(telemetry_core::EnvSource::from_pairs::<&str, &str>([]))
 }
 
 /// `b` sending to a collector at `url` that is down: the backoff outlasts
 /// the 100 ms exit deadline, so what is recorded is left over at exit.
-pub fn giving_up_at_exit(b: telemetry_core::Builder, url: &str) -> telemetry_core::Builder {
-    b.endpoint(url, telemetry_core::WireFormat::Native)
-        .backoff(Duration::from_secs(30), Duration::from_secs(30))
-        .shutdown_deadline(Duration::from_millis(100))
+pub fn giving_up_at_exit(b: telemetry_core::TestBuilder, url: &str) -> telemetry_core::TestBuilder {
+    b.settings(|b| {
+        b.endpoint(url, telemetry_core::WireFormat::Native)
+            .retry(telemetry_core::Retry::default().with_backoff(Duration::from_secs(30), Duration::from_secs(30)))
+            .shutdown_deadline(Duration::from_millis(100))
+    })
 }
 
 /// The names in `dir`, sorted.

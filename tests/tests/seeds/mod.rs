@@ -33,14 +33,16 @@ pub fn no_env() -> EnvSource {
 /// sends nothing either way, and prints from the first run.)
 pub fn run(product: &Product, options: &Options, env: EnvSource, dir: &Path) -> (usize, Buf, Telemetry) {
     let out = Buf::default();
-    let builder = || product.builder(options).state_dir(dir).env(env.clone()).output(out.clone());
-    if product.app.first_run() == FirstRun::NoticeFirst && builder().status().mode == Mode::On {
+    let builder = || product.builder(options).settings(|b| b.state_dir(dir)).env(env.clone()).output(out.clone());
+    if product.app.first_run() == FirstRun::NoticeFirst && builder().preview_status().mode == Mode::On {
         let first = builder().build().expect("the product's builder is valid");
         (product.record_all)(&first);
         assert_eq!(first.shutdown().recorded, 0, "{}: the notice's run recorded events", product.app.name());
     }
-    let telemetry =
-        builder().shutdown_deadline(Duration::from_secs(5)).build().expect("the product's builder is valid");
+    let telemetry = builder()
+        .settings(|b| b.shutdown_deadline(Duration::from_secs(5)))
+        .build()
+        .expect("the product's builder is valid");
     let recorded = (product.record_all)(&telemetry);
     (recorded, out, telemetry)
 }

@@ -2,7 +2,7 @@
 #![forbid(unsafe_code)]
 
 use peer_event::harness::{self, Options, System};
-use telemetry_core::{EnvSource, Telemetry};
+use telemetry_core::{EnvSource, Limits, Telemetry};
 
 struct Core {
     t: Telemetry,
@@ -28,14 +28,11 @@ impl System for Core {
 fn main() {
     harness::main(|o: &Options| {
         let dir = std::env::temp_dir().join(format!("peer-core-bench-{}", std::process::id()));
-        let mut b = peer_core::builder(&o.url, peer_core::format(&o.format))
-            .state_dir(&dir)
-            .env(EnvSource::from_pairs::<&str, &str>([]))
-            .notice(false);
+        let mut b = peer_core::builder(&o.url, peer_core::format(&o.format)).state_dir(&dir).notice(false);
         if let Some(n) = o.queue {
-            b = b.queue_events(n).queue_bytes(usize::MAX);
+            b = b.limits(Limits::default().with_queue_events(n).with_queue_bytes(usize::MAX));
         }
-        let t = b.build().unwrap_or_else(|e| panic!("telemetry-core: {e}"));
+        let t = b.with_test_knobs().env(EnvSource::from_pairs::<&str, &str>([])).build().unwrap_or_else(|e| panic!("telemetry-core: {e}"));
         Box::new(Core { t, dir })
     });
 }
