@@ -12,12 +12,8 @@ fn run(args: &[&str], input: &str) -> (Result<String, String>, Vec<serde_json::V
     let sink = MemorySink::new();
     // No environment read (DO_NOT_TRACK of the shell changes nothing), no state
     // dir and no file written, no notice, a fixed id and hashing key.
-    let telemetry = Telemetry::builder(&my_app::APP)
-        .app_version("0.1.0")
-        .for_tests(sink.clone())
-        .hashing_key(KEY)
-        .build()
-        .unwrap();
+    let telemetry =
+        Telemetry::builder(&my_app::APP).app_version("0.1.0").for_tests(sink.clone()).hashing_key(KEY).build().unwrap();
     let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
     let result = my_app::run(&args, input.as_bytes(), &telemetry);
     assert!(telemetry.flush(Duration::from_secs(5)), "not delivered in time");

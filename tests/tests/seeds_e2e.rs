@@ -418,8 +418,8 @@ fn homebrew_never_names_a_private_tap_or_a_custom_prefix() {
     // What the context sends for a custom prefix, and for no tap at all.
     let sink = telemetry_core::MemorySink::new();
     let telemetry = telemetry_core::Telemetry::builder(&homebrew::APP)
-        .for_tests(sink.clone())
         .context(homebrew::Context { prefix: Prefix::of(Path::new("/home/mike/.brew")), ..homebrew::context() })
+        .for_tests(sink.clone())
         .build()
         .unwrap();
     let private = Package { name: "secret", tap: Tap::Private("mike/private"), options: "--HEAD" };
