@@ -15,7 +15,7 @@ use std::io::Write;
 use std::time::{Duration, Instant};
 
 use support::*;
-use telemetry_core::{Compression, EnvSource, Telemetry, WireFormat};
+use telemetry_core::{Batching, Compression, EnvSource, Limits, Telemetry, WireFormat};
 use telemetry_testkit::{Collector, Request};
 
 const FORMATS: [WireFormat; 5] =
@@ -35,16 +35,20 @@ fn run(format: WireFormat, compression: Compression, events: usize, batch: usize
     let mut b = Telemetry::builder(&BENCH_APP)
         .app_version("1.0.0")
         .state_dir(&dir)
-        .env(EnvSource::from_pairs::<&str, &str>([]))
         .notice(false)
         .endpoint(collector.url(), format)
         .compression(compression)
-        .queue_capacity(events, usize::MAX)
-        .batch(batch, usize::MAX >> 1, Duration::from_secs(60));
+        .limits(Limits::default().with_queue_events(events).with_queue_bytes(usize::MAX))
+        .batching(
+            Batching::default()
+                .with_max_events(batch)
+                .with_max_bytes(usize::MAX >> 1)
+                .with_max_latency(Duration::from_secs(60)),
+        );
     if format.needs_api_key() {
         b = b.api_key("phc_0123456789abcdefghijklmnopqrstuvwxyzABCDEFG");
     }
-    let t = b.build().unwrap();
+    let t = b.with_test_knobs().env(EnvSource::from_pairs::<&str, &str>([])).build().unwrap();
     let e = build_finished();
     for _ in 0..events {
         t.record(&e);

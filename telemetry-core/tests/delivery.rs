@@ -523,9 +523,9 @@ fn gzip_bodies_decode_to_the_format() {
         let dir = temp_dir("gzip");
         let c = Collector::ok();
         let t = builder(&dir)
-            .endpoint(c.url(), format)
-            .api_key("phc_test")
-            .compression(telemetry_core::Compression::Gzip)
+            .settings(|b| {
+                b.endpoint(c.url(), format).api_key("phc_test").compression(telemetry_core::Compression::Gzip)
+            })
             .build()
             .unwrap();
         t.record(&run(3));

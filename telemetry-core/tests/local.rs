@@ -455,8 +455,12 @@ fn status_says_the_products_term_and_command() {
             ..PARTS
         });
     let dir = temp_dir("words");
-    let b = Telemetry::builder(&BREW).state_dir(&dir).env(EnvSource::from_pairs::<&str, &str>([]));
-    assert!(b.status().to_string().starts_with("Analytics is on: it is on by default.\n"), "{}", b.status());
+    let b = Telemetry::builder(&BREW).state_dir(&dir).with_test_knobs().env(EnvSource::from_pairs::<&str, &str>([]));
+    assert!(
+        b.preview_status().to_string().starts_with("Analytics is on: it is on by default.\n"),
+        "{}",
+        b.preview_status()
+    );
     let text = b.disable().unwrap().to_string();
     assert!(text.starts_with("Analytics is off: you disabled it (`brew analytics off`).\n"), "{text}");
     let text = b.enable().unwrap().to_string();

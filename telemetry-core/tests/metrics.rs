@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
-use telemetry_core::{Builder, EnvSource, MemorySink, Telemetry};
+use telemetry_core::{EnvSource, MemorySink, Telemetry, TestBuilder};
 use telemetry_testkit::temp_dir;
 
 static APP: telemetry_core::meta::AppMeta = telemetry_core::app_meta!("../schemas/example-cli.yaml");
@@ -14,14 +14,15 @@ telemetry_core::generate_metrics!("../schemas/example-cli.yaml");
 
 const CHILD_VAR: &str = "TELEMETRY_METRICS_TEST_CHILD";
 
-fn builder(dir: &Path, sink: &MemorySink) -> Builder {
+fn builder(dir: &Path, sink: &MemorySink) -> TestBuilder {
     Telemetry::builder(&APP)
         .app_version("1.2.3")
         .state_dir(dir)
-        .env(EnvSource::from_pairs::<&str, &str>([]))
         .notice(false)
-        .memory(sink.clone())
         .shutdown_deadline(Duration::from_secs(5))
+        .with_test_knobs()
+        .env(EnvSource::from_pairs::<&str, &str>([]))
+        .memory(sink.clone())
 }
 
 fn stored(dir: &Path) -> serde_json::Value {
