@@ -336,7 +336,7 @@ impl Telemetry {
     /// let sink = MemorySink::new();
     /// let telemetry = Telemetry::builder(&APP)
     ///     .app_version("1.0.0")
-    /// #   .state_dir(&dir).env(EnvSource::from_pairs::<&str, &str>([])).notice(false)
+    /// #   .state_dir(&dir).notice(false).with_test_knobs().env(EnvSource::from_pairs::<&str, &str>([]))
     ///     .memory(sink.clone())
     ///     .build()
     ///     .unwrap();
