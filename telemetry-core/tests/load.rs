@@ -116,8 +116,10 @@ fn eight_threads_against_a_slow_collector() {
     assert_eq!(f.accepted, s.sent, "{s:?}");
     // The queue, and as much again in its overflow list.
     assert!(f.max_queued.events <= 9 * QUEUE_EVENTS && f.max_queued.bytes <= 2 * QUEUE_BYTES, "{:?}", f.max_queued);
-    // Hang guard only: no record() waited for the 20 ms collector, let alone the network.
-    assert!(f.slowest_record < Duration::from_millis(500), "{:?}", f.slowest_record);
+    // Hang guard only, not a timing claim: a loaded 2-core CI machine
+    // preempts a thread for half a second, while a record() stuck behind the
+    // collector would wait for the 10 s exit deadline.
+    assert!(f.slowest_record < Duration::from_secs(5), "{:?}", f.slowest_record);
     assert!(f.exit < Duration::from_secs(10) + Duration::from_secs(2), "{:?}", f.exit);
 
     // Memory: the queue and its overflow hold at most 2000 envelopes (about 1 MiB); had it
