@@ -83,7 +83,12 @@ fn burst_of_100k_at_defaults_loses_nothing() {
     settled(&s);
     assert_eq!((s.recorded, s.dropped), (N, 0), "{s:?}");
     assert!(s.sent > 0 && s.spooled > 0, "{s:?}");
-    assert_eq!(slow.events_accepted(), s.sent);
+    // A request still in flight at the deadline is spooled (its answer never
+    // came), yet this test's process lives on, so the abandoned request may
+    // still reach the collector: delivery is at least once, the duplicates
+    // carry the same message ids, and there is at most one batch of them.
+    let accepted = slow.events_accepted();
+    assert!((s.sent..=s.sent + 500).contains(&accepted), "accepted {accepted}, {s:?}");
     assert_eq!(on_disk(&dir).0, s.spooled, "spooled counts exactly the lines on disk");
     assert!(peak.events <= 9 * QUEUE_EVENTS && peak.bytes <= 2 * QUEUE_BYTES, "{peak:?}");
 
