@@ -53,6 +53,7 @@ fn three_runs_then_the_next_day_send_one_payload() {
     assert_eq!(sent.len(), 1, "{sent:?}");
     let event: serde_json::Value = serde_json::from_str(&sent[0]).unwrap();
     assert_eq!(event["event"], "metrics");
+    assert_eq!(page_violations(&event), Vec::<String>::new(), "the page's JSON Schema describes it: {event:#}");
     let p = &event["properties"];
     assert_eq!(
         p["metrics"],
@@ -67,6 +68,33 @@ fn three_runs_then_the_next_day_send_one_payload() {
     assert!(!dir.join("metrics.json").exists(), "nothing recorded since: nothing kept");
     assert!(sink.take().is_empty(), "sent once");
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// What the published payload JSON Schema (`docs/example-cli.events.schema.json`)
+/// finds wrong with a `metrics` envelope, checked against that event's own definition.
+fn page_violations(envelope: &serde_json::Value) -> Vec<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/example-cli.events.schema.json");
+    let mut schema: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    schema.as_object_mut().unwrap().remove("oneOf");
+    schema["$ref"] = "#/$defs/event_metrics".into();
+    let v = jsonschema::validator_for(&schema).unwrap();
+    v.iter_errors(envelope).map(|e| format!("{} at {}", e, e.instance_path)).collect()
+}
+
+#[test]
+fn the_page_rejects_an_undeclared_label() {
+    let envelope = serde_json::json!({"event": "metrics", "properties": {"period_start": "2026-12-02T00:00:00.000Z",
+        "period_end": "2026-12-03T00:00:00.000Z", "metrics": {"commands": {"build": 1, "test": 0, "deploy": 1},
+        "build_duration": {"unit": "ms", "count": 0, "sum": 0, "bounds": [100, 500, 1000, 5000, 30000], "counts": [0, 0, 0, 0, 0, 0]}}},
+        "context": {"os": "linux", "arch": "x86_64", "ci": false, "app_version": "1.2.3"},
+        "anonymous_id": "8c6f7d0e-2b1a-4c3d-9e8f-7a6b5c4d3e2f", "session_id": "1f2e3d4c-5b6a-4978-8695-a4b3c2d1e0f9",
+        "message_id": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", "timestamp": "2026-12-03T08:00:00.000Z",
+        "app": "example-cli", "app_version": "1.2.3", "schema_version": "1.1"});
+    let found = page_violations(&envelope);
+    assert!(!found.is_empty() && found.iter().all(|e| e.ends_with(" at /properties/metrics/commands")), "{found:?}");
+    let mut fixed = envelope.clone();
+    fixed["properties"]["metrics"]["commands"].as_object_mut().unwrap().remove("deploy");
+    assert_eq!(page_violations(&fixed), Vec::<String>::new());
 }
 
 fn child(spec: &str) {

@@ -59,6 +59,7 @@ mod metrics;
 mod opt_out;
 mod options;
 mod payload;
+mod payload_metrics;
 mod see_sent;
 mod text;
 

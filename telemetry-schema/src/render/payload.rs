@@ -1,6 +1,6 @@
 //! The payload JSON Schema: events exactly as they travel.
 
-use super::{Options, source_name};
+use super::{Options, payload_metrics, source_name};
 use crate::json::J;
 use crate::model::{Collect, Event, Field, FieldType, Schema};
 
@@ -74,6 +74,11 @@ fn build(schema: &Schema, options: &Options) -> J {
         let key = format!("event_{}", e.name);
         one_of.push(J::obj([("$ref", J::s(format!("#/$defs/{key}")))]));
         defs.push(&key, event_def(schema, e));
+    }
+    if !schema.metrics.is_empty() {
+        let key = format!("event_{}", payload_metrics::METRICS_EVENT);
+        one_of.push(J::obj([("$ref", J::s(format!("#/$defs/{key}")))]));
+        defs.push(&key, metrics_def(schema));
     }
     J::obj([
         ("$schema", J::s("https://json-schema.org/draft/2020-12/schema")),
@@ -187,6 +192,29 @@ fn event_def(schema: &Schema, e: &Event) -> J {
         ),
         ("additionalProperties", J::Bool(false)),
     ])
+}
+
+/// The `$defs` entry of the `metrics` event a period sends: the envelope
+/// of an event, with the metrics document as its properties.
+fn metrics_def(schema: &Schema) -> J {
+    let event = Event {
+        name: payload_metrics::METRICS_EVENT.into(),
+        loc: Default::default(),
+        description: payload_metrics::description(schema),
+        when: None,
+        fields: Vec::new(),
+        owner: None,
+        expires: None,
+        data_review: None,
+    };
+    let mut def = event_def(schema, &event);
+    if let J::Obj(entries) = &mut def
+        && let Some((_, J::Obj(props))) = entries.iter_mut().find(|(k, _)| k == "properties")
+        && let Some((_, p)) = props.iter_mut().find(|(k, _)| k == "properties")
+    {
+        *p = payload_metrics::properties(schema);
+    }
+    def
 }
 
 /// `props` with the envelope's `schema_version` property, pinned to the
