@@ -17,10 +17,16 @@ pub enum WireFormat {
     PostHog,
     /// OpenTelemetry logs over OTLP/HTTP JSON, `POST /v1/logs`: one log
     /// record per event, body and `eventName` = event name, attributes = properties.
+    /// A period's metrics ([`crate::Telemetry::metrics`]) go to `/v1/metrics`
+    /// (the endpoint's `/v1/logs` path with `/v1/metrics` in its place) as
+    /// OpenTelemetry metrics: counters as delta `Sum`s, distributions as
+    /// delta `Histogram`s with the declared bounds, quantities and booleans
+    /// as `Gauge`s (docs/schema-reference.md, "Metrics on the wire").
     Otlp,
     /// The same OTLP logs request as [`WireFormat::Otlp`], in protobuf
     /// (`application/x-protobuf`, OTLP/HTTP's default encoding, smaller and
-    /// cheaper to write than JSON), `POST /v1/logs`.
+    /// cheaper to write than JSON), `POST /v1/logs`; metrics as with
+    /// [`WireFormat::Otlp`], in protobuf, `POST /v1/metrics`.
     OtlpProtobuf,
 }
 

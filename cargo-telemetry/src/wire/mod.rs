@@ -13,8 +13,10 @@
 mod check;
 mod native;
 mod otlp;
+mod otlp_metrics;
 mod posthog;
 mod proto;
+mod proto_metrics;
 mod segment;
 
 pub use check::{Pages, Report};
@@ -37,9 +39,9 @@ pub enum Format {
     PostHog,
     /// Segment's `/v1/batch` body.
     Segment,
-    /// OTLP/HTTP JSON logs (`/v1/logs`).
+    /// OTLP/HTTP JSON logs (`/v1/logs`) or metrics (`/v1/metrics`).
     OtlpJson,
-    /// OTLP/HTTP protobuf logs (`/v1/logs`).
+    /// OTLP/HTTP protobuf logs (`/v1/logs`) or metrics (`/v1/metrics`).
     OtlpProtobuf,
 }
 
@@ -100,8 +102,11 @@ pub fn envelopes(format: Format, body: &[u8]) -> Result<Vec<Value>, NotThisForma
         Format::Native => native::envelopes(body),
         Format::PostHog => json(body).and_then(|v| posthog::envelopes(&v)),
         Format::Segment => json(body).and_then(|v| segment::envelopes(&v)),
-        Format::OtlpJson => json(body).and_then(|v| otlp::from_json(&v)),
-        Format::OtlpProtobuf => proto::decode(body).and_then(|v| otlp::from_json(&v)),
+        Format::OtlpJson => json(body).and_then(|v| otlp_request(&v)),
+        Format::OtlpProtobuf if proto_metrics::is_metrics(body) => {
+            proto_metrics::decode(body).and_then(|v| otlp_request(&v))
+        }
+        Format::OtlpProtobuf => proto::decode(body).and_then(|v| otlp_request(&v)),
     };
     result.map_err(|why| NotThisFormat { format, why })
 }
@@ -122,6 +127,14 @@ impl std::fmt::Display for NotThisFormat {
 }
 
 impl std::error::Error for NotThisFormat {}
+
+/// An OTLP request in its JSON form: metrics (`resourceMetrics`) or logs.
+fn otlp_request(body: &Value) -> Result<Vec<Value>, String> {
+    match body.get("resourceMetrics") {
+        Some(_) => otlp_metrics::from_json(body),
+        None => otlp::from_json(body),
+    }
+}
 
 fn json(body: &[u8]) -> Result<Value, String> {
     serde_json::from_slice(body).map_err(|e| format!("not JSON ({e})"))

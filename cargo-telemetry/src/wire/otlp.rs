@@ -55,7 +55,7 @@ pub(super) fn from_json(body: &Value) -> Result<Vec<Value>, String> {
 }
 
 /// The app, its version and the context, from the resource's attributes.
-fn service(attributes: Map<String, Value>) -> (Value, String, Map<String, Value>) {
+pub(super) fn service(attributes: Map<String, Value>) -> (Value, String, Map<String, Value>) {
     let (mut app, mut version, mut context) = (Value::Null, String::new(), Map::new());
     for (k, v) in attributes {
         match k.as_str() {
@@ -101,7 +101,7 @@ fn arch_from_semconv(arch: &str) -> Option<&'static str> {
     }
 }
 
-fn list<'a>(v: Option<&'a Value>, at: &str) -> Result<&'a [Value], String> {
+pub(super) fn list<'a>(v: Option<&'a Value>, at: &str) -> Result<&'a [Value], String> {
     match v {
         None => Ok(&[]),
         Some(v) => v.as_array().map(Vec::as_slice).ok_or(format!("{at} is not an array")),
@@ -109,7 +109,7 @@ fn list<'a>(v: Option<&'a Value>, at: &str) -> Result<&'a [Value], String> {
 }
 
 /// `[{"key":..,"value":AnyValue}, ...]` as a JSON object.
-fn attributes(v: Option<&Value>, at: &str) -> Result<Map<String, Value>, String> {
+pub(super) fn attributes(v: Option<&Value>, at: &str) -> Result<Map<String, Value>, String> {
     let mut out = Map::new();
     for kv in list(v, &format!("{at}.attributes"))? {
         let key = kv.get("key").and_then(Value::as_str).ok_or(format!("{at}: an attribute without a `key`"))?;
@@ -148,7 +148,7 @@ fn big_integer(s: &str) -> Value {
 
 /// `timeUnixNano` (a decimal string, or a number) as the envelope's RFC
 /// 3339 UTC time with milliseconds.
-fn timestamp(v: Option<&Value>, at: &str) -> Result<Value, String> {
+pub(super) fn timestamp(v: Option<&Value>, at: &str) -> Result<Value, String> {
     let nanos = match v {
         Some(Value::String(s)) => s.parse::<u64>().ok(),
         Some(n) => n.as_u64(),

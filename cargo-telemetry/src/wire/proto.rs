@@ -1,4 +1,5 @@
-//! An OTLP/HTTP protobuf logs body (`ExportLogsServiceRequest`) decoded to
+//! An OTLP/HTTP protobuf logs body (`ExportLogsServiceRequest`; metrics:
+//! `proto_metrics`) decoded to
 //! its OTLP JSON form, for `otlp` to read: only the messages and fields
 //! that reach an envelope; others are skipped by their wire type. Field
 //! numbers are those of opentelemetry-proto's `logs/v1/logs.proto` and
@@ -8,7 +9,7 @@
 use serde_json::{Map, Value, json};
 
 /// One field's value, by its wire type.
-enum Wire<'a> {
+pub(super) enum Wire<'a> {
     Varint(u64),
     Fixed64(u64),
     Bytes(&'a [u8]),
@@ -16,7 +17,7 @@ enum Wire<'a> {
 }
 
 /// The fields of one message, in order.
-fn fields(mut b: &[u8]) -> Result<Vec<(u64, Wire<'_>)>, String> {
+pub(super) fn fields(mut b: &[u8]) -> Result<Vec<(u64, Wire<'_>)>, String> {
     let mut out = Vec::new();
     while !b.is_empty() {
         let tag = varint(&mut b)?;
@@ -61,13 +62,13 @@ fn varint(b: &mut &[u8]) -> Result<u64, String> {
 }
 
 /// The repeated message field `number` of `b`, each decoded by `read`.
-fn messages(b: &[u8], number: u64, read: fn(&[u8]) -> Result<Value, String>) -> Result<Value, String> {
+pub(super) fn messages(b: &[u8], number: u64, read: fn(&[u8]) -> Result<Value, String>) -> Result<Value, String> {
     let items = fields(b)?.into_iter().filter(|(n, _)| *n == number);
     let values = items.filter_map(|(_, w)| if let Wire::Bytes(m) = w { Some(read(m)) } else { None });
     Ok(Value::Array(values.collect::<Result<_, _>>()?))
 }
 
-fn text(b: &[u8]) -> Result<Value, String> {
+pub(super) fn text(b: &[u8]) -> Result<Value, String> {
     std::str::from_utf8(b).map(Value::from).map_err(|_| "a string that is not UTF-8".into())
 }
 
@@ -119,7 +120,7 @@ fn log_record(b: &[u8]) -> Result<Value, String> {
 }
 
 /// `KeyValue` { key = 1, value = 2 }.
-fn key_value(b: &[u8]) -> Result<Value, String> {
+pub(super) fn key_value(b: &[u8]) -> Result<Value, String> {
     let (mut key, mut value) = (Value::Null, json!({}));
     for (n, w) in fields(b)? {
         match (n, w) {

@@ -36,6 +36,20 @@ pub(super) fn endpoint_url(url: &str, format: WireFormat) -> Result<reqwest::Url
     Ok(u)
 }
 
+/// Where an OTLP endpoint takes metrics: the logs URL with its `/v1/logs`
+/// ending as `/v1/metrics` (the OTLP/HTTP paths, also under a prefix).
+/// `None` for another path (a period's metrics then go with the events, as
+/// a log record named `metrics`) and for the other formats.
+pub(super) fn metrics_url(logs: &reqwest::Url, format: WireFormat) -> Option<reqwest::Url> {
+    if !matches!(format, WireFormat::Otlp | WireFormat::OtlpProtobuf) {
+        return None;
+    }
+    let prefix = logs.path().strip_suffix("/v1/logs")?;
+    let mut u = logs.clone();
+    u.set_path(&format!("{prefix}/v1/metrics"));
+    Some(u)
+}
+
 /// Checks a proxy against the same policy as the endpoint: `https://`, or
 /// `http://` to loopback only. The proxy is the only one the runtime uses:
 /// `HTTP_PROXY`, `HTTPS_PROXY` and `ALL_PROXY` are never read. Returns the
@@ -85,4 +99,27 @@ fn check_transport_url(url: &str) -> Result<reqwest::Url, Refused> {
         return Err(Refused::Invalid("no host".into()));
     }
     Ok(u)
+}
+
+#[cfg(test)]
+mod metrics_url_tests {
+    use super::*;
+
+    #[test]
+    fn metrics_go_beside_the_logs() {
+        let cases = [
+            ("http://127.0.0.1:4318", WireFormat::Otlp, Some("http://127.0.0.1:4318/v1/metrics")),
+            (
+                "https://otel.example.org/otlp/v1/logs",
+                WireFormat::OtlpProtobuf,
+                Some("https://otel.example.org/otlp/v1/metrics"),
+            ),
+            ("https://otel.example.org/ingest", WireFormat::Otlp, None),
+            ("https://eu.i.posthog.com", WireFormat::PostHog, None),
+        ];
+        for (url, format, want) in cases {
+            let logs = endpoint_url(url, format).unwrap();
+            assert_eq!(metrics_url(&logs, format).as_ref().map(reqwest::Url::as_str), want, "{url}");
+        }
+    }
 }

@@ -11,6 +11,7 @@ mod gzip;
 mod official;
 mod ordered;
 mod otlp;
+mod otlp_metrics;
 mod otlp_proto;
 mod plan;
 mod response;
@@ -51,6 +52,8 @@ pub(crate) struct Http {
     pub format: WireFormat,
     pub api_key: Option<String>,
     pub compression: Compression,
+    /// Where an OTLP endpoint takes a period's metrics (`endpoint::metrics_url`).
+    pub metrics_url: Option<reqwest::Url>,
 }
 
 impl Http {
@@ -76,12 +79,39 @@ impl Http {
             .user_agent(concat!("telemetry-core/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| e.to_string())?;
-        Ok(Http { client, url, format, api_key, compression: Compression::None })
+        let metrics_url = endpoint::metrics_url(&url, format);
+        Ok(Http { client, url, format, api_key, compression: Compression::None, metrics_url })
     }
 
+    /// POSTs `events`. With an OTLP endpoint, a period's `metrics` events go
+    /// to `/v1/metrics` as metrics, after the batch's other events went to
+    /// `/v1/logs`: a retry after the logs were taken may send them again
+    /// (deduplicated by `log.record.uid`), never a period's counts twice.
     pub(crate) fn send(&self, events: &[Event]) -> Outcome {
+        let is_period = |e: &Event| otlp_metrics::period(e).is_some();
+        if let Some(url) = &self.metrics_url
+            && events.iter().any(is_period)
+        {
+            let (metrics, logs): (Vec<Event>, Vec<Event>) = events.iter().cloned().partition(is_period);
+            if !logs.is_empty() {
+                let out = self.send_body(&self.url, body::body(self.format, &logs, None, SystemTime::now()));
+                if out != Outcome::Delivered {
+                    return out;
+                }
+            }
+            let mut payload = Vec::new();
+            match self.format {
+                WireFormat::OtlpProtobuf => otlp_proto::metrics_body(&mut payload, &metrics),
+                _ => otlp_metrics::body(&mut payload, &metrics),
+            }
+            return self.send_body(url, payload);
+        }
         let payload = body::body(self.format, events, self.api_key.as_deref(), SystemTime::now());
-        let mut req = self.client.post(self.url.clone()).header("content-type", self.format.content_type());
+        self.send_body(&self.url, payload)
+    }
+
+    fn send_body(&self, url: &reqwest::Url, payload: Vec<u8>) -> Outcome {
+        let mut req = self.client.post(url.clone()).header("content-type", self.format.content_type());
         let gzipped = match self.compression {
             Compression::Gzip => gzip::encode(&payload),
             Compression::None => None,

@@ -41,7 +41,7 @@ fn otlp_value(b: &mut Vec<u8>, v: &Ordered<'_>) {
     }
 }
 
-fn otlp_attributes(b: &mut Vec<u8>, kvs: &Members<'_>) {
+pub(super) fn otlp_attributes(b: &mut Vec<u8>, kvs: &Members<'_>) {
     b.push(b'[');
     push_items(b, kvs.iter(), |b, (k, v)| {
         b.extend_from_slice(b"{\"key\":");
@@ -129,7 +129,7 @@ fn log_record(b: &mut Vec<u8>, e: &Event) {
 }
 
 /// `{"key":k,"value":{"stringValue":..}}`, the value written by `value`.
-fn string_attribute(b: &mut Vec<u8>, k: &str, value: impl FnOnce(&mut Vec<u8>)) {
+pub(super) fn string_attribute(b: &mut Vec<u8>, k: &str, value: impl FnOnce(&mut Vec<u8>)) {
     b.extend_from_slice(b"{\"key\":");
     push_json_str(b, k);
     b.extend_from_slice(b",\"value\":{\"stringValue\":");

@@ -5,8 +5,11 @@
 //! `logs.proto`, `common.proto` and `resource.proto`; the tests decode
 //! every body with opentelemetry-proto's prost types.
 
+mod metrics;
 mod stream;
 mod wire;
+
+pub(super) use metrics::body as metrics_body;
 
 use super::ordered::Ordered;
 use super::otlp::runs;
