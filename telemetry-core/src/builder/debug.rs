@@ -25,6 +25,7 @@ impl fmt::Debug for Builder {
             .field("format", &self.format)
             .field("api_key", &self.api_key.as_ref().map(|_| Redacted))
             .field("proxy", &self.proxy.as_ref().map(|_| Redacted))
+            .field("compression", &self.compression)
             .field("shutdown_deadline", &self.shutdown_deadline)
             .field("state_dir", &self.state_dir)
             .field("notice", &self.notice)
