@@ -44,6 +44,7 @@ fn rejects_bad_files() {
     let v = validator();
     let field = |f: &str| format!("{BASE}events:\n  e:\n    description: x\n    fields:\n      f: {f}\n");
     let metric = |m: &str| format!("{BASE}events: {{ e: {{ description: x }} }}\nmetrics:\n  m: {m}\n");
+    let collection = |c: &str| format!("{BASE}events: {{ e: {{ description: x }} }}\ncollection: {c}\n");
     let cases: Vec<(&str, String)> = vec![
         ("unknown top-level key", format!("{BASE}events: {{ e: {{ description: x }} }}\nextra: 1\n")),
         ("wrong version", "version: 2\napp: { name: demo, title: Demo, description: x }\nevents: { e: { description: x } }\n".into()),
@@ -95,6 +96,16 @@ fn rejects_bad_files() {
         ("unknown metric key", metric("{ type: counter, description: x, label: y }")),
         ("metric name not snake_case", format!("{BASE}events: {{ e: {{ description: x }} }}\nmetrics: {{ Runs: {{ type: counter, description: x }} }}\n")),
         ("unknown metrics period", format!("{BASE}events: {{ e: {{ description: x }} }}\nmetrics_period: weekly\n")),
+        ("collection retention stated twice", collection("{ retention_days: 365, retention: a year }")),
+        ("collection retention of zero days", collection("{ retention_days: 0 }")),
+        ("collection retention quoted", collection("{ retention_days: \"365\" }")),
+        ("unknown collection ip_address value", collection("{ ip_address: dropped }")),
+        ("unknown collection key", collection("{ servise: InfluxDB }")),
+        ("collection viewers empty", collection("{ viewers: [] }")),
+        ("collection viewer repeated", collection("{ viewers: [a, a] }")),
+        ("collection operator empty", collection("{ operator: '' }")),
+        ("collection public_aggregates not https", collection("{ public_aggregates: example.org/stats }")),
+        ("collection public_aggregates false", collection("{ public_aggregates: false }")),
         ("anonymous_id_env not a variable", "version: 1\napp: { name: demo, title: Demo, description: x, anonymous_id_env: my-id }\nevents: { e: { description: x } }\n".into()),
     ];
     let mut accepted = Vec::new();

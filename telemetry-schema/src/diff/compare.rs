@@ -69,6 +69,7 @@ pub fn compare(base: Option<&Schema>, head: Option<&Schema>) -> Vec<Change> {
             if b.never_collected != h.never_collected {
                 out.push("app", "`never_collected` changed", &[Wording], Side::HeadFile);
             }
+            super::collection::collection(&mut out, b.collection.as_ref(), h.collection.as_ref());
             fields(&mut out, "context", &b.context, &h.context);
             for be in &b.events {
                 match h.event(&be.name) {

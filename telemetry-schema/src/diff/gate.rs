@@ -266,7 +266,7 @@ fn describe(item: &str) -> String {
         return format!("metric `{metric}`");
     }
     match item.split_once('.') {
-        _ if item == "consent" || item == "app" => format!("`{item}`"),
+        _ if item == "consent" || item == "app" || item == "collection" => format!("`{item}`"),
         Some(("context", rest)) => format!("context field `{rest}`"),
         Some((event, rest)) => format!("field `{rest}` of event `{event}`"),
         None => format!("event `{item}`"),
@@ -279,6 +279,7 @@ fn review_of<'a>(schema: &'a Schema, item: &str) -> Option<Option<&'a str>> {
     match item {
         "consent" => return Some(schema.consent.data_review.as_deref()),
         "app" => return Some(schema.app.data_review.as_deref()),
+        "collection" => return Some(schema.collection.as_ref().and_then(|c| c.data_review.as_deref())),
         _ => {}
     }
     if let Some(metric) = item.strip_prefix("metric:") {

@@ -28,6 +28,7 @@
 //! assert!(diff::human(&verdict).contains("error: `e.a` widens collection (collect: hashed -> allowed)"));
 //! ```
 
+mod collection;
 mod compare;
 mod consent;
 mod expiry;

@@ -1,10 +1,11 @@
 //! The top-level sections of a schema file as the editor sees them:
 //! `version`, `app`, `consent` with its two shapes of switch, `context`,
 //! `never_collected`, `schema_version` and `history`. Events and fields,
-//! the bulk of a file, are in `field.rs`.
+//! the bulk of a file, are in `field.rs`; `collection` in `collection.rs`.
 
 #![allow(dead_code)] // The fields exist for their schema; nothing reads them.
 
+use super::collection::CollectionSpec;
 use super::field::{EventSpec, FieldSpec, SNAKE};
 use super::metric::{MetricSpec, MetricsPeriodSpec};
 use schemars::JsonSchema;
@@ -43,6 +44,9 @@ pub struct SchemaFile {
     /// Product-wide promises of what is never collected, shown on the generated page.
     #[serde(default)]
     pub never_collected: Option<Vec<NeverCollectedSpec>>,
+    /// What the product states about its server: retention, who runs the collector and where, who can see the data, the sender's IP address.
+    #[serde(default)]
+    pub collection: Option<CollectionSpec>,
     /// `"MAJOR.MINOR"`: MAJOR rises when a change breaks collectors, MINOR when collection widens or narrows.
     #[serde(default)]
     pub schema_version: Option<VersionSpec>,

@@ -26,10 +26,12 @@
 //! assert_eq!(doc["app"]["name"], "demo");
 //! ```
 
+mod collection;
 mod field;
 mod file;
 mod metric;
 
+pub use collection::*;
 pub use field::*;
 pub use file::*;
 pub use metric::*;
@@ -154,6 +156,7 @@ pub fn to_json(v: &crate::Value) -> serde_json::Value {
 
 #[cfg(test)]
 mod tests {
+    use crate::parse::collection::{COLLECTION_GOVERNED, COLLECTION_KEYS};
     use crate::parse::consent::{CONSENT_GOVERNED, CONSENT_KEYS};
     use crate::parse::{APP_GOVERNED, APP_KEYS, ROOT_GOVERNED, ROOT_KEYS};
 
@@ -174,9 +177,11 @@ mod tests {
             k
         };
         assert_eq!(keys(&schema["properties"]), parser(ROOT_KEYS, ROOT_GOVERNED), "the document root");
-        for (def, known, governed) in
-            [("AppSpec", APP_KEYS, APP_GOVERNED), ("ConsentSpec", CONSENT_KEYS, CONSENT_GOVERNED)]
-        {
+        for (def, known, governed) in [
+            ("AppSpec", APP_KEYS, APP_GOVERNED),
+            ("ConsentSpec", CONSENT_KEYS, CONSENT_GOVERNED),
+            ("CollectionSpec", COLLECTION_KEYS, COLLECTION_GOVERNED),
+        ] {
             assert_eq!(keys(&schema["$defs"][def]["properties"]), parser(known, governed), "{def}");
         }
     }

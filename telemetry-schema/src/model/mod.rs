@@ -4,13 +4,16 @@
 //! derive and the docs generator can point back at the line that declares it.
 //!
 //! The schema, the app and events are here; fields and their types are in
-//! `field.rs`, the consent section in `consent.rs`.
+//! `field.rs`, the consent section in `consent.rs`, the product's
+//! statements about its server in `collection.rs`.
 
+mod collection;
 mod consent;
 mod field;
 mod governance;
 mod metric;
 
+pub use collection::*;
 pub use consent::*;
 pub use field::*;
 pub use governance::*;
@@ -49,6 +52,8 @@ pub struct Schema {
     pub metrics_period: MetricsPeriod,
     /// Product-wide promises of what is never collected.
     pub never_collected: Vec<NeverCollected>,
+    /// What the product states about its server (`collection:`), if it states anything.
+    pub collection: Option<Collection>,
     /// `schema_version: "MAJOR.MINOR"`, if the schema is versioned.
     pub schema_version: Option<SchemaVersion>,
     /// `history:`, oldest first: what each version changed in what is collected.

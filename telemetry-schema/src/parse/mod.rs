@@ -2,8 +2,9 @@
 //! wrong value kinds, missing keys) are collected here; the rules about
 //! what a field may say live in `valid/`. This file reads the document
 //! root, `app` and `never_collected`; `consent.rs` and `fields.rs` read the
-//! two larger sections.
+//! two larger sections, `collection.rs` the product's statements about its server.
 
+pub(crate) mod collection;
 pub(crate) mod consent;
 mod fields;
 pub(crate) mod govern;
@@ -33,7 +34,7 @@ pub(crate) struct Partial {
 
 /// The keys of the document root, then its governance keys.
 pub(crate) const ROOT_KEYS: &[&str] =
-    &["version", "app", "consent", "context", "events", "metrics", "metrics_period", "never_collected"];
+    &["version", "app", "consent", "context", "events", "metrics", "metrics_period", "never_collected", "collection"];
 pub(crate) const ROOT_GOVERNED: &[&str] = &["schema_version", "history"];
 /// The governance keys of `app`.
 pub(crate) const APP_GOVERNED: &[&str] = &["owner", "data_review"];
@@ -65,6 +66,10 @@ pub(crate) fn schema(root: &Node, file: &std::path::Path, d: &mut Diags) -> Resu
         Some(n) => never_collected(n, d),
         None => Some(Vec::new()),
     };
+    let collection = match m.value("collection") {
+        Some(n) => collection::collection(n, d).map(Some),
+        None => Some(None),
+    };
     let schema_version = match m.value("schema_version") {
         Some(n) => govern::schema_version(n, d).map(Some),
         None => Some(None),
@@ -74,6 +79,7 @@ pub(crate) fn schema(root: &Node, file: &std::path::Path, d: &mut Diags) -> Resu
         None => Some(Vec::new()),
     };
     let governance = schema_version.zip(history);
+    let never_collected = never_collected.zip(collection);
     match (version, app, consent, context, events, measured, never_collected, governance) {
         (
             Some(version),
@@ -82,7 +88,7 @@ pub(crate) fn schema(root: &Node, file: &std::path::Path, d: &mut Diags) -> Resu
             Some(context),
             Ok(events),
             Ok((metrics, metrics_period)),
-            Some(never_collected),
+            Some((never_collected, collection)),
             Some((schema_version, history)),
         ) => Ok(Schema {
             file: file.to_path_buf(),
@@ -94,6 +100,7 @@ pub(crate) fn schema(root: &Node, file: &std::path::Path, d: &mut Diags) -> Resu
             metrics,
             metrics_period,
             never_collected,
+            collection,
             schema_version,
             history,
             warnings: Vec::new(),
@@ -251,7 +258,7 @@ fn term(node: &Node, d: &mut Diags) -> Option<String> {
 }
 
 /// Why `url` is not a plain `https` URL the page can show as a link, if it is not.
-fn url_problem(url: &str) -> Option<String> {
+pub(super) fn url_problem(url: &str) -> Option<String> {
     let Some(rest) = url.strip_prefix("https://") else {
         let shown: String = url.chars().take(40).collect();
         return Some(format!("`{shown}` does not start with `https://`"));

@@ -3,6 +3,7 @@
 //! in page order. The opt-out section, the field tables and the Markdown
 //! building blocks live beside it (`opt_out.rs`, `field_table.rs`, `text.rs`).
 
+use super::collection::collection;
 use super::collector::collector;
 use super::field_table::{forbidden, hashed_fields, table};
 use super::opt_out::opt_out;
@@ -144,6 +145,7 @@ pub fn markdown_with(schema: &Schema, options: &Options) -> String {
     super::metrics::what_we_count(w, schema, today);
     never_collected(w, schema);
     collector(w, schema);
+    collection(w, schema);
     see_sent(w, schema);
     hashing(w, schema);
     w.push_str(&governance::history(schema));

@@ -51,6 +51,7 @@
 //! assert_eq!(json_schema["$defs"]["event_ping"]["properties"]["event"]["const"], "ping");
 //! ```
 
+mod collection;
 mod collector;
 mod field_table;
 mod governance;
