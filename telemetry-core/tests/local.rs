@@ -397,7 +397,7 @@ fn hand_written_meta_matches_the_schema() {
         (m.name(), m.title(), m.docs_url(), m.anonymous_id_env(), consent, m.context(), m.events())
     };
     assert_eq!(unversioned(&FROM_SCHEMA), unversioned(&APP));
-    assert_eq!(FROM_SCHEMA.schema_version(), Some("1.1"));
+    assert_eq!(FROM_SCHEMA.schema_version(), Some("1.2"));
     assert_ne!(FROM_SCHEMA.fingerprint(), APP.fingerprint());
 }
 
