@@ -54,8 +54,22 @@ fn diff(repo: &Repo) -> Output {
 
 const REGION: &str =
     "      region: { collect: allowed, type: string, description: Cloud region the command ran in. }\n";
-/// The last line of `history`: a new entry goes after it.
-const HISTORY: &str = "    summary: Commands are counted and build times bucketed on the device, sent once a day.\n";
+/// The `schema_version` of the copied schema, `(major, minor)`: the tests
+/// follow the schema as it moves on.
+fn version(repo: &Repo) -> (u32, u32) {
+    let text = std::fs::read_to_string(repo.0.join("schemas/example-cli.yaml")).unwrap();
+    let v = text.lines().find_map(|l| l.strip_prefix("schema_version: \"")).expect("a versioned schema");
+    let (major, minor) = v.trim_end_matches('"').split_once('.').unwrap();
+    (major.parse().unwrap(), minor.parse().unwrap())
+}
+
+/// Adds a `history` entry at the end of the file, where `history` is.
+fn append_history(repo: &Repo, entry: &str) {
+    let path = repo.0.join("schemas/example-cli.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("\nhistory:\n"));
+    std::fs::write(&path, format!("{}\n{entry}\n", text.trim_end())).unwrap();
+}
 
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
@@ -69,16 +83,18 @@ fn unreviewed_widening_fails_naming_field_class_and_fix() {
     assert_eq!(out.status.code(), Some(1));
     // Issue 22.3: the version, the review and the history entry, each with its fix, in one run.
     let today = telemetry_schema::Date::today();
+    let (major, minor) = version(&r);
+    let (v, next) = (format!("{major}.{minor}"), format!("{major}.{}", minor + 1));
     assert_eq!(
         stdout(&out),
-        format!("example-cli: schema_version 1.1 -> 1.1
+        format!("example-cli: schema_version {v} -> {v}
   command_run.region: new field, collected as allowed (string) [widens collection]
-schemas/example-cli.yaml: error: `command_run.region` widens collection (new field, collected as allowed (string)), but `schema_version` stays 1.1: a published version never changes what is collected
-  help: set `schema_version: \"1.2\"`
+schemas/example-cli.yaml: error: `command_run.region` widens collection (new field, collected as allowed (string)), but `schema_version` stays {v}: a published version never changes what is collected
+  help: set `schema_version: \"{next}\"`
 schemas/example-cli.yaml:51:7: error: `command_run.region` widens collection (new field, collected as allowed (string)) and has no `data_review`
   help: add `data_review: \"<link to the review, or why this is fine>\"` to field `region` of event `command_run`
-schemas/example-cli.yaml: error: `history` has no entry for version 1.2, which changes what is collected
-  help: add the line `  - {{ version: \"1.2\", date: {today}, widens: [command_run.region], summary: \"command_run.region: new field, collected as allowed (string).\" }}` at the end of `history`
+schemas/example-cli.yaml: error: `history` has no entry for version {next}, which changes what is collected
+  help: add the line `  - {{ version: \"{next}\", date: {today}, widens: [command_run.region], summary: \"command_run.region: new field, collected as allowed (string).\" }}` at the end of `history`
 gate: failed with 3 errors
 ")
     );
@@ -93,16 +109,16 @@ fn bumped_reviewed_widening_passes() {
     let r = repo("reviewed");
     let reviewed = REGION.replace(" }", ", data_review: \"https://example.org/reviews/7\" }");
     edit(&r, "      user_name:", &format!("{reviewed}      user_name:"));
-    edit(&r, "schema_version: \"1.1\"", "schema_version: \"1.2\"");
-    edit(
-        &r,
-        HISTORY,
-        &format!("{HISTORY}  - {{ version: \"1.2\", date: 2026-12-03, widens: [command_run.region] }}\n"),
-    );
+    let (major, minor) = version(&r);
+    let (v, next) = (format!("{major}.{minor}"), format!("{major}.{}", minor + 1));
+    edit(&r, &format!("schema_version: \"{v}\""), &format!("schema_version: \"{next}\""));
+    append_history(&r, &format!("  - {{ version: \"{next}\", date: 2026-12-03, widens: [command_run.region] }}"));
     let out = diff(&r);
     assert_eq!(
         stdout(&out),
-        "example-cli: schema_version 1.1 -> 1.2\n  command_run.region: new field, collected as allowed (string) [widens collection]\ngate: passed\n"
+        format!(
+            "example-cli: schema_version {v} -> {next}\n  command_run.region: new field, collected as allowed (string) [widens collection]\ngate: passed\n"
+        )
     );
     assert_eq!(out.status.code(), Some(0));
 }
@@ -115,8 +131,10 @@ fn forbidding_a_field_passes_with_a_narrowing_note() {
         "      ci:\n        collect: allowed\n        type: bool\n        required: false\n        description: Whether the command ran in CI, when known.\n",
         "      ci: { collect: forbidden, reason: The context already says whether this is CI. }\n",
     );
-    edit(&r, "schema_version: \"1.1\"", "schema_version: \"2.0\"");
-    edit(&r, HISTORY, &format!("{HISTORY}  - {{ version: \"2.0\", date: 2026-12-03, narrows: [command_run.ci] }}\n"));
+    let (major, minor) = version(&r);
+    let next = format!("{}.0", major + 1);
+    edit(&r, &format!("schema_version: \"{major}.{minor}\""), &format!("schema_version: \"{next}\""));
+    append_history(&r, &format!("  - {{ version: \"{next}\", date: 2026-12-03, narrows: [command_run.ci] }}"));
     let out = diff(&r);
     let text = stdout(&out);
     assert!(
@@ -153,7 +171,8 @@ fn json_report_and_directory_base() {
             "location": "schemas/example-cli.yaml:33:7"
         })
     );
-    assert_eq!(v["apps"][0]["from"], "1.1");
+    let (major, minor) = version(&r);
+    assert_eq!(v["apps"][0]["from"], format!("{major}.{minor}"));
 }
 
 /// Issue 20.4: a change that adds a directory named like BASE (`HEAD/`,
@@ -278,7 +297,8 @@ fn the_printed_fixes_are_all_a_change_needs() {
     let version = help("  help: set `", "`");
     let review = help("  help: add `data_review: ", "` to field `region` of event `command_run`");
     let history = help("  help: add the line `", "` at the end of `history`");
-    edit(&r, "schema_version: \"1.1\"", &version);
+    let (major, minor) = self::version(&r);
+    edit(&r, &format!("schema_version: \"{major}.{minor}\""), &version);
     let reviewed = REGION.replace(
         " }",
         &format!(
@@ -287,7 +307,7 @@ fn the_printed_fixes_are_all_a_change_needs() {
         ),
     );
     edit(&r, REGION, &reviewed);
-    edit(&r, HISTORY, &format!("{HISTORY}{history}\n"));
+    append_history(&r, &history);
     let second = diff(&r);
     assert_eq!(second.status.code(), Some(0), "{first}\n---\n{}", stdout(&second));
     assert!(stdout(&second).ends_with("gate: passed\n"));
