@@ -144,7 +144,9 @@ fn the_real_event_is_sent_with_the_schema_version() {
     let sent = sink.take();
     assert_eq!(sent.len(), 1);
     assert!(sent[0].starts_with(r#"{"event":"command_run","properties":{"command":"build","duration_ms":5,"outcome":"success","exit_code":0,"project":""#), "{}", sent[0]);
-    assert!(sent[0].ends_with(r#","app":"example-cli","app_version":"1.0.0","schema_version":"1.1"}"#), "{}", sent[0]);
+    let version = APP.schema_version().expect("example-cli is versioned");
+    let end = format!(r#","app":"example-cli","app_version":"1.0.0","schema_version":"{version}"}}"#);
+    assert!(sent[0].ends_with(&end), "{}", sent[0]);
     assert!(!sent[0].contains("alice") && !sent[0].contains("acme-website"));
     assert_eq!(t.shutdown(), Stats { recorded: 2, sent: 1, dropped: 1, refused: 1, ..Stats::default() });
 }
