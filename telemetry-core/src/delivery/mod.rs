@@ -52,7 +52,6 @@ pub(crate) struct Config {
 /// thread and what is left at exit. Dropping it shuts down.
 pub(crate) struct Delivery {
     shared: Arc<Queue>,
-    worker: Mutex<Option<JoinHandle<()>>>,
     /// The spooler thread (only with a spool).
     spooler: Mutex<Option<JoinHandle<()>>>,
     leftovers: Leftovers,
@@ -64,19 +63,16 @@ impl Delivery {
     pub(crate) fn start(config: Config) -> io::Result<Self> {
         let Config { thread_name, plan, tuning, spool, deadline, diag } = config;
         let shared = Queue::new(tuning, spool.is_some());
-        let worker = Worker::spawn(thread_name.clone(), shared.clone(), plan, spool.clone(), diag.clone())?;
+        // Never joined: once it has settled its last batch, what it still does
+        // (closing the HTTP client's connections and runtime) is not the
+        // caller's to wait for.
+        Worker::spawn(thread_name.clone(), shared.clone(), plan, spool.clone(), diag.clone())?;
         // Without the spooler nothing empties the overflow list, so a full queue drops instead.
         let spooler = spool.clone().and_then(|spool| {
             let name = format!("{thread_name}-spool");
             spooler::spawn(name, shared.clone(), spool, diag.clone()).map_err(|_| shared.no_overflow()).ok()
         });
-        Ok(Delivery {
-            shared,
-            worker: Mutex::new(Some(worker)),
-            spooler: Mutex::new(spooler),
-            leftovers: Leftovers { spool, diag },
-            deadline,
-        })
+        Ok(Delivery { shared, spooler: Mutex::new(spooler), leftovers: Leftovers { spool, diag }, deadline })
     }
 
     /// Queues one event; never waits on I/O. Dropped (and counted) when
@@ -135,18 +131,17 @@ impl Delivery {
     }
 
     /// Lets the worker send until the deadline, then spools (HTTP) or drops
-    /// what is left, joins the spooler (it finishes the file it is writing:
-    /// local disk, no network) and the worker if it has exited. A worker
-    /// stuck in a request is left detached: exit never waits past the
+    /// what is left, and joins the spooler if it is writing a file (local
+    /// disk, no network: the file must be whole). An idle spooler and the
+    /// worker are not waited for: they exit on their own, and a worker
+    /// stuck in a request is left behind, so exit never waits past the
     /// deadline for the network. Calling it again does nothing.
     pub(crate) fn shutdown(&self) {
-        let (rest, gone) = self.shared.close(Instant::now() + self.deadline);
+        let (rest, writing) = self.shared.close(Instant::now() + self.deadline);
         self.leftovers.settle(&rest, &self.shared.counters);
-        if let Some(h) = self.spooler.lock().ok().and_then(|mut s| s.take()) {
-            let _ = h.join();
-        }
-        let handle = self.worker.lock().ok().and_then(|mut w| w.take());
-        if gone && let Some(h) = handle {
+        if let Some(h) = self.spooler.lock().ok().and_then(|mut s| s.take())
+            && writing
+        {
             let _ = h.join();
         }
     }

@@ -43,7 +43,7 @@ pub(crate) enum Phase {
     /// took over: nothing more is sent.
     WorkerGone,
     /// The caller took what was left: the worker must not touch or count
-    /// anything. `worker_gone`: it has exited (the caller may join it).
+    /// anything. `worker_gone`: it has exited (nothing waits for it then).
     Closed { worker_gone: bool },
 }
 

@@ -162,12 +162,13 @@ impl Queue {
 
     /// Lets the worker send until `deadline`, then closes the queue and
     /// takes what is left (the batch in flight first, then pending, then
-    /// overflow). Returns the events and whether the worker has exited; a
+    /// overflow). Returns the events and whether the spooler is writing a
+    /// file (the only thread exit must wait for: the file must be whole); a
     /// second call takes nothing.
     pub(crate) fn close(&self, deadline: Instant) -> (Vec<Event>, bool) {
         let mut q = lock(&self.state);
         if q.closed() {
-            return (Vec::new(), q.worker_gone());
+            return (Vec::new(), false);
         }
         if q.phase != Phase::WorkerGone {
             q.phase = Phase::Draining { until: deadline, listed: q.listed() };
@@ -181,6 +182,7 @@ impl Queue {
         }
         let worker_gone = q.worker_gone();
         q.phase = Phase::Closed { worker_gone };
+        let writing = q.spooler == Spooler::Writing;
         let mut rest: Vec<Event> = match std::mem::take(&mut q.activity) {
             Activity::Sending(batch) => batch.as_ref().clone(),
             Activity::Waiting | Activity::Reading => Vec::new(),
@@ -191,7 +193,7 @@ impl Queue {
         drop(q);
         self.work.notify_all();
         self.spool.notify_all();
-        (rest, worker_gone)
+        (rest, writing)
     }
 
     // --- the worker side ---
