@@ -9,6 +9,7 @@
 
 use std::fmt::Write as _;
 use std::path::Path;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use super::command::cargo;
@@ -66,19 +67,42 @@ fn write_crate(dir: &Path, name: &str, dep: &str, lib: &str, lock: &Path) -> Res
     Ok(())
 }
 
-fn cargo_build(dir: &Path) -> Result<Duration, String> {
+/// One build's wall time and, where GNU time is installed, its CPU time
+/// (user + system of cargo and every rustc it waited for): on a shared
+/// machine the CPU time is the steadier figure.
+struct Took {
+    wall: Duration,
+    cpu: Option<Duration>,
+}
+
+fn cargo_build(dir: &Path) -> Result<Took, String> {
+    const TIME: &str = "/usr/bin/time";
+    let times = dir.join("target-cpu-time.txt");
+    let timed = Path::new(TIME).exists();
+    let mut cmd = if timed {
+        let mut c = Command::new(TIME);
+        c.args(["-f", "%U %S", "-o"]).arg(&times).arg(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+        c
+    } else {
+        cargo()
+    };
     let start = Instant::now();
-    let out = cargo()
+    let out = cmd
         .args(["build", "--offline", "--quiet"])
         .current_dir(dir)
         .env("CARGO_TARGET_DIR", dir.join("target"))
         .output()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
-    let took = start.elapsed();
+    let wall = start.elapsed();
     if !out.status.success() {
         return Err(format!("build of {} failed:\n{}", dir.display(), String::from_utf8_lossy(&out.stderr)));
     }
-    Ok(took)
+    let cpu = timed
+        .then(|| std::fs::read_to_string(&times).ok())
+        .flatten()
+        .and_then(|t| t.split_whitespace().map(|v| v.parse::<f64>().ok()).sum::<Option<f64>>())
+        .map(Duration::from_secs_f64);
+    Ok(Took { wall, cpu })
 }
 
 fn touch(dir: &Path) -> Result<(), String> {
@@ -171,7 +195,7 @@ fn run(root: &Path, clean_runs: usize, rebuild_runs: usize) -> Result<String, St
         for (dir, out) in [(&derived, &mut clean_d), (&serde, &mut clean_s)] {
             let _ = std::fs::remove_dir_all(dir.join("target"));
             let t = cargo_build(dir)?;
-            eprintln!("clean build {} #{}: {}", dir.file_name().unwrap().to_string_lossy(), i + 1, secs(t));
+            eprintln!("clean build {} #{}: {}", dir.file_name().unwrap().to_string_lossy(), i + 1, secs(t.wall));
             out.push(t);
         }
     }
@@ -180,28 +204,51 @@ fn run(root: &Path, clean_runs: usize, rebuild_runs: usize) -> Result<String, St
         for (dir, out) in [(&derived, &mut inc_d), (&serde, &mut inc_s)] {
             touch(dir)?;
             let t = cargo_build(dir)?;
-            eprintln!("crate rebuild {} #{}: {}", dir.file_name().unwrap().to_string_lossy(), i + 1, secs(t));
+            eprintln!("crate rebuild {} #{}: {}", dir.file_name().unwrap().to_string_lossy(), i + 1, secs(t.wall));
             out.push(t);
         }
     }
-    let (cd, cs, id, is) = (median(&mut clean_d), median(&mut clean_s), median(&mut inc_d), median(&mut inc_s));
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let load: Vec<&str> = load.split_whitespace().take(3).collect();
+    let (cd, cs, id, is) = (walls(&clean_d), walls(&clean_s), walls(&inc_d), walls(&inc_s));
     let per_event_ms = (id.as_secs_f64() - is.as_secs_f64()) * 1000.0 / EVENTS as f64;
     let mut md = String::new();
     let _ = writeln!(md, "## Compile time: {EVENTS} derived events vs serde-only\n");
     let _ = writeln!(
         md,
-        "`cargo xtask bench-compile` ({clean_runs} clean builds and {rebuild_runs} crate rebuilds each, alternating, dev profile, medians; machine: {}).\n",
-        machine()
+        "`cargo xtask bench-compile` ({clean_runs} clean builds and {rebuild_runs} crate rebuilds each, alternating, dev profile, medians; machine: {}; load average at the end {}).\n",
+        machine(),
+        load.join(" ")
     );
-    let _ = writeln!(md, "| build | `#[derive(TelemetryEvent)]` | `#[derive(serde::Serialize)]` (baseline) | ratio |");
-    let _ = writeln!(md, "| --- | --- | --- | --- |");
-    let _ = writeln!(md, "| clean, dependencies included | {} | {} | {:.2}× |", secs(cd), secs(cs), ratio(cd, cs));
-    let _ = writeln!(md, "| rebuild of the crate alone | {} | {} | {:.2}× |", secs(id), secs(is), ratio(id, is));
+    let _ = writeln!(
+        md,
+        "| build | `#[derive(TelemetryEvent)]` | `#[derive(serde::Serialize)]` (baseline) | ratio | CPU time (user + sys), derived / serde | CPU ratio |"
+    );
+    let _ = writeln!(md, "| --- | --- | --- | --- | --- | --- |");
+    for (what, d, s, (wd, ws)) in [
+        ("clean, dependencies included", &clean_d, &clean_s, (cd, cs)),
+        ("rebuild of the crate alone", &inc_d, &inc_s, (id, is)),
+    ] {
+        let cpu = match (cpus(d), cpus(s)) {
+            (Some(a), Some(b)) => format!("{} / {} | {:.2}×", secs(a), secs(b), ratio(a, b)),
+            _ => "not measured (no /usr/bin/time) | —".into(),
+        };
+        let _ = writeln!(md, "| {what} | {} | {} | {:.2}× | {cpu} |", secs(wd), secs(ws), ratio(wd, ws));
+    }
     let _ = writeln!(
         md,
         "\nDerive cost per event over serde's, from the crate rebuilds: {per_event_ms:.2} ms. The schema (100 events) is parsed once per compiler process: every derive after the first reuses the cached parse.\n"
     );
     Ok(md)
+}
+
+fn walls(v: &[Took]) -> Duration {
+    median(&mut v.iter().map(|t| t.wall).collect::<Vec<_>>())
+}
+
+fn cpus(v: &[Took]) -> Option<Duration> {
+    let mut c: Vec<Duration> = v.iter().map(|t| t.cpu).collect::<Option<_>>()?;
+    Some(median(&mut c))
 }
 
 fn ratio(a: Duration, b: Duration) -> f64 {
