@@ -11,7 +11,8 @@
 //! `peer-X-bench burst --url U [--format F] [--events N] [--raise]`: N events
 //! as fast as the caller can, then a flush; seconds from the first event to
 //! the end of the flush, and the process's peak RSS over its RSS before the
-//! burst. `--raise` sizes the system's queue to hold the whole burst.
+//! burst. `--raise` sizes the system's queue to hold the whole burst;
+//! `--gzip` (either mode) gzips request bodies, where the system can.
 
 use std::time::Instant;
 
@@ -34,6 +35,8 @@ pub struct Options {
     pub format: String,
     /// When set, the queue must hold this many events.
     pub queue: Option<usize>,
+    /// `--gzip`: request bodies gzipped (`Content-Encoding: gzip`), where the system offers it.
+    pub gzip: bool,
 }
 
 fn flag(args: &[String], name: &str) -> Option<String> {
@@ -74,10 +77,11 @@ pub fn main(make: impl FnOnce(&Options) -> Box<dyn System>) {
     let mode = args.first().cloned().unwrap_or_else(|| fail("usage: record|burst --url URL [options]"));
     let url = flag(&args, "--url").unwrap_or_else(|| fail("--url is required"));
     let format = flag(&args, "--format").unwrap_or_else(|| "posthog".into());
+    let gzip = args.iter().any(|a| a == "--gzip");
     match mode.as_str() {
         "record" => {
             let (runs, per_run) = (number(&args, "--runs", 200), number(&args, "--per-run", 500));
-            let mut sys = make(&Options { url, format, queue: None });
+            let mut sys = make(&Options { url, format, queue: None, gzip });
             let mut per_event = Vec::with_capacity(runs);
             for run in 0..=runs {
                 let start = Instant::now();
@@ -102,7 +106,7 @@ pub fn main(make: impl FnOnce(&Options) -> Box<dyn System>) {
         "burst" => {
             let events = number(&args, "--events", 100_000);
             let queue = args.iter().any(|a| a == "--raise").then_some(events);
-            let mut sys = make(&Options { url, format, queue });
+            let mut sys = make(&Options { url, format, queue, gzip });
             let rss_before = proc_kib("VmRSS");
             let start = Instant::now();
             for _ in 0..events {

@@ -5,14 +5,19 @@
 #![forbid(unsafe_code)]
 
 use opentelemetry::logs::{AnyValue, LogRecord, Logger, LoggerProvider, Severity};
-use opentelemetry_otlp::{LogExporter, WithExportConfig};
+use opentelemetry_otlp::{LogExporter, WithExportConfig, WithHttpConfig};
 use opentelemetry_sdk::logs::{BatchConfigBuilder, BatchLogProcessor, SdkLogger, SdkLoggerProvider};
 use peer_event::{self as ev, Hmac};
 
 /// A provider at the SDK's defaults exporting to `url` (used as given);
-/// `queue`: raise the batch processor's queue to hold that many records.
-pub fn provider(url: &str, queue: Option<usize>) -> SdkLoggerProvider {
-    let exporter = LogExporter::builder().with_http().with_endpoint(url).build().expect("OTLP/HTTP exporter");
+/// `queue`: raise the batch processor's queue to hold that many records;
+/// `gzip`: gzip request bodies (`with_compression`, feature `gzip-http`).
+pub fn provider(url: &str, queue: Option<usize>, gzip: bool) -> SdkLoggerProvider {
+    let mut exporter = LogExporter::builder().with_http().with_endpoint(url);
+    if gzip {
+        exporter = exporter.with_compression(opentelemetry_otlp::Compression::Gzip);
+    }
+    let exporter = exporter.build().expect("OTLP/HTTP exporter");
     let b = SdkLoggerProvider::builder();
     match queue {
         None => b.with_batch_exporter(exporter),

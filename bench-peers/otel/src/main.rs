@@ -4,7 +4,7 @@
 
 fn main() {
     let url = std::env::args().nth(1).unwrap_or_else(|| "http://127.0.0.1:9/v1/logs".into());
-    let provider = peer_otel::provider(&url, None);
+    let provider = peer_otel::provider(&url, None, false);
     peer_otel::emit(&peer_otel::logger(&provider), &peer_event::Hmac::new(&peer_event::KEY));
     if let Err(e) = provider.shutdown() {
         eprintln!("OpenTelemetry shutdown: {e}");

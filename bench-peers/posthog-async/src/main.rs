@@ -5,7 +5,7 @@
 #[tokio::main]
 async fn main() {
     let url = std::env::args().nth(1).unwrap_or_else(|| "http://127.0.0.1:9".into());
-    let client = posthog_rs::client(peer_posthog_async::options(&url, None)).await;
+    let client = posthog_rs::client(peer_posthog_async::options(&url, None, false)).await;
     client.capture(peer_posthog_async::event(&peer_event::Hmac::new(&peer_event::KEY)));
     client.shutdown().await;
 }

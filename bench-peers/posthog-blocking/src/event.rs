@@ -5,12 +5,16 @@ use peer_event::{self as ev, Hmac};
 use posthog_rs::{ClientOptions, ClientOptionsBuilder, Event};
 
 /// Options at posthog-rs's defaults, sending to `host` (`/batch/` is appended);
-/// `queue`: raise `max_queue_size` to hold that many events.
-pub fn options(host: &str, queue: Option<usize>) -> ClientOptions {
+/// `queue`: raise `max_queue_size` to hold that many events; `gzip`: gzip
+/// request bodies (`capture_compression`).
+pub fn options(host: &str, queue: Option<usize>, gzip: bool) -> ClientOptions {
     let mut b = ClientOptionsBuilder::default();
     b.api_key(ev::POSTHOG_KEY.to_string()).host(host.trim_end_matches("/batch/").to_string());
     if let Some(n) = queue {
         b.max_queue_size(n);
+    }
+    if gzip {
+        b.capture_compression(posthog_rs::CaptureCompression::Gzip);
     }
     b.build().expect("posthog-rs options")
 }

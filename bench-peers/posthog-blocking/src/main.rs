@@ -4,6 +4,6 @@
 
 fn main() {
     let url = std::env::args().nth(1).unwrap_or_else(|| "http://127.0.0.1:9".into());
-    let client = posthog_rs::client(peer_posthog_blocking::options(&url, None));
+    let client = posthog_rs::client(peer_posthog_blocking::options(&url, None, false));
     client.capture(peer_posthog_blocking::event(&peer_event::Hmac::new(&peer_event::KEY)));
 }

@@ -12,13 +12,16 @@
 //! with the next timed run (it did: some runs of 500 events took twice as
 //! long, for every JSON column, while the collector decoded the last batch).
 //!
-//! A hanging collector accepts connections and never reads or answers.
+//! A hanging collector accepts connections and never reads or answers. A
+//! distant one ([`Collector::distant`]) counts each request as it arrives
+//! and answers it after a delay, as a collector across the internet would.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::mpsc::{Sender, channel};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use serde::Deserialize;
 use serde::de::IgnoredAny;
@@ -68,20 +71,25 @@ pub struct Collector {
 impl Collector {
     /// Answers 200 to every request, then counts its events.
     pub fn ok() -> std::io::Result<Collector> {
-        Self::start(false, false)
+        Self::start(false, false, Duration::ZERO)
     }
 
     /// Counts each request's events, then answers 200.
     pub fn settled() -> std::io::Result<Collector> {
-        Self::start(false, true)
+        Self::start(false, true, Duration::ZERO)
+    }
+
+    /// Counts each request's events as it arrives, then answers 200 after `delay`.
+    pub fn distant(delay: Duration) -> std::io::Result<Collector> {
+        Self::start(false, true, delay)
     }
 
     /// Accepts connections and never answers.
     pub fn hanging() -> std::io::Result<Collector> {
-        Self::start(true, false)
+        Self::start(true, false, Duration::ZERO)
     }
 
-    fn start(hang: bool, count_first: bool) -> std::io::Result<Collector> {
+    fn start(hang: bool, count_first: bool, delay: Duration) -> std::io::Result<Collector> {
         let l = TcpListener::bind("127.0.0.1:0")?;
         let port = l.local_addr()?.port();
         let counts = Arc::new(Counts::default());
@@ -99,7 +107,7 @@ impl Collector {
                     held.lock().unwrap_or_else(|p| p.into_inner()).push(s);
                 } else {
                     let to = if count_first { Counting::Here(c2.clone()) } else { Counting::Thread(bodies.clone()) };
-                    std::thread::spawn(move || serve(s, &to));
+                    std::thread::spawn(move || serve(s, &to, delay));
                 }
             }
         });
@@ -121,7 +129,7 @@ enum Counting {
     Thread(Sender<(bool, Vec<u8>, usize)>),
 }
 
-fn serve(s: TcpStream, counting: &Counting) {
+fn serve(s: TcpStream, counting: &Counting, delay: Duration) {
     let _ = s.set_nodelay(true);
     let Ok(mut out) = s.try_clone() else { return };
     let mut r = BufReader::new(s);
@@ -133,6 +141,9 @@ fn serve(s: TcpStream, counting: &Counting) {
         };
         if let Counting::Here(c) = counting {
             count(proto, &body, head, c);
+        }
+        if !delay.is_zero() {
+            std::thread::sleep(delay);
         }
         if out.write_all(answer).is_err() {
             return;
@@ -192,6 +203,20 @@ fn read_request(r: &mut impl BufRead) -> Option<(bool, Vec<u8>, usize)> {
 fn count(proto: bool, body: &[u8], head: usize, c: &Counts) {
     c.bytes.fetch_add((head + body.len()) as u64, Relaxed);
     c.requests.fetch_add(1, Relaxed);
+    // A gzipped body (by its magic bytes: posthog-rs marks it in the query,
+    // the others with `Content-Encoding`) is counted from what it inflates to.
+    let inflated;
+    let body = if body.starts_with(&[0x1f, 0x8b]) {
+        let mut out = Vec::new();
+        if std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(body), &mut out).is_err() {
+            c.unreadable.fetch_add(1, Relaxed);
+            return;
+        }
+        inflated = out;
+        &inflated[..]
+    } else {
+        body
+    };
     if proto {
         match ExportLogsServiceRequest::decode(body) {
             Ok(req) => {
@@ -284,12 +309,13 @@ mod tests {
         post(c.port, "application/x-protobuf", &req.encode_to_vec());
         post(c.port, "application/json", b"[1]");
         settle(&c.counts, 2 + 4 + 5 + 1);
-        let sent: usize = [("application/json", &ph[..]), ("application/json", &otlp[..]), ("application/json", b"[1]")]
-            .iter()
-            .map(|(t, b)| head(t, b).len() + b.len())
-            .sum::<usize>()
-            + head("application/x-protobuf", &req.encode_to_vec()).len()
-            + req.encode_to_vec().len();
+        let sent: usize =
+            [("application/json", &ph[..]), ("application/json", &otlp[..]), ("application/json", b"[1]")]
+                .iter()
+                .map(|(t, b)| head(t, b).len() + b.len())
+                .sum::<usize>()
+                + head("application/x-protobuf", &req.encode_to_vec()).len()
+                + req.encode_to_vec().len();
         assert_eq!(c.counts.bytes.load(Relaxed), sent as u64, "every byte read is counted");
         assert_eq!(c.counts.requests.load(Relaxed), 4);
         let n = |a: &AtomicU64| a.load(Relaxed);

@@ -9,10 +9,12 @@
 //! line per system (LABEL: the systems whose label contains it).
 //! `-- --bytes [LABEL]` prints the bytes per event each system sends (request
 //! lines, headers and bodies as the collector read them), for one event in
-//! a run and for a batch of 500 at the system's defaults.
+//! a run and for a batch of 500 at the system's defaults. `-- --distant
+//! [LABEL]` only the distant-collector rows (`distant.rs`).
 #![forbid(unsafe_code)]
 
 mod collector;
+mod distant;
 mod measure;
 mod report;
 mod systems;
@@ -32,21 +34,33 @@ struct Plan {
     burst_events: usize,
     burst_runs: usize,
     exit_runs: usize,
+    /// Runs of each minimal CLI counted against the distant collector.
+    distant_runs: usize,
 }
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     // `--bursts [LABEL]`, `--callers [LABEL]`: LABEL keeps the systems whose label contains it.
-    let mode = args.iter().position(|a| a == "--bursts" || a == "--callers" || a == "--bytes");
+    let mode = args.iter().position(|a| matches!(a.as_str(), "--bursts" | "--callers" | "--bytes" | "--distant"));
     let only = mode.and_then(|i| args.get(i + 1)).cloned();
-    if let Some(bad) =
-        args.iter().find(|a| !matches!(a.as_str(), "--quick" | "--bursts" | "--callers" | "--bytes") && Some(*a) != only.as_ref())
-    {
-        eprintln!("error: unknown option `{bad}` (options: --quick, --bursts [LABEL], --callers [LABEL], --bytes [LABEL])");
+    if let Some(bad) = args.iter().find(|a| {
+        !matches!(a.as_str(), "--quick" | "--bursts" | "--callers" | "--bytes" | "--distant")
+            && Some(*a) != only.as_ref()
+    }) {
+        eprintln!(
+            "error: unknown option `{bad}` (options: --quick, --bursts [LABEL], --callers [LABEL], --bytes [LABEL], --distant [LABEL])"
+        );
         std::process::exit(2);
     }
     if args.iter().any(|a| a == "--bytes") {
         if let Err(e) = bytes_only(only.as_deref().unwrap_or("")) {
+            eprintln!("error: {e}");
+            std::process::exit(1);
+        }
+        return;
+    }
+    if args.iter().any(|a| a == "--distant") {
+        if let Err(e) = distant_only(only.as_deref().unwrap_or("")) {
             eprintln!("error: {e}");
             std::process::exit(1);
         }
@@ -70,9 +84,25 @@ fn main() {
         return;
     }
     let plan = if quick {
-        Plan { quick, record_runs: 30, per_run: 500, burst_events: 100_000, burst_runs: 1, exit_runs: 10 }
+        Plan {
+            quick,
+            record_runs: 30,
+            per_run: 500,
+            burst_events: 100_000,
+            burst_runs: 1,
+            exit_runs: 10,
+            distant_runs: 10,
+        }
     } else {
-        Plan { quick, record_runs: 200, per_run: 500, burst_events: 100_000, burst_runs: 3, exit_runs: 40 }
+        Plan {
+            quick,
+            record_runs: 200,
+            per_run: 500,
+            burst_events: 100_000,
+            burst_runs: 3,
+            exit_runs: 40,
+            distant_runs: 20,
+        }
     };
     match run(&plan) {
         Ok(md) => print!("{md}"),
@@ -161,6 +191,11 @@ fn run(plan: &Plan) -> Result<String, String> {
         f.exit_down = Some(exit(&s.cli(), s.cli_args(down), "down", &[])?);
         f.exit_hang = Some(exit(&s.cli(), s.cli_args(hang.port), "hanging", &[])?);
     }
+    for (s, f) in ALL.iter().zip(figs.iter_mut()) {
+        for d in distant::DELAYS {
+            f.distant.push(distant::measure(s, d, plan.exit_runs, plan.distant_runs, &state)?);
+        }
+    }
     let _ = std::fs::remove_dir_all(&state);
 
     for (i, s) in ALL.iter().enumerate() {
@@ -185,6 +220,7 @@ fn run(plan: &Plan) -> Result<String, String> {
         per_run: plan.per_run,
         burst_runs: plan.burst_runs,
         exit_runs: plan.exit_runs,
+        distant_runs: plan.distant_runs,
         secs: started.elapsed().as_secs_f64(),
         load_before,
         load_after: measure::load_average(),
@@ -225,34 +261,72 @@ fn bursts_only(only: &str) -> Result<(), String> {
 }
 
 /// `--bytes [LABEL]`: bytes per event on the wire, each system at its
-/// defaults: one event in a run (a CLI's usual case), and 500 (one burst,
-/// batched as the system batches). Bytes are deterministic but for the
-/// lengths of times and ids; a markdown table on stdout.
+/// defaults and with gzip (`--gzip`: where the system offers it): one event
+/// in a run (a CLI's usual case), and 500 (one burst, batched as the system
+/// batches). Bytes are deterministic but for the lengths of times and ids;
+/// a markdown table on stdout.
 fn bytes_only(only: &str) -> Result<(), String> {
     let systems: Vec<_> = ALL.iter().filter(|s| s.label.contains(only)).collect();
     for s in &systems {
         measure::build(s.pkg)?;
     }
     let up = Collector::settled().map_err(|e| e.to_string())?;
-    println!("| system | bytes per event, 1 event | bytes per event, 500 events | requests for 500 |");
-    println!("| --- | ---: | ---: | ---: |");
+    println!(
+        "| system | 1 event, plain | 1 event, gzip | 500 events, plain | 500 events, gzip | requests for 500 (plain / gzip) |"
+    );
+    println!("| --- | ---: | ---: | ---: | ---: | ---: |");
     for s in &systems {
         let mut row = Vec::new();
         for events in [1usize, 500] {
-            up.counts.reset();
-            let mut a = vec!["burst".into(), "--url".into(), s.url(up.port), "--events".into(), events.to_string()];
-            a.extend(s.format.iter().flat_map(|f| ["--format".to_string(), f.to_string()]));
-            measure::bench(&s.bench(), &a, "burst")?;
-            let delivered = settled_count(&up);
-            if delivered != events as u64 {
-                return Err(format!("{}: {delivered} of {events} events delivered", s.label));
+            for gzip in [false, true] {
+                up.counts.reset();
+                let mut a = vec!["burst".into(), "--url".into(), s.url(up.port), "--events".into(), events.to_string()];
+                a.extend(s.format.iter().flat_map(|f| ["--format".to_string(), f.to_string()]));
+                if gzip {
+                    a.push("--gzip".into());
+                }
+                measure::bench(&s.bench(), &a, "burst")?;
+                let delivered = settled_count(&up);
+                if delivered != events as u64 {
+                    return Err(format!("{} (gzip: {gzip}): {delivered} of {events} events delivered", s.label));
+                }
+                let bytes = up.counts.bytes.load(std::sync::atomic::Ordering::Relaxed);
+                let requests = up.counts.requests.load(std::sync::atomic::Ordering::Relaxed);
+                row.push((bytes as f64 / events as f64, requests));
             }
-            let bytes = up.counts.bytes.load(std::sync::atomic::Ordering::Relaxed);
-            let requests = up.counts.requests.load(std::sync::atomic::Ordering::Relaxed);
-            row.push((bytes as f64 / events as f64, requests));
         }
-        println!("| {} | {:.0} | {:.1} | {} |", s.label, row[0].0, row[1].0, row[1].1);
+        println!(
+            "| {} | {:.0} | {:.0} | {:.1} | {:.1} | {} / {} |",
+            s.label, row[0].0, row[1].0, row[2].0, row[3].0, row[2].1, row[3].1
+        );
     }
+    Ok(())
+}
+
+/// `--distant [LABEL]`: each system against the distant collector (20 exit
+/// runs, 10 counted runs per delay), a line each, with the no-telemetry
+/// CLI's exit time beside.
+fn distant_only(only: &str) -> Result<(), String> {
+    let systems: Vec<_> = ALL.iter().filter(|s| s.label.contains(only)).collect();
+    for s in &systems {
+        measure::build(s.pkg)?;
+    }
+    measure::build("peer-none")?;
+    let state = std::env::temp_dir().join(format!("peer-distant-{}", std::process::id()));
+    println!("load average {}", measure::load_average());
+    let none = measure::hyperfine(NONE_CLI, &[], &[], 20, 3)?;
+    println!("no telemetry: exit {:.1} ms", none.median);
+    for s in &systems {
+        for d in distant::DELAYS {
+            let r = distant::measure(s, d, 20, 10, &state)?;
+            println!(
+                "{}, collector after {d} ms: exit {:.1} ms ({:.1}–{:.1}), of {} runs' events {} arrived before exit, {} left for the next run",
+                s.label, r.exit.median, r.exit.min, r.exit.max, r.runs, r.arrived, r.left
+            );
+        }
+    }
+    let _ = std::fs::remove_dir_all(&state);
+    println!("load average {}", measure::load_average());
     Ok(())
 }
 
@@ -280,7 +354,7 @@ fn callers_only(only: &str) -> Result<(), String> {
 }
 
 /// The collector's count once it stops moving (it counts after answering).
-fn settled_count(c: &Collector) -> u64 {
+pub(crate) fn settled_count(c: &Collector) -> u64 {
     let mut last = c.counts.events();
     for _ in 0..100 {
         std::thread::sleep(std::time::Duration::from_millis(20));

@@ -51,6 +51,8 @@ pub struct Figures {
     pub exit_up: Option<Timing>,
     pub exit_down: Option<Timing>,
     pub exit_hang: Option<Timing>,
+    /// Against the distant collector, one per delay.
+    pub distant: Vec<crate::distant::Distant>,
     pub size: Option<u64>,
     pub build_secs: Option<f64>,
 }
@@ -66,6 +68,7 @@ pub struct Run {
     pub per_run: usize,
     pub burst_runs: usize,
     pub exit_runs: usize,
+    pub distant_runs: usize,
     pub secs: f64,
     pub load_before: String,
     pub load_after: String,
@@ -186,6 +189,32 @@ pub fn render(r: &Run) -> String {
             exit_cell,
             |t| t.median,
         );
+    }
+    for (i, d) in crate::distant::DELAYS.iter().enumerate() {
+        let get = |x: &Figures| x.distant.get(i).copied();
+        row(
+            &mut md,
+            &format!("whole-process exit of the minimal CLI, collector answering after {d} ms (hyperfine, median)"),
+            f,
+            get,
+            |t| exit_cell(&t.exit),
+            |t| t.exit.median,
+        );
+        // Counts, not times: no ratio.
+        let _ = write!(
+            md,
+            "| collector answering after {d} ms: of {} runs' events (one each), arrived before exit / left on disk for the next run |",
+            r.distant_runs
+        );
+        for x in f {
+            match get(x) {
+                Some(t) => {
+                    let _ = write!(md, " {} / {} |", t.arrived, t.left);
+                }
+                None => md.push_str(" not measured |"),
+            }
+        }
+        md.push('\n');
     }
     row(&mut md, "minimal CLI, release binary size", f, |x| x.size, |b| mib(*b), |b| *b as f64);
     row(

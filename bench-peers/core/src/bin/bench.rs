@@ -29,6 +29,9 @@ fn main() {
     harness::main(|o: &Options| {
         let dir = std::env::temp_dir().join(format!("peer-core-bench-{}", std::process::id()));
         let mut b = peer_core::builder(&o.url, peer_core::format(&o.format)).state_dir(&dir).notice(false);
+        if o.gzip {
+            b = b.compression(telemetry_core::Compression::Gzip);
+        }
         if let Some(n) = o.queue {
             b = b.limits(Limits::default().with_queue_events(n).with_queue_bytes(usize::MAX));
         }

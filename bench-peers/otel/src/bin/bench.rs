@@ -32,7 +32,7 @@ impl System for Otel {
 
 fn main() {
     harness::main(|o: &Options| {
-        let provider = peer_otel::provider(&o.url, o.queue);
+        let provider = peer_otel::provider(&o.url, o.queue, o.gzip);
         let logger = peer_otel::logger(&provider);
         Box::new(Otel { provider, logger, h: Hmac::new(&peer_event::KEY) })
     });

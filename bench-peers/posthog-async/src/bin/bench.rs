@@ -30,7 +30,7 @@ impl System for PostHog {
 fn main() {
     harness::main(|o: &Options| {
         let rt = tokio::runtime::Runtime::new().expect("tokio runtime");
-        let client = rt.block_on(posthog_rs::client(peer_posthog_async::options(&o.url, o.queue)));
+        let client = rt.block_on(posthog_rs::client(peer_posthog_async::options(&o.url, o.queue, o.gzip)));
         Box::new(PostHog { rt, client, h: Hmac::new(&peer_event::KEY) })
     });
 }

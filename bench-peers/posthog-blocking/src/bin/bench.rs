@@ -26,7 +26,7 @@ impl System for PostHog {
 
 fn main() {
     harness::main(|o: &Options| {
-        let client = posthog_rs::client(peer_posthog_blocking::options(&o.url, o.queue));
+        let client = posthog_rs::client(peer_posthog_blocking::options(&o.url, o.queue, o.gzip));
         Box::new(PostHog { client, h: Hmac::new(&peer_event::KEY) })
     });
 }
