@@ -32,7 +32,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use support::*;
-use telemetry_core::{EnvSource, Telemetry, WireFormat};
+use telemetry_core::{EnvSource, Telemetry, TestBuilder, WireFormat};
 use telemetry_testkit::Collector;
 
 const FORMATS: [WireFormat; 3] = [WireFormat::PostHog, WireFormat::Otlp, WireFormat::OtlpProtobuf];
@@ -42,14 +42,10 @@ fn micros(since: Instant) -> f64 {
 }
 
 /// A builder as a CLI sets one up, its state in `dir` (made by a first run).
-fn builder(dir: &str, url: &str, format: WireFormat, env: &[(&str, &str)]) -> telemetry_core::Builder {
-    let b = Telemetry::builder(&BENCH_APP)
-        .app_version("1.0.0")
-        .state_dir(dir)
-        .env(EnvSource::from_pairs(env.iter().copied()))
-        .notice(false)
-        .endpoint(url, format);
-    if format.needs_api_key() { b.api_key("phc_0123456789abcdefghijklmnopqrstuvwxyzABCDEFG") } else { b }
+fn builder(dir: &str, url: &str, format: WireFormat, env: &[(&str, &str)]) -> TestBuilder {
+    let b = Telemetry::builder(&BENCH_APP).app_version("1.0.0").state_dir(dir).notice(false).endpoint(url, format);
+    let b = if format.needs_api_key() { b.api_key("phc_0123456789abcdefghijklmnopqrstuvwxyzABCDEFG") } else { b };
+    b.with_test_knobs().env(EnvSource::from_pairs(env.iter().copied()))
 }
 
 /// The child: one case, its steps printed as `step=µs` on one line.

@@ -35,7 +35,11 @@ fn main() {
         if let Some(n) = o.queue {
             b = b.limits(Limits::default().with_queue_events(n).with_queue_bytes(usize::MAX));
         }
-        let t = b.with_test_knobs().env(EnvSource::from_pairs::<&str, &str>([])).build().unwrap_or_else(|e| panic!("telemetry-core: {e}"));
+        let t = b
+            .with_test_knobs()
+            .env(EnvSource::from_pairs::<&str, &str>([]))
+            .build()
+            .unwrap_or_else(|e| panic!("telemetry-core: {e}"));
         Box::new(Core { t, dir })
     });
 }
