@@ -21,13 +21,6 @@ use telemetry_testkit::{Collector, Request};
 const FORMATS: [WireFormat; 5] =
     [WireFormat::Native, WireFormat::Segment, WireFormat::PostHog, WireFormat::Otlp, WireFormat::OtlpProtobuf];
 
-/// The bytes of one request as it crossed the socket.
-fn wire_bytes(r: &Request) -> usize {
-    let line = r.method.len() + 1 + r.path.len() + " HTTP/1.1\r\n".len();
-    let headers: usize = r.headers.iter().map(|(k, v)| k.len() + 2 + v.len() + 2).sum();
-    line + headers + 2 + r.body.len()
-}
-
 /// `events` recorded and sent in batches of `batch`: the requests the collector read.
 fn run(format: WireFormat, compression: Compression, events: usize, batch: usize) -> Vec<Request> {
     let collector = Collector::ok();

@@ -16,6 +16,7 @@ fn main() {
     }
     cleanup();
     cleanup_memory();
+    let _ = std::fs::remove_dir_all(state_dir("metrics"));
 }
 
 /// Telemetry off: one relaxed atomic load and a branch.
@@ -136,5 +137,80 @@ mod parts {
     #[divan::bench(sample_count = 500, sample_size = 100)]
     fn system_time_now() -> std::time::SystemTime {
         std::time::SystemTime::now()
+    }
+}
+
+/// Metrics (issue 23): recording into `generate_metrics!`'s handles (one
+/// relaxed atomic operation on this process's cells) beside the
+/// OpenTelemetry metrics SDK's instruments (`opentelemetry_sdk` 0.33, a
+/// `ManualReader` that is never read: recording only), in the same run.
+mod metrics {
+    use super::*;
+    use opentelemetry::KeyValue;
+    use opentelemetry::metrics::MeterProvider;
+    use opentelemetry_sdk::metrics::{ManualReader, SdkMeterProvider};
+    use std::sync::OnceLock;
+    use telemetry_core::{EnvSource, MemorySink, Telemetry};
+
+    telemetry_core::generate_metrics!("../../schemas/example-cli.yaml");
+
+    /// Telemetry on (memory sink, its own state dir): the handles hold cells.
+    fn on() -> &'static (Telemetry, Metrics) {
+        static ON: OnceLock<(Telemetry, Metrics)> = OnceLock::new();
+        ON.get_or_init(|| {
+            let t = Telemetry::builder(&APP)
+                .app_version("1.0.0")
+                .state_dir(state_dir("metrics"))
+                .notice(false)
+                .with_test_knobs()
+                .env(EnvSource::from_pairs::<&str, &str>([]))
+                .memory(MemorySink::new())
+                .build()
+                .unwrap();
+            let m: Metrics = t.metrics();
+            (t, m)
+        })
+    }
+
+    fn otel() -> &'static SdkMeterProvider {
+        static P: OnceLock<SdkMeterProvider> = OnceLock::new();
+        P.get_or_init(|| SdkMeterProvider::builder().with_reader(ManualReader::builder().build()).build())
+    }
+
+    /// `labeled_counter.add(label, 1)`: `commands.add(CommandsLabel::Build, 1)`.
+    #[divan::bench(sample_count = 1000, sample_size = 1000)]
+    fn counter_add(b: Bencher) {
+        let m = &on().1;
+        b.bench_local(|| m.commands.add(black_box(CommandsLabel::Build), black_box(1)));
+    }
+
+    /// `distribution.record_ms(2100)`: the bucket found among 5 bounds, its count and the sum added.
+    #[divan::bench(sample_count = 1000, sample_size = 1000)]
+    fn distribution_record_ms(b: Bencher) {
+        let m = &on().1;
+        b.bench_local(|| m.build_duration.record_ms(black_box(2100)));
+    }
+
+    /// Off: the handles hold no cells.
+    #[divan::bench(sample_count = 1000, sample_size = 1000)]
+    fn counter_add_off(b: Bencher) {
+        let m: Metrics = disabled().metrics();
+        b.bench_local(|| m.commands.add(black_box(CommandsLabel::Build), black_box(1)));
+    }
+
+    /// Baseline: OpenTelemetry's `Counter<u64>::add(1, &[KeyValue::new("command", "build")])`.
+    #[divan::bench(sample_count = 1000, sample_size = 1000)]
+    fn otel_counter_add_one_attribute(b: Bencher) {
+        let c = otel().meter("bench").u64_counter("commands").build();
+        let attrs = [KeyValue::new("command", "build")];
+        b.bench_local(|| c.add(black_box(1), black_box(&attrs)));
+    }
+
+    /// Baseline: OpenTelemetry's `Histogram<u64>::record(2100, &[])` with the same 5 bounds.
+    #[divan::bench(sample_count = 1000, sample_size = 1000)]
+    fn otel_histogram_record(b: Bencher) {
+        let bounds = vec![100.0, 500.0, 1000.0, 5000.0, 30000.0];
+        let h = otel().meter("bench").u64_histogram("build_duration").with_boundaries(bounds).build();
+        b.bench_local(|| h.record(black_box(2100), &[]));
     }
 }

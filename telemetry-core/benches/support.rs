@@ -83,6 +83,14 @@ pub fn enabled_collector_down(queue: usize) -> Telemetry {
         .unwrap()
 }
 
+/// The bytes of one request as it crossed the socket (HTTP/1.1, before TLS):
+/// the request line, every header and the body.
+pub fn wire_bytes(r: &telemetry_testkit::Request) -> usize {
+    let line = r.method.len() + 1 + r.path.len() + " HTTP/1.1\r\n".len();
+    let headers: usize = r.headers.iter().map(|(k, v)| k.len() + 2 + v.len() + 2).sum();
+    line + headers + 2 + r.body.len()
+}
+
 pub fn cleanup() {
     let _ = std::fs::remove_dir_all(state_dir("on"));
     let _ = std::fs::remove_dir_all(state_dir("off"));
