@@ -3,16 +3,18 @@
 //! app was built from (not a copy with the same `app.name`).
 //!
 //! The canonical form lists, in file order, everything that decides what is
-//! sent, when, and who may opt out how: the app's name and anonymous-id
-//! variable, the version, consent (default, `DO_NOT_TRACK`, first run, the
+//! sent, when, and who may opt out how: the app's name, identity and
+//! anonymous-id variable, the version, consent (default, `DO_NOT_TRACK`, first run, the
 //! opt-out command, every switch in order), and every context key, event and field with its collection,
-//! type, `required`, bounds, values and expiry, and every metric with its
+//! hash scope, type, `required`, bounds, values and expiry, and every metric with its
 //! type, labels, unit, buckets and expiry and the metrics period. Wording (descriptions,
 //! reasons, reviews, examples, titles, URLs, owners, history) and the
 //! file's layout (whitespace, comments, quoting, flow or block style) are
 //! left out: they change no byte that is sent.
 
-use crate::model::{ConsentDefault, Field, FieldType, FirstRun, Schema, SwitchAction, SwitchRule, Trigger};
+use crate::model::{
+    ConsentDefault, Field, FieldType, FirstRun, HashScope, Identity, Schema, SwitchAction, SwitchRule, Trigger,
+};
 use crate::model::{Expiry, MetricKind};
 use sha2::{Digest, Sha256};
 use std::fmt::Write;
@@ -32,6 +34,10 @@ pub fn canonical_form(schema: &Schema) -> String {
     let mut out = String::new();
     let opt = |v: Option<String>| v.unwrap_or_else(|| "-".into());
     let _ = writeln!(out, "app {:?}", schema.app.name);
+    // Written only when not the default, so schemas that do not say it keep their fingerprints.
+    if schema.app.identity != Identity::Install {
+        let _ = writeln!(out, "identity {}", schema.app.identity.as_str());
+    }
     let _ = writeln!(out, "anonymous_id_env {}", opt(schema.app.anonymous_id_env.as_ref().map(|v| format!("{v:?}"))));
     let _ = writeln!(out, "schema_version {}", opt(schema.schema_version.map(|v| v.to_string())));
     let default = match schema.consent.default {
@@ -108,6 +114,9 @@ fn fields(out: &mut String, fields: &[Field], depth: usize) {
     for f in fields {
         let pad = " ".repeat(depth);
         let _ = write!(out, "{pad}field {:?} {}", f.name, f.collect.as_str());
+        if f.hash != HashScope::Install {
+            let _ = write!(out, " hash={}", f.hash.as_str());
+        }
         match &f.ty {
             Some(ty) => {
                 out.push(' ');

@@ -59,6 +59,12 @@ fn layout_comments_and_wording_keep_the_fingerprint() {
         ("reason", "Identifies a person.", "It is personal data."),
         ("title", "title: Demo,", "title: Demo CLI,"),
         ("owner added", "title: Demo,", "title: Demo, owner: team@example.org,"),
+        ("the default identity written out", "are used. }", "are used., identity: install }"),
+        (
+            "the default hash scope written out",
+            "project: { collect: hashed,",
+            "project: { collect: hashed, hash: install,",
+        ),
     ];
     for (what, from, to) in same {
         let text = edit(from, to);
@@ -78,6 +84,9 @@ fn every_collection_change_changes_the_fingerprint() {
     // (what, text in `BASE`, replacement)
     let changed = [
         ("app name", "name: demo,", "name: demo2,"),
+        ("identity run", "are used. }", "are used., identity: run }"),
+        ("identity none", "are used. }", "are used., identity: none }"),
+        ("hash scope", "project: { collect: hashed,", "project: { collect: hashed, hash: product,"),
         ("schema version", "\"1.0\"", "\"1.1\""),
         ("consent default", "default: enabled", "default: disabled"),
         ("do_not_track", "  default: enabled\n", "  default: enabled\n  do_not_track: false\n"),

@@ -106,6 +106,10 @@ fn rejects_bad_files() {
         ("collection operator empty", collection("{ operator: '' }")),
         ("collection public_aggregates not https", collection("{ public_aggregates: example.org/stats }")),
         ("collection public_aggregates false", collection("{ public_aggregates: false }")),
+        ("unknown identity", "version: 1\napp: { name: demo, title: Demo, description: x, identity: user }\nevents: { e: { description: x } }\n".into()),
+        ("anonymous_id_env with identity run", "version: 1\napp: { name: demo, title: Demo, description: x, identity: run, anonymous_id_env: DEMO_ID }\nevents: { e: { description: x } }\n".into()),
+        ("unknown hash scope", field("{ collect: hashed, hash: global, type: string, description: x }")),
+        ("hash scope on an allowed field", field("{ collect: allowed, hash: product, type: string, description: x }")),
         ("anonymous_id_env not a variable", "version: 1\napp: { name: demo, title: Demo, description: x, anonymous_id_env: my-id }\nevents: { e: { description: x } }\n".into()),
     ];
     let mut accepted = Vec::new();

@@ -9,7 +9,7 @@ use super::expiry::expiry;
 use super::out::{Out, Side};
 use super::types::within;
 use crate::error::Loc;
-use crate::model::{Collect, Event, Field, FieldType, Schema};
+use crate::model::{Collect, Event, Field, FieldType, HashScope, Identity, Schema};
 use std::path::Path;
 
 /// Every change from `base` to `head` (the same app; `None`: absent on
@@ -64,6 +64,7 @@ pub fn compare(base: Option<&Schema>, head: Option<&Schema>) -> Vec<Change> {
                     out.push("app", format!("`app.{key}` changed"), &[Wording], Side::HeadFile);
                 }
             }
+            identity(&mut out, ba.identity, ha.identity);
             id_source(&mut out, ba.anonymous_id_env.as_deref(), ha.anonymous_id_env.as_deref());
             consent(&mut out, &b.consent, &h.consent);
             if b.never_collected != h.never_collected {
@@ -115,6 +116,23 @@ fn id_source(out: &mut Out<'_>, old: Option<&str>, new: Option<&str>) {
         _ => return,
     };
     out.push("app", what, classes, Side::HeadFile);
+}
+
+/// `app.identity` says how far the id links events: `none` < `run` <
+/// `install`. Linking more widens what is collected.
+fn identity(out: &mut Out<'_>, old: Identity, new: Identity) {
+    let what = |i: Identity| match i {
+        Identity::Install => "one id per install, kept across runs",
+        Identity::Run => "a new id each run",
+        Identity::None => "no id",
+    };
+    let classes: &[Class] = match new.rank().cmp(&old.rank()) {
+        std::cmp::Ordering::Greater => &[Widens],
+        std::cmp::Ordering::Less => &[Narrows],
+        std::cmp::Ordering::Equal => return,
+    };
+    let line = format!("identity: {} -> {}: events carry {}", old.as_str(), new.as_str(), what(new));
+    out.push("app", line, classes, Side::HeadFile);
 }
 
 fn count(e: &Event) -> String {
@@ -200,6 +218,7 @@ fn field(out: &mut Out<'_>, item: &str, b: &Field, h: &Field) {
         std::cmp::Ordering::Less => out.push(item, collect, &[Narrows], at),
         std::cmp::Ordering::Equal => {}
     }
+    hash_scope(out, item, b, h, at);
     for (key, changed) in [
         ("description", b.description != h.description),
         ("reason", b.reason != h.reason),
@@ -222,6 +241,23 @@ fn field(out: &mut Out<'_>, item: &str, b: &Field, h: &Field) {
         _ => {}
     }
     ty(out, item, "", bt, ht, at);
+}
+
+/// A hashed field's scope, when it stays hashed: a product key makes its
+/// hashes comparable across installs (and reversible by the key's holder
+/// for small sets of values), so `install -> product` widens.
+fn hash_scope(out: &mut Out<'_>, item: &str, b: &Field, h: &Field, at: Side) {
+    if b.collect != Collect::Hashed || h.collect != Collect::Hashed || b.hash == h.hash {
+        return;
+    }
+    match h.hash {
+        HashScope::Product => {
+            out.push(item, "hash: install -> product: its hashes can be compared across installs", &[Widens], at)
+        }
+        HashScope::Install => {
+            out.push(item, "hash: product -> install: its hashes compare within one install only", &[Narrows], at)
+        }
+    }
 }
 
 /// Compares two types of one field; `of` prefixes what is said about list items (`items: `).

@@ -54,10 +54,20 @@ pub struct EventSpec {
 pub enum CollectSpec {
     /// Sent as is.
     Allowed,
-    /// Sent only as a keyed one-way hash (HMAC-SHA256 under a per-install key). `string` or list of `string` only.
+    /// Sent only as a keyed one-way hash (HMAC-SHA256 under the key `hash` names). `string` or list of `string` only.
     Hashed,
     /// Never sent; needs a `reason`. A struct carrying it does not compile.
     Forbidden,
+}
+
+/// Whose key a hashed field is hashed under.
+#[derive(Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum HashScopeSpec {
+    /// A random key per install (the default): hashes compare within one install only.
+    Install,
+    /// The product's key, given at build time: hashes compare across installs, and whoever holds the key can reverse values from a small set.
+    Product,
 }
 
 /// Declares an enum of `type:` keywords: the number and `bool` keywords,
@@ -137,11 +147,14 @@ type_keywords! {
     { "if": { "properties": { "type": { "const": "enum" } }, "required": ["type"] }, "then": { "required": ["values"] } },
     { "if": { "properties": { "type": { "const": "object" } }, "required": ["type"] }, "then": { "required": ["fields"] } },
     { "if": { "properties": { "type": { "const": "list" } }, "required": ["type"] }, "then": { "required": ["items"] } },
-    { "if": { "properties": { "collect": { "const": "hashed" } }, "required": ["collect"] }, "then": { "properties": { "type": { "enum": ["string", "list"] } } } }
+    { "if": { "properties": { "collect": { "const": "hashed" } }, "required": ["collect"] }, "then": { "properties": { "type": { "enum": ["string", "list"] } } }, "else": { "not": { "required": ["hash"] } } }
 ]))]
 pub struct FieldSpec {
     /// `allowed` (sent as is), `hashed` (sent as a keyed hash) or `forbidden` (never sent).
     pub collect: CollectSpec,
+    /// `hashed` only: whose key the hash is made under, `install` (the default) or `product`.
+    #[serde(default)]
+    pub hash: Option<HashScopeSpec>,
     /// The value's type (required unless forbidden).
     #[serde(default, rename = "type")]
     pub ty: Option<TypeName>,

@@ -89,6 +89,10 @@ pub struct HistorySpec {
 /// The `app` section.
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(extend(
+    "if" = { "properties": { "identity": { "enum": ["run", "none"] } }, "required": ["identity"] },
+    "then" = { "not": { "required": ["anonymous_id_env"] } }
+))]
 pub struct AppSpec {
     /// Identifier: lowercase letters, digits, `-` and `_`, starting with a letter. Names the generated files and the state directory.
     #[schemars(pattern("^[a-z][a-z0-9_-]*$"))]
@@ -112,7 +116,10 @@ pub struct AppSpec {
     #[serde(default)]
     #[schemars(pattern("^https://[A-Za-z0-9._~:?#@!$+,;=%&-][A-Za-z0-9._~:/?#@!$+,;=%&-]*$"))]
     pub privacy_url: Option<String>,
-    /// An environment variable that, when set, replaces the random anonymous install id.
+    /// Which id events carry: `install` (a random id kept per install, the default), `run` (a random id per run, never stored) or `none` (no id).
+    #[serde(default)]
+    pub identity: Option<IdentitySpec>,
+    /// An environment variable that, when set, replaces the random anonymous install id (`identity: install` only).
     #[serde(default)]
     #[schemars(pattern("^[A-Z_][A-Z0-9_]*$"))]
     pub anonymous_id_env: Option<String>,
@@ -165,6 +172,18 @@ pub enum FirstRunSpec {
     Send,
     /// From the second run: the first only shows the notice.
     NoticeFirst,
+}
+
+/// Which id events carry.
+#[derive(Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum IdentitySpec {
+    /// A random id made on the first run and kept: every event of an install carries it.
+    Install,
+    /// A random id made for each run and never stored.
+    Run,
+    /// No id: nothing links two events.
+    None,
 }
 
 /// Whether telemetry is on before anyone chooses.

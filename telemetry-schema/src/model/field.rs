@@ -12,7 +12,7 @@ use serde::Serialize;
 pub enum Collect {
     /// Sent as is.
     Allowed,
-    /// Sent only as a keyed one-way hash (HMAC-SHA256, per-install key).
+    /// Sent only as a keyed one-way hash (HMAC-SHA256, under the key of its [`HashScope`]).
     Hashed,
     /// Never sent: a struct carrying it does not compile.
     Forbidden,
@@ -25,6 +25,32 @@ impl Collect {
             Collect::Allowed => "allowed",
             Collect::Hashed => "hashed",
             Collect::Forbidden => "forbidden",
+        }
+    }
+}
+
+/// Whose key a hashed field is hashed under (`hash:`): what its hashes can be compared across.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(Serialize, schemars::JsonSchema), serde(rename_all = "snake_case"))]
+pub enum HashScope {
+    /// A random key made for each install (the default): the same value
+    /// hashes differently on every install, so hashes count distinct values
+    /// within one install only.
+    #[default]
+    Install,
+    /// The product's own key, given to the builder at build time: the same
+    /// value hashes alike on every install, so hashes can be counted across
+    /// installs, and whoever holds the key can hash guesses and so reverse
+    /// values from a small set.
+    Product,
+}
+
+impl HashScope {
+    /// The YAML spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HashScope::Install => "install",
+            HashScope::Product => "product",
         }
     }
 }
@@ -132,6 +158,8 @@ pub struct Field {
     pub loc: Loc,
     /// How it is collected.
     pub collect: Collect,
+    /// Whose key a hashed field is hashed under (`hash:`); `install` for every other field.
+    pub hash: HashScope,
     /// Its type; `None` only for forbidden fields.
     pub ty: Option<FieldType>,
     /// What it is and why it is collected (required for collected fields).

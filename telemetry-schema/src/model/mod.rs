@@ -87,6 +87,8 @@ pub struct App {
     /// install id (`app.anonymous_id_env`, optional). For products whose users
     /// pin the id themselves, e.g. PyAirbyte's `AIRBYTE_ANALYTICS_ID`.
     pub anonymous_id_env: Option<String>,
+    /// Which id the product's events carry (`app.identity`, default `install`).
+    pub identity: Identity,
     /// Who answers for the telemetry: an email address or a team name
     /// (`app.owner`); an event's `owner` overrides it.
     pub owner: Option<String>,
@@ -101,7 +103,7 @@ impl App {
     /// ```
     /// # let app = telemetry_schema::App { name: "my-cli".into(), title: String::new(), term: None,
     /// #     description: String::new(), docs_url: None, privacy_url: None, anonymous_id_env: None, owner: None,
-    /// #     data_review: None };
+    /// #     data_review: None, identity: telemetry_schema::Identity::Install };
     /// assert_eq!(app.env_prefix(), "MY_CLI");
     /// ```
     pub fn env_prefix(&self) -> String {
@@ -120,6 +122,43 @@ impl App {
     /// ```
     pub fn term(&self) -> &str {
         self.term.as_deref().unwrap_or(DEFAULT_TERM)
+    }
+}
+
+/// Which id a product's events carry: the promise `app.identity` makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(Serialize, schemars::JsonSchema), serde(rename_all = "snake_case"))]
+pub enum Identity {
+    /// A random id made on the first run and kept in the state dir: every
+    /// event of one install carries the same id (the default).
+    #[default]
+    Install,
+    /// A random id made for each run of the program and never stored:
+    /// events of one run share it, runs cannot be linked by it.
+    Run,
+    /// No id: nothing links two events. A wire format that needs an id
+    /// (PostHog's `distinct_id`, Segment's `anonymousId`) gets the event's
+    /// own random message id.
+    None,
+}
+
+impl Identity {
+    /// The YAML spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Identity::Install => "install",
+            Identity::Run => "run",
+            Identity::None => "none",
+        }
+    }
+
+    /// How much the id links events: `none` < `run` < `install`.
+    pub fn rank(self) -> u8 {
+        match self {
+            Identity::None => 0,
+            Identity::Run => 1,
+            Identity::Install => 2,
+        }
     }
 }
 

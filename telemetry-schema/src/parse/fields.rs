@@ -6,7 +6,7 @@
 use super::govern::{self, review_key};
 use super::shape::{Map, boolean, keyword, non_empty, string};
 use crate::error::{Diags, unknown_help};
-use crate::model::{Collect, Event, Field, FieldType, TYPE_NAMES, Value};
+use crate::model::{Collect, Event, Field, FieldType, HashScope, TYPE_NAMES, Value};
 use crate::yaml::{Key, Node, NodeKind};
 
 /// `Err` holds the events that did parse when some did not.
@@ -68,6 +68,7 @@ fn event(key: &Key, node: &Node, d: &mut Diags) -> Option<Event> {
 }
 const FIELD_KEYS: &[&str] = &[
     "collect",
+    "hash",
     "type",
     "description",
     "reason",
@@ -123,6 +124,7 @@ fn field(key: &Key, node: &Node, depth: usize, d: &mut Diags) -> Option<Field> {
             d,
         )
     });
+    let hash = hash_scope(&m, &what, collect, d);
     let text = |k: &str, d: &mut Diags| match m.value(k) {
         Some(n) => non_empty(n, &format!("`{k}` of {what}"), d).map(Some),
         None => Some(None),
@@ -169,6 +171,7 @@ fn field(key: &Key, node: &Node, depth: usize, d: &mut Diags) -> Option<Field> {
         name: key.text.clone(),
         loc: key.loc,
         collect: collect?,
+        hash: hash?,
         ty: ty?,
         description: description?,
         reason: reason?,
@@ -177,6 +180,23 @@ fn field(key: &Key, node: &Node, depth: usize, d: &mut Diags) -> Option<Field> {
         example,
         data_review: data_review?,
     })
+}
+
+/// `hash:`, whose key a hashed field is hashed under; only a hashed field has one.
+fn hash_scope(m: &Map<'_>, what: &str, collect: Option<Collect>, d: &mut Diags) -> Option<HashScope> {
+    let Some((key, n)) = m.get("hash") else { return Some(HashScope::Install) };
+    let scope = keyword(n, "`hash` scope", &[("install", HashScope::Install), ("product", HashScope::Product)], d)?;
+    match collect {
+        Some(c) if c != Collect::Hashed => {
+            d.error(
+                key.loc,
+                format!("{what} is {} but declares `hash`", c.as_str()),
+                "`hash:` says whose key a hashed field is hashed under: remove it, or write `collect: hashed`",
+            );
+            None
+        }
+        _ => Some(scope),
+    }
 }
 
 /// Reads `type` and the keys that refine it (`values`, `fields`, `items`, `max_length`) from `m`.

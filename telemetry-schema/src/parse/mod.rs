@@ -16,12 +16,12 @@ pub(crate) use fields::value;
 
 use crate::error::Diags;
 use crate::model::{
-    App, Consent, ConsentDefault, Event, Field, FirstRun, Metric, MetricsPeriod, NeverCollected, Schema,
+    App, Consent, ConsentDefault, Event, Field, FirstRun, Identity, Metric, MetricsPeriod, NeverCollected, Schema,
 };
 use crate::yaml::{Node, NodeKind};
 use consent::{consent, env_name};
 use fields::{events, fields};
-use shape::{Map, non_empty, string};
+use shape::{Map, keyword, non_empty, string};
 
 /// What parsed of a schema that is in error: the loader still applies the
 /// rules to it.
@@ -173,7 +173,7 @@ fn version(v: &Node, d: &mut Diags) -> Option<u32> {
 
 /// The keys of `app` (besides the governance keys `owner` and `data_review`).
 pub(crate) const APP_KEYS: &[&str] =
-    &["name", "title", "description", "docs_url", "privacy_url", "anonymous_id_env", "term"];
+    &["name", "title", "description", "docs_url", "privacy_url", "identity", "anonymous_id_env", "term"];
 
 fn app(node: &Node, d: &mut Diags) -> Option<App> {
     let m = Map::governed(node, "`app`", APP_KEYS, APP_GOVERNED, d)?;
@@ -214,9 +214,30 @@ fn app(node: &Node, d: &mut Diags) -> Option<App> {
     };
     let docs_url = url("docs_url", d);
     let privacy_url = url("privacy_url", d);
-    let anonymous_id_env = match m.value("anonymous_id_env") {
+    let identity = match m.value("identity") {
+        None => Some(Identity::Install),
+        Some(n) => keyword(
+            n,
+            "`app.identity`",
+            &[("install", Identity::Install), ("run", Identity::Run), ("none", Identity::None)],
+            d,
+        ),
+    };
+    let anonymous_id_env = match m.get("anonymous_id_env") {
         None => Some(None),
-        Some(n) => env_name(n, "MY_APP_ANONYMOUS_ID", d).map(Some),
+        Some((key, n)) => {
+            if let Some(other) = identity.filter(|i| *i != Identity::Install) {
+                d.error(
+                    key.loc,
+                    format!(
+                        "`app.anonymous_id_env` replaces the install id, but `app.identity` is `{}`",
+                        other.as_str()
+                    ),
+                    "remove `anonymous_id_env`, or set `identity: install`",
+                );
+            }
+            env_name(n, "MY_APP_ANONYMOUS_ID", d).map(Some)
+        }
     };
     let term = match m.value("term") {
         None => Some(None),
@@ -237,6 +258,7 @@ fn app(node: &Node, d: &mut Diags) -> Option<App> {
         docs_url: docs_url?,
         privacy_url: privacy_url?,
         anonymous_id_env: anonymous_id_env?,
+        identity: identity?,
     })
 }
 

@@ -55,6 +55,7 @@ mod collection;
 mod collector;
 mod field_table;
 mod governance;
+mod identity;
 mod markdown;
 mod metrics;
 mod opt_out;
@@ -163,6 +164,9 @@ pub(crate) fn example_envelope(schema: &Schema, event: &Event) -> J {
         ("app", J::s(&schema.app.name)),
         ("app_version", J::s(app_version)),
     ]);
+    if let (J::Obj(entries), crate::model::Identity::None) = (&mut envelope, schema.app.identity) {
+        entries.retain(|(k, _)| k != "anonymous_id" && k != "session_id");
+    }
     // Last, where the runtime writes it.
     if let Some(v) = schema.schema_version {
         envelope.push("schema_version", J::s(v.to_string()));

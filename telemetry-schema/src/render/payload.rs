@@ -2,7 +2,7 @@
 
 use super::{Options, payload_metrics, source_name};
 use crate::json::J;
-use crate::model::{Collect, Event, Field, FieldType, Schema};
+use crate::model::{Collect, Event, Field, FieldType, Identity, Schema};
 
 /// Lowercase hyphenated UUID.
 const UUID_PATTERN: &str = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$";
@@ -122,7 +122,6 @@ fn shared_defs(schema: &Schema) -> J {
 
 /// The `$defs` entry of one event: its envelope, with its properties.
 fn event_def(schema: &Schema, e: &Event) -> J {
-    let title = &schema.app.title;
     let mut props = object(&e.fields);
     if let J::Obj(entries) = &mut props {
         entries.insert(0, ("description".into(), J::s("The event's fields.")));
@@ -135,56 +134,13 @@ fn event_def(schema: &Schema, e: &Event) -> J {
     J::obj([
         ("description", J::s(description)),
         ("type", J::s("object")),
-        (
-            "properties",
-            with_schema_version(
-                J::obj([
-                    ("event", J::obj([("const", J::s(&e.name))])),
-                    ("properties", props),
-                    ("context", J::obj([("$ref", J::s("#/$defs/context"))])),
-                    (
-                        "anonymous_id",
-                        J::obj([("description", J::s("Random id of this install.")), ("$ref", J::s("#/$defs/uuid"))]),
-                    ),
-                    (
-                        "session_id",
-                        J::obj([
-                            ("description", J::s("Random id of this process run.")),
-                            ("$ref", J::s("#/$defs/uuid")),
-                        ]),
-                    ),
-                    (
-                        "message_id",
-                        J::obj([
-                            ("description", J::s("Random id of this event, for deduplication.")),
-                            ("$ref", J::s("#/$defs/uuid")),
-                        ]),
-                    ),
-                    ("timestamp", J::obj([("$ref", J::s("#/$defs/timestamp"))])),
-                    (
-                        "app",
-                        J::obj([
-                            ("description", J::s("The product that sent the event (`app.name`).")),
-                            ("const", J::s(&schema.app.name)),
-                        ]),
-                    ),
-                    (
-                        "app_version",
-                        J::obj([
-                            ("description", J::s(format!("Version of {title}, when known."))),
-                            ("type", J::s("string")),
-                            ("maxLength", J::int(64)),
-                        ]),
-                    ),
-                ]),
-                schema,
-            ),
-        ),
+        ("properties", with_schema_version(without_ids(envelope_props(schema, e, props), schema), schema)),
         (
             "required",
             J::Arr(
                 ["event", "properties", "context", "anonymous_id", "session_id", "message_id", "timestamp", "app"]
                     .into_iter()
+                    .filter(|k| schema.app.identity != Identity::None || !ID_KEYS.contains(k))
                     .chain(schema.schema_version.map(|_| "schema_version"))
                     .map(J::s)
                     .collect(),
@@ -214,7 +170,83 @@ fn metrics_def(schema: &Schema) -> J {
     {
         *p = payload_metrics::properties(schema);
     }
+    // Under `run` a period's counts (of several runs) carry no run's id
+    // (under `none` `event_def` has none already).
+    if schema.app.identity == Identity::Run
+        && let J::Obj(entries) = &mut def
+    {
+        for (k, v) in entries.iter_mut() {
+            match (k.as_str(), v) {
+                ("properties", J::Obj(props)) => props.retain(|(k, _)| !ID_KEYS.contains(&k.as_str())),
+                ("required", J::Arr(keys)) => keys.retain(|k| !ID_KEYS.iter().any(|id| *k == J::s(*id))),
+                _ => {}
+            }
+        }
+    }
     def
+}
+
+/// The envelope's properties around one event's `props`.
+fn envelope_props(schema: &Schema, e: &Event, props: J) -> J {
+    let title = &schema.app.title;
+    J::obj([
+        ("event", J::obj([("const", J::s(&e.name))])),
+        ("properties", props),
+        ("context", J::obj([("$ref", J::s("#/$defs/context"))])),
+        (
+            "anonymous_id",
+            J::obj([
+                ("description", J::s(anonymous_id_description(schema.app.identity))),
+                ("$ref", J::s("#/$defs/uuid")),
+            ]),
+        ),
+        (
+            "session_id",
+            J::obj([("description", J::s("Random id of this process run.")), ("$ref", J::s("#/$defs/uuid"))]),
+        ),
+        (
+            "message_id",
+            J::obj([
+                ("description", J::s("Random id of this event, for deduplication.")),
+                ("$ref", J::s("#/$defs/uuid")),
+            ]),
+        ),
+        ("timestamp", J::obj([("$ref", J::s("#/$defs/timestamp"))])),
+        (
+            "app",
+            J::obj([
+                ("description", J::s("The product that sent the event (`app.name`).")),
+                ("const", J::s(&schema.app.name)),
+            ]),
+        ),
+        (
+            "app_version",
+            J::obj([
+                ("description", J::s(format!("Version of {title}, when known."))),
+                ("type", J::s("string")),
+                ("maxLength", J::int(64)),
+            ]),
+        ),
+    ])
+}
+
+/// The envelope keys that link events; an app with `identity: none` sends neither.
+const ID_KEYS: [&str; 2] = ["anonymous_id", "session_id"];
+
+fn anonymous_id_description(identity: Identity) -> &'static str {
+    match identity {
+        Identity::Install => "Random id of this install.",
+        // `none` leaves the key out (`without_ids`).
+        Identity::Run | Identity::None => "Random id of this run of the program, never stored.",
+    }
+}
+
+/// `props` without the id keys when the app sends none.
+fn without_ids(mut props: J, schema: &Schema) -> J {
+    if let (J::Obj(entries), Identity::None) = (&mut props, schema.app.identity) {
+        entries.retain(|(k, _)| !ID_KEYS.contains(&k.as_str()));
+    }
+    props
 }
 
 /// `props` with the envelope's `schema_version` property, pinned to the

@@ -2,7 +2,7 @@
 
 use super::pii::pii_token;
 use crate::error::Diags;
-use crate::model::{Collect, Event, Field, FieldType, Schema};
+use crate::model::{Collect, Event, Field, FieldType, HashScope, Schema};
 
 /// `lower_snake_case`: ASCII lowercase letters and digits in `_`-separated words, starting with a letter.
 pub fn is_snake_case(s: &str) -> bool {
@@ -118,6 +118,17 @@ fn check_field(f: &Field, owner: &str, d: &mut Diags) {
                     f.loc,
                     format!("{what} looks like personal data (`{tok}`) but is collected as `allowed`"),
                     "collect it as `hashed` or `forbidden`, or add `reviewed: \"why this is not personal data\"`",
+                );
+            }
+            if f.collect == Collect::Hashed
+                && f.hash == HashScope::Product
+                && f.reviewed.is_none()
+                && let Some(tok) = pii_token(&f.name)
+            {
+                d.error(
+                    f.loc,
+                    format!("{what} looks like personal data (`{tok}`) and is hashed under the product's key"),
+                    "whoever holds the product key can hash guesses and match them across installs: use `hash: install`, or add `reviewed: \"why this is not personal data\"`",
                 );
             }
             check_type(ty, &what, d);
