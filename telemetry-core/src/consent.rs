@@ -234,6 +234,7 @@ mod tests {
         term: "telemetry",
         docs_url: None,
         anonymous_id_env: None,
+        identity: crate::meta::Identity::Install,
         enabled_by_default: true,
         do_not_track: true,
         env: &[

@@ -8,7 +8,8 @@
 //! ```
 //!
 //! `schema_version` is there when the schema has one (`AppMeta::schema_version`);
-//! `app_version` is left out when the app did not give its version. Every
+//! `app_version` is left out when the app did not give its version;
+//! `anonymous_id` and `session_id` when the app's identity is `none`. Every
 //! sink and wire format writes its body from these two types.
 
 use std::sync::Arc;
@@ -32,8 +33,10 @@ pub(crate) struct Origin {
     pub fingerprint_hex: String,
     /// The context object, as JSON text.
     pub context: String,
-    pub anonymous_id: String,
-    pub session_id: String,
+    /// `None` for an app whose identity is `none`: its events carry no id.
+    pub anonymous_id: Option<String>,
+    /// `None` with `anonymous_id`: one run's events are not linked either.
+    pub session_id: Option<String>,
     /// `,"context":{..},"anonymous_id":"..","session_id":"..","message_id":"`
     middle: Vec<u8>,
     /// `,"app":"..","app_version":"..","schema_version":".."}`
@@ -47,8 +50,8 @@ pub(crate) struct OriginParts<'a> {
     pub schema_version: Option<&'a str>,
     pub fingerprint: Fingerprint,
     pub context: &'a str,
-    pub anonymous_id: &'a str,
-    pub session_id: &'a str,
+    pub anonymous_id: Option<&'a str>,
+    pub session_id: Option<&'a str>,
 }
 
 impl Origin {
@@ -56,10 +59,14 @@ impl Origin {
         let mut middle = Vec::with_capacity(p.context.len() + 140);
         middle.extend_from_slice(b",\"context\":");
         middle.extend_from_slice(p.context.as_bytes());
-        middle.extend_from_slice(b",\"anonymous_id\":");
-        push_json_str(&mut middle, p.anonymous_id);
-        middle.extend_from_slice(b",\"session_id\":");
-        push_json_str(&mut middle, p.session_id);
+        if let Some(id) = p.anonymous_id {
+            middle.extend_from_slice(b",\"anonymous_id\":");
+            push_json_str(&mut middle, id);
+        }
+        if let Some(id) = p.session_id {
+            middle.extend_from_slice(b",\"session_id\":");
+            push_json_str(&mut middle, id);
+        }
         middle.extend_from_slice(b",\"message_id\":\"");
         let mut tail = b",\"app\":".to_vec();
         push_json_str(&mut tail, p.app);
@@ -80,8 +87,8 @@ impl Origin {
             fingerprint: p.fingerprint,
             fingerprint_hex: p.fingerprint.hex(),
             context: p.context.into(),
-            anonymous_id: p.anonymous_id.into(),
-            session_id: p.session_id.into(),
+            anonymous_id: p.anonymous_id.map(Into::into),
+            session_id: p.session_id.map(Into::into),
             middle,
             tail,
         })
@@ -94,8 +101,8 @@ impl Origin {
             && self.schema_version.as_deref() == p.schema_version
             && self.fingerprint == p.fingerprint
             && self.context == p.context
-            && self.anonymous_id == p.anonymous_id
-            && self.session_id == p.session_id
+            && self.anonymous_id.as_deref() == p.anonymous_id
+            && self.session_id.as_deref() == p.session_id
     }
 }
 
@@ -164,6 +171,20 @@ impl Event {
         buf.extend_from_slice(self.message_id.hyphenated().encode_lower(&mut id).as_bytes());
     }
 
+    /// The id a format that needs one per event sends (PostHog's
+    /// `distinct_id`, Segment's `anonymousId`), as a JSON string: the
+    /// anonymous id, or, for an app with no id, the event's own message id.
+    pub(crate) fn write_distinct_id(&self, buf: &mut Vec<u8>) {
+        match &self.origin.anonymous_id {
+            Some(id) => push_json_str(buf, id),
+            None => {
+                buf.push(b'"');
+                self.write_message_id(buf);
+                buf.push(b'"');
+            }
+        }
+    }
+
     /// The time as an RFC 3339 JSON string.
     pub(crate) fn write_timestamp_str(&self, buf: &mut Vec<u8>) {
         buf.push(b'"');
@@ -185,6 +206,7 @@ pub(crate) mod tests {
         term: "telemetry",
         docs_url: None,
         anonymous_id_env: None,
+        identity: crate::meta::Identity::Install,
         enabled_by_default: true,
         do_not_track: true,
         env: &[],
@@ -204,8 +226,8 @@ pub(crate) mod tests {
             schema_version,
             fingerprint: Fingerprint::NONE,
             context,
-            anonymous_id: "a-id",
-            session_id: "s-id",
+            anonymous_id: Some("a-id"),
+            session_id: Some("s-id"),
         })
     }
 

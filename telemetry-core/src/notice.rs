@@ -2,14 +2,15 @@
 //! how to opt out (also shown by `telemetry status`).
 
 use crate::env::EnvNames;
-use crate::meta::{AppMeta, SwitchAction, Trigger};
+use crate::meta::{AppMeta, Identity, SwitchAction, Trigger};
 
 /// The first-run notice, as printed.
 pub(crate) fn notice_text(meta: &AppMeta, opt_out_command: Option<&str>) -> String {
     let mut s = format!(
-        "{} collects anonymous usage data ({}) with a random install id, never who you are.\n",
+        "{} collects anonymous usage data ({}) {}, never who you are.\n",
         meta.title,
-        meta.events.join(", ")
+        meta.events.join(", "),
+        identity_words(meta.identity)
     );
     if let Some(url) = meta.docs_url {
         s.push_str(&format!("  What is collected and what never is: {url}\n"));
@@ -17,6 +18,15 @@ pub(crate) fn notice_text(meta: &AppMeta, opt_out_command: Option<&str>) -> Stri
     s.push_str(&format!("  To opt out: {}.\n", opt_out_text(meta, opt_out_command)));
     s.push_str("This notice is shown once.\n");
     s
+}
+
+/// What links the events, in the notice's words (`app.identity`).
+fn identity_words(identity: Identity) -> &'static str {
+    match identity {
+        Identity::Install => "with a random install id",
+        Identity::Run => "with a random id made for each run and never stored",
+        Identity::None => "with no id that links one event to another",
+    }
 }
 
 /// How to opt out, in words: the app's command if it has one, then each
@@ -63,6 +73,24 @@ mod tests {
 
     const fn switch(name: &'static str, trigger: Trigger, action: SwitchAction) -> EnvSwitch {
         EnvSwitch { name, trigger, action }
+    }
+
+    #[test]
+    fn the_notice_says_which_identity() {
+        let with = |identity| notice_text(&AppMeta { identity, events: &["ran"], ..AppMeta::DEMO }, None);
+        let first = |identity| with(identity).lines().next().unwrap_or_default().to_string();
+        assert_eq!(
+            first(Identity::Install),
+            "Demo collects anonymous usage data (ran) with a random install id, never who you are."
+        );
+        assert_eq!(
+            first(Identity::Run),
+            "Demo collects anonymous usage data (ran) with a random id made for each run and never stored, never who you are."
+        );
+        assert_eq!(
+            first(Identity::None),
+            "Demo collects anonymous usage data (ran) with no id that links one event to another, never who you are."
+        );
     }
 
     #[test]

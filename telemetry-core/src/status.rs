@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::consent::{Mode, Reason, Words};
 use crate::format::WireFormat;
+use crate::meta::Identity;
 use crate::state::EVENTS_FILE;
 
 /// Whether telemetry is on, why, and where its state and events go.
@@ -29,6 +30,8 @@ pub struct Status {
     /// (`<APP>_ANONYMOUS_ID`, or the schema's `app.anonymous_id_env`);
     /// `None` when it is the stored id.
     pub anonymous_id_source: Option<String>,
+    /// Which id the app's events carry (the schema's `app.identity`).
+    pub identity: Identity,
     /// Where events go, in words.
     pub destination: String,
     /// How to opt out, in words.
@@ -65,11 +68,18 @@ impl fmt::Display for Status {
             None => writeln!(f, "  State:         nowhere (no config directory)")?,
         }
         // While off, no id is sent: showing one would suggest otherwise.
-        match (&self.anonymous_id, &self.anonymous_id_source) {
+        match (&self.anonymous_id, &self.anonymous_id_source, self.identity) {
             _ if self.mode == Mode::Off => {}
-            (Some(id), Some(var)) => writeln!(f, "  Anonymous id:  {id} (set by {var} for this process)")?,
-            (Some(id), None) => writeln!(f, "  Anonymous id:  {id}")?,
-            (None, _) => {}
+            (_, _, Identity::None) => writeln!(f, "  Anonymous id:  none: events carry no id")?,
+            (Some(id), _, Identity::Run) => {
+                writeln!(f, "  Anonymous id:  {id} (this run only: a new one each run, never stored)")?
+            }
+            (None, _, Identity::Run) => writeln!(f, "  Anonymous id:  a new one each run, never stored")?,
+            (Some(id), Some(var), Identity::Install) => {
+                writeln!(f, "  Anonymous id:  {id} (set by {var} for this process)")?
+            }
+            (Some(id), None, Identity::Install) => writeln!(f, "  Anonymous id:  {id}")?,
+            (None, _, Identity::Install) => {}
         }
         if let Some(url) = self.docs_url {
             writeln!(f, "  What is sent:  {url}")?;

@@ -306,6 +306,7 @@ fn the_schemas_own_anonymous_id_variable_wins() {
     static PRODUCT: telemetry_core::meta::AppMeta =
         telemetry_core::__private::app_meta(telemetry_core::__private::AppParts {
             anonymous_id_env: Some("ACME_ANALYTICS_ID"),
+            identity: telemetry_core::meta::Identity::Install,
             ..PARTS
         });
     let dir = temp_dir("id-env");

@@ -23,6 +23,7 @@ const V1_PARTS: AppParts = AppParts {
     term: "telemetry",
     docs_url: None,
     anonymous_id_env: None,
+    identity: telemetry_core::meta::Identity::Install,
     enabled_by_default: true,
     do_not_track: true,
     env: &[],

@@ -5,7 +5,7 @@ use crate::load;
 use proc_macro2::TokenStream;
 use quote::quote;
 use syn::LitStr;
-use telemetry_schema::{ConsentDefault, FirstRun, SwitchAction, SwitchRule, Trigger};
+use telemetry_schema::{ConsentDefault, FirstRun, Identity, SwitchAction, SwitchRule, Trigger};
 
 /// The `AppMeta` expression. When the schema is broken: its errors (unless
 /// an earlier macro of this crate showed them) as statements of a block
@@ -22,6 +22,7 @@ pub(crate) fn expand(lit: &LitStr) -> TokenStream {
                 term: quote!("telemetry"),
                 docs_url: none(),
                 anonymous_id_env: none(),
+                identity: quote!(::telemetry_core::meta::Identity::Install),
                 enabled_by_default: quote!(false),
                 do_not_track: quote!(true),
                 env: quote!(&[]),
@@ -47,6 +48,7 @@ struct Parts {
     term: TokenStream,
     docs_url: TokenStream,
     anonymous_id_env: TokenStream,
+    identity: TokenStream,
     enabled_by_default: TokenStream,
     do_not_track: TokenStream,
     env: TokenStream,
@@ -68,6 +70,7 @@ fn parts(p: &Parts) -> TokenStream {
         term,
         docs_url,
         anonymous_id_env,
+        identity,
         enabled_by_default,
         do_not_track,
         env,
@@ -85,6 +88,7 @@ fn parts(p: &Parts) -> TokenStream {
             term: #term,
             docs_url: #docs_url,
             anonymous_id_env: #anonymous_id_env,
+            identity: #identity,
             enabled_by_default: #enabled_by_default,
             do_not_track: #do_not_track,
             env: #env,
@@ -151,6 +155,11 @@ fn meta(loaded: &load::Loaded) -> TokenStream {
         term: quote!(#term),
         docs_url: some(s.app.docs_url.as_ref()),
         anonymous_id_env: some(s.app.anonymous_id_env.as_ref()),
+        identity: match s.app.identity {
+            Identity::Install => quote!(#m::Identity::Install),
+            Identity::Run => quote!(#m::Identity::Run),
+            Identity::None => quote!(#m::Identity::None),
+        },
         enabled_by_default: quote!(#enabled),
         do_not_track: quote!(#dnt),
         env: quote!(&[#(#switches),*]),

@@ -9,6 +9,7 @@ static HACK: AppMeta = AppMeta {
     title: "Example CLI",
     docs_url: None,
     anonymous_id_env: None,
+    identity: telemetry_core::meta::Identity::Install,
     enabled_by_default: true,
     do_not_track: false,
     env: &[],

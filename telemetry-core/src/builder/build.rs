@@ -11,7 +11,7 @@ use crate::context::{Disk, Facts, TEST_APP_VERSION};
 use crate::delivery::{Config, Delivery};
 use crate::envelope::{Origin, OriginParts};
 use crate::error::BuildError;
-use crate::meta::FirstRun;
+use crate::meta::{self, FirstRun};
 use crate::output::{Diag, Output};
 use crate::spool::Spool;
 use crate::state::{Identity, Install, unmark_notice};
@@ -118,7 +118,7 @@ impl Builder {
                 // The user reads the notice before anything is sent: this
                 // run stays off (the identity is saved, so the next run
                 // neither shows the notice again nor waits).
-                let mut status = self.status_from(r, Some((identity.anonymous_id, identity.id_source)), notes);
+                let mut status = self.status_from(r, self.sent_id(identity.anonymous_id, identity.id_source), notes);
                 (status.mode, status.reason) = (Mode::Off, Reason::NoticeFirst);
                 return Started::Off(status);
             }
@@ -127,7 +127,7 @@ impl Builder {
             Ok(o) => o,
             Err(why) => {
                 notes.push(why);
-                let mut status = self.status_from(r, Some((identity.anonymous_id, identity.id_source)), notes);
+                let mut status = self.status_from(r, self.sent_id(identity.anonymous_id, identity.id_source), notes);
                 status.mode = Mode::Off;
                 return Started::Off(status);
             }
@@ -140,7 +140,7 @@ impl Builder {
             app: self.meta,
             origin: Some(origin.clone()),
         });
-        let mut status = self.status_from(r, Some((identity.anonymous_id, identity.id_source)), notes);
+        let mut status = self.status_from(r, self.sent_id(identity.anonymous_id, identity.id_source), notes);
         for n in &status.notes {
             diag.say(n);
         }
@@ -167,13 +167,17 @@ impl Builder {
 
     /// The id and key: persisted when on; read-only (or process-only) in
     /// log-only mode. The schema's own id variable wins (the product's
-    /// documented one), then ours.
+    /// documented one), then ours. An app that keeps no id gets both for
+    /// this process only, whatever is stored or set.
     fn identity(&self, r: &Resolved, notice: bool, notes: &mut Vec<String>) -> Option<Identity> {
         if let Some(key) = self.test.fixed_key {
             let id = TEST_ANONYMOUS_ID.to_string();
             return Some(Identity { anonymous_id: id, key, show_notice: false, gate: None, id_source: None });
         }
         let install = Install { dir: r.dir.as_deref(), persist: r.mode == Mode::On, notice };
+        if self.meta.identity != meta::Identity::Install {
+            return install.unstored(r.state(), notes);
+        }
         let mut identity = install.identity(r.state(), notes)?;
         identity.override_from(self.id_vars(&r.names), &self.test.env, notes);
         Some(identity)
@@ -182,6 +186,8 @@ impl Builder {
     /// What every event of this process shares; `Err` when the schema
     /// requires a context value this machine cannot send.
     fn origin(&self, anonymous_id: &str, key: &[u8; 32]) -> Result<Arc<Origin>, String> {
+        // An app with no id sends neither id: the session id would link a run's events.
+        let linked = self.meta.identity != meta::Identity::None;
         let hasher = Hasher::new(key);
         // A test handle sends the same context on every machine.
         let facts = if self.test.fixed_key.is_some() { Facts::fixed() } else { Facts::machine(&self.test.env, &Disk) };
@@ -196,9 +202,14 @@ impl Builder {
             schema_version: self.meta.schema_version,
             fingerprint: self.meta.fingerprint,
             context: &String::from_utf8_lossy(&written.json),
-            anonymous_id,
-            session_id: &session_id,
+            anonymous_id: Some(anonymous_id).filter(|_| linked),
+            session_id: Some(session_id.as_str()).filter(|_| linked),
         }))
+    }
+
+    /// The id events carry and what set it, for [`Status`]: none for an app with no id.
+    fn sent_id(&self, id: String, source: Option<String>) -> Option<(String, Option<String>)> {
+        (self.meta.identity != meta::Identity::None).then_some((id, source))
     }
 
     /// The app version the builder was given; a test handle's default.

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use super::{Builder, TEST_ANONYMOUS_ID};
 use crate::consent::{self, Choice, Mode, Reason, Words};
 use crate::env::EnvNames;
-use crate::meta::{FirstRun, Trigger};
+use crate::meta::{FirstRun, Identity, Trigger};
 use crate::notice::{notice_text, opt_out_text};
 use crate::state::{self, Loaded, StateDir, id_override};
 use crate::status::{Status, destination};
@@ -67,7 +67,8 @@ impl Builder {
     /// The variables that may override the anonymous id, in order: the
     /// schema's own (the product's documented one), then ours.
     pub(super) fn id_vars<'a>(&'a self, names: &'a EnvNames) -> impl Iterator<Item = &'a str> {
-        self.meta.anonymous_id_env.into_iter().chain([names.anonymous_id.as_str()])
+        let install = self.meta.identity == Identity::Install;
+        self.meta.anonymous_id_env.into_iter().chain([names.anonymous_id.as_str()]).filter(move |_| install)
     }
 
     pub(super) fn status_from(&self, r: &Resolved, id: Option<(String, Option<String>)>, notes: Vec<String>) -> Status {
@@ -80,6 +81,7 @@ impl Builder {
             state_dir: r.dir.clone(),
             anonymous_id,
             anonymous_id_source,
+            identity: self.meta.identity,
             destination: destination(r.mode, r.debug, self.test.memory.is_some(), endpoint, r.dir.as_deref()),
             opt_out: opt_out_text(self.meta, self.opt_out_cmd()),
             docs_url: self.meta.docs_url,
@@ -109,7 +111,8 @@ impl Builder {
     pub fn preview_status(&self) -> Status {
         let r = self.resolve();
         if self.test.fixed_key.is_some() {
-            return self.status_from(&r, Some((TEST_ANONYMOUS_ID.into(), None)), Vec::new());
+            let id = (self.meta.identity != Identity::None).then(|| (TEST_ANONYMOUS_ID.into(), None));
+            return self.status_from(&r, id, Vec::new());
         }
         let mut notes = Vec::new();
         let mut notice_shown = false;
@@ -129,7 +132,10 @@ impl Builder {
             }
             Loaded::Corrupt(_) | Loaded::Missing => None,
         };
+        // An app that keeps no id reads none: a stored one (an earlier
+        // version's) is erased by the next run, and no variable sets one.
         let id = match id_override(self.id_vars(&r.names), &self.test.env, &mut notes) {
+            _ if self.meta.identity != Identity::Install => None,
             Some((var, id)) => Some((id, Some(var.to_string()))),
             None => stored.map(|id| (id, None)),
         };

@@ -3,6 +3,17 @@
 
 use super::{EnvSwitch, EventMeta, FieldMeta, Fingerprint, FirstRun};
 
+/// Which id a product's events carry (the schema's `app.identity`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Identity {
+    /// A random id made on the first run and kept in the state dir (the default).
+    Install,
+    /// A random id made for each run (process), never stored.
+    Run,
+    /// No id: PostHog's `distinct_id` and Segment's `anonymousId` are the event's message id.
+    None,
+}
+
 /// A product's consent rules and identity, from its schema. Only
 /// `app_meta!` makes one: its fields are private, so no value written by
 /// hand, nor one copied from a macro-built value with a field changed,
@@ -14,6 +25,7 @@ pub struct AppMeta {
     pub(crate) term: &'static str,
     pub(crate) docs_url: Option<&'static str>,
     pub(crate) anonymous_id_env: Option<&'static str>,
+    pub(crate) identity: Identity,
     pub(crate) enabled_by_default: bool,
     pub(crate) do_not_track: bool,
     pub(crate) env: &'static [EnvSwitch],
@@ -37,6 +49,7 @@ pub struct AppParts {
     pub term: &'static str,
     pub docs_url: Option<&'static str>,
     pub anonymous_id_env: Option<&'static str>,
+    pub identity: Identity,
     pub enabled_by_default: bool,
     pub do_not_track: bool,
     pub env: &'static [EnvSwitch],
@@ -56,6 +69,7 @@ impl AppMeta {
             term,
             docs_url,
             anonymous_id_env,
+            identity,
             enabled_by_default,
             do_not_track,
             env,
@@ -72,6 +86,7 @@ impl AppMeta {
             term,
             docs_url,
             anonymous_id_env,
+            identity,
             enabled_by_default,
             do_not_track,
             env,
@@ -109,6 +124,11 @@ impl AppMeta {
     /// the anonymous id (checked before `<APP>_ANONYMOUS_ID`).
     pub const fn anonymous_id_env(&self) -> Option<&'static str> {
         self.anonymous_id_env
+    }
+
+    /// Which id events carry (`app.identity`).
+    pub const fn identity(&self) -> Identity {
+        self.identity
     }
 
     /// Telemetry is on unless something switches it off (`consent.default`).
@@ -168,6 +188,7 @@ impl AppMeta {
         term: "telemetry",
         docs_url: None,
         anonymous_id_env: None,
+        identity: Identity::Install,
         enabled_by_default: true,
         do_not_track: true,
         env: &[],

@@ -6,9 +6,9 @@ mod app;
 mod consent;
 mod metric;
 
-pub use app::AppMeta;
 #[doc(hidden)]
 pub use app::AppParts;
+pub use app::{AppMeta, Identity};
 pub use consent::{EnvSwitch, FirstRun, SwitchAction, Trigger};
 pub use metric::{MetricKind, MetricMeta, MetricsMeta, MetricsPeriod};
 

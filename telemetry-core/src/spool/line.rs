@@ -46,10 +46,11 @@ struct Line<'a> {
     properties: &'a RawValue,
     #[serde(borrow)]
     context: &'a RawValue,
-    #[serde(borrow)]
-    anonymous_id: Cow<'a, str>,
-    #[serde(borrow)]
-    session_id: Cow<'a, str>,
+    /// Absent in the lines of an app whose identity is `none`.
+    #[serde(borrow, default)]
+    anonymous_id: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    session_id: Option<Cow<'a, str>>,
     #[serde(borrow)]
     message_id: Cow<'a, str>,
     #[serde(borrow)]
@@ -99,8 +100,8 @@ impl Reader {
             schema_version: l.schema_version.as_deref(),
             fingerprint: self.app.fingerprint,
             context,
-            anonymous_id: &l.anonymous_id,
-            session_id: &l.session_id,
+            anonymous_id: l.anonymous_id.as_deref(),
+            session_id: l.session_id.as_deref(),
         };
         Some(Event {
             name,

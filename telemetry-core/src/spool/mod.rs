@@ -61,7 +61,8 @@ impl Spool {
 
     /// This install's tag in file names: its stored id without hyphens.
     fn tag(&self) -> String {
-        self.gate.owner().replace('-', "")
+        // An app that keeps no id tags with a word no UUID spells.
+        self.gate.owner().map_or_else(|| "noid".to_string(), |id| id.replace('-', ""))
     }
 
     fn files(&self) -> Vec<(PathBuf, u64)> {

@@ -3,7 +3,8 @@
 //! lets the write happen only if the install is still the one that started
 //! this process: consent not withdrawn, and the same anonymous id. So once
 //! `disable` (or a later `enable`, which makes a new id) has run, no process
-//! that started before it can write the old id's events again.
+//! that started before it can write the old id's events again. An app that
+//! keeps no id (`identity: run` or `none`) has only the first check.
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -16,13 +17,20 @@ use crate::consent::Choice;
 #[derive(Debug, Clone)]
 pub(crate) struct Gate {
     dir: PathBuf,
-    owner: String,
+    /// `None` for an app that keeps no id.
+    owner: Option<String>,
 }
 
 impl Gate {
     /// A gate for writes in `dir` by the install whose stored id is `owner`.
     pub(crate) fn new(dir: PathBuf, owner: String) -> Self {
-        Gate { dir, owner }
+        Gate { dir, owner: Some(owner) }
+    }
+
+    /// A gate for writes in `dir` by an app that keeps no id: refused once
+    /// telemetry is disabled.
+    pub(crate) fn unstored(dir: PathBuf) -> Self {
+        Gate { dir, owner: None }
     }
 
     /// The state dir.
@@ -30,9 +38,9 @@ impl Gate {
         &self.dir
     }
 
-    /// The stored anonymous id this process writes under.
-    pub(crate) fn owner(&self) -> &str {
-        &self.owner
+    /// The stored anonymous id this process writes under, if the app keeps one.
+    pub(crate) fn owner(&self) -> Option<&str> {
+        self.owner.as_deref()
     }
 
     /// Runs `write` under the state lock if the install is unchanged;
@@ -41,7 +49,9 @@ impl Gate {
         let _lock = lock(&self.dir)?;
         match read(&self.dir) {
             Loaded::Ok(s) if s.consent.map(Choice::from) == Some(Choice::Disabled) => Err(refused("was disabled")),
-            Loaded::Ok(s) if s.anonymous_id.as_deref() == Some(self.owner.as_str()) => write(),
+            Loaded::Ok(s) if self.owner.is_none() || s.anonymous_id == self.owner => write(),
+            // Never disabled (`disable` writes the file), and no id to compare.
+            Loaded::Missing if self.owner.is_none() => write(),
             _ => Err(refused("state changed (a new anonymous id, or the state file was replaced)")),
         }
     }

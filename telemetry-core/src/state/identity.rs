@@ -108,6 +108,55 @@ impl Install<'_> {
     }
 }
 
+impl Install<'_> {
+    /// For an app that keeps no id (`identity: run` or `none`): an id and
+    /// key for this process only, never stored. When persisting, under the
+    /// lock, the notice is claimed and an id or key an earlier version of
+    /// the app stored is erased, so the state dir holds nothing that
+    /// identifies the install: only the choice and the notice flag. `None`
+    /// when the system has no randomness for a key.
+    pub(crate) fn unstored(&self, loaded: Loaded, notes: &mut Vec<String>) -> Option<Identity> {
+        let Some(dir) = self.dir.filter(|_| self.persist) else {
+            if let Loaded::Untrusted(_, why) | Loaded::Corrupt(why) = loaded {
+                notes.push(why);
+            }
+            if self.persist && self.dir.is_none() {
+                notes.push("no config directory; the notice cannot be marked shown".into());
+            }
+            return process_only(self.persist && self.notice);
+        };
+        let _lock = match lock(dir) {
+            Ok(l) => l,
+            Err(e) => {
+                notes.push(format!("cannot save state in {}: {e}", dir.display()));
+                return process_only(self.notice);
+            }
+        };
+        let loaded = read(dir);
+        let first_run = matches!(loaded, Loaded::Missing);
+        let mut st = match loaded {
+            Loaded::Ok(s) => s,
+            Loaded::Missing => StateData { version: 1, ..StateData::default() },
+            Loaded::Untrusted(_, why) | Loaded::Corrupt(why) => {
+                notes.push(format!("{why} (`telemetry enable` or `telemetry disable` rewrites it)"));
+                return process_only(self.notice);
+            }
+        };
+        let show_notice = self.notice && !st.notice_shown;
+        st.notice_shown |= show_notice;
+        let erased = st.anonymous_id.take().is_some() | st.key.take().is_some();
+        if erased || show_notice {
+            let written = if first_run { create(dir, &st) } else { write(dir, &st) };
+            if let Err(e) = written {
+                notes.push(format!("cannot save state in {}: {e}", dir.display()));
+                return process_only(show_notice);
+            }
+        }
+        let gate = Some(Gate::unstored(dir.to_path_buf()));
+        Some(Identity { gate, ..process_only(show_notice)? })
+    }
+}
+
 /// Gives back the notice claimed by [`Install::identity`]: it could not be
 /// written (stderr closed), so the next run shows it.
 pub(crate) fn unmark_notice(gate: &Gate) -> io::Result<()> {

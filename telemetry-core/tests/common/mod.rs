@@ -22,6 +22,7 @@ pub const PARTS: AppParts = AppParts {
     term: "telemetry",
     docs_url: Some("https://example.org/example-cli/telemetry"),
     anonymous_id_env: None,
+    identity: telemetry_core::meta::Identity::Install,
     enabled_by_default: true,
     do_not_track: true,
     env: &[env_switch("EXAMPLE_CLI_DISABLE_TELEMETRY", Trigger::Truthy, SwitchAction::Disable)],

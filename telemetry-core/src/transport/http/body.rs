@@ -91,6 +91,7 @@ fn segment_item(b: &mut Vec<u8>, e: &Event, context_and_id: &[u8]) {
     b.extend_from_slice(b",\"properties\":");
     b.extend_from_slice(e.properties.as_bytes());
     b.extend_from_slice(context_and_id);
+    e.write_distinct_id(b);
     b.extend_from_slice(b",\"messageId\":\"");
     e.write_message_id(b);
     b.extend_from_slice(b"\",\"timestamp\":");
@@ -126,7 +127,7 @@ const SEGMENT_CONTEXT: &[&str] = &[
     "userAgentData",
 ];
 
-/// `,"context":{..},"anonymousId":..` of a resource.
+/// `,"context":{..},"anonymousId":` of a resource (the id is the event's: `Event::write_distinct_id`).
 ///
 /// Context follows Segment's spec where it has a slot (`app`, `os`, `locale`,
 /// `library`); `schema.version`, the other context keys and `session_id` are
@@ -176,10 +177,11 @@ fn segment_context(r: &Origin) -> Vec<u8> {
         }
         v.write(&mut b);
     }
-    b.extend_from_slice(b",\"session_id\":");
-    push_json_str(&mut b, &r.session_id);
+    if let Some(id) = &r.session_id {
+        b.extend_from_slice(b",\"session_id\":");
+        push_json_str(&mut b, id);
+    }
     b.extend_from_slice(b"},\"anonymousId\":");
-    push_json_str(&mut b, &r.anonymous_id);
     b
 }
 
@@ -196,6 +198,7 @@ fn posthog_item(b: &mut Vec<u8>, e: &Event, shared: &[u8]) {
         b.push(b',');
     }
     b.extend_from_slice(shared);
+    e.write_distinct_id(b);
     b.extend_from_slice(b",\"uuid\":\"");
     e.write_message_id(b);
     b.extend_from_slice(b"\",\"timestamp\":");
@@ -208,7 +211,7 @@ fn posthog_item(b: &mut Vec<u8>, e: &Event, shared: &[u8]) {
 /// `schema.version`, the OS as PostHog's `$os` / `$os_version`, the two
 /// privacy flags, each other context key as `context.<key>` (dotted names
 /// cannot clash with schema field names, which are snake_case); then, after
-/// the properties object, `distinct_id` (the anonymous id).
+/// the properties object, `distinct_id` (the id is the event's: `Event::write_distinct_id`).
 ///
 /// `$geoip_disable: true` (what posthog-python sends by default) keeps
 /// PostHog from looking up a location from the sender's IP address;
@@ -219,13 +222,13 @@ fn posthog_item(b: &mut Vec<u8>, e: &Event, shared: &[u8]) {
 fn posthog_shared(r: &Origin) -> Vec<u8> {
     let mut b = Vec::with_capacity(r.context.len() * 2 + 300);
     let mut first = true;
-    for (k, v) in [
-        ("$session_id", &*r.session_id),
-        ("$lib", LIB),
-        ("$lib_version", LIB_VERSION),
-        ("$app_name", &*r.app),
-        ("$app_version", &*r.app_version),
-    ] {
+    if let Some(id) = &r.session_id {
+        key(&mut b, &mut first, "$session_id");
+        push_json_str(&mut b, id);
+    }
+    for (k, v) in
+        [("$lib", LIB), ("$lib_version", LIB_VERSION), ("$app_name", &*r.app), ("$app_version", &*r.app_version)]
+    {
         key(&mut b, &mut first, k);
         push_json_str(&mut b, v);
     }
@@ -255,7 +258,6 @@ fn posthog_shared(r: &Origin) -> Vec<u8> {
         }
     }
     b.extend_from_slice(b",\"$geoip_disable\":true,\"$process_person_profile\":false},\"distinct_id\":");
-    push_json_str(&mut b, &r.anonymous_id);
     b
 }
 

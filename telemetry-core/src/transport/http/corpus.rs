@@ -124,8 +124,8 @@ fn origin(p: &Process) -> Arc<Origin> {
         schema_version: p.schema_version,
         fingerprint: Fingerprint::NONE,
         context: std::str::from_utf8(p.context).unwrap(),
-        anonymous_id: ID,
-        session_id: p.session,
+        anonymous_id: Some(ID),
+        session_id: Some(p.session),
     })
 }
 

@@ -25,8 +25,8 @@ fn event() -> Event {
         schema_version: Some("1.0"),
         fingerprint: Fingerprint::NONE,
         context: r#"{"os":"linux","os_version":"12","ci":false}"#,
-        anonymous_id: "00000000-0000-4000-8000-000000000000",
-        session_id: "018bd0a1-2b3b-7000-8000-00000000000a",
+        anonymous_id: Some("00000000-0000-4000-8000-000000000000"),
+        session_id: Some("018bd0a1-2b3b-7000-8000-00000000000a"),
     });
     Event {
         name: "command_run",

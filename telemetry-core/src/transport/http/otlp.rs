@@ -111,13 +111,16 @@ fn log_record(b: &mut Vec<u8>, e: &Event) {
     );
     let mut none = properties(b, &e.properties);
     let r = &e.origin;
-    for (k, v) in [("session.id", &r.session_id), ("enduser.pseudo.id", &r.anonymous_id)] {
+    let ids = [("session.id", &r.session_id), ("enduser.pseudo.id", &r.anonymous_id)];
+    for (k, v) in ids.into_iter().filter_map(|(k, v)| Some((k, v.as_deref()?))) {
         if !std::mem::take(&mut none) {
             b.push(b',');
         }
         string_attribute(b, k, |b| push_json_str(b, v));
     }
-    b.push(b',');
+    if !none {
+        b.push(b',');
+    }
     string_attribute(b, "log.record.uid", |b| {
         b.push(b'"');
         e.write_message_id(b);

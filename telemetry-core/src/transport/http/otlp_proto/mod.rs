@@ -61,9 +61,8 @@ fn log_record(b: &mut Vec<u8>, e: &Event) {
     let mut id = [0u8; 36];
     let message_id = e.message_id.hyphenated().encode_lower(&mut id);
     let r = &e.origin;
-    for (k, v) in
-        [("session.id", &*r.session_id), ("enduser.pseudo.id", &*r.anonymous_id), ("log.record.uid", &*message_id)]
-    {
+    let ids = [("session.id", r.session_id.as_deref()), ("enduser.pseudo.id", r.anonymous_id.as_deref())];
+    for (k, v) in ids.into_iter().filter_map(|(k, v)| Some((k, v?))).chain([("log.record.uid", &*message_id)]) {
         message(b, 6, |b| {
             string(b, 1, k);
             message(b, 2, |b| string(b, 1, v));

@@ -1,0 +1,278 @@
+//! `app.identity: run` and `none` end to end (issue 21, item 4): two runs
+//! (two handles, one state dir, as two processes of one install) in every
+//! wire format against a loopback collector. `none`: no id in any body,
+//! the formats that need one per event get the event's message id, and
+//! the two runs' bodies differ only where each event differs (its message
+//! id, its time, and hashes under a key made for each run). `run`: one id
+//! within a run, another in the next. Neither stores an id or a key.
+#![cfg(feature = "http")]
+
+use std::path::Path;
+use std::time::Duration;
+
+use telemetry_core::meta::AppMeta;
+use telemetry_core::{EnvSource, Mode, Telemetry, WireFormat};
+use telemetry_testkit::{Collector, temp_dir};
+
+mod none {
+    pub static APP: telemetry_core::meta::AppMeta = telemetry_core::app_meta!("schemas/identity_none.yaml");
+    #[derive(telemetry_core::TelemetryEvent)]
+    #[telemetry(schema = "schemas/identity_none.yaml")]
+    pub struct Ping<'a> {
+        pub n: u8,
+        pub project: &'a str,
+    }
+}
+
+mod run {
+    pub static APP: telemetry_core::meta::AppMeta = telemetry_core::app_meta!("schemas/identity_run.yaml");
+    #[derive(telemetry_core::TelemetryEvent)]
+    #[telemetry(schema = "schemas/identity_run.yaml")]
+    pub struct Ping<'a> {
+        pub n: u8,
+        pub project: &'a str,
+    }
+}
+
+const FORMATS: [WireFormat; 5] =
+    [WireFormat::Native, WireFormat::PostHog, WireFormat::Segment, WireFormat::Otlp, WireFormat::OtlpProtobuf];
+
+/// One run: a handle on `dir` sending two events to a fresh collector in
+/// `format`; the one request body.
+fn one_run(app: &'static AppMeta, dir: &Path, format: WireFormat, record: impl Fn(&Telemetry)) -> Vec<u8> {
+    let c = Collector::ok();
+    let t = Telemetry::builder(app)
+        .app_version("1.2.3")
+        .state_dir(dir)
+        .endpoint(c.url(), format)
+        .api_key("K")
+        .shutdown_deadline(Duration::from_secs(5))
+        .with_test_knobs()
+        .env(EnvSource::from_pairs::<&str, &str>([]))
+        .output(std::io::sink())
+        .build()
+        .unwrap();
+    assert_eq!(t.status().mode, Mode::On);
+    record(&t);
+    assert!(t.flush(Duration::from_secs(5)));
+    drop(t);
+    let requests = c.requests();
+    assert_eq!(requests.len(), 1, "{format:?}");
+    requests[0].body.clone()
+}
+
+fn record_none(t: &Telemetry) {
+    t.record(&none::Ping { n: 1, project: "acme" });
+    t.record(&none::Ping { n: 2, project: "acme" });
+}
+
+fn record_run(t: &Telemetry) {
+    t.record(&run::Ping { n: 1, project: "acme" });
+    t.record(&run::Ping { n: 2, project: "acme" });
+}
+
+/// What the state dir holds: `state.json` with no id and no key (the notice
+/// flag only), and no other file that could carry one.
+fn assert_nothing_identifies(dir: &Path) {
+    let state = std::fs::read_to_string(dir.join("state.json")).unwrap();
+    assert_eq!(state, "{\n  \"version\": 1,\n  \"notice_shown\": true\n}\n");
+    let mut names: Vec<String> =
+        std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    names.retain(|n| n != "spool" || std::fs::read_dir(dir.join("spool")).unwrap().next().is_some());
+    assert_eq!(names, [".lock", "state.json"], "{dir:?}");
+}
+
+/// `body` with each UUID, each 64-hex-digit hash, each RFC 3339 time and
+/// each OTLP nanosecond time replaced by a placeholder.
+fn masked(body: &str) -> String {
+    let b = body.as_bytes();
+    let mut out = String::new();
+    let mut i = 0;
+    let is_hex = |c: u8| c.is_ascii_digit() || (b'a'..=b'f').contains(&c);
+    while i < b.len() {
+        let rest = &b[i..];
+        let uuid = rest.len() >= 36
+            && rest[..36]
+                .iter()
+                .enumerate()
+                .all(|(k, &c)| if [8, 13, 18, 23].contains(&k) { c == b'-' } else { is_hex(c) });
+        let hash = rest.len() >= 64 && rest[..64].iter().all(|&c| is_hex(c));
+        let time = rest.len() >= 24 && rest.starts_with(b"20") && rest[10] == b'T' && rest[23] == b'Z';
+        let nanos = rest.len() >= 19 && rest[..19].iter().all(u8::is_ascii_digit);
+        let (skip, with) = match () {
+            _ if uuid => (36, "<uuid>"),
+            _ if hash => (64, "<hash>"),
+            _ if time => (24, "<time>"),
+            _ if nanos => (19, "<nanos>"),
+            _ => {
+                out.push(char::from(b[i]));
+                i += 1;
+                continue;
+            }
+        };
+        out.push_str(with);
+        i += skip;
+    }
+    out
+}
+
+fn events_of(format: WireFormat, body: &[u8]) -> Vec<serde_json::Value> {
+    let v: serde_json::Value = serde_json::from_slice(body).unwrap();
+    match format {
+        WireFormat::Otlp => v["resourceLogs"][0]["scopeLogs"][0]["logRecords"].as_array().unwrap().clone(),
+        _ => v["batch"].as_array().unwrap().clone(),
+    }
+}
+
+/// An OTLP JSON record's string attribute.
+fn attribute<'v>(record: &'v serde_json::Value, key: &str) -> Option<&'v str> {
+    record["attributes"].as_array().unwrap().iter().find(|a| a["key"] == key)?["value"]["stringValue"].as_str()
+}
+
+#[test]
+fn identity_none_sends_no_id_and_stores_none_in_any_format() {
+    for format in FORMATS {
+        let dir = temp_dir("id-none");
+        let first = one_run(&none::APP, &dir, format, record_none);
+        assert_nothing_identifies(&dir);
+        let second = one_run(&none::APP, &dir, format, record_none);
+        assert_nothing_identifies(&dir);
+        let _ = std::fs::remove_dir_all(&dir);
+        for body in [&first, &second] {
+            let text = String::from_utf8_lossy(body);
+            for id_key in ["anonymous_id", "session_id", "enduser.pseudo.id", "session.id"] {
+                assert!(!text.contains(id_key), "{format:?} sends {id_key}: {text}");
+            }
+        }
+        if format == WireFormat::OtlpProtobuf {
+            continue;
+        }
+        // Only what each event has of its own differs between the runs.
+        let (a, b) = (String::from_utf8(first.clone()).unwrap(), String::from_utf8(second).unwrap());
+        assert_eq!(masked(&a), masked(&b), "{format:?}");
+        if format == WireFormat::Native {
+            let envelope = |n: u8| {
+                format!(
+                    r#"{{"event":"ping","properties":{{"n":{n},"project":"<hash>"}},"context":{{}},"message_id":"<uuid>","timestamp":"<time>","app":"id-none","app_version":"1.2.3"}}"#
+                )
+            };
+            let batch = format!(r#"{{"batch":[{},{}],"sent_at":"<time>"}}"#, envelope(1), envelope(2));
+            assert_eq!(masked(&a), batch);
+        }
+        let events = events_of(format, &first);
+        assert_eq!(events.len(), 2);
+        for e in &events {
+            match format {
+                WireFormat::PostHog => {
+                    assert_eq!(e["distinct_id"], e["uuid"], "{e}");
+                    assert!(e["properties"].get("$session_id").is_none(), "{e}");
+                }
+                WireFormat::Segment => {
+                    assert_eq!(e["anonymousId"], e["messageId"], "{e}");
+                    assert!(e["context"].get("session_id").is_none(), "{e}");
+                }
+                WireFormat::Native => {
+                    let keys: Vec<&String> = e.as_object().unwrap().keys().collect();
+                    assert_eq!(
+                        keys,
+                        ["app", "app_version", "context", "event", "message_id", "properties", "timestamp"]
+                    );
+                }
+                _ => assert!(attribute(e, "log.record.uid").is_some(), "{e}"),
+            }
+        }
+        if format == WireFormat::Native {
+            let hash = |e: &serde_json::Value| e["properties"]["project"].as_str().unwrap().to_string();
+            // Within a run the key is one; each run makes its own.
+            assert_eq!(hash(&events[0]), hash(&events[1]));
+            let next = events_of(format, b.as_bytes());
+            assert_ne!(hash(&events[0]), hash(&next[0]));
+        }
+    }
+}
+
+#[test]
+fn identity_run_gives_one_id_per_run_and_stores_none_in_any_format() {
+    for format in FORMATS {
+        let dir = temp_dir("id-run");
+        let first = one_run(&run::APP, &dir, format, record_run);
+        let second = one_run(&run::APP, &dir, format, record_run);
+        assert_nothing_identifies(&dir);
+        let _ = std::fs::remove_dir_all(&dir);
+        if format == WireFormat::OtlpProtobuf {
+            let text = String::from_utf8_lossy(&first);
+            assert!(text.contains("enduser.pseudo.id") && text.contains("session.id"));
+            continue;
+        }
+        let ids = |body: &[u8]| -> Vec<String> {
+            events_of(format, body)
+                .iter()
+                .map(|e| {
+                    let id = match format {
+                        WireFormat::Native => e["anonymous_id"].as_str(),
+                        WireFormat::PostHog => e["distinct_id"].as_str(),
+                        WireFormat::Segment => e["anonymousId"].as_str(),
+                        _ => attribute(e, "enduser.pseudo.id"),
+                    };
+                    id.unwrap().to_string()
+                })
+                .collect()
+        };
+        let (a, b) = (ids(&first), ids(&second));
+        assert_eq!(a.len(), 2);
+        assert_eq!(a[0], a[1], "{format:?}: one id within a run");
+        assert_eq!(b[0], b[1], "{format:?}: one id within a run");
+        assert_ne!(a[0], b[0], "{format:?}: another id in the next run");
+    }
+}
+
+/// An earlier version of the app kept an install id; a version with
+/// `identity: run` neither sends nor keeps it, nor reads `<APP>_ANONYMOUS_ID`.
+#[test]
+fn a_stored_id_is_erased_and_the_id_variable_ignored() {
+    let dir = temp_dir("id-erase");
+    std::fs::create_dir_all(&dir).unwrap();
+    let old = "11111111-2222-4333-8444-555555555555";
+    let state = format!(r#"{{"version":1,"anonymous_id":"{old}","key":"{}","notice_shown":true}}"#, "ab".repeat(32));
+    std::fs::write(dir.join("state.json"), state).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).unwrap();
+        std::fs::set_permissions(dir.join("state.json"), std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    let pinned = "66666666-7777-4888-8999-000000000000";
+    let c = Collector::ok();
+    let t = Telemetry::builder(&run::APP)
+        .state_dir(&dir)
+        .endpoint(c.url(), WireFormat::Native)
+        .with_test_knobs()
+        .env(EnvSource::from_pairs([("ID_RUN_ANONYMOUS_ID", pinned)]))
+        .output(std::io::sink())
+        .build()
+        .unwrap();
+    let status = t.status().to_string();
+    assert!(status.contains("(this run only: a new one each run, never stored)"), "{status}");
+    t.record(&run::Ping { n: 1, project: "acme" });
+    assert!(t.flush(Duration::from_secs(5)));
+    drop(t);
+    let body = c.requests()[0].text();
+    assert!(!body.contains(old) && !body.contains(pinned), "{body}");
+    assert_nothing_identifies(&dir);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn status_says_which_identity() {
+    let sink = telemetry_core::MemorySink::new();
+    let none = Telemetry::builder(&none::APP).for_tests(sink.clone()).build().unwrap();
+    assert!(none.status().to_string().contains("  Anonymous id:  none: events carry no id\n"), "{}", none.status());
+    assert_eq!(none.status().anonymous_id, None);
+    none.record(&none::Ping { n: 1, project: "acme" });
+    assert!(none.flush(Duration::from_secs(5)));
+    let envelope = sink.take().remove(0);
+    assert!(!envelope.contains("anonymous_id") && !envelope.contains("session_id"), "{envelope}");
+    let run = Telemetry::builder(&run::APP).for_tests(sink).build().unwrap();
+    assert!(run.status().to_string().contains("(this run only: a new one each run, never stored)"), "{}", run.status());
+}
