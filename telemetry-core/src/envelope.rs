@@ -171,20 +171,6 @@ impl Event {
         buf.extend_from_slice(self.message_id.hyphenated().encode_lower(&mut id).as_bytes());
     }
 
-    /// The id a format that needs one per event sends (PostHog's
-    /// `distinct_id`, Segment's `anonymousId`), as a JSON string: the
-    /// anonymous id, or, for an app with no id, the event's own message id.
-    pub(crate) fn write_distinct_id(&self, buf: &mut Vec<u8>) {
-        match &self.origin.anonymous_id {
-            Some(id) => push_json_str(buf, id),
-            None => {
-                buf.push(b'"');
-                self.write_message_id(buf);
-                buf.push(b'"');
-            }
-        }
-    }
-
     /// The time as an RFC 3339 JSON string.
     pub(crate) fn write_timestamp_str(&self, buf: &mut Vec<u8>) {
         buf.push(b'"');

@@ -91,12 +91,26 @@ fn segment_item(b: &mut Vec<u8>, e: &Event, context_and_id: &[u8]) {
     b.extend_from_slice(b",\"properties\":");
     b.extend_from_slice(e.properties.as_bytes());
     b.extend_from_slice(context_and_id);
-    e.write_distinct_id(b);
+    distinct_id(b, e);
     b.extend_from_slice(b",\"messageId\":\"");
     e.write_message_id(b);
     b.extend_from_slice(b"\",\"timestamp\":");
     e.write_timestamp_str(b);
     b.push(b'}');
+}
+
+/// The id a format that needs one per event sends (PostHog's
+/// `distinct_id`, Segment's `anonymousId`), as a JSON string: the
+/// anonymous id, or, for an app with no id, the event's own message id.
+fn distinct_id(b: &mut Vec<u8>, e: &Event) {
+    match &e.origin.anonymous_id {
+        Some(id) => push_json_str(b, id),
+        None => {
+            b.push(b'"');
+            e.write_message_id(b);
+            b.push(b'"');
+        }
+    }
 }
 
 /// Segment's own context fields (its spec's "Context" table): a product
@@ -127,7 +141,7 @@ const SEGMENT_CONTEXT: &[&str] = &[
     "userAgentData",
 ];
 
-/// `,"context":{..},"anonymousId":` of a resource (the id is the event's: `Event::write_distinct_id`).
+/// `,"context":{..},"anonymousId":` of a resource (the id is the event's: `distinct_id`).
 ///
 /// Context follows Segment's spec where it has a slot (`app`, `os`, `locale`,
 /// `library`); `schema.version`, the other context keys and `session_id` are
@@ -198,7 +212,7 @@ fn posthog_item(b: &mut Vec<u8>, e: &Event, shared: &[u8]) {
         b.push(b',');
     }
     b.extend_from_slice(shared);
-    e.write_distinct_id(b);
+    distinct_id(b, e);
     b.extend_from_slice(b",\"uuid\":\"");
     e.write_message_id(b);
     b.extend_from_slice(b"\",\"timestamp\":");
@@ -211,7 +225,7 @@ fn posthog_item(b: &mut Vec<u8>, e: &Event, shared: &[u8]) {
 /// `schema.version`, the OS as PostHog's `$os` / `$os_version`, the two
 /// privacy flags, each other context key as `context.<key>` (dotted names
 /// cannot clash with schema field names, which are snake_case); then, after
-/// the properties object, `distinct_id` (the id is the event's: `Event::write_distinct_id`).
+/// the properties object, `distinct_id` (the id is the event's: `distinct_id`).
 ///
 /// `$geoip_disable: true` (what posthog-python sends by default) keeps
 /// PostHog from looking up a location from the sender's IP address;
