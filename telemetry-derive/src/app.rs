@@ -13,6 +13,12 @@ use telemetry_schema::{ConsentDefault, FirstRun, Identity, SwitchAction, SwitchR
 /// everything using it, still type-checks and rustc adds no errors of its own.
 pub(crate) fn expand(lit: &LitStr) -> TokenStream {
     match load::load(lit) {
+        Ok(loaded) if let Some(field) = product_hashed(&loaded.schema) => {
+            let message = format!(
+                "field `{field}` is hashed with `hash: product`, which this telemetry-core cannot send yet: it has no product key\n  help: use `hash: install` (the default) until the runtime takes the product's key"
+            );
+            syn::Error::new(lit.span(), message).to_compile_error()
+        }
         Ok(loaded) => meta(&loaded),
         Err(e) => {
             let errors = e.to_compile_error();
@@ -39,6 +45,17 @@ pub(crate) fn expand(lit: &LitStr) -> TokenStream {
             }}
         }
     }
+}
+
+/// The first field hashed under the product's key (`event.field`, or
+/// `context.field`): the runtime does not take a product key yet, so an app
+/// of such a schema does not compile rather than hash it under another key.
+fn product_hashed(s: &telemetry_schema::Schema) -> Option<String> {
+    let product = |f: &&telemetry_schema::Field| f.hash == telemetry_schema::HashScope::Product;
+    let context = s.context.iter().find(product).map(|f| format!("context.{}", f.name));
+    context.or_else(|| {
+        s.events.iter().find_map(|e| e.fields.iter().find(product).map(|f| format!("{}.{}", e.name, f.name)))
+    })
 }
 
 /// The value of each `AppParts` field, as tokens.
@@ -174,4 +191,26 @@ fn meta(loaded: &load::Loaded) -> TokenStream {
         #track
         #parts
     }}
+}
+
+#[cfg(test)]
+mod tests {
+    use super::product_hashed;
+
+    #[test]
+    fn a_product_scope_field_is_found_in_the_context_or_an_event() {
+        let schema = |context: &str, field: &str| {
+            telemetry_schema::load_str(
+                &format!(
+                    "version: 1\napp: {{ name: demo, title: Demo, description: x }}\ncontext:\n  fields:\n    c: {{ collect: hashed, {context}type: string, description: x }}\nevents:\n  e:\n    description: x\n    fields:\n      f: {{ collect: hashed, {field}type: string, description: x }}\n"
+                ),
+                "demo.yaml",
+            )
+            .unwrap()
+        };
+        assert_eq!(product_hashed(&schema("", "")), None);
+        assert_eq!(product_hashed(&schema("hash: install, ", "")), None);
+        assert_eq!(product_hashed(&schema("", "hash: product, ")).as_deref(), Some("e.f"));
+        assert_eq!(product_hashed(&schema("hash: product, ", "")).as_deref(), Some("context.c"));
+    }
 }
