@@ -66,7 +66,7 @@ fn shared(key: &str, v: &Value) -> bool {
 }
 
 /// Rust's `std::env::consts::OS` for PostHog's name of it: the inverse of
-/// the runtime's `posthog_os` (`telemetry-core/src/transport/http/body.rs`).
+/// the runtime's `os_name` (`telemetry-core/src/transport/http/body/posthog.rs`).
 fn os_from_posthog(os: &str) -> &str {
     match os {
         "Linux" => "linux",

@@ -214,6 +214,33 @@ fn app(node: &Node, d: &mut Diags) -> Option<App> {
     };
     let docs_url = url("docs_url", d);
     let privacy_url = url("privacy_url", d);
+    let (identity, anonymous_id_env) = identity(&m, d);
+    let term = match m.value("term") {
+        None => Some(None),
+        Some(n) => term(n, d).map(Some),
+    };
+    let owner = match m.value("owner") {
+        None => Some(None),
+        Some(n) => govern::owner(n, "`app.owner`", d).map(Some),
+    };
+    let data_review = govern::review_key(&m, "`app`", d);
+    Some(App {
+        owner: owner?,
+        data_review: data_review?,
+        name: name?,
+        title: title?,
+        term: term?,
+        description: description?,
+        docs_url: docs_url?,
+        privacy_url: privacy_url?,
+        anonymous_id_env: anonymous_id_env?,
+        identity: identity?,
+    })
+}
+
+/// `app.identity` (`install` when absent) and `app.anonymous_id_env`, which
+/// only an install id can take.
+fn identity(m: &Map<'_>, d: &mut Diags) -> (Option<Identity>, Option<Option<String>>) {
     let identity = match m.value("identity") {
         None => Some(Identity::Install),
         Some(n) => keyword(
@@ -239,27 +266,7 @@ fn app(node: &Node, d: &mut Diags) -> Option<App> {
             env_name(n, "MY_APP_ANONYMOUS_ID", d).map(Some)
         }
     };
-    let term = match m.value("term") {
-        None => Some(None),
-        Some(n) => term(n, d).map(Some),
-    };
-    let owner = match m.value("owner") {
-        None => Some(None),
-        Some(n) => govern::owner(n, "`app.owner`", d).map(Some),
-    };
-    let data_review = govern::review_key(&m, "`app`", d);
-    Some(App {
-        owner: owner?,
-        data_review: data_review?,
-        name: name?,
-        title: title?,
-        term: term?,
-        description: description?,
-        docs_url: docs_url?,
-        privacy_url: privacy_url?,
-        anonymous_id_env: anonymous_id_env?,
-        identity: identity?,
-    })
+    (identity, anonymous_id_env)
 }
 
 /// `app.term`: lowercase words the page, the notice and `status` put where
