@@ -94,3 +94,53 @@ fn a_body_of_another_format_says_so() {
         assert_eq!(envelopes(format, body).unwrap_err().to_string(), expected);
     }
 }
+
+/// An app with `identity: none`: no anonymous or session id in any format,
+/// the event's message id where PostHog and Segment need one per event.
+/// Its page accepts each body; an install-id app's page refuses the same
+/// body for the ids it lacks, by pointer.
+#[test]
+fn bodies_without_ids_check_against_an_identity_none_page_only() {
+    use cargo_telemetry::wire::Pages;
+    const M: &str = "00000000-0000-4000-8000-000000000002";
+    const T: &str = "2023-11-14T22:13:20.123Z";
+    let native = format!(
+        r#"{{"batch":[{{"event":"ping","properties":{{"n":1}},"context":{{}},"message_id":"{M}","timestamp":"{T}","app":"demo"}}],"sent_at":"{T}"}}"#
+    );
+    let posthog = format!(
+        r#"{{"api_key":"k","batch":[{{"event":"ping","properties":{{"n":1,"$lib":"telemetry-core","$lib_version":"0.1.0","$app_name":"demo","$app_version":"","$geoip_disable":true,"$process_person_profile":false}},"distinct_id":"{M}","uuid":"{M}","timestamp":"{T}"}}],"sent_at":"{T}"}}"#
+    );
+    let segment = format!(
+        r#"{{"batch":[{{"type":"track","event":"ping","properties":{{"n":1}},"context":{{"app":{{"name":"demo","version":""}},"library":{{"name":"telemetry-core","version":"0.1.0"}}}},"anonymousId":"{M}","messageId":"{M}","timestamp":"{T}"}}],"sentAt":"{T}"}}"#
+    );
+    let otlp = format!(
+        r#"{{"resourceLogs":[{{"resource":{{"attributes":[{{"key":"service.name","value":{{"stringValue":"demo"}}}}]}},"scopeLogs":[{{"scope":{{"name":"telemetry-core"}},"logRecords":[{{"timeUnixNano":"1700000000123000000","eventName":"ping","attributes":[{{"key":"n","value":{{"intValue":"1"}}}},{{"key":"log.record.uid","value":{{"stringValue":"{M}"}}}}]}}]}}]}}]}}"#
+    );
+    let page = |identity: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        let schema = format!(
+            "version: 1\napp: {{ name: demo, title: Demo, description: x, identity: {identity} }}\nevents:\n  ping:\n    description: x\n    fields:\n      n: {{ collect: allowed, type: u8, description: x }}\n"
+        );
+        std::fs::write(dir.path().join("demo.yaml"), schema).unwrap();
+        (Pages::load(dir.path()).unwrap(), dir)
+    };
+    let (none, _d1) = page("none");
+    let (install, _d2) = page("install");
+    for (format, body) in
+        [(Format::Native, &native), (Format::PostHog, &posthog), (Format::Segment, &segment), (Format::OtlpJson, &otlp)]
+    {
+        let envelope = &envelopes(format, body.as_bytes()).unwrap()[0];
+        assert!(envelope.get("anonymous_id").is_none() && envelope.get("session_id").is_none(), "{envelope}");
+        let report = none.check(format, body.as_bytes());
+        assert_eq!((report.events, report.problems), (1, vec![]), "{}", format.name());
+        assert_eq!(
+            install.check(format, body.as_bytes()).problems,
+            [
+                r#"event 1 of 1 (`ping`) at the top level: "anonymous_id" is a required property"#,
+                r#"event 1 of 1 (`ping`) at the top level: "session_id" is a required property"#,
+            ],
+            "{}",
+            format.name()
+        );
+    }
+}

@@ -94,6 +94,20 @@ impl Origin {
         })
     }
 
+    /// This origin with neither id: for what is not one run's own (the
+    /// metrics of an app that keeps no install id add up several runs).
+    pub(crate) fn unlinked(&self) -> Arc<Origin> {
+        Origin::new(OriginParts {
+            app: &self.app,
+            app_version: &self.app_version,
+            schema_version: self.schema_version.as_deref(),
+            fingerprint: self.fingerprint,
+            context: &self.context,
+            anonymous_id: None,
+            session_id: None,
+        })
+    }
+
     /// Whether this origin is the one `p` describes.
     pub(crate) fn is(&self, p: &OriginParts<'_>) -> bool {
         self.app == p.app

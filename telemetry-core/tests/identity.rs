@@ -4,7 +4,8 @@
 //! the formats that need one per event get the event's message id, and
 //! the two runs' bodies differ only where each event differs (its message
 //! id, its time, and hashes under a key made for each run). `run`: one id
-//! within a run, another in the next. Neither stores an id or a key.
+//! within a run, another in the next. Neither stores an id or a key, and
+//! neither sends a period's metrics (counts of several runs) under an id.
 #![cfg(feature = "http")]
 
 use std::path::Path;
@@ -16,6 +17,7 @@ use telemetry_testkit::{Collector, temp_dir};
 
 mod none {
     pub static APP: telemetry_core::meta::AppMeta = telemetry_core::app_meta!("schemas/identity_none.yaml");
+    telemetry_core::generate_metrics!("schemas/identity_none.yaml");
     #[derive(telemetry_core::TelemetryEvent)]
     #[telemetry(schema = "schemas/identity_none.yaml")]
     pub struct Ping<'a> {
@@ -26,6 +28,7 @@ mod none {
 
 mod run {
     pub static APP: telemetry_core::meta::AppMeta = telemetry_core::app_meta!("schemas/identity_run.yaml");
+    telemetry_core::generate_metrics!("schemas/identity_run.yaml");
     #[derive(telemetry_core::TelemetryEvent)]
     #[telemetry(schema = "schemas/identity_run.yaml")]
     pub struct Ping<'a> {
@@ -275,4 +278,70 @@ fn status_says_which_identity() {
     assert!(!envelope.contains("anonymous_id") && !envelope.contains("session_id"), "{envelope}");
     let run = Telemetry::builder(&run::APP).for_tests(sink).build().unwrap();
     assert!(run.status().to_string().contains("(this run only: a new one each run, never stored)"), "{}", run.status());
+}
+
+/// Three runs count a metric; the first run of the next day sends the
+/// day's count. The state dir keeps counts, never an id; the `metrics`
+/// event carries no id under `none`, nor under `run`, where the sending
+/// run's own events do carry that run's id: the day's counts are of
+/// several runs, so no run's id is put on them.
+#[test]
+fn metrics_keep_counts_only_and_are_sent_with_no_id() {
+    fn runs<M: telemetry_core::__private::MetricSet>(
+        app: &'static AppMeta,
+        name: &str,
+        count: impl Fn(&M),
+        record: impl Fn(&Telemetry),
+    ) -> Vec<serde_json::Value> {
+        let dir = temp_dir(name);
+        let sink = telemetry_core::MemorySink::new();
+        let handle = || {
+            Telemetry::builder(app)
+                .state_dir(&dir)
+                .shutdown_deadline(Duration::from_secs(5))
+                .with_test_knobs()
+                .env(EnvSource::from_pairs::<&str, &str>([]))
+                .output(std::io::sink())
+                .memory(sink.clone())
+                .build()
+                .unwrap()
+        };
+        for _ in 0..3 {
+            let t = handle();
+            count(&t.metrics());
+        }
+        let stored: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.join("metrics.json")).unwrap()).unwrap();
+        let keys: Vec<&String> = stored.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["fingerprint", "start_ms", "values"], "{stored}");
+        assert_eq!(stored["values"], serde_json::json!([3]));
+        let state = std::fs::read_to_string(dir.join("state.json")).unwrap();
+        assert_eq!(state, "{\n  \"version\": 1,\n  \"notice_shown\": true\n}\n");
+        // The day ends, as the clock would move on.
+        let mut moved = stored.clone();
+        moved["start_ms"] = (stored["start_ms"].as_u64().unwrap() - 86_400_000).into();
+        std::fs::write(dir.join("metrics.json"), moved.to_string()).unwrap();
+        let t = handle();
+        let _m: M = t.metrics();
+        record(&t);
+        assert!(t.flush(Duration::from_secs(5)));
+        drop(t);
+        let _ = std::fs::remove_dir_all(&dir);
+        sink.take().iter().map(|e| serde_json::from_str(e).unwrap()).collect()
+    }
+    let keys = |e: &serde_json::Value| -> Vec<String> { e.as_object().unwrap().keys().cloned().collect() };
+    let unlinked = ["app", "context", "event", "message_id", "properties", "timestamp"];
+    for (sent, linked_ping) in [
+        (runs(&none::APP, "id-none-metrics", |m: &none::Metrics| m.pings.add(1), record_none), false),
+        (runs(&run::APP, "id-run-metrics", |m: &run::Metrics| m.pings.add(1), record_run), true),
+    ] {
+        let (metrics, pings): (Vec<_>, Vec<_>) = sent.iter().partition(|e| e["event"] == "metrics");
+        assert_eq!(metrics.len(), 1, "{sent:?}");
+        assert_eq!(metrics[0]["properties"]["metrics"], serde_json::json!({"pings": 3}));
+        assert_eq!(keys(metrics[0]), unlinked, "{}", metrics[0]);
+        assert_eq!(pings.len(), 2);
+        for p in pings {
+            assert_eq!(p.get("anonymous_id").is_some(), linked_ping, "{p}");
+        }
+    }
 }

@@ -76,6 +76,10 @@ impl Format {
 /// `schema_version`). `Err` says, for a person, why the body is not one of
 /// that format.
 ///
+/// An app with `identity: none` sends no anonymous or session id; where
+/// PostHog and Segment need an id per event it sends the event's message
+/// id, so an id equal to the message id maps to no `anonymous_id`.
+///
 /// What a format leaves out cannot come back: PostHog, Segment and OTLP
 /// send the context's `app_version` only as the app's version, so it is
 /// restored by [`Pages::check`] where the schema's context declares it; an
@@ -178,9 +182,12 @@ impl Parts {
         e.insert("event".into(), self.event);
         e.insert("properties".into(), Value::Object(self.properties));
         e.insert("context".into(), Value::Object(self.context));
-        // An id the body does not carry is left out, not sent as null.
-        for (k, v) in
-            [("anonymous_id", self.anonymous_id), ("session_id", self.session_id), ("message_id", self.message_id)]
+        // An app with `identity: none` sends its event's own message id
+        // where PostHog and Segment need one per event: no anonymous id.
+        let anonymous_id = if self.anonymous_id == self.message_id { Value::Null } else { self.anonymous_id };
+        // An id the body does not carry is left out, not sent as null: the
+        // payload schema says whether the app's events must have it.
+        for (k, v) in [("anonymous_id", anonymous_id), ("session_id", self.session_id), ("message_id", self.message_id)]
         {
             if !v.is_null() {
                 e.insert(k.into(), v);

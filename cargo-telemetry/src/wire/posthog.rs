@@ -40,7 +40,7 @@ fn envelope(item: &Value, n: usize) -> Result<Value, String> {
         properties,
         context,
         anonymous_id: member(item, "distinct_id", n)?.clone(),
-        session_id: added("$session_id")?.clone(),
+        session_id: all.get("$session_id").cloned().unwrap_or_default(),
         message_id: member(item, "uuid", n)?.clone(),
         timestamp: member(item, "timestamp", n)?.clone(),
         app: added("$app_name")?.clone(),

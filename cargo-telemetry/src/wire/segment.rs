@@ -44,10 +44,7 @@ fn envelope(item: &Value, n: usize) -> Result<Value, String> {
         properties: properties.clone(),
         context,
         anonymous_id: member(item, "anonymousId", n)?.clone(),
-        session_id: all
-            .get("session_id")
-            .cloned()
-            .ok_or_else(|| format!("item {n} of `batch` has no `context.session_id`"))?,
+        session_id: all.get("session_id").cloned().unwrap_or_default(),
         message_id: member(item, "messageId", n)?.clone(),
         timestamp: member(item, "timestamp", n)?.clone(),
         app: app.get("name").cloned().ok_or_else(|| format!("item {n} of `batch` has no `context.app.name`"))?,

@@ -12,7 +12,7 @@ use std::time::SystemTime;
 use crate::delivery::Delivery;
 use crate::envelope::{Event, Origin};
 use crate::ids::next_message_id;
-use crate::meta::{AppMeta, EventMeta, MetricsMeta};
+use crate::meta::{AppMeta, EventMeta, Identity, MetricsMeta};
 use crate::metrics::{Cells, payload, store};
 use crate::output::Diag;
 use crate::state::Gate;
@@ -122,7 +122,11 @@ impl Recorder {
         let Some(at_ms) = timestamp::millis(SystemTime::now()) else { return };
         let properties = payload::properties(meta, period);
         self.delivery.counters().recorded.fetch_add(1, Relaxed);
-        let origin = self.origin.clone();
+        // A period's counts are the install's: under `identity: run` no run's id is theirs.
+        let origin = match self.app.identity {
+            Identity::Install => self.origin.clone(),
+            Identity::Run | Identity::None => self.origin.unlinked(),
+        };
         self.delivery.push(Event {
             name: payload::METRICS_EVENT,
             properties,

@@ -1,8 +1,8 @@
 //! The page's sentences on what links events: the ids of the envelope by
 //! `app.identity`, and the hashing section by each hashed field's `hash`
 //! scope. Each sentence is telemetry-core's behaviour: the ids by
-//! `telemetry-core/tests/identity.rs` (two runs, every wire format), the
-//! scopes by `telemetry-core/tests/hash_scope.rs`.
+//! `telemetry-core/tests/identity.rs` (two runs, every wire format; the
+//! metrics event), the per-run key of the install scope there too.
 
 use super::field_table::hashed_fields;
 use super::text::{cell_row, line, text};
@@ -13,7 +13,11 @@ use crate::model::{Field, HashScope, Identity, Schema};
 pub(super) fn id_rows(w: &mut String, schema: &Schema) {
     let anon = match schema.app.identity {
         Identity::Install => {
-            let mut s = "A random id (UUID) created the first time telemetry runs on this machine and stored there. It is not derived from anything about you or the machine.".to_string();
+            let mut s = format!(
+                "A random id (UUID) created on this machine the first time {} runs with {} on, and stored there. It is not derived from anything about you or the machine.",
+                text(&schema.app.title),
+                schema.app.term()
+            );
             if let Some(var) = &schema.app.anonymous_id_env {
                 s.push_str(&format!(" Set `{var}` to use an id of your choice instead."));
             }
@@ -149,13 +153,15 @@ fn unit(schema: &Schema) -> &'static str {
 }
 
 /// Where the install-scope key comes from.
-fn install_key(schema: &Schema) -> &'static str {
+fn install_key(schema: &Schema) -> String {
     match schema.app.identity {
-        Identity::Install => {
-            "The key is random, created the first time telemetry runs on this machine, stored there, and never sent. So:"
-        }
+        Identity::Install => format!(
+            "The key is random, created on this machine the first time {} runs with {} on, stored there, and never sent. So:",
+            text(&schema.app.title),
+            schema.app.term()
+        ),
         Identity::Run | Identity::None => {
-            "The key is random, made for each run of the program, never stored and never sent. So:"
+            "The key is random, made for each run of the program, never stored and never sent. So:".to_string()
         }
     }
 }
@@ -187,6 +193,7 @@ mod tests {
         assert!(e["properties"].get("anonymous_id").is_none() && e["properties"].get("session_id").is_none());
         let required: Vec<&str> = e["required"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
         assert_eq!(required, ["event", "properties", "context", "message_id", "timestamp", "app"]);
+        assert!(page.contains("keeps its state (your choice, the events not yet sent,"), "{page}");
         let example = page.split("```json\n").nth(1).unwrap();
         assert!(!example.contains("anonymous_id") && !example.contains("session_id"), "{example}");
     }
@@ -201,6 +208,28 @@ mod tests {
         assert_eq!(
             p["$defs"]["event_e"]["properties"]["anonymous_id"]["description"],
             "Random id of this run of the program, never stored."
+        );
+    }
+
+    /// The product's own term (`app.term`) where the words say when the id
+    /// and key are made; a run's metrics carry no id, and the state dir no id.
+    #[test]
+    fn the_words_take_the_products_term_and_metrics_say_which_id() {
+        let yaml = |identity: &str| {
+            format!(
+                "version: 1\napp: {{ name: demo, title: Demo, description: Helps., term: analytics, identity: {identity} }}\nevents:\n  e:\n    description: x\n    fields:\n      project: {{ collect: hashed, type: string, description: x }}\nmetrics:\n  runs: {{ type: counter, description: Runs. }}\n"
+            )
+        };
+        let install = markdown(&crate::load_str(&yaml("install"), "demo.yaml").unwrap());
+        assert!(install.contains("| `anonymous_id` | UUID | A random id (UUID) created on this machine the first time Demo runs with analytics on, and stored there."), "{install}");
+        assert!(install.contains("The key is random, created on this machine the first time Demo runs with analytics on, stored there, and never sent."), "{install}");
+        assert!(install.contains("keeps its state (your choice, the install's id and hashing key, the counts of the current period, the events not yet sent,"), "{install}");
+        assert!(!install.contains("The `metrics` event carries no"), "{install}");
+        let run = markdown(&crate::load_str(&yaml("run"), "demo.yaml").unwrap());
+        assert!(run.contains("turning it off deletes the counts kept. The `metrics` event carries no `anonymous_id` or `session_id`: its counts can add up several runs, so no run's id is put on them."), "{run}");
+        assert!(
+            run.contains("keeps its state (your choice, the counts of the current period, the events not yet sent,"),
+            "{run}"
         );
     }
 

@@ -4,7 +4,7 @@
 
 use super::text::{cell_row, line, text};
 use crate::date::Date;
-use crate::model::{Expiry, Metric, MetricKind, MetricsPeriod, Schema};
+use crate::model::{Expiry, Identity, Metric, MetricKind, MetricsPeriod, Schema};
 use serde_json::{Map, Value, json};
 
 /// The section; nothing when the schema declares no metrics.
@@ -20,10 +20,17 @@ pub(super) fn what_we_count(w: &mut String, schema: &Schema, today: Date) {
         }
         MetricsPeriod::OnExit => "once per run, as it exits",
     };
+    // Under `run` a period's counts (of several runs) carry no run's id; under `none` no event has one.
+    let unlinked = match schema.app.identity {
+        Identity::Run => {
+            " The `metrics` event carries no `anonymous_id` or `session_id`: its counts can add up several runs, so no run's id is put on them."
+        }
+        Identity::Install | Identity::None => "",
+    };
     line(
         w,
         format!(
-            "These are counted on your machine and sent {when}, as one event named `metrics` with the period's start and end, not as one record per occurrence. Nothing is counted or kept while telemetry is off, and turning it off deletes the counts kept."
+            "These are counted on your machine and sent {when}, as one event named `metrics` with the period's start and end, not as one record per occurrence. Nothing is counted or kept while telemetry is off, and turning it off deletes the counts kept.{unlinked}"
         ),
     );
     line(w, "");

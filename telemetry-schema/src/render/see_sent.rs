@@ -7,7 +7,7 @@
 //! as the page writes it, and checks what the page says it does.
 
 use super::text::{code, line, text};
-use crate::model::{Schema, SwitchAction, SwitchRule};
+use crate::model::{Identity, Schema, SwitchAction, SwitchRule};
 
 pub(super) fn see_sent(w: &mut String, schema: &Schema) {
     let title = &text(&schema.app.title);
@@ -16,6 +16,9 @@ pub(super) fn see_sent(w: &mut String, schema: &Schema) {
     let prefix = schema.app.env_prefix();
     let (debug, offline, dir) =
         (format!("{prefix}_TELEMETRY_DEBUG"), format!("{prefix}_TELEMETRY_OFFLINE"), format!("{prefix}_TELEMETRY_DIR"));
+    // What the state dir holds besides the choice: no id unless the app keeps one.
+    let id = if schema.app.identity == Identity::Install { "the install's id and hashing key, " } else { "" };
+    let counts = if schema.metrics.is_empty() { "" } else { "the counts of the current period, " };
     line(w, "## How to see what is sent");
     line(w, "");
     line(
@@ -45,7 +48,7 @@ pub(super) fn see_sent(w: &mut String, schema: &Schema) {
     line(
         w,
         format!(
-            "- **State.** {title} keeps its state (your choice, the install's id, the events not yet sent, and the local events file of an install that sends to no collector) in one directory: `$XDG_CONFIG_HOME/{name}` or `~/.config/{name}` on Linux, `~/Library/Application Support/{name}` on macOS, `%APPDATA%\\{name}\\config` on Windows, or the absolute path in `{dir}` when it is set (a relative path there turns {term} off rather than keep state elsewhere)."
+            "- **State.** {title} keeps its state (your choice, {id}{counts}the events not yet sent, and the local events file of an install that sends to no collector) in one directory: `$XDG_CONFIG_HOME/{name}` or `~/.config/{name}` on Linux, `~/Library/Application Support/{name}` on macOS, `%APPDATA%\\{name}\\config` on Windows, or the absolute path in `{dir}` when it is set (a relative path there turns {term} off rather than keep state elsewhere)."
         ),
     );
     line(w, "");

@@ -161,13 +161,16 @@ fn metric(b: &mut Vec<u8>, e: &Event, p: &Period, m: &Metric) {
     push_json_str(b, m.data.unit());
     let point = |b: &mut Vec<u8>, label: Option<&str>, fields: &dyn Fn(&mut Vec<u8>)| {
         b.extend_from_slice(b"{\"attributes\":[");
-        if let Some(l) = label {
-            string_attribute(b, "label", |b| push_json_str(b, l));
-            b.push(b',');
+        // The label, then the ids the event carries (none under `identity: run` or `none`).
+        let ids =
+            [("enduser.pseudo.id", e.origin.anonymous_id.as_deref()), ("session.id", e.origin.session_id.as_deref())];
+        let all = label.map(|l| ("label", l)).into_iter().chain(ids.into_iter().filter_map(|(k, v)| Some((k, v?))));
+        for (i, (k, v)) in all.enumerate() {
+            if i > 0 {
+                b.push(b',');
+            }
+            string_attribute(b, k, |b| push_json_str(b, v));
         }
-        string_attribute(b, "enduser.pseudo.id", |b| push_json_str(b, &e.origin.anonymous_id));
-        b.push(b',');
-        string_attribute(b, "session.id", |b| push_json_str(b, &e.origin.session_id));
         let _ = std::io::Write::write_fmt(
             b,
             format_args!("],\"startTimeUnixNano\":\"{}\",\"timeUnixNano\":\"{}\"", p.start_ns, p.end_ns),

@@ -86,7 +86,8 @@ fn number_point(b: &mut Vec<u8>, e: &Event, p: &Period, label: Option<&str>, v: 
 /// The data point's attributes as field `field`: `label` (a labeled
 /// counter's), `enduser.pseudo.id`, `session.id`, in the JSON body's order.
 fn attributes(b: &mut Vec<u8>, field: u32, e: &Event, label: Option<&str>) {
-    let ids = [("enduser.pseudo.id", &*e.origin.anonymous_id), ("session.id", &*e.origin.session_id)];
+    let ids = [("enduser.pseudo.id", e.origin.anonymous_id.as_deref()), ("session.id", e.origin.session_id.as_deref())];
+    let ids = ids.into_iter().filter_map(|(k, v)| Some((k, v?)));
     for (k, v) in label.map(|l| ("label", l)).into_iter().chain(ids) {
         key_value(b, field, k, &Ordered::Str(v.into()));
     }
