@@ -7,6 +7,7 @@ const REAL: AppMeta = telemetry_core::app_meta!("../../schemas/example-cli.yaml"
 static HACK: AppMeta = AppMeta {
     name: "example-cli",
     title: "Example CLI",
+    term: "telemetry",
     docs_url: None,
     anonymous_id_env: None,
     identity: telemetry_core::meta::Identity::Install,

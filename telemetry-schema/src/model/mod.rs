@@ -153,7 +153,7 @@ impl Identity {
     }
 
     /// How much the id links events: `none` < `run` < `install`.
-    pub fn rank(self) -> u8 {
+    pub(crate) fn rank(self) -> u8 {
         match self {
             Identity::None => 0,
             Identity::Run => 1,
