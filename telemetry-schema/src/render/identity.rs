@@ -223,7 +223,7 @@ mod tests {
         let install = markdown(&crate::load_str(&yaml("install"), "demo.yaml").unwrap());
         assert!(install.contains("| `anonymous_id` | UUID | A random id (UUID) created on this machine the first time Demo runs with analytics on, and stored there."), "{install}");
         assert!(install.contains("The key is random, created on this machine the first time Demo runs with analytics on, stored there, and never sent."), "{install}");
-        assert!(install.contains("keeps its state (your choice, the install's id and hashing key, the counts of the current period, the events not yet sent,"), "{install}");
+        assert!(install.contains("keeps its state (your choice, the install's id, the counts of the current period, the events not yet sent,"), "{install}");
         assert!(!install.contains("The `metrics` event carries no"), "{install}");
         let run = markdown(&crate::load_str(&yaml("run"), "demo.yaml").unwrap());
         assert!(run.contains("turning it off deletes the counts kept. The `metrics` event carries no `anonymous_id` or `session_id`: its counts can add up several runs, so no run's id is put on them."), "{run}");

@@ -17,7 +17,7 @@ pub(super) fn see_sent(w: &mut String, schema: &Schema) {
     let (debug, offline, dir) =
         (format!("{prefix}_TELEMETRY_DEBUG"), format!("{prefix}_TELEMETRY_OFFLINE"), format!("{prefix}_TELEMETRY_DIR"));
     // What the state dir holds besides the choice: no id unless the app keeps one.
-    let id = if schema.app.identity == Identity::Install { "the install's id and hashing key, " } else { "" };
+    let id = if schema.app.identity == Identity::Install { "the install's id, " } else { "" };
     let counts = if schema.metrics.is_empty() { "" } else { "the counts of the current period, " };
     line(w, "## How to see what is sent");
     line(w, "");
