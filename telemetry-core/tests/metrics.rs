@@ -89,7 +89,7 @@ fn the_page_rejects_an_undeclared_label() {
         "context": {"os": "linux", "arch": "x86_64", "ci": false, "app_version": "1.2.3"},
         "anonymous_id": "8c6f7d0e-2b1a-4c3d-9e8f-7a6b5c4d3e2f", "session_id": "1f2e3d4c-5b6a-4978-8695-a4b3c2d1e0f9",
         "message_id": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", "timestamp": "2026-12-03T08:00:00.000Z",
-        "app": "example-cli", "app_version": "1.2.3", "schema_version": "1.1"});
+        "app": "example-cli", "app_version": "1.2.3", "schema_version": "1.2"});
     let found = page_violations(&envelope);
     assert!(!found.is_empty() && found.iter().all(|e| e.ends_with(" at /properties/metrics/commands")), "{found:?}");
     let mut fixed = envelope.clone();
