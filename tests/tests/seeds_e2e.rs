@@ -434,3 +434,25 @@ fn homebrew_never_names_a_private_tap_or_a_custom_prefix() {
     assert_eq!(e["context"]["prefix"], "custom-prefix");
     assert!(!sent[0].contains("mike"), "{}", sent[0]);
 }
+
+/// Homebrew's page: "impossible to match any particular event to any
+/// particular user" (`identity: none`): no id in any envelope of two runs on
+/// one state dir, and none stored there.
+#[test]
+fn homebrew_events_carry_no_id_and_none_is_stored() {
+    let dir = temp_dir("homebrew-no-id");
+    let (first, earlier) = memory_envelopes(&example_products::homebrew::PRODUCT, &dir);
+    let (second, envelopes) = memory_envelopes(&example_products::homebrew::PRODUCT, &dir);
+    assert!(first > 0);
+    assert_eq!((earlier.len(), second, envelopes.len()), (first, first, first));
+    for e in earlier.iter().chain(&envelopes) {
+        let keys: Vec<&String> = e.as_object().expect("an object").keys().collect(); // sorted: serde_json maps
+        assert_eq!(
+            keys,
+            ["app", "app_version", "context", "event", "message_id", "properties", "schema_version", "timestamp"]
+        );
+    }
+    let state = state_of(&dir);
+    assert!(state.get("anonymous_id").is_none() && state.get("key").is_none(), "{state}");
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -28,13 +28,15 @@ pub fn no_env() -> EnvSource {
 /// Runs the product's program with `options`, state in `dir`; returns how
 /// many events it recorded, what it printed, and the live handle.
 /// A product whose schema says `first_run: notice_first` (Homebrew) sends
-/// nothing on the run that shows the notice: when telemetry is on, that run
-/// happens first, as the user's would, and records nothing. (Log-only mode
-/// sends nothing either way, and prints from the first run.)
+/// nothing on the run that shows the notice: on a fresh state dir with
+/// telemetry on, that run happens first, as the user's would, and records
+/// nothing. (Log-only mode sends nothing either way, and prints from the
+/// first run.)
 pub fn run(product: &Product, options: &Options, env: EnvSource, dir: &Path) -> (usize, Buf, Telemetry) {
     let out = Buf::default();
     let builder = || product.builder(options).settings(|b| b.state_dir(dir)).env(env.clone()).output(out.clone());
-    if product.app.first_run() == FirstRun::NoticeFirst && builder().preview_status().mode == Mode::On {
+    let fresh = !dir.join("state.json").exists();
+    if fresh && product.app.first_run() == FirstRun::NoticeFirst && builder().preview_status().mode == Mode::On {
         let first = builder().build().expect("the product's builder is valid");
         (product.record_all)(&first);
         assert_eq!(first.shutdown().recorded, 0, "{}: the notice's run recorded events", product.app.name());
