@@ -420,12 +420,15 @@ fn spooled_at_exit_and_sent_once_by_next_run() {
     assert_eq!(got.len(), 4, "each event exactly once");
     assert_eq!(got.iter().collect::<HashSet<_>>().len(), 4);
     assert_eq!(&got[..3], &first_ids[..], "spooled events first, in order");
+    // The earlier run's events in a request of their own: no request holds two runs' events.
+    assert_eq!(message_ids(&up.requests()[..1]), first_ids);
+    assert_eq!(up.requests().len(), 2);
     assert_eq!(std::fs::read_dir(dir.join("spool")).unwrap().count(), 0);
 
     // A third run has nothing left to resend.
     let t = builder(&dir).settings(|b| b.endpoint(up.url(), WireFormat::Native)).build().unwrap();
     assert_eq!(t.shutdown(), stats(0, 0, 0, 0, 0, 0));
-    assert_eq!(up.requests().len(), 1);
+    assert_eq!(up.requests().len(), 2);
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -345,3 +345,74 @@ fn metrics_keep_counts_only_and_are_sent_with_no_id() {
         }
     }
 }
+
+/// An earlier run spools its events (the collector is down), the next run
+/// sends them and its own: no request holds both runs' events, so no
+/// request links the runs. Each run's events are told apart by `n` (under
+/// `none` nothing else tells them apart) and, under `run`, by their id.
+/// With the old batching this failed: the spooled events, put in front of
+/// the queue, left in the same request as the next run's.
+#[test]
+fn a_request_never_holds_two_runs_events() {
+    use telemetry_core::{Batching, Retry};
+    use telemetry_testkit::Reply;
+    fn two_runs(app: &'static AppMeta, record: impl Fn(&Telemetry, u8)) -> Vec<Vec<serde_json::Value>> {
+        let dir = temp_dir("id-two-runs");
+        let c = Collector::start(Vec::new(), Reply::Status(503, Vec::new()));
+        let handle = |deadline: Duration| {
+            Telemetry::builder(app)
+                .state_dir(&dir)
+                .endpoint(c.url(), WireFormat::Native)
+                // Nothing leaves before a flush or exit: the next run's
+                // events are queued beside the spooled ones when it does.
+                .batching(Batching::default().with_max_latency(Duration::from_secs(600)))
+                .retry(Retry::default().with_backoff(Duration::from_millis(10), Duration::from_millis(20)))
+                .shutdown_deadline(deadline)
+                .with_test_knobs()
+                .env(EnvSource::from_pairs::<&str, &str>([]))
+                .output(std::io::sink())
+                .build()
+                .unwrap()
+        };
+        let earlier = handle(Duration::from_millis(300));
+        record(&earlier, 1);
+        record(&earlier, 2);
+        let s = earlier.shutdown();
+        assert_eq!((s.recorded, s.sent, s.spooled), (2, 0, 2), "{s:?}");
+        c.set_reply(Reply::ok());
+        let next = handle(Duration::from_secs(5));
+        record(&next, 3);
+        record(&next, 4);
+        let s = next.shutdown();
+        assert_eq!((s.recorded, s.sent, s.resent), (2, 2, 2), "{s:?}");
+        let _ = std::fs::remove_dir_all(&dir);
+        c.requests().iter().map(|r| events_of(WireFormat::Native, &r.body)).collect()
+    }
+    for (name, requests) in [
+        ("none", two_runs(&none::APP, |t, n| t.record(&none::Ping { n, project: "acme" }))),
+        ("run", two_runs(&run::APP, |t, n| t.record(&run::Ping { n, project: "acme" }))),
+    ] {
+        let mut delivered = Vec::new();
+        let mut ids_by_run = [Vec::new(), Vec::new()];
+        for events in &requests {
+            let runs: Vec<usize> =
+                events.iter().map(|e| usize::from(e["properties"]["n"].as_u64().unwrap() > 2)).collect();
+            assert!(runs.windows(2).all(|w| w[0] == w[1]), "{name}: one request holds two runs' events: {events:?}");
+            for (e, run) in events.iter().zip(runs) {
+                delivered.push(e["properties"]["n"].as_u64().unwrap());
+                ids_by_run[run].push(e.get("anonymous_id").cloned());
+            }
+        }
+        delivered.sort_unstable();
+        delivered.dedup();
+        assert_eq!(delivered, [1, 2, 3, 4], "{name}");
+        for ids in &mut ids_by_run {
+            ids.dedup();
+            assert_eq!(ids.len(), 1, "{name}: {ids:?}");
+        }
+        match name {
+            "none" => assert_eq!(ids_by_run, [[None], [None]]),
+            _ => assert!(ids_by_run[0][0].is_some() && ids_by_run[0] != ids_by_run[1], "{ids_by_run:?}"),
+        }
+    }
+}

@@ -26,6 +26,19 @@ pub(crate) enum Next {
     Read(Backlog),
 }
 
+/// Whether `a` and `b` may share a request: recorded by one run under one
+/// origin. A request that held two runs' events would link the runs, which
+/// `identity: run` and `none` promise nothing does. Generation tells the
+/// runs apart: this run's events are 0, and the others in memory are of one
+/// earlier run, since the worker reads a spool file only once none of the
+/// last one's events are pending, and every spool file holds one run's
+/// events (one generation of what one process had). The origin tells this
+/// run's events from its `metrics` event under `run` and `none`, which adds
+/// up several runs' counts and so carries no run's id.
+pub(crate) fn one_run(a: &Event, b: &Event) -> bool {
+    a.generation == b.generation && Arc::ptr_eq(&a.origin, &b.origin)
+}
+
 /// Where delivery is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Phase {
@@ -175,5 +188,29 @@ impl State {
             || !matches!(self.activity, Activity::Waiting)
             || !self.overflow.is_empty()
             || self.backlog.iter().any(|b| b.own.is_none())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::envelope::tests::{event, origin};
+
+    fn of(origin: &Arc<crate::envelope::Origin>, generation: u8) -> Event {
+        Event { generation, ..event(origin, "ran", 1, 0, |_| {}) }
+    }
+
+    /// An earlier run's event read back under this run's origin (what the
+    /// spool reader gives a line equal to this run's, as every line is
+    /// under `identity: none`) is another generation; an origin with the
+    /// same words but another handle (the `metrics` event's under `run`
+    /// and `none`) is another origin: neither shares a request.
+    #[test]
+    fn one_run_is_one_generation_under_one_origin() {
+        let own = origin("{}", "1.0", None);
+        assert!(one_run(&of(&own, 0), &of(&own, 0)));
+        assert!(one_run(&of(&own, 2), &of(&own, 2)));
+        assert!(!one_run(&of(&own, 0), &of(&own, 1)));
+        assert!(!one_run(&of(&own, 0), &of(&origin("{}", "1.0", None), 0)));
     }
 }

@@ -19,7 +19,7 @@ use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use super::pending::{Activity, Backlog, Next, Phase, Spooler, State};
+use super::pending::{Activity, Backlog, Next, Phase, Spooler, State, one_run};
 use super::stats::{Counters, Queued};
 use super::tuning::Tuning;
 use crate::envelope::Event;
@@ -231,7 +231,8 @@ impl Queue {
 
     /// Waits for work: an earlier run's spool file to read (whenever none
     /// of its predecessors' events are pending), a due batch (full, old
-    /// enough, flushed or shutting down; it becomes `Activity::Sending`), or, once
+    /// enough, flushed or shutting down; of one run's events only, see
+    /// [`one_run`]; it becomes `Activity::Sending`), or, once
     /// the queue is empty and not shutting down, this run's overflow file
     /// to read back. `None`: the worker is done.
     pub(crate) fn next(&self) -> Option<Next> {
@@ -267,10 +268,11 @@ impl Queue {
             }
             q = self.work.wait_timeout(q, t.batch_delay - age).map(|(g, _)| g).unwrap_or_else(|p| p.into_inner().0);
         }
-        let mut batch = Vec::new();
+        let mut batch: Vec<Event> = Vec::new();
         let mut bytes = 0;
         while let Some(e) = q.pending.front() {
-            if !batch.is_empty() && (batch.len() >= t.batch_events || bytes + e.size() > t.batch_bytes) {
+            let full = batch.len() >= t.batch_events || bytes + e.size() > t.batch_bytes;
+            if batch.first().is_some_and(|first| full || !one_run(first, e)) {
                 break;
             }
             bytes += e.size();

@@ -8,6 +8,11 @@ use super::field_table::hashed_fields;
 use super::text::{cell_row, line, text};
 use crate::model::{Field, HashScope, Identity, Schema};
 
+/// What keeps runs apart on the wire under `run` and `none`: telemetry-core's
+/// batching (`delivery/pending.rs` `one_run`), proved by
+/// `telemetry-core/tests/identity.rs` `a_request_never_holds_two_runs_events`.
+const APART: &str = "Events kept on disk for a later run, when they could not be sent, leave in requests of their own, never with another run's events.";
+
 /// The `anonymous_id` and `session_id` rows of the envelope's table; none
 /// for `identity: none`, whose envelope has neither.
 pub(super) fn id_rows(w: &mut String, schema: &Schema) {
@@ -23,7 +28,9 @@ pub(super) fn id_rows(w: &mut String, schema: &Schema) {
             }
             s
         }
-        Identity::Run => "A random id (UUID), new for each run of the program and never stored: the events of one run share it, and nothing links one run to another. It is not derived from anything about you or the machine.".to_string(),
+        Identity::Run => format!(
+            "A random id (UUID), new for each run of the program and never stored: the events of one run share it, and no id links one run to another. It is not derived from anything about you or the machine. {APART}"
+        ),
         Identity::None => return,
     };
     line(w, cell_row(&["`anonymous_id`", "UUID", &anon]));
@@ -41,7 +48,7 @@ pub(super) fn no_id_note(w: &mut String, schema: &Schema) {
     line(
         w,
         format!(
-            "Events carry no id of you, your machine, your install or your run: nothing {title} stores or sends links one event to another. PostHog and Segment require an id with every event (`distinct_id`, `anonymousId`); there {title} sends the event's own `message_id`, new for each event."
+            "Events carry no id of you, your machine, your install or your run, and {title} stores none. The events of one run may leave together, in one request. {APART} PostHog and Segment require an id with every event (`distinct_id`, `anonymousId`); there {title} sends the event's own `message_id`, new for each event."
         ),
     );
 }
@@ -185,7 +192,7 @@ mod tests {
         let s = schema("none", "install");
         let page = markdown(&s);
         assert!(!page.contains("`anonymous_id`") && !page.contains("`session_id`"), "{page}");
-        assert!(page.contains("Events carry no id of you, your machine, your install or your run"), "{page}");
+        assert!(page.contains("Events carry no id of you, your machine, your install or your run, and Demo stores none. The events of one run may leave together, in one request. Events kept on disk for a later run, when they could not be sent, leave in requests of their own, never with another run's events. PostHog"), "{page}");
         assert!(page.contains("there Demo sends the event's own `message_id`, new for each event."), "{page}");
         assert!(page.contains("The key is random, made for each run of the program, never stored and never sent."));
         let p = payload_schema(&s);
@@ -202,7 +209,7 @@ mod tests {
     fn identity_run_page_says_the_id_is_per_run() {
         let s = schema("run", "install");
         let page = markdown(&s);
-        assert!(page.contains("| `anonymous_id` | UUID | A random id (UUID), new for each run of the program and never stored: the events of one run share it, and nothing links one run to another."), "{page}");
+        assert!(page.contains("| `anonymous_id` | UUID | A random id (UUID), new for each run of the program and never stored: the events of one run share it, and no id links one run to another. It is not derived from anything about you or the machine. Events kept on disk for a later run, when they could not be sent, leave in requests of their own, never with another run's events. |"), "{page}");
         assert!(page.contains("- the same value gives different hashes on different runs, so hashes cannot be compared or joined across runs;"));
         let p = payload_schema(&s);
         assert_eq!(
