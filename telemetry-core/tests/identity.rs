@@ -6,6 +6,8 @@
 //! id, its time, and hashes under a key made for each run). `run`: one id
 //! within a run, another in the next. Neither stores an id or a key, and
 //! neither sends a period's metrics (counts of several runs) under an id.
+//! No request holds two runs' events (an earlier run's spooled ones), nor a
+//! period's metrics beside a run's id.
 #![cfg(feature = "http")]
 
 use std::path::Path;
@@ -415,4 +417,50 @@ fn a_request_never_holds_two_runs_events() {
             _ => assert!(ids_by_run[0][0].is_some() && ids_by_run[0] != ids_by_run[1], "{ids_by_run:?}"),
         }
     }
+}
+
+/// Under `run`, a period's `metrics` event (the counts of several runs,
+/// sent with no id) leaves in a request without the sending run's events,
+/// which carry that run's id: no request puts a run's id beside counts of
+/// other runs. (Failed before: one request held both.)
+#[test]
+fn a_periods_metrics_leave_apart_from_the_sending_runs_events() {
+    use telemetry_core::Batching;
+    let dir = temp_dir("id-run-metrics-apart");
+    let c = Collector::ok();
+    let handle = || {
+        Telemetry::builder(&run::APP)
+            .state_dir(&dir)
+            .endpoint(c.url(), WireFormat::Native)
+            // Nothing leaves before the flush: everything is queued together then.
+            .batching(Batching::default().with_max_latency(Duration::from_secs(600)))
+            .shutdown_deadline(Duration::from_secs(5))
+            .with_test_knobs()
+            .env(EnvSource::from_pairs::<&str, &str>([]))
+            .output(std::io::sink())
+            .build()
+            .unwrap()
+    };
+    let t = handle();
+    let m: run::Metrics = t.metrics();
+    m.pings.add(2);
+    drop(m);
+    drop(t);
+    // The day ends, as the clock would move on.
+    let path = dir.join("metrics.json");
+    let mut stored: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    stored["start_ms"] = (stored["start_ms"].as_u64().unwrap() - 86_400_000).into();
+    std::fs::write(&path, stored.to_string()).unwrap();
+    let t = handle();
+    let _m: run::Metrics = t.metrics();
+    record_run(&t);
+    assert!(t.flush(Duration::from_secs(5)));
+    drop(t);
+    let _ = std::fs::remove_dir_all(&dir);
+    let requests: Vec<Vec<serde_json::Value>> =
+        c.requests().iter().map(|r| events_of(WireFormat::Native, &r.body)).collect();
+    let names: Vec<Vec<&str>> =
+        requests.iter().map(|events| events.iter().map(|e| e["event"].as_str().unwrap()).collect()).collect();
+    assert_eq!(names, [vec!["metrics"], vec!["ping", "ping"]], "{requests:?}");
+    assert!(requests[0][0].get("anonymous_id").is_none() && requests[1][0].get("anonymous_id").is_some());
 }
