@@ -7,7 +7,7 @@
 //! "What each wire format carries", cites the backends' documentation.
 
 use super::text::{line, text};
-use crate::model::Schema;
+use crate::model::{Identity, Schema};
 
 pub(super) fn collector(w: &mut String, schema: &Schema) {
     let title = &text(&schema.app.title);
@@ -21,9 +21,18 @@ pub(super) fn collector(w: &mut String, schema: &Schema) {
         ),
     );
     line(w, "");
+    // The profile PostHog would make is keyed by `distinct_id`: say whose id
+    // that is under the schema's identity, not "your install" when none is kept.
+    let profile = match schema.app.identity {
+        Identity::Install => "for your install",
+        Identity::Run => "for a run",
+        Identity::None => "from an event's own id",
+    };
     line(
         w,
-        "- **PostHog:** every event carries `\"$geoip_disable\": true`, which asks PostHog not to look up a location from the address, and `\"$process_person_profile\": false`, which asks it not to make a person profile for your install. Whether PostHog stores the address itself is a setting of the PostHog project that receives the events; a request cannot change it.",
+        format!(
+            "- **PostHog:** every event carries `\"$geoip_disable\": true`, which asks PostHog not to look up a location from the address, and `\"$process_person_profile\": false`, which asks it not to make a person profile {profile}. Whether PostHog stores the address itself is a setting of the PostHog project that receives the events; a request cannot change it."
+        ),
     );
     line(
         w,
@@ -50,12 +59,21 @@ mod tests {
         for words in [
             "Every request Small Tool sends comes from your machine's IP address",
             "`\"$geoip_disable\": true`",
-            "`\"$process_person_profile\": false`",
+            "`\"$process_person_profile\": false`, which asks it not to make a person profile for your install.",
             "no event carries an IP address (`context.ip`) or `context.direct`",
             "Segment documents no way for a request to keep its servers from seeing the address.",
             "the request has no field for the address",
         ] {
             assert!(section.contains(words), "{words:?} in:\n{section}");
         }
+    }
+
+    #[test]
+    fn with_no_id_the_profile_posthog_is_asked_not_to_make_is_not_an_installs() {
+        let yaml = include_str!("../../tests/golden/small.yaml")
+            .replace("  anonymous_id_env: SMALL_ANONYMOUS_ID\n", "  identity: none\n");
+        let page = markdown(&crate::load_str(&yaml, "golden/small.yaml").unwrap());
+        assert!(page.contains("asks it not to make a person profile from an event's own id."), "{page}");
+        assert!(!page.contains("person profile for your install"), "{page}");
     }
 }
