@@ -64,11 +64,19 @@ impl Write for Stderr {
 
 /// Whether stderr is closed, or is `/dev/null`.
 #[cfg(unix)]
-#[allow(clippy::unnecessary_cast)] // dev_t and ino_t are not u64 on every unix
 fn unseen() -> bool {
+    closed_or_null(io::stderr())
+}
+
+/// `fstat` of a duplicate of `fd` (`dup` fails when it is closed), compared
+/// with `/dev/null`'s.
+#[cfg(unix)]
+fn closed_or_null(fd: impl std::os::fd::AsFd) -> bool {
     use std::os::unix::fs::MetadataExt;
-    let Ok(st) = rustix::fs::fstat(io::stderr()) else { return true };
-    std::fs::metadata("/dev/null").is_ok_and(|null| null.dev() == st.st_dev as u64 && null.ino() == st.st_ino as u64)
+    let Ok(st) = fd.as_fd().try_clone_to_owned().and_then(|fd| std::fs::File::from(fd).metadata()) else {
+        return true;
+    };
+    std::fs::metadata("/dev/null").is_ok_and(|null| null.dev() == st.dev() && null.ino() == st.ino())
 }
 
 impl fmt::Debug for Output {
@@ -116,6 +124,16 @@ mod tests {
         fn flush(&mut self) -> io::Result<()> {
             Ok(())
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn dev_null_is_unseen_and_a_file_is_not() {
+        assert!(closed_or_null(std::fs::File::open("/dev/null").unwrap()));
+        let path = std::env::temp_dir().join(format!("tc-output-{}", std::process::id()));
+        let file = std::fs::File::create(&path).unwrap();
+        assert!(!closed_or_null(&file));
+        std::fs::remove_file(&path).unwrap();
     }
 
     #[test]

@@ -37,6 +37,7 @@
 #![forbid(unsafe_code)]
 
 mod date;
+#[cfg(feature = "diff")]
 pub mod diff;
 #[cfg(feature = "render")]
 pub mod docs;

@@ -4,9 +4,10 @@
 //! erases" hold across processes: a `disable` that holds it cannot
 //! interleave with a writer's check-then-write.
 //!
-//! Unix: `flock` on `<dir>/.lock` (released when the file closes, so a
-//! crashed holder never leaves it stuck). Elsewhere the file is opened but
-//! not locked (documented in RELIABILITY.md).
+//! Unix: `flock` on `<dir>/.lock` (the standard library's `File::try_lock`;
+//! released when the file closes, so a crashed holder never leaves it
+//! stuck). Elsewhere the file is opened but not locked (documented in
+//! RELIABILITY.md).
 
 use std::fs::File;
 use std::io;
@@ -37,23 +38,44 @@ pub(crate) fn lock(dir: &Path) -> io::Result<StateLock> {
     let file = open_lock_file(&path)?;
     #[cfg(unix)]
     {
-        use rustix::fs::{FlockOperation, flock};
+        use std::fs::TryLockError;
         let deadline = std::time::Instant::now() + WAIT;
         loop {
-            match flock(&file, FlockOperation::NonBlockingLockExclusive) {
+            match file.try_lock() {
                 Ok(()) => break,
-                Err(e) if e == rustix::io::Errno::WOULDBLOCK && std::time::Instant::now() < deadline => {
+                Err(TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
                     std::thread::sleep(Duration::from_millis(1));
                 }
-                Err(e) if e == rustix::io::Errno::WOULDBLOCK => {
+                Err(TryLockError::WouldBlock) => {
                     return Err(io::Error::new(
                         io::ErrorKind::TimedOut,
                         format!("{} is held by another process for more than {WAIT:?}", path.display()),
                     ));
                 }
-                Err(e) => return Err(io::Error::other(format!("cannot lock {}: {e}", path.display()))),
+                Err(TryLockError::Error(e)) => {
+                    return Err(io::Error::other(format!("cannot lock {}: {e}", path.display())));
+                }
             }
         }
     }
     Ok(StateLock { _file: file })
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    /// A second lock on the same dir (another open file, as another process
+    /// would hold) waits, then gives up; once the first is dropped it is taken.
+    #[test]
+    fn a_held_lock_times_out_then_is_taken_once_released() {
+        let dir = std::env::temp_dir().join(format!("tc-lock-{}", std::process::id()));
+        let first = lock(&dir).unwrap();
+        let err = lock(&dir).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::TimedOut, "{err}");
+        assert!(err.to_string().ends_with(&format!("is held by another process for more than {WAIT:?}")), "{err}");
+        drop(first);
+        drop(lock(&dir).unwrap());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

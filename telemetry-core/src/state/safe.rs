@@ -20,10 +20,8 @@ fn no_follow() -> OpenOptions {
     let mut o = OpenOptions::new();
     #[cfg(unix)]
     {
-        use rustix::fs::OFlags;
         use std::os::unix::fs::OpenOptionsExt;
-        // The flag bits fit in an i32: custom_flags takes the C `int`.
-        o.custom_flags((OFlags::NOFOLLOW | OFlags::NONBLOCK).bits() as i32);
+        o.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
     }
     o
 }
@@ -129,7 +127,7 @@ pub(crate) fn trusted(path: &Path, meta: &Metadata) -> Result<(), String> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;
-        let me = rustix::process::geteuid().as_raw();
+        let me = uzers::get_effective_uid();
         if meta.uid() != me {
             return Err(format!("{} is owned by another user (uid {}, not {me})", path.display(), meta.uid()));
         }

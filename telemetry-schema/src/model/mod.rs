@@ -153,6 +153,7 @@ impl Identity {
     }
 
     /// How much the id links events: `none` < `run` < `install`.
+    #[cfg(feature = "diff")]
     pub(crate) fn rank(self) -> u8 {
         match self {
             Identity::None => 0,
