@@ -1,7 +1,8 @@
 //! Metrics end to end: runs of one day add up in the state dir and the
 //! first run of the next day sends one payload; processes adding at once
 //! add up exactly; a killed process loses only its own counts; off
-//! records and writes nothing; `disable` erases the aggregate.
+//! records and writes nothing; `disable` erases the aggregate, a switch
+//! leaves it unsent until telemetry is on again (as the page says).
 
 use std::path::Path;
 use std::process::Command;
@@ -29,6 +30,13 @@ fn stored(dir: &Path) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(dir.join("metrics.json")).unwrap()).unwrap()
 }
 
+/// The day ends: the stored period is moved back one day, as the clock would move on.
+fn end_the_day(dir: &Path) {
+    let mut s = stored(dir);
+    s["start_ms"] = (s["start_ms"].as_u64().unwrap() - 86_400_000).into();
+    std::fs::write(dir.join("metrics.json"), s.to_string()).unwrap();
+}
+
 /// Three `build`s in a day, then a run the next day: one `metrics` event
 /// with the count 3 and the three durations in their buckets.
 #[test]
@@ -42,10 +50,7 @@ fn three_runs_then_the_next_day_send_one_payload() {
         m.build_duration.record_ms(ms);
     }
     assert!(sink.take().is_empty(), "nothing is sent within the period");
-    // The day ends: the stored period is moved back one day, as the clock would move on.
-    let mut s = stored(&dir);
-    s["start_ms"] = (s["start_ms"].as_u64().unwrap() - 86_400_000).into();
-    std::fs::write(dir.join("metrics.json"), s.to_string()).unwrap();
+    end_the_day(&dir);
     let t = builder(&dir, &sink).build().unwrap();
     let _m: Metrics = t.metrics();
     assert!(t.flush(Duration::from_secs(10)));
@@ -89,7 +94,7 @@ fn the_page_rejects_an_undeclared_label() {
         "context": {"os": "linux", "arch": "x86_64", "ci": false, "app_version": "1.2.3"},
         "anonymous_id": "8c6f7d0e-2b1a-4c3d-9e8f-7a6b5c4d3e2f", "session_id": "1f2e3d4c-5b6a-4978-8695-a4b3c2d1e0f9",
         "message_id": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", "timestamp": "2026-12-03T08:00:00.000Z",
-        "app": "example-cli", "app_version": "1.2.3", "schema_version": "1.2"});
+        "app": "example-cli", "app_version": "1.2.3", "schema_version": APP.schema_version()});
     let found = page_violations(&envelope);
     assert!(!found.is_empty() && found.iter().all(|e| e.ends_with(" at /properties/metrics/commands")), "{found:?}");
     let mut fixed = envelope.clone();
@@ -204,5 +209,36 @@ fn disable_erases_the_aggregate() {
     drop(t);
     assert!(!dir.join("metrics.json").exists());
     assert!(sink.take().is_empty());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// The page: "a variable that turns it off leaves them on your machine,
+/// unsent until telemetry is on again".
+#[test]
+fn a_switch_leaves_the_counts_kept_unsent_until_telemetry_is_on_again() {
+    let dir = temp_dir("metrics-switch");
+    let sink = MemorySink::new();
+    {
+        let t = builder(&dir, &sink).build().unwrap();
+        let m: Metrics = t.metrics();
+        m.commands.add(CommandsLabel::Test, 2);
+    }
+    end_the_day(&dir);
+    let kept = std::fs::read(dir.join("metrics.json")).unwrap();
+    {
+        let t = builder(&dir, &sink).env(EnvSource::from_pairs([("DO_NOT_TRACK", "1")])).build().unwrap();
+        let m: Metrics = t.metrics();
+        m.commands.add(CommandsLabel::Test, 5);
+        assert!(t.flush(Duration::from_secs(5)));
+    }
+    assert_eq!(std::fs::read(dir.join("metrics.json")).unwrap(), kept, "left as it was");
+    assert!(sink.take().is_empty(), "nothing sent while off");
+    let t = builder(&dir, &sink).build().unwrap();
+    let _m: Metrics = t.metrics();
+    assert!(t.flush(Duration::from_secs(10)));
+    let sent: Vec<serde_json::Value> = sink.take().iter().map(|e| serde_json::from_str(e).unwrap()).collect();
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(sent[0]["properties"]["metrics"]["commands"], serde_json::json!({"build": 0, "test": 2}));
+    drop(t);
     std::fs::remove_dir_all(&dir).unwrap();
 }

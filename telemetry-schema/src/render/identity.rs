@@ -233,7 +233,7 @@ mod tests {
         assert!(install.contains("keeps its state (your choice, the install's id, the counts of the current period, the events not yet sent,"), "{install}");
         assert!(!install.contains("The `metrics` event carries no"), "{install}");
         let run = markdown(&crate::load_str(&yaml("run"), "demo.yaml").unwrap());
-        assert!(run.contains("turning it off deletes the counts kept. The `metrics` event carries no `anonymous_id` or `session_id`: its counts can add up several runs, so no run's id is put on them."), "{run}");
+        assert!(run.contains("Nothing is counted or written while analytics is off. Turning it off leaves the counts kept before on your machine, unsent until analytics is on again. The `metrics` event carries no `anonymous_id` or `session_id`: its counts can add up several runs, so no run's id is put on them."), "{run}");
         assert!(
             run.contains("keeps its state (your choice, the counts of the current period, the events not yet sent,"),
             "{run}"

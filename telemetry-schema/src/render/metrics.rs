@@ -2,7 +2,7 @@
 //! type, unit, labels, buckets, period, owner and expiry, and the example
 //! properties of the one `metrics` event a period sends.
 
-use super::text::{cell_row, line, text};
+use super::text::{cell_row, code, line, text};
 use crate::date::Date;
 use crate::model::{Expiry, Identity, Metric, MetricKind, MetricsPeriod, Schema};
 use serde_json::{Map, Value, json};
@@ -27,10 +27,22 @@ pub(super) fn what_we_count(w: &mut String, schema: &Schema, today: Date) {
         }
         Identity::Install | Identity::None => "",
     };
+    let term = schema.app.term();
+    // Only the saved choice erases the counts (`disable`); a switch read at
+    // each run turns counting off and leaves the file as it is.
+    let off = match &schema.consent.opt_out_command {
+        Some(cmd) => format!(
+            "Turning it off with {} deletes the counts kept; a variable that turns it off leaves them on your machine, unsent until {term} is on again.",
+            code(cmd)
+        ),
+        None => {
+            format!("Turning it off leaves the counts kept before on your machine, unsent until {term} is on again.")
+        }
+    };
     line(
         w,
         format!(
-            "These are counted on your machine and sent {when}, as one event named `metrics` with the period's start and end, not as one record per occurrence. Nothing is counted or kept while telemetry is off, and turning it off deletes the counts kept.{unlinked}"
+            "These are counted on your machine and sent {when}, as one event named `metrics` with the period's start and end, not as one record per occurrence. Nothing is counted or written while {term} is off. {off}{unlinked}"
         ),
     );
     line(w, "");
