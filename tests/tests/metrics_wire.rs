@@ -6,15 +6,14 @@
 //! (The OTLP bodies decoded by opentelemetry-proto into their declared
 //! forms: `telemetry-core`'s `otlp_metrics` tests.)
 
+mod day;
+
 use cargo_telemetry::wire::{Format, Pages, envelopes};
+use day::{APP, a_day, the_days_metrics};
 use serde_json::json;
 use std::path::Path;
-use std::time::Duration;
-use telemetry_core::{EnvSource, Telemetry, WireFormat};
-use telemetry_testkit::{Collector, temp_dir};
-
-static APP: telemetry_core::meta::AppMeta = telemetry_core::app_meta!("../schemas/example-cli.yaml");
-telemetry_core::generate_metrics!("../schemas/example-cli.yaml");
+use telemetry_core::WireFormat;
+use telemetry_testkit::Collector;
 
 const FORMATS: [(WireFormat, Format, &str); 5] = [
     (WireFormat::Native, Format::Native, "/"),
@@ -30,37 +29,8 @@ fn pages() -> Pages {
 
 /// The body of the one request a day's metrics are sent in, over `format`.
 fn sent_body(format: WireFormat) -> (String, Vec<u8>) {
-    let dir = temp_dir(&format!("metrics-wire-{}", format.name()));
     let collector = Collector::ok();
-    let run = || {
-        Telemetry::builder(&APP)
-            .app_version("1.2.3")
-            .state_dir(&dir)
-            .notice(false)
-            .endpoint(collector.url(), format)
-            .api_key("phc_test_key")
-            .with_test_knobs()
-            .env(EnvSource::from_pairs::<&str, &str>([]))
-            .build()
-            .unwrap()
-    };
-    for ms in [90, 2100, 2100] {
-        let t = run();
-        let m: Metrics = t.metrics();
-        m.commands.add(CommandsLabel::Build, 1);
-        m.build_duration.record_ms(ms);
-    }
-    // The day ends: the stored period is moved back one day, as the clock would move on.
-    let file = dir.join("metrics.json");
-    let mut s: serde_json::Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
-    s["start_ms"] = (s["start_ms"].as_u64().unwrap() - 86_400_000).into();
-    std::fs::write(&file, s.to_string()).unwrap();
-    let t = run();
-    let _m: Metrics = t.metrics();
-    assert!(t.flush(Duration::from_secs(10)));
-    drop(t);
-    std::fs::remove_dir_all(&dir).unwrap();
-    let mut requests = collector.requests();
+    let mut requests = a_day(&collector, &collector.url(), format);
     assert_eq!(requests.len(), 1, "{}: one request for the day", format.name());
     let r = requests.remove(0);
     (r.path, r.body)
@@ -80,12 +50,7 @@ fn every_wire_format_sends_the_period_as_the_page_describes() {
         assert_eq!(report.schemas, [format!("example-cli schema {version}")], "{via}");
         let e = &envelopes(as_read, &body).unwrap()[0];
         assert_eq!(e["event"], "metrics", "{via}");
-        assert_eq!(
-            e["properties"]["metrics"],
-            json!({"commands": {"build": 3, "test": 0}, "build_duration": {"unit": "ms", "count": 3, "sum": 4290,
-                "bounds": [100, 500, 1000, 5000, 30000], "counts": [1, 0, 0, 2, 0, 0]}}),
-            "{via}"
-        );
+        assert_eq!(e["properties"]["metrics"], the_days_metrics(), "{via}");
         let (start, end) =
             (e["properties"]["period_start"].as_str().unwrap(), e["properties"]["period_end"].as_str().unwrap());
         assert!(
