@@ -71,6 +71,20 @@ pub enum Task {
     Text2Text,
 }
 
+impl Task {
+    /// The same task as a label of the `bulk_records` metric.
+    pub fn label(self) -> BulkRecordsLabel {
+        match self {
+            Task::TextClassification => BulkRecordsLabel::TextClassification,
+            Task::TokenClassification => BulkRecordsLabel::TokenClassification,
+            Task::Text2Text => BulkRecordsLabel::Text2text,
+        }
+    }
+}
+
+// `Metrics` (`bulk_records`) and `BulkRecordsLabel`, checked against the schema.
+telemetry_core::generate_metrics!("../../schemas/argilla.yaml");
+
 /// Records were logged in bulk.
 #[derive(TelemetryEvent)]
 #[telemetry(schema = "../../schemas/argilla.yaml")]
@@ -79,6 +93,13 @@ pub struct BulkOperation {
     pub task: Task,
     /// How many records.
     pub records: u64,
+}
+
+/// A bulk operation as the server reports it: the event, and its records
+/// added to the day's total of its task (sent once the day has ended).
+pub fn bulk(t: &Telemetry, metrics: &Metrics, task: Task, records: u64) {
+    t.record(&BulkOperation { task, records });
+    metrics.bulk_records.add(task.label(), records);
 }
 
 /// The API raised an error.
@@ -102,16 +123,18 @@ pub struct TrainerUsed<'a> {
 }
 
 /// Records every event of the schema, as a server handling a few requests
-/// would: returns how many were recorded.
+/// would, and counts the bulk operations' records: returns how many events
+/// were recorded (a day's counts are sent by the first run after the day).
 pub fn record_all(t: &Telemetry) -> usize {
     t.record(&ServerInfoRequested { user_agent: "python-httpx/0.24.1", accept_language: None });
     t.record(&ServerInfoRequested {
         user_agent: "Mozilla/5.0 (X11; Linux x86_64; rv:126.0) Gecko/20100101 Firefox/126.0",
         accept_language: Some("en-US,en;q=0.9"),
     });
-    t.record(&BulkOperation { task: Task::TextClassification, records: 500 });
-    t.record(&BulkOperation { task: Task::TokenClassification, records: 120 });
-    t.record(&BulkOperation { task: Task::Text2Text, records: 64 });
+    let metrics: Metrics = t.metrics();
+    bulk(t, &metrics, Task::TextClassification, 500);
+    bulk(t, &metrics, Task::TokenClassification, 120);
+    bulk(t, &metrics, Task::Text2Text, 64);
     t.record(&ServerError { code: "argilla.api.errors::EntityNotFoundError", entity_type: Some("Dataset") });
     t.record(&ServerError { code: "argilla.api.errors::GenericServerError", entity_type: None });
     t.record(&TrainerUsed { framework: "setfit", task_type: "text_classification" });
