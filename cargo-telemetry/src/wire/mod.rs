@@ -16,7 +16,9 @@ mod otlp;
 mod otlp_metrics;
 mod posthog;
 mod proto;
+mod proto_common;
 mod proto_metrics;
+mod protobuf;
 mod segment;
 
 pub use check::{Pages, Report};

@@ -2,12 +2,14 @@
 //! decoded to its OTLP JSON form, for `otlp_metrics` to read: the messages
 //! and fields the runtime writes; others are skipped by their wire type.
 //! Field numbers are those of opentelemetry-proto's
-//! `metrics/v1/metrics.proto`; the tests decode the same bodies with the
+//! `metrics/v1/metrics.proto` (the resource, the scope and attributes:
+//! `proto_common`); the tests decode the same bodies with the
 //! opentelemetry-proto crate.
 
 use serde_json::{Map, Value, json};
 
-use super::proto::{Wire, fields, key_value, messages, text};
+use super::proto_common::{key_value, resource, scope};
+use super::protobuf::{Wire, fields, messages, text};
 
 /// Whether `body`, a protobuf OTLP request, is a metrics one: its first
 /// record's field 1 is a `Metric`'s name (a string), not a `LogRecord`'s
@@ -28,28 +30,14 @@ pub(super) fn decode(body: &[u8]) -> Result<Value, String> {
     Ok(json!({ "resourceMetrics": messages(body, 1, resource_metrics)? }))
 }
 
-/// `ResourceMetrics` { resource = 1 (`Resource` { attributes = 1 }), scope_metrics = 2 }.
+/// `ResourceMetrics`, its scopes under `scopeMetrics`.
 fn resource_metrics(b: &[u8]) -> Result<Value, String> {
-    let mut out = Map::new();
-    for (n, w) in fields(b)? {
-        if let (1, Wire::Bytes(r)) = (n, w) {
-            out.insert("resource".into(), json!({ "attributes": messages(r, 1, key_value)? }));
-        }
-    }
-    out.insert("scopeMetrics".into(), messages(b, 2, scope_metrics)?);
-    Ok(Value::Object(out))
+    resource(b, "scopeMetrics", scope_metrics)
 }
 
-/// `ScopeMetrics` { scope = 1 (`InstrumentationScope` { attributes = 3 }), metrics = 2 }.
+/// `ScopeMetrics`, its metrics under `metrics`.
 fn scope_metrics(b: &[u8]) -> Result<Value, String> {
-    let mut out = Map::new();
-    for (n, w) in fields(b)? {
-        if let (1, Wire::Bytes(s)) = (n, w) {
-            out.insert("scope".into(), json!({ "attributes": messages(s, 3, key_value)? }));
-        }
-    }
-    out.insert("metrics".into(), messages(b, 2, metric)?);
-    Ok(Value::Object(out))
+    scope(b, "metrics", metric)
 }
 
 /// `Metric` { name = 1, unit = 3, gauge = 5, sum = 7, histogram = 9 }; a
