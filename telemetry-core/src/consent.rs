@@ -247,6 +247,7 @@ mod tests {
         opt_out_command: None,
         context: &[],
         events: &[],
+        product_hashed: &[],
         fingerprint: crate::meta::Fingerprint::NONE,
         schema_version: None,
     };

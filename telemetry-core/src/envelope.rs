@@ -214,6 +214,7 @@ pub(crate) mod tests {
         opt_out_command: None,
         context: &[],
         events: &["ran"],
+        product_hashed: &[],
         fingerprint: Fingerprint::NONE,
         schema_version: None,
     };
@@ -241,9 +242,9 @@ pub(crate) mod tests {
     ) -> Event {
         let mut buf = Vec::new();
         let hasher = Hasher::new(b"k");
-        let mut w = PropertyWriter::new(&mut buf, &hasher);
+        let mut w = PropertyWriter::new(&mut buf, crate::hash::Keys::new(&hasher, None));
         write(&mut w);
-        w.finish();
+        w.finish().unwrap();
         let properties = String::from_utf8(buf).unwrap();
         Event { name, properties, message_id: uuid::Uuid::from_u128(id), at_ms, origin: origin.clone(), generation: 0 }
     }

@@ -80,6 +80,24 @@ pub enum BuildError {
         /// `app.name` of the schema the struct was checked against.
         context_app: &'static str,
     },
+    /// The schema hashes fields under the product's key (`hash: product`),
+    /// and [`crate::Builder::product_key`] was not given one, or an empty one.
+    MissingProductKey {
+        /// `app.name` of the schema.
+        app: &'static str,
+        /// The fields hashed under the product's key (`event.field`, `context.field`).
+        fields: Vec<&'static str>,
+    },
+    /// The key given to [`crate::Builder::product_key`] is shorter than
+    /// [`crate::Builder::MIN_PRODUCT_KEY_BYTES`]: a short key can be guessed.
+    ShortProductKey {
+        /// `app.name` of the schema.
+        app: &'static str,
+        /// The fields hashed under the product's key.
+        fields: Vec<&'static str>,
+        /// How many bytes were given (the key itself is never shown).
+        len: usize,
+    },
     /// The struct given to [`crate::Builder::context`] was checked against
     /// a schema of the same app name but other content (its fingerprint
     /// differs from `app_meta!`'s): a copy, or an out-of-date file.
@@ -114,7 +132,7 @@ impl fmt::Display for BuildError {
                 write!(f, "the {} wire format needs an API key: call .api_key(..)", format.name())
             }
             BuildError::MissingContext { app, keys } => {
-                let list = keys.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
+                let list = listed(keys);
                 write!(
                     f,
                     "the {app} schema's context requires {list}, which the runtime cannot fill: derive `TelemetryContext` \
@@ -138,6 +156,24 @@ impl fmt::Display for BuildError {
                 "the context struct given to .context(..) was checked against the {context_app} schema, \
                  but this handle is for {app}: derive it with #[telemetry(schema = ...)] naming the {app} schema"
             ),
+            BuildError::MissingProductKey { app, fields } => write!(
+                f,
+                "the {app} schema hashes {} with `hash: product`, under the product's key, and no product key was \
+                 given: call .product_key(..) with the product's secret of at least {} bytes, given at build time \
+                 from a CI secret (e.g. .product_key(option_env!(\"MYAPP_TELEMETRY_KEY\").unwrap_or_default())) and \
+                 never committed; or declare {} `hash: install`",
+                listed(fields),
+                crate::Builder::MIN_PRODUCT_KEY_BYTES,
+                if fields.len() == 1 { "it" } else { "them" }
+            ),
+            BuildError::ShortProductKey { app, fields, len } => write!(
+                f,
+                "the product key given to .product_key(..) is {len} bytes, and the {app} schema hashes {} under it: \
+                 a key shorter than {} bytes can be guessed, and with it every value; make the secret longer \
+                 (e.g. 32 random bytes: `openssl rand -hex 32`)",
+                listed(fields),
+                crate::Builder::MIN_PRODUCT_KEY_BYTES
+            ),
             BuildError::ContextFromOtherSchema { app } => write!(
                 f,
                 "the context struct given to .context(..) was checked against another {app} schema than the one \
@@ -148,3 +184,8 @@ impl fmt::Display for BuildError {
 }
 
 impl std::error::Error for BuildError {}
+
+/// `` `a`, `b` ``: names in backticks, joined.
+fn listed(names: &[&str]) -> String {
+    names.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+}

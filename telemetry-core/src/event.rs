@@ -16,9 +16,10 @@
 //! }
 //! ```
 
+use crate::PropertyWriter;
+use crate::hash::Keys;
 use crate::meta::{EventMeta, Fingerprint};
 use crate::seal::Derived;
-use crate::{Hasher, PropertyWriter};
 
 /// A struct checked against an event of a schema.
 ///
@@ -116,12 +117,13 @@ pub trait TelemetryContext {
 /// [`TelemetryContext`] (or, with `object = "..."`, [`TelemetryObject`]).
 pub use telemetry_derive::TelemetryContext;
 
-/// An event's properties as JSON bytes, hashing `hashed` fields with `hasher`:
-/// what `record()` writes. Public only through `__bench`.
-pub(crate) fn properties_json<E: TelemetryEvent + ?Sized>(event: &E, hasher: &Hasher) -> Vec<u8> {
+/// An event's properties as JSON bytes, hashing `hashed` fields under
+/// `keys`: what `record()` writes (a value whose key is not held is `null`).
+/// Public only through `__bench`.
+pub(crate) fn properties_json<E: TelemetryEvent + ?Sized>(event: &E, keys: Keys<'_>) -> Vec<u8> {
     let mut buf = Vec::with_capacity(128);
-    let mut w = PropertyWriter::new(&mut buf, hasher);
+    let mut w = PropertyWriter::new(&mut buf, keys);
     event.write_properties(&mut w);
-    w.finish();
+    let _ = w.finish();
     buf
 }

@@ -3,12 +3,15 @@
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
-/// HMAC-SHA256 under a per-install secret key.
+use crate::meta::HashScope;
+
+/// HMAC-SHA256 under a secret key: an install's (random, never leaving the
+/// machine) or the product's (`hash: product`).
 ///
 /// The key state is computed once; each value clones it, so hashing costs
 /// two SHA-256 compressions per short value, not a re-keying. The same value
-/// gives the same hash on the same install, and cannot be reversed by
-/// hashing a dictionary without the key, which never leaves the machine.
+/// gives the same hash under the same key, and cannot be reversed by
+/// hashing a dictionary without the key.
 ///
 /// ```
 /// use telemetry_core::Hasher;
@@ -54,5 +57,45 @@ impl Hasher {
         let mut out = [0u8; 64];
         self.hash_into(value, &mut out);
         out.iter().map(|&b| char::from(b)).collect()
+    }
+}
+
+/// The keys a value may be hashed under, one per [`HashScope`]: the
+/// install's (or the run's), and the product's when the handle holds it.
+/// `build()` holds a product key only for a schema that hashes something
+/// under it, so for any other no write can reach one.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Keys<'a> {
+    install: &'a Hasher,
+    product: Option<&'a Hasher>,
+}
+
+impl<'a> Keys<'a> {
+    pub(crate) fn new(install: &'a Hasher, product: Option<&'a Hasher>) -> Self {
+        Keys { install, product }
+    }
+
+    /// The hasher of `scope`; none for the product's when no key is held.
+    #[inline]
+    pub(crate) fn of(self, scope: HashScope) -> Option<&'a Hasher> {
+        match scope {
+            HashScope::Install => Some(self.install),
+            HashScope::Product => self.product,
+        }
+    }
+}
+
+/// The hashers a handle owns: the install's (or the run's) key, and the
+/// product's when its schema hashes something under it.
+#[derive(Clone, Debug)]
+pub(crate) struct Hashers {
+    pub(crate) install: Hasher,
+    pub(crate) product: Option<Hasher>,
+}
+
+impl Hashers {
+    /// The keys, for a writer.
+    pub(crate) fn keys(&self) -> Keys<'_> {
+        Keys::new(&self.install, self.product.as_ref())
     }
 }

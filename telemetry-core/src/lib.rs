@@ -4,7 +4,8 @@
 //! field `allowed`, `hashed` or `forbidden`. `#[derive(TelemetryEvent)]`
 //! checks a struct against its event at compile time, so a forbidden or
 //! undeclared field does not compile, and writes the event's properties
-//! with `hashed` fields replaced by their HMAC-SHA256 under a per-install key.
+//! with `hashed` fields replaced by their HMAC-SHA256 under a per-install
+//! key, or the product's key ([`Builder::product_key`]) for `hash: product`.
 //!
 //! # The runtime
 //!
@@ -115,7 +116,7 @@ mod transport;
 pub mod value;
 mod writer;
 
-pub use builder::{Batching, Builder, Limits, Retry, TEST_ANONYMOUS_ID, TestBuilder};
+pub use builder::{Batching, Builder, Limits, Retry, TEST_ANONYMOUS_ID, TEST_PRODUCT_KEY, TestBuilder};
 pub use consent::{Choice, Mode, Reason};
 pub use context::WELL_KNOWN_CONTEXT;
 pub use delivery::{Queued, Stats};
@@ -141,20 +142,31 @@ pub use writer::{ListWriter, PropertyWriter};
 /// crates, so a private function cannot serve them.
 #[doc(hidden)]
 pub mod __bench {
+    use crate::hash::Keys;
     use crate::{Hasher, PropertyWriter, TelemetryContext, TelemetryEvent};
 
-    /// An event's properties as `record()` writes them.
+    /// An event's properties as `record()` writes them, `hasher` the
+    /// install's key (a product-scope value is `null`: no product key).
     pub fn properties_json<E: TelemetryEvent + ?Sized>(event: &E, hasher: &Hasher) -> Vec<u8> {
-        crate::event::properties_json(event, hasher)
+        crate::event::properties_json(event, Keys::new(hasher, None))
+    }
+
+    /// [`properties_json`] with the product's key too.
+    pub fn properties_json_with_product_key<E: TelemetryEvent + ?Sized>(
+        event: &E,
+        install: &Hasher,
+        product: &Hasher,
+    ) -> Vec<u8> {
+        crate::event::properties_json(event, Keys::new(install, Some(product)))
     }
 
     /// `prefix` (an open JSON object, e.g. `{"os":"linux"`) with a context
     /// struct's keys added and the object closed, as `build()` writes the context.
     pub fn context_json<C: TelemetryContext>(prefix: &str, ctx: &C, hasher: &Hasher) -> Vec<u8> {
         let mut buf = prefix.as_bytes().to_vec();
-        let mut w = PropertyWriter::resume(&mut buf, hasher);
+        let mut w = PropertyWriter::resume(&mut buf, Keys::new(hasher, None));
         ctx.write_fields(&mut w);
-        w.finish();
+        let _ = w.finish();
         buf
     }
 

@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use crate::delivery::{Delivery, Queued, Stats};
 use crate::envelope::Origin;
+use crate::hash::Hashers;
 use crate::meta::{AppMeta, EventMeta};
 use crate::metrics::{Cells, MetricSet};
 use crate::output::Diag;
@@ -50,18 +51,18 @@ impl Telemetry {
         Telemetry { active: AtomicBool::new(false), meta, status, tickers: Mutex::default(), recorder: None }
     }
 
-    /// A recording handle, its events sharing `origin`, hashing with `key`,
+    /// A recording handle, its events sharing `origin`, hashing with `hashers`,
     /// delivered by `delivery`.
     pub(crate) fn on(
         meta: &'static AppMeta,
         status: Status,
         origin: Arc<Origin>,
-        key: &[u8; 32],
+        hashers: Hashers,
         delivery: Delivery,
         diag: Diag,
         gate: Option<Gate>,
     ) -> Self {
-        let recorder = Recorder::new(meta, origin, key, delivery, diag, gate);
+        let recorder = Recorder::new(meta, origin, hashers, delivery, diag, gate);
         Telemetry {
             active: AtomicBool::new(true),
             meta,

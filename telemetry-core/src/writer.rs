@@ -1,7 +1,9 @@
 //! Writes an event's properties straight into a JSON buffer. `hashed`
-//! values are hashed as they are written: the raw value is never stored.
+//! values are hashed as they are written, under the key of their scope:
+//! the raw value is never stored.
 
-use crate::Hasher;
+use crate::hash::Keys;
+use crate::meta::HashScope;
 
 /// Writes one JSON object (an event's properties, or a nested object).
 ///
@@ -10,9 +12,17 @@ use crate::Hasher;
 /// or [`crate::TelemetryContext::write_fields`]. Applications never make one.
 pub struct PropertyWriter<'a> {
     buf: &'a mut Vec<u8>,
-    hasher: &'a Hasher,
+    keys: Keys<'a>,
     first: bool,
+    /// A value was to be hashed under a key the handle does not hold.
+    unkeyed: bool,
 }
+
+/// A value was to be hashed under the product's key, which the handle does
+/// not hold (its schema hashes nothing under it: only a hand-written impl
+/// writes such a value). What was written must not be sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Unkeyed;
 
 use crate::json::push_json_str as push_str;
 
@@ -31,22 +41,24 @@ pub(crate) fn truncate(s: &str, max: Option<u32>) -> &str {
 
 impl<'a> PropertyWriter<'a> {
     /// Starts an object at the end of `buf`.
-    pub(crate) fn new(buf: &'a mut Vec<u8>, hasher: &'a Hasher) -> Self {
+    pub(crate) fn new(buf: &'a mut Vec<u8>, keys: Keys<'a>) -> Self {
         buf.push(b'{');
-        PropertyWriter { buf, hasher, first: true }
+        PropertyWriter { buf, keys, first: true, unkeyed: false }
     }
 
     /// Continues the JSON object open at the end of `buf` (its `{`, and any
     /// fields already written): the caller wrote the first keys, and closes
     /// the object itself or with [`finish`](Self::finish).
-    pub(crate) fn resume(buf: &'a mut Vec<u8>, hasher: &'a Hasher) -> Self {
+    pub(crate) fn resume(buf: &'a mut Vec<u8>, keys: Keys<'a>) -> Self {
         let first = buf.last() == Some(&b'{');
-        PropertyWriter { buf, hasher, first }
+        PropertyWriter { buf, keys, first, unkeyed: false }
     }
 
-    /// Closes the object.
-    pub(crate) fn finish(self) {
+    /// Closes the object; `Err` when a value could not be hashed (the
+    /// bytes must then be discarded).
+    pub(crate) fn finish(self) -> Result<(), Unkeyed> {
         self.buf.push(b'}');
+        if self.unkeyed { Err(Unkeyed) } else { Ok(()) }
     }
 
     fn key(&mut self, name: &str) {
@@ -88,36 +100,38 @@ impl<'a> PropertyWriter<'a> {
         push_str(self.buf, truncate(v, max_length));
     }
 
-    /// A `hashed` string field: only its HMAC-SHA256 (64 hex digits) is written.
-    pub fn hashed(&mut self, name: &str, v: &str) {
+    /// A `hashed` string field: only its HMAC-SHA256 (64 hex digits) under
+    /// the key of `scope` is written.
+    pub fn hashed(&mut self, name: &str, v: &str, scope: HashScope) {
         self.key(name);
-        write_hash(self.buf, self.hasher, v);
+        self.unkeyed |= !write_hash(self.buf, self.keys, scope, v);
     }
 
     /// A nested object field.
     pub fn object(&mut self, name: &str, f: impl FnOnce(&mut PropertyWriter<'_>)) {
         self.key(name);
-        let mut inner = PropertyWriter { buf: self.buf, hasher: self.hasher, first: true };
-        inner.buf.push(b'{');
+        let mut inner = PropertyWriter::new(self.buf, self.keys);
         f(&mut inner);
-        inner.finish();
+        self.unkeyed |= inner.finish().is_err();
     }
 
     /// A list field.
     pub fn list(&mut self, name: &str, f: impl FnOnce(&mut ListWriter<'_>)) {
         self.key(name);
         self.buf.push(b'[');
-        let mut lw = ListWriter { buf: self.buf, hasher: self.hasher, first: true };
+        let mut lw = ListWriter { buf: self.buf, keys: self.keys, first: true, unkeyed: false };
         f(&mut lw);
         lw.buf.push(b']');
+        self.unkeyed |= lw.unkeyed;
     }
 }
 
 /// Writes the items of a JSON array.
 pub struct ListWriter<'a> {
     buf: &'a mut Vec<u8>,
-    hasher: &'a Hasher,
+    keys: Keys<'a>,
     first: bool,
+    unkeyed: bool,
 }
 
 impl ListWriter<'_> {
@@ -158,18 +172,18 @@ impl ListWriter<'_> {
         push_str(self.buf, truncate(v, max_length));
     }
 
-    /// A hashed string item.
-    pub fn hashed(&mut self, v: &str) {
+    /// A hashed string item: its HMAC-SHA256 under the key of `scope`.
+    pub fn hashed(&mut self, v: &str, scope: HashScope) {
         self.sep();
-        write_hash(self.buf, self.hasher, v);
+        self.unkeyed |= !write_hash(self.buf, self.keys, scope, v);
     }
 
     /// An object item.
     pub fn object(&mut self, f: impl FnOnce(&mut PropertyWriter<'_>)) {
         self.sep();
-        let mut inner = PropertyWriter::new(self.buf, self.hasher);
+        let mut inner = PropertyWriter::new(self.buf, self.keys);
         f(&mut inner);
-        inner.finish();
+        self.unkeyed |= inner.finish().is_err();
     }
 }
 
@@ -189,10 +203,17 @@ fn write_f64(buf: &mut Vec<u8>, v: f64) {
     }
 }
 
-fn write_hash(buf: &mut Vec<u8>, hasher: &Hasher, v: &str) {
+/// Writes the hash of `v` under the key of `scope`; `null` and `false`
+/// when that key is not held (the caller then discards the object).
+fn write_hash(buf: &mut Vec<u8>, keys: Keys<'_>, scope: HashScope, v: &str) -> bool {
+    let Some(hasher) = keys.of(scope) else {
+        buf.extend_from_slice(b"null");
+        return false;
+    };
     let mut hex = [0u8; 64];
     hasher.hash_into(v, &mut hex);
     buf.push(b'"');
     buf.extend_from_slice(&hex);
     buf.push(b'"');
+    true
 }

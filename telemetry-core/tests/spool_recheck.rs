@@ -31,6 +31,7 @@ const V1_PARTS: AppParts = AppParts {
     opt_out_command: None,
     context: &[],
     events: &["tick"],
+    product_hashed: &[],
     fingerprint: fingerprint(1),
     schema_version: None,
 };

@@ -13,12 +13,6 @@ use telemetry_schema::{ConsentDefault, FirstRun, Identity, SwitchAction, SwitchR
 /// everything using it, still type-checks and rustc adds no errors of its own.
 pub(crate) fn expand(lit: &LitStr) -> TokenStream {
     match load::load(lit) {
-        Ok(loaded) if let Some(field) = product_hashed(&loaded.schema) => {
-            let message = format!(
-                "field `{field}` is hashed with `hash: product`, which this telemetry-core cannot send yet: it has no product key\n  help: use `hash: install` (the default) until the runtime takes the product's key"
-            );
-            syn::Error::new(lit.span(), message).to_compile_error()
-        }
         Ok(loaded) => meta(&loaded),
         Err(e) => {
             let errors = e.to_compile_error();
@@ -36,6 +30,7 @@ pub(crate) fn expand(lit: &LitStr) -> TokenStream {
                 opt_out_command: none(),
                 context: quote!(&[]),
                 events: quote!(&[]),
+                product_hashed: quote!(&[]),
                 fingerprint: quote!(::telemetry_core::meta::Fingerprint::NONE),
                 schema_version: none(),
             });
@@ -47,15 +42,32 @@ pub(crate) fn expand(lit: &LitStr) -> TokenStream {
     }
 }
 
-/// The first field hashed under the product's key (`event.field`, or
-/// `context.field`): the runtime does not take a product key yet, so an app
-/// of such a schema does not compile rather than hash it under another key.
-fn product_hashed(s: &telemetry_schema::Schema) -> Option<String> {
-    let product = |f: &&telemetry_schema::Field| f.hash == telemetry_schema::HashScope::Product;
-    let context = s.context.iter().find(product).map(|f| format!("context.{}", f.name));
-    context.or_else(|| {
-        s.events.iter().find_map(|e| e.fields.iter().find(product).map(|f| format!("{}.{}", e.name, f.name)))
-    })
+/// Every field hashed under the product's key, in schema order: the
+/// context's as `context.field`, an event's as `event.field`, nested ones
+/// as `event.object.field`. `build()` names them when the key is missing.
+fn product_hashed(s: &telemetry_schema::Schema) -> Vec<String> {
+    fn walk(fields: &[telemetry_schema::Field], prefix: &str, out: &mut Vec<String>) {
+        for f in fields.iter().filter(|f| f.is_collected()) {
+            let path = format!("{prefix}.{}", f.name);
+            if f.collect == telemetry_schema::Collect::Hashed && f.hash == telemetry_schema::HashScope::Product {
+                out.push(path.clone());
+            }
+            if let Some(nested) = f.ty.as_ref().and_then(object_fields) {
+                walk(nested, &path, out);
+            }
+        }
+    }
+    fn object_fields(ty: &telemetry_schema::FieldType) -> Option<&[telemetry_schema::Field]> {
+        match ty {
+            telemetry_schema::FieldType::Object { fields } => Some(fields),
+            telemetry_schema::FieldType::List { items } => object_fields(items),
+            _ => None,
+        }
+    }
+    let mut out = Vec::new();
+    walk(&s.context, "context", &mut out);
+    s.events.iter().for_each(|e| walk(&e.fields, &e.name, &mut out));
+    out
 }
 
 /// The value of each `AppParts` field, as tokens.
@@ -73,6 +85,7 @@ struct Parts {
     opt_out_command: TokenStream,
     context: TokenStream,
     events: TokenStream,
+    product_hashed: TokenStream,
     fingerprint: TokenStream,
     schema_version: TokenStream,
 }
@@ -95,6 +108,7 @@ fn parts(p: &Parts) -> TokenStream {
         opt_out_command,
         context,
         events,
+        product_hashed,
         fingerprint,
         schema_version,
     } = p;
@@ -113,6 +127,7 @@ fn parts(p: &Parts) -> TokenStream {
             opt_out_command: #opt_out_command,
             context: #context,
             events: #events,
+            product_hashed: #product_hashed,
             fingerprint: #fingerprint,
             schema_version: #schema_version,
         })
@@ -161,6 +176,7 @@ fn meta(loaded: &load::Loaded) -> TokenStream {
     });
     let context = s.context.iter().filter(|f| f.is_collected()).map(crate::expand::field_meta);
     let events = s.events.iter().map(|e| &e.name);
+    let product = product_hashed(s);
     let track = loaded.track();
     let version = s.schema_version.map(|v| v.to_string());
     let (name, title, term) = (&s.app.name, &s.app.title, s.app.term());
@@ -184,6 +200,7 @@ fn meta(loaded: &load::Loaded) -> TokenStream {
         opt_out_command: some(s.consent.opt_out_command.as_ref()),
         context: quote!(&[#(#context),*]),
         events: quote!(&[#(#events),*]),
+        product_hashed: quote!(&[#(#product),*]),
         fingerprint: crate::expand::fingerprint(loaded.fingerprint),
         schema_version: some(version.as_ref()),
     });
@@ -197,20 +214,22 @@ fn meta(loaded: &load::Loaded) -> TokenStream {
 mod tests {
     use super::product_hashed;
 
+    /// The paths `build()` names: product-scope fields only, the context's
+    /// first, nested ones (objects, lists of objects) by their full path.
     #[test]
-    fn a_product_scope_field_is_found_in_the_context_or_an_event() {
+    fn every_product_scope_field_by_its_path() {
         let schema = |context: &str, field: &str| {
             telemetry_schema::load_str(
                 &format!(
-                    "version: 1\napp: {{ name: demo, title: Demo, description: x }}\ncontext:\n  fields:\n    c: {{ collect: hashed, {context}type: string, description: x }}\nevents:\n  e:\n    description: x\n    fields:\n      f: {{ collect: hashed, {field}type: string, description: x }}\n"
+                    "version: 1\napp: {{ name: demo, title: Demo, description: x }}\ncontext:\n  fields:\n    c: {{ collect: hashed, {context}type: string, description: x }}\nevents:\n  e:\n    description: x\n    fields:\n      f: {{ collect: hashed, {field}type: string, description: x }}\n      o:\n        collect: allowed\n        type: list\n        description: x\n        items:\n          type: object\n          fields:\n            g: {{ collect: hashed, hash: product, type: string, description: x }}\n            h: {{ collect: hashed, type: string, description: x }}\n"
                 ),
                 "demo.yaml",
             )
             .unwrap()
         };
-        assert_eq!(product_hashed(&schema("", "")), None);
-        assert_eq!(product_hashed(&schema("hash: install, ", "")), None);
-        assert_eq!(product_hashed(&schema("", "hash: product, ")).as_deref(), Some("e.f"));
-        assert_eq!(product_hashed(&schema("hash: product, ", "")).as_deref(), Some("context.c"));
+        assert_eq!(product_hashed(&schema("", "")), ["e.o.g"]);
+        assert_eq!(product_hashed(&schema("hash: install, ", "")), ["e.o.g"]);
+        assert_eq!(product_hashed(&schema("", "hash: product, ")), ["e.f", "e.o.g"]);
+        assert_eq!(product_hashed(&schema("hash: product, ", "hash: product, ")), ["context.c", "e.f", "e.o.g"]);
     }
 }

@@ -8,7 +8,7 @@ use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::Ident;
 use syn::spanned::Spanned;
-use telemetry_schema::{Collect, FieldType};
+use telemetry_schema::{Collect, FieldType, HashScope};
 
 /// The statements that write `fields` through the writer `w`, and the checks they need.
 pub(crate) fn body(
@@ -95,8 +95,9 @@ fn write_field(w: &Ident, p: &Planned<'_>, path: &str, owner: &Owner<'_>, checks
     let cx = Cx { span, owner, field: &p.schema.name, at: p.schema.loc, path: format!("{path}.{}", p.schema.name) };
     // Spanned at the type, so an unmet `Carries*` bound points at the field.
     let v = format_ident!("__telemetry_v", span = span);
-    let call =
-        emit(w, Some(&p.schema.name), ty, p.schema.collect == Collect::Hashed, quote!(#v), quote!(#inner), &cx, checks);
+    // A hashed value names its scope: the writer hashes it under that key.
+    let hashed = (p.schema.collect == Collect::Hashed).then_some(p.schema.hash);
+    let call = emit(w, Some(&p.schema.name), ty, hashed, quote!(#v), quote!(#inner), &cx, checks);
     if p.optional {
         quote!(if let ::core::option::Option::Some(#v) = &self.#ident { #call; })
     } else {
@@ -118,7 +119,7 @@ fn emit(
     w: &Ident,
     name: Option<&str>,
     ty: &FieldType,
-    hashed: bool,
+    hashed: Option<HashScope>,
     v: TokenStream,
     t: TokenStream,
     cx: &Cx<'_>,
@@ -146,8 +147,9 @@ fn emit(
         FieldType::F32 => num("CarriesF32", "f64"),
         FieldType::F64 => num("CarriesF64", "f64"),
         FieldType::String { max_length } => {
-            if hashed {
-                quote_spanned!(span=> #w.hashed(#key #p::CarriesString::telemetry_str(#v)))
+            if let Some(scope) = hashed {
+                let scope = crate::expand::hash_scope(scope);
+                quote_spanned!(span=> #w.hashed(#key #p::CarriesString::telemetry_str(#v), #scope))
             } else {
                 let max = match max_length {
                     Some(m) => quote!(::core::option::Option::Some(#m)),

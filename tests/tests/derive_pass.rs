@@ -1,6 +1,6 @@
 //! Structs that compile, and the exact JSON they produce.
 
-use telemetry_core::meta::Collect;
+use telemetry_core::meta::{Collect, HashScope};
 // The derive's bytes alone, without the runtime: `__bench` (hidden, not API).
 use telemetry_core::__bench::properties_json;
 use telemetry_core::{Hasher, TelemetryEnum, TelemetryEvent};
@@ -117,7 +117,7 @@ fn metadata_lists_collected_fields_only_in_schema_order() {
     let project = meta.fields()[4];
     assert_eq!(
         (project.name(), project.ty(), project.collect(), project.required()),
-        ("project", "string", Collect::Hashed, true)
+        ("project", "string", Collect::Hashed(HashScope::Install), true)
     );
     assert_eq!((meta.fields()[0].max_length(), meta.fields()[2].values()), (Some(32), &["success", "failure"][..]));
     assert_eq!(meta.fields()[5].ty(), "list of string");

@@ -18,6 +18,7 @@ static HACK: AppMeta = AppMeta {
     opt_out_command: None,
     context: &[],
     events: &["command_run"],
+    product_hashed: &[],
     fingerprint: REAL.fingerprint(),
     schema_version: None,
 };

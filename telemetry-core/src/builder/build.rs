@@ -4,13 +4,14 @@
 use std::sync::Arc;
 
 use super::resolve::Resolved;
-use super::{Builder, TEST_ANONYMOUS_ID, settings};
+use super::{Builder, TEST_ANONYMOUS_ID, TEST_PRODUCT_KEY, settings};
 use crate::Hasher;
 use crate::consent::{Mode, Reason};
 use crate::context::{Disk, Facts, TEST_APP_VERSION};
 use crate::delivery::{Config, Delivery};
 use crate::envelope::{Origin, OriginParts};
 use crate::error::BuildError;
+use crate::hash::Hashers;
 use crate::meta::{self, FirstRun};
 use crate::output::{Diag, Output};
 use crate::spool::Spool;
@@ -30,9 +31,10 @@ enum Started {
 impl Builder {
     /// Resolves consent and starts the handle (a background thread when on).
     ///
-    /// Fails only on a bad endpoint, a missing API key, or a context that
-    /// does not fill the schema's required keys, whether or not telemetry is
-    /// on, so a misconfiguration shows up on every machine.
+    /// Fails only on a bad endpoint, a missing API key, a context that
+    /// does not fill the schema's required keys, or a missing or short
+    /// product key for a schema with `hash: product` fields, whether or not
+    /// telemetry is on, so a misconfiguration shows up on every machine.
     ///
     /// ```
     /// use telemetry_core::{EnvSource, Mode, Telemetry};
@@ -45,8 +47,9 @@ impl Builder {
     pub fn build(&self) -> Result<Telemetry, BuildError> {
         let endpoint = self.checked_endpoint()?;
         crate::context::check(self.meta, self.context.as_ref(), self.given_app_version())?;
+        let product = self.product_hasher()?;
         let resolved = self.resolve();
-        Ok(match self.start(&resolved, endpoint) {
+        Ok(match self.start(&resolved, endpoint, product) {
             Started::On(telemetry) => telemetry,
             Started::Off(status) => Telemetry::off(self.meta, status),
         })
@@ -92,8 +95,30 @@ impl Builder {
         checked_endpoint(url, proxy, self.format, self.api_key.is_some())
     }
 
+    /// The product's key, when the schema hashes anything under it: the
+    /// one given, checked; a test handle's is [`TEST_PRODUCT_KEY`], so its
+    /// bytes do not depend on whether the machine has the product's secret.
+    /// A key given for a schema that needs none is not kept.
+    fn product_hasher(&self) -> Result<Option<Hasher>, BuildError> {
+        let fields = self.meta.product_hashed;
+        if fields.is_empty() {
+            return Ok(None);
+        }
+        if self.test.fixed_key.is_some() {
+            return Ok(Some(Hasher::new(TEST_PRODUCT_KEY)));
+        }
+        let (app, fields) = (self.meta.name, fields.to_vec());
+        match self.product_key.as_deref() {
+            None | Some([]) => Err(BuildError::MissingProductKey { app, fields }),
+            Some(key) if key.len() < Builder::MIN_PRODUCT_KEY_BYTES => {
+                Err(BuildError::ShortProductKey { app, fields, len: key.len() })
+            }
+            Some(key) => Ok(Some(Hasher::new(key))),
+        }
+    }
+
     /// Starts recording, or says why the handle stays off.
-    fn start(&self, r: &Resolved, endpoint: Option<Endpoint>) -> Started {
+    fn start(&self, r: &Resolved, endpoint: Option<Endpoint>, product: Option<Hasher>) -> Started {
         if r.mode == Mode::Off {
             return Started::Off(self.status_from(r, None, Vec::new()));
         }
@@ -123,7 +148,8 @@ impl Builder {
                 return Started::Off(status);
             }
         }
-        let origin = match self.origin(&identity.anonymous_id, &identity.key) {
+        let hashers = Hashers { install: Hasher::new(&identity.key), product };
+        let origin = match self.origin(&identity.anonymous_id, &hashers) {
             Ok(o) => o,
             Err(why) => {
                 notes.push(why);
@@ -155,7 +181,7 @@ impl Builder {
         match Delivery::start(config) {
             Ok(delivery) => {
                 let gate = identity.gate.clone();
-                Started::On(Telemetry::on(self.meta, status, origin, &identity.key, delivery, diag, gate))
+                Started::On(Telemetry::on(self.meta, status, origin, hashers, delivery, diag, gate))
             }
             Err(e) => {
                 status.mode = Mode::Off;
@@ -185,14 +211,13 @@ impl Builder {
 
     /// What every event of this process shares; `Err` when the schema
     /// requires a context value this machine cannot send.
-    fn origin(&self, anonymous_id: &str, key: &[u8; 32]) -> Result<Arc<Origin>, String> {
+    fn origin(&self, anonymous_id: &str, hashers: &Hashers) -> Result<Arc<Origin>, String> {
         // An app with no id sends neither id: the session id would link a run's events.
         let linked = self.meta.identity != meta::Identity::None;
-        let hasher = Hasher::new(key);
         // A test handle sends the same context on every machine.
         let facts = if self.test.fixed_key.is_some() { Facts::fixed() } else { Facts::machine(&self.test.env, &Disk) };
         let context = self.given_app_version();
-        let written = crate::context::build(self.meta.context, self.context.as_ref(), &hasher, context, &facts)?;
+        let written = crate::context::build(self.meta.context, self.context.as_ref(), hashers.keys(), context, &facts)?;
         // Time-ordered (UUIDv7): PostHog's session analysis needs it, and no
         // format reads anything else from a session id.
         let session_id = uuid::Uuid::now_v7().to_string();

@@ -1,13 +1,14 @@
 //! The builder's `Debug`: the settings an app author looks for, never a
-//! secret. The API key (a Segment write key or PostHog project key) and the
-//! proxy URL (which may carry a password) print as `<redacted>`; the test
+//! secret. The API key (a Segment write key or PostHog project key), the
+//! product's hashing key and the proxy URL (which may carry a password)
+//! print as `<redacted>`; the test
 //! knobs are left out (an injected environment may hold tokens).
 
 use std::fmt;
 
 use super::Builder;
 
-/// Prints `<redacted>` in place of a secret (only HTTP settings hold one).
+/// Prints `<redacted>` in place of a secret.
 struct Redacted;
 
 impl fmt::Debug for Redacted {
@@ -24,6 +25,7 @@ impl fmt::Debug for Builder {
             .field("endpoint", &self.endpoint)
             .field("format", &self.format)
             .field("api_key", &self.api_key.as_ref().map(|_| Redacted))
+            .field("product_key", &self.product_key.as_ref().map(|_| Redacted))
             .field("proxy", &self.proxy.as_ref().map(|_| Redacted))
             .field("compression", &self.compression)
             .field("shutdown_deadline", &self.shutdown_deadline)

@@ -39,7 +39,7 @@ use crate::meta::AppMeta;
 use crate::telemetry::Telemetry;
 pub use settings::{Batching, Limits, Retry};
 use testing::TestKnobs;
-pub use testing::{TEST_ANONYMOUS_ID, TestBuilder};
+pub use testing::{TEST_ANONYMOUS_ID, TEST_PRODUCT_KEY, TestBuilder};
 
 /// Configures a [`Telemetry`] handle. `build()` resolves consent once.
 ///
@@ -66,6 +66,7 @@ pub struct Builder {
     endpoint: Option<String>,
     format: WireFormat,
     api_key: Option<String>,
+    product_key: Option<Vec<u8>>,
     proxy: Option<String>,
     shutdown_deadline: Duration,
     compression: Compression,
@@ -80,6 +81,9 @@ pub struct Builder {
 }
 
 impl Builder {
+    /// The shortest key [`Builder::product_key`] accepts, in bytes.
+    pub const MIN_PRODUCT_KEY_BYTES: usize = 16;
+
     pub(crate) fn new(meta: &'static AppMeta) -> Self {
         Builder {
             meta,
@@ -87,6 +91,7 @@ impl Builder {
             endpoint: None,
             format: WireFormat::Native,
             api_key: None,
+            product_key: None,
             proxy: None,
             shutdown_deadline: Duration::from_millis(100),
             compression: Compression::None,
@@ -145,6 +150,40 @@ impl Builder {
     /// ```
     pub fn api_key(mut self, key: impl Into<String>) -> Self {
         self.api_key = Some(key.into());
+        self
+    }
+
+    /// The product's hashing key: fields of `hash: product` are sent as
+    /// their HMAC-SHA256 under it, the same on every install, so they can be
+    /// counted across installs (`hash: install` fields keep the install's
+    /// own random key).
+    ///
+    /// The key is the product's secret, built into the program: give it at
+    /// build time from a CI secret, e.g. `option_env!("MYAPP_TELEMETRY_KEY")`,
+    /// and never commit it. It is never sent, printed (`Debug` shows
+    /// `<redacted>`), stored or spooled. Anyone holding the program can
+    /// still dig it out and hash guesses, which the page says.
+    ///
+    /// When the schema hashes any field with `hash: product`, `build()`
+    /// refuses a missing or empty key ([`crate::BuildError::MissingProductKey`])
+    /// or one shorter than 16 bytes ([`crate::BuildError::ShortProductKey`]),
+    /// whether or not telemetry is on, so a build without the secret shows
+    /// up on every machine; [`Builder::build_or_off`] runs on with telemetry
+    /// off. For any other schema the key is dropped, unused.
+    ///
+    /// ```
+    /// use telemetry_core::{BuildError, EnvSource, Telemetry};
+    /// // A schema with `hash: product` fields.
+    /// static APP: telemetry_core::meta::AppMeta = telemetry_core::app_meta!("../../tests/schemas/product_scope.yaml");
+    /// // In CI: MYAPP_TELEMETRY_KEY=<the secret> cargo build --release
+    /// let builder = Telemetry::builder(&APP).product_key(option_env!("MYAPP_TELEMETRY_KEY").unwrap_or_default());
+    /// # let builder = builder.with_test_knobs().env(EnvSource::from_pairs::<&str, &str>([]));
+    /// // Built without the secret: refused, naming the fields that need it.
+    /// let Err(BuildError::MissingProductKey { fields, .. }) = builder.build() else { panic!() };
+    /// assert!(fields.contains(&"build.command"));
+    /// ```
+    pub fn product_key(mut self, key: impl AsRef<[u8]>) -> Self {
+        self.product_key = Some(key.as_ref().to_vec());
         self
     }
 

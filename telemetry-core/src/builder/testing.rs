@@ -15,6 +15,19 @@ use crate::transport::MemorySink;
 /// The anonymous id of a handle made by [`Builder::for_tests`].
 pub const TEST_ANONYMOUS_ID: &str = "00000000-0000-4000-8000-000000000000";
 
+/// The product key of a handle made by [`Builder::for_tests`], whatever
+/// [`Builder::product_key`] was given: `hash: product` fields hash the same
+/// in a test on every machine, with or without the product's secret.
+///
+/// ```
+/// use telemetry_core::{Hasher, TEST_PRODUCT_KEY};
+/// assert_eq!(TEST_PRODUCT_KEY, b"telemetry-core test product key.");
+/// // What a product-scope field holding "build" is sent as, in a test:
+/// let sent = Hasher::new(TEST_PRODUCT_KEY).hash_hex("build");
+/// assert_eq!(sent.len(), 64);
+/// ```
+pub const TEST_PRODUCT_KEY: &[u8; 32] = b"telemetry-core test product key.";
+
 /// What only tests set on a builder. Product builders keep the defaults:
 /// the process environment, stderr, no in-process sink, keys from state.
 #[derive(Clone, Default)]
@@ -79,9 +92,10 @@ impl Builder {
     /// delivering to `sink`. It reads no environment variable (an empty
     /// [`EnvSource`]; `DO_NOT_TRACK` on the developer's machine changes
     /// nothing), has no state dir and writes no file, shows no notice, and
-    /// hashes with a fixed key (32 zero bytes, or
-    /// [`TestBuilder::hashing_key`]) under the fixed id
-    /// [`TEST_ANONYMOUS_ID`], so a test can assert the exact bytes sent.
+    /// hashes with fixed keys (install scope: 32 zero bytes, or
+    /// [`TestBuilder::hashing_key`]; `hash: product`: [`TEST_PRODUCT_KEY`],
+    /// not the product's) under the fixed id [`TEST_ANONYMOUS_ID`], so a
+    /// test can assert the exact bytes sent.
     /// The product settings made before this call still apply
     /// (`app_version`, `batching`, ...).
     ///

@@ -8,9 +8,10 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::error::BuildError;
+use crate::hash::Keys;
 use crate::meta::{AppMeta, Collect, FieldMeta, Fingerprint};
 use crate::writer::truncate;
-use crate::{Hasher, PropertyWriter, TelemetryContext};
+use crate::{PropertyWriter, TelemetryContext};
 use known::Value;
 pub use known::WELL_KNOWN_CONTEXT;
 pub(crate) use known::{Disk, Facts, TEST_APP_VERSION};
@@ -89,8 +90,8 @@ pub(crate) struct Written {
 /// The longest top-level `app_version` the payload JSON Schema allows.
 const APP_VERSION_MAX: u32 = 64;
 
-/// The context object: the given struct's keys (hashed ones hashed with
-/// `hasher`), then, in schema order, the well-known keys the schema declares
+/// The context object: the given struct's keys (hashed ones hashed under
+/// `keys`, by their scope), then, in schema order, the well-known keys the schema declares
 /// and the struct does not carry, each as its declared meta says: hashed
 /// keys hashed, strings cut to `max_length`, an enum's value sent only when
 /// it is one of its values. A value the schema does not admit, or that this
@@ -100,12 +101,12 @@ const APP_VERSION_MAX: u32 = 64;
 pub(crate) fn build(
     fields: &[FieldMeta],
     given: Option<&Given>,
-    hasher: &Hasher,
+    keys: Keys<'_>,
     app_version: Option<&str>,
     facts: &Facts,
 ) -> Result<Written, String> {
     let mut json = Vec::with_capacity(128);
-    let mut w = PropertyWriter::new(&mut json, hasher);
+    let mut w = PropertyWriter::new(&mut json, keys);
     if let Some(g) = given {
         (g.write)(&mut w);
     }
@@ -115,17 +116,19 @@ pub(crate) fn build(
     for f in filled {
         match admitted(f, facts.get(f.name, app_version)) {
             Ok(Some(Value::Bool(b))) => w.bool(f.name, b),
-            Ok(Some(Value::Text(s))) if f.collect == Collect::Hashed => w.hashed(f.name, &s),
+            Ok(Some(Value::Text(s))) if let Collect::Hashed(scope) = f.collect => w.hashed(f.name, &s, scope),
             Ok(Some(Value::Text(s))) => w.str(f.name, &s, f.max_length),
             Ok(None) => {}
             Err(why) if f.required => return Err(format!("{why}; the schema requires it, so telemetry is off")),
             Err(_) => {}
         }
     }
-    w.finish();
+    if w.finish().is_err() {
+        return Err("the context hashes a value under the product's key, which this app's schema never asks for (a hand-written context): telemetry is off".into());
+    }
     let declared = fields.iter().find(|f| f.name == "app_version");
     let top = match declared {
-        Some(f) if f.collect == Collect::Hashed => None,
+        Some(f) if matches!(f.collect, Collect::Hashed(_)) => None,
         Some(f) => admitted(f, app_version.map(|v| Value::Text(v.into()))).ok().flatten(),
         None => app_version.map(|v| Value::Text(v.into())),
     };
@@ -156,6 +159,10 @@ fn admitted(f: &FieldMeta, value: Option<Value>) -> Result<Option<Value>, String
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Hasher;
+    use crate::meta::HashScope;
+
+    const HASHED: Collect = Collect::Hashed(HashScope::Install);
 
     const fn field(name: &'static str, ty: &'static str, collect: Collect, required: bool) -> FieldMeta {
         FieldMeta { name, ty, collect, required, max_length: None, values: &[] }
@@ -163,7 +170,8 @@ mod tests {
 
     fn text(fields: &[FieldMeta], given: Option<&Given>, app_version: Option<&str>) -> Result<String, String> {
         let hasher = Hasher::new(b"k");
-        build(fields, given, &hasher, app_version, &Facts::fixed()).map(|w| String::from_utf8(w.json).unwrap())
+        build(fields, given, Keys::new(&hasher, None), app_version, &Facts::fixed())
+            .map(|w| String::from_utf8(w.json).unwrap())
     }
 
     #[test]
@@ -183,16 +191,30 @@ mod tests {
     fn hashed_bounded_and_enum_keys_as_declared() {
         let hasher = Hasher::new(b"k");
         static FIELDS: [FieldMeta; 4] = [
-            field("locale", "string", Collect::Hashed, true),
+            field("locale", "string", HASHED, true),
             FieldMeta { max_length: Some(3), ..field("os_version", "string", Collect::Allowed, true) },
             FieldMeta { values: &["macos", "windows"], ..field("os", "enum", Collect::Allowed, false) },
             FieldMeta { values: &["x86_64"], ..field("arch", "enum", Collect::Allowed, true) },
         ];
-        let w = build(&FIELDS, None, &hasher, Some("1.2.3-beta+secret"), &Facts::fixed()).unwrap();
+        let w = build(&FIELDS, None, Keys::new(&hasher, None), Some("1.2.3-beta+secret"), &Facts::fixed()).unwrap();
         let expected = format!(r#"{{"locale":"{}","os_version":"6.0","arch":"x86_64"}}"#, hasher.hash_hex("en_US"));
         assert_eq!(String::from_utf8(w.json).unwrap(), expected);
         // The context does not declare `app_version`: the top level is bounded like the page says.
         assert_eq!(w.app_version.as_deref(), Some("1.2.3-beta+secret"));
+    }
+
+    /// A well-known key of `hash: product` is hashed under the product's
+    /// key; without one held, nothing is sent rather than another key's hash.
+    #[test]
+    fn a_product_scope_key_under_the_product_key_or_nothing() {
+        static FIELDS: [FieldMeta; 2] =
+            [field("locale", "string", Collect::Hashed(HashScope::Product), true), field("os", "string", HASHED, true)];
+        let (install, product) = (Hasher::new(b"k"), Hasher::new(b"product key of at least 16 bytes"));
+        let w = build(&FIELDS, None, Keys::new(&install, Some(&product)), None, &Facts::fixed()).unwrap();
+        let expected = format!(r#"{{"locale":"{}","os":"{}"}}"#, product.hash_hex("en_US"), install.hash_hex("linux"));
+        assert_eq!(String::from_utf8(w.json).unwrap(), expected);
+        let err = build(&FIELDS, None, Keys::new(&install, None), None, &Facts::fixed()).unwrap_err();
+        assert!(err.starts_with("the context hashes a value under the product's key"), "{err}");
     }
 
     #[test]
@@ -208,8 +230,10 @@ mod tests {
     #[test]
     fn top_level_app_version_follows_the_context_key() {
         let hasher = Hasher::new(b"k");
-        let top = |f: FieldMeta, v: &str| build(&[f], None, &hasher, Some(v), &Facts::fixed()).unwrap().app_version;
-        let hashed = field("app_version", "string", Collect::Hashed, true);
+        let top = |f: FieldMeta, v: &str| {
+            build(&[f], None, Keys::new(&hasher, None), Some(v), &Facts::fixed()).unwrap().app_version
+        };
+        let hashed = field("app_version", "string", HASHED, true);
         assert_eq!(top(hashed, "1.2.3"), None, "hashed in the context: never raw at the top");
         let short = FieldMeta { max_length: Some(3), ..field("app_version", "string", Collect::Allowed, true) };
         assert_eq!(top(short, "1.2.3-beta"), Some("1.2".into()));
@@ -225,7 +249,7 @@ mod tests {
         const DERIVED: crate::__private::Derived = crate::__private::DERIVED;
         const KEYS: &'static [&'static str] = &["shoe_size", "ci"];
         fn write_fields(&self, w: &mut PropertyWriter<'_>) {
-            w.hashed("shoe_size", "44");
+            w.hashed("shoe_size", "44", HashScope::Install);
             w.bool("ci", true);
         }
     }
@@ -235,7 +259,7 @@ mod tests {
         let given = Given::new(Shoe);
         let fields = [
             field("ci", "bool", Collect::Allowed, true),
-            field("shoe_size", "string", Collect::Hashed, true),
+            field("shoe_size", "string", HASHED, true),
             field("arch", "string", Collect::Allowed, true),
         ];
         let expected = format!(r#"{{"shoe_size":"{}","ci":true,"arch":"x86_64"}}"#, Hasher::new(b"k").hash_hex("44"));
@@ -250,7 +274,7 @@ mod tests {
     fn check_names_every_required_key_nobody_fills() {
         static FIELDS: [FieldMeta; 4] = [
             field("os", "string", Collect::Allowed, true),
-            field("shoe_size", "string", Collect::Hashed, true),
+            field("shoe_size", "string", HASHED, true),
             field("hat_size", "u8", Collect::Allowed, true),
             field("tie", "bool", Collect::Allowed, false),
         ];

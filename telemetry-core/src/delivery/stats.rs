@@ -48,7 +48,8 @@ pub struct Stats {
     /// queue could ever hold. Reported in debug mode.
     pub oversize: u64,
     /// Of `dropped`: refused by `record()`, not checked against this app's
-    /// schema (another app, a copy of the schema, an undeclared event name).
+    /// schema (another app, a copy of the schema, an undeclared event name,
+    /// a value hashed under a product key the schema never asks for).
     pub refused: u64,
     /// Of `dropped`: recorded on or after its event's `expires` date.
     pub expired: u64,

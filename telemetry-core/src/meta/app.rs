@@ -33,6 +33,7 @@ pub struct AppMeta {
     pub(crate) opt_out_command: Option<&'static str>,
     pub(crate) context: &'static [FieldMeta],
     pub(crate) events: &'static [&'static str],
+    pub(crate) product_hashed: &'static [&'static str],
     pub(crate) fingerprint: Fingerprint,
     pub(crate) schema_version: Option<&'static str>,
 }
@@ -57,6 +58,7 @@ pub struct AppParts {
     pub opt_out_command: Option<&'static str>,
     pub context: &'static [FieldMeta],
     pub events: &'static [&'static str],
+    pub product_hashed: &'static [&'static str],
     pub fingerprint: Fingerprint,
     pub schema_version: Option<&'static str>,
 }
@@ -77,6 +79,7 @@ impl AppMeta {
             opt_out_command,
             context,
             events,
+            product_hashed,
             fingerprint,
             schema_version,
         } = p;
@@ -94,6 +97,7 @@ impl AppMeta {
             opt_out_command,
             context,
             events,
+            product_hashed,
             fingerprint,
             schema_version,
         }
@@ -167,6 +171,14 @@ impl AppMeta {
         self.events
     }
 
+    /// The fields hashed under the product's key (`hash: product`), as
+    /// `event.field` or `context.field` (`event.object.field` when nested),
+    /// in schema order: when there is any, `build()` needs the product's
+    /// key ([`crate::Builder::product_key`]).
+    pub const fn product_hashed(&self) -> &'static [&'static str] {
+        self.product_hashed
+    }
+
     /// The schema's fingerprint: `record()` refuses events of any other.
     pub const fn fingerprint(&self) -> Fingerprint {
         self.fingerprint
@@ -196,6 +208,7 @@ impl AppMeta {
         opt_out_command: None,
         context: &[],
         events: &[],
+        product_hashed: &[],
         fingerprint: Fingerprint::new(1),
         schema_version: None,
     };

@@ -17,8 +17,19 @@ pub use metric::{MetricKind, MetricMeta, MetricsMeta, MetricsPeriod};
 pub enum Collect {
     /// Sent as is.
     Allowed,
-    /// Sent only as HMAC-SHA256 under the per-install key, as 64 hex digits.
-    Hashed,
+    /// Sent only as HMAC-SHA256 under the key of its scope, as 64 hex digits.
+    Hashed(HashScope),
+}
+
+/// Whose key a hashed field's HMAC is made under (the schema's `hash:`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum HashScope {
+    /// The install's random key (of the run, under `identity: run` or
+    /// `none`): hashes compare within one install only.
+    Install,
+    /// The product's key ([`crate::Builder::product_key`]), the same on
+    /// every install: hashes compare across installs.
+    Product,
 }
 
 /// One collected field of an event, context, or nested object. Only the

@@ -9,15 +9,17 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::Relaxed};
 use std::sync::{Arc, OnceLock};
 use std::time::SystemTime;
 
+use crate::PropertyWriter;
 use crate::delivery::Delivery;
 use crate::envelope::{Event, Origin};
+use crate::hash::Hashers;
 use crate::ids::next_message_id;
 use crate::meta::{AppMeta, EventMeta, Identity, MetricsMeta};
 use crate::metrics::{Cells, payload, store};
 use crate::output::Diag;
 use crate::state::Gate;
 use crate::timestamp;
-use crate::{Hasher, PropertyWriter};
+use crate::writer::Unkeyed;
 
 /// What an "on" handle records with; shared with its periodic schedules.
 pub(super) struct Recorder {
@@ -25,11 +27,11 @@ pub(super) struct Recorder {
     origin: Arc<Origin>,
     /// The largest properties object written so far: the capacity of the next buffer.
     size_hint: AtomicUsize,
-    hasher: Hasher,
+    hashers: Hashers,
     pub(super) delivery: Delivery,
     pub(super) diag: Diag,
-    /// Whether a refused (or an expired) event was reported: once per handle each.
-    reported: [AtomicBool; 2],
+    /// Whether a refused, an expired or an unkeyed event was reported: once per handle each.
+    reported: [AtomicBool; 3],
     /// Where the metrics aggregate may be written (none: process-only state, no metrics).
     gate: Option<Gate>,
     /// The metrics attached by [`Telemetry::metrics`](super::Telemetry::metrics), once.
@@ -44,13 +46,13 @@ struct Attached {
 }
 
 impl Recorder {
-    /// Records for `app`, its events sharing `origin`, hashing with `key`,
+    /// Records for `app`, its events sharing `origin`, hashing with `hashers`,
     /// delivered by `delivery`; metrics written through `gate` (none:
     /// process-only state, no metrics).
     pub(super) fn new(
         app: &'static AppMeta,
         origin: Arc<Origin>,
-        key: &[u8; 32],
+        hashers: Hashers,
         delivery: Delivery,
         diag: Diag,
         gate: Option<Gate>,
@@ -61,7 +63,7 @@ impl Recorder {
             app,
             size_hint: AtomicUsize::new(64),
             origin,
-            hasher: Hasher::new(key),
+            hashers,
             delivery,
             diag,
             reported: Default::default(),
@@ -169,16 +171,28 @@ impl Recorder {
             // Sized to the largest properties so far, so that events with
             // hashed fields (longer than any fixed guess) need no realloc.
             let mut buf = Vec::with_capacity(self.size_hint.load(Relaxed));
-            let mut w = PropertyWriter::new(&mut buf, &self.hasher);
+            let mut w = PropertyWriter::new(&mut buf, self.hashers.keys());
             write(&mut w);
-            w.finish();
+            if w.finish().is_err() {
+                return Some(Err(Unkeyed));
+            }
             self.size_hint.fetch_max(buf.len(), Relaxed);
             let properties = String::from_utf8(buf).ok()?;
             let origin = self.origin.clone();
-            Some(Event { name: meta.name, properties, message_id, at_ms, origin, generation: 0 })
+            Some(Ok(Event { name: meta.name, properties, message_id, at_ms, origin, generation: 0 }))
         }));
         match built {
-            Ok(Some(event)) => self.delivery.push(event),
+            Ok(Some(Ok(event))) => self.delivery.push(event),
+            Ok(Some(Err(Unkeyed))) => {
+                counters.dropped.fetch_add(1, Relaxed);
+                counters.refused.fetch_add(1, Relaxed);
+                if !self.reported[2].swap(true, Relaxed) {
+                    self.diag.say(format_args!(
+                        "refused event {:?}: it hashes a value under the product's key, but this app's schema hashes nothing under it, so no product key is held; nothing is sent",
+                        meta.name
+                    ));
+                }
+            }
             _ => {
                 counters.dropped.fetch_add(1, Relaxed);
             }

@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 use telemetry_core::__private::{AppParts, app_meta, env_switch, event_meta, field_meta};
-use telemetry_core::meta::{AppMeta, Collect, EventMeta, FieldMeta, FirstRun, SwitchAction, Trigger};
+use telemetry_core::meta::{AppMeta, Collect, EventMeta, FieldMeta, FirstRun, HashScope, SwitchAction, Trigger};
 
 use telemetry_core::{PropertyWriter, TelemetryEvent};
 
@@ -35,6 +35,7 @@ pub const PARTS: AppParts = AppParts {
         field("ci", "bool", Collect::Allowed, true),
     ],
     events: &["command_run", "telemetry_changed"],
+    product_hashed: &[],
     fingerprint: telemetry_core::meta::Fingerprint::NONE,
     schema_version: None,
 };
@@ -56,7 +57,7 @@ pub static COMMAND_RUN: EventMeta = event_meta(
         field("duration_ms", "u64", Collect::Allowed, true),
         field("outcome", "enum", Collect::Allowed, true),
         field("exit_code", "i32", Collect::Allowed, true),
-        field("project", "string", Collect::Hashed, true),
+        field("project", "string", Collect::Hashed(HashScope::Install), true),
         field("flags", "list of string", Collect::Allowed, true),
         field("ci", "bool", Collect::Allowed, false),
     ],
@@ -85,7 +86,7 @@ impl TelemetryEvent for CommandRun<'_> {
         w.u64("duration_ms", self.duration_ms);
         w.str("outcome", if self.success { "success" } else { "failure" }, None);
         w.i64("exit_code", i64::from(self.exit_code));
-        w.hashed("project", self.project);
+        w.hashed("project", self.project, HashScope::Install);
         w.list("flags", |l| {
             for f in &self.flags {
                 l.str(f, Some(32));

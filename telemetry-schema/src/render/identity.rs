@@ -142,13 +142,17 @@ pub(super) fn hashing(w: &mut String, schema: &Schema) {
         line(w, "");
         line(
             w,
-            format!("This key is built into {title} by its makers, the same on every install, and never sent. So:"),
+            format!(
+                "This key is built into {title} by its makers, the same in every copy and on every install, and never sent. So:"
+            ),
         );
         line(w, "");
         line(w, "- the same value gives the same hash on every install, so values can be counted across all installs;");
         line(
             w,
-            "- whoever holds the product's key can hash a list of guesses and compare: a value from a small or guessable set (a command name, a version number) can be recovered from its hash by them.",
+            format!(
+                "- whoever holds the key can hash a list of guesses and compare, and since the key is inside every copy of {title}, that is its makers and anyone who digs it out of the program: a value from a small or guessable set (a command name, a version number) can be recovered from its hash by them."
+            ),
         );
     }
     line(w, "");
@@ -241,13 +245,14 @@ mod tests {
     }
 
     #[test]
-    fn product_scope_says_whoever_holds_the_key_can_reverse_small_sets() {
+    fn product_scope_says_the_key_ships_in_the_program_and_small_sets_can_be_reversed() {
         let page = markdown(&schema("install", "product"));
         let at = page.find("## How hashing works\n").unwrap();
         let section = &page[at..page[at..].find("\n## Example").map_or(page.len(), |i| at + i)];
         assert!(section.contains("Hashed with the product's key: `project` (`e`)."), "{section}");
         assert!(section.contains("the same value gives the same hash on every install"), "{section}");
-        assert!(section.contains("a value from a small or guessable set (a command name, a version number) can be recovered from its hash by them."), "{section}");
+        assert!(section.contains("This key is built into Demo by its makers, the same in every copy and on every install, and never sent."), "{section}");
+        assert!(section.contains("- whoever holds the key can hash a list of guesses and compare, and since the key is inside every copy of Demo, that is its makers and anyone who digs it out of the program: a value from a small or guessable set (a command name, a version number) can be recovered from its hash by them."), "{section}");
         assert!(!section.contains("Hashed with a key of this install"), "{section}");
     }
 }

@@ -14,6 +14,8 @@ use std::time::{Duration, UNIX_EPOCH};
 use super::body::body;
 use crate::envelope::{Event, Origin, OriginParts};
 use crate::format::WireFormat;
+use crate::hash::Keys;
+use crate::meta::HashScope;
 use crate::meta::{AppMeta, Fingerprint};
 use crate::output::Output;
 use crate::spool::Spool;
@@ -63,7 +65,7 @@ fn properties(n: usize, w: &mut PropertyWriter<'_>) {
             w.u64("duration_ms", 1234);
             w.str("outcome", "success", None);
             w.i64("exit_code", 0);
-            w.hashed("project", "acme-website");
+            w.hashed("project", "acme-website", HashScope::Install);
             w.list("flags", |l| {
                 l.str("release", None);
                 l.str("locked", None);
@@ -82,7 +84,7 @@ fn properties(n: usize, w: &mut PropertyWriter<'_>) {
             });
             w.list("l", |l| {
                 l.i64(-1);
-                l.hashed("secret");
+                l.hashed("secret", HashScope::Install);
                 l.object(|o| o.str("k", "v", None));
             });
         }
@@ -102,9 +104,9 @@ fn recorded(p: &Process, range: std::ops::Range<usize>) -> Vec<Event> {
     range
         .map(|n| {
             let mut buf = Vec::new();
-            let mut w = PropertyWriter::new(&mut buf, &hasher);
+            let mut w = PropertyWriter::new(&mut buf, Keys::new(&hasher, None));
             properties(n, &mut w);
-            w.finish();
+            w.finish().unwrap();
             Event {
                 name: name(n),
                 properties: String::from_utf8(buf).unwrap(),
