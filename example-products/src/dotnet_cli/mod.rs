@@ -59,8 +59,23 @@ pub fn context() -> Context {
 }
 
 fn with_context(b: telemetry_core::Builder) -> telemetry_core::Builder {
-    b.context(context())
+    b.context(context()).product_key(PRODUCT_KEY)
 }
+
+/// The product's hashing key (`hash: product`: the command and the target
+/// framework), from `DOTNET_CLI_TELEMETRY_KEY` at build time. A real
+/// product gives it from a CI secret and has no fallback (`build()` then
+/// refuses a build without it); this example falls back to
+/// [`DEMO_PRODUCT_KEY`] so that it runs anywhere.
+pub const PRODUCT_KEY: &str = match option_env!("DOTNET_CLI_TELEMETRY_KEY") {
+    Some(key) => key,
+    None => DEMO_PRODUCT_KEY,
+};
+
+/// DEMO ONLY, and public: it is in this repository, so anyone can reverse
+/// the product-scope hashes of a program built with it (the schema's
+/// descriptions say so on the page). Never ship a key that is in a repository.
+pub const DEMO_PRODUCT_KEY: &str = "dotnet-cli port demo key: PUBLIC, not a secret";
 
 /// The runtime identifier .NET uses for an OS and architecture.
 ///
