@@ -42,8 +42,11 @@ fn micros(since: Instant) -> f64 {
 }
 
 /// A builder as a CLI sets one up, its state in `dir` (made by a first run).
+/// The shutdown deadline is raised from 100 ms so that on a loaded machine
+/// a slow sample is measured, not spooled (which would end the bench).
 fn builder(dir: &str, url: &str, format: WireFormat, env: &[(&str, &str)]) -> TestBuilder {
     let b = Telemetry::builder(&BENCH_APP).app_version("1.0.0").state_dir(dir).notice(false).endpoint(url, format);
+    let b = b.shutdown_deadline(Duration::from_secs(10));
     let b = if format.needs_api_key() { b.api_key("phc_0123456789abcdefghijklmnopqrstuvwxyzABCDEFG") } else { b };
     b.with_test_knobs().env(EnvSource::from_pairs(env.iter().copied()))
 }

@@ -129,3 +129,44 @@ fn status_on_a_fresh_notice_first_install_says_nothing_is_sent_yet() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The worker starts as soon as consent is on, to open its HTTP client
+/// while `build()` reads the identity; a run that then ends off (here: it
+/// shows the notice of a `notice_first` app) must stop it: no connection to
+/// the collector, and no thread of the handle's left running.
+#[test]
+fn a_run_that_ends_off_after_consent_leaves_no_worker_and_opens_no_connection() {
+    static NOTICE_FIRST_HTTP: AppMeta =
+        app_meta(AppParts { name: "nf-http", first_run: FirstRun::NoticeFirst, ..PARTS });
+    let collector = Collector::ok();
+    let dir = temp_dir("notice-first-http");
+    let t = Telemetry::builder(&NOTICE_FIRST_HTTP)
+        .app_version("1.0.0")
+        .state_dir(&dir)
+        .endpoint(&collector.url(), telemetry_core::WireFormat::Native)
+        .with_test_knobs()
+        .env(EnvSource::from_pairs::<&str, &str>([]))
+        .output(Buf::default())
+        .build()
+        .unwrap();
+    assert_eq!(t.status().reason, Reason::NoticeFirst);
+    t.record(&run(1));
+    assert_eq!(t.shutdown(), Stats::default());
+    #[cfg(target_os = "linux")]
+    {
+        // Joined when `build()` ended off; polled only so that the kernel's
+        // last step of a thread's exit cannot make this flaky.
+        let worker_left = || {
+            std::fs::read_dir("/proc/self/task").unwrap().flatten().any(|task| {
+                std::fs::read_to_string(task.path().join("comm")).is_ok_and(|c| c.trim() == "nf-http-telemet")
+            })
+        };
+        let until = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while worker_left() && std::time::Instant::now() < until {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        assert!(!worker_left(), "the worker of a handle that ended off is still running");
+    }
+    assert_eq!(collector.connections(), 0);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -8,7 +8,7 @@ use super::{Builder, TEST_ANONYMOUS_ID, TEST_PRODUCT_KEY, settings};
 use crate::Hasher;
 use crate::consent::{Mode, Reason};
 use crate::context::{Disk, Facts, TEST_APP_VERSION};
-use crate::delivery::{Config, Delivery};
+use crate::delivery::{Delivery, Early};
 use crate::envelope::{Origin, OriginParts};
 use crate::error::BuildError;
 use crate::hash::Hashers;
@@ -124,12 +124,60 @@ impl Builder {
         }
         let output = self.test.output.clone().unwrap_or_else(Output::stderr);
         let diag = Diag::new(self.meta.name, r.debug.then(|| output.clone()));
+        let plan = self.plan(r, &output, endpoint);
+        let spools = plan.spools();
+        // Consent is on: the worker starts now and opens its sink while the
+        // identity and context are read; if the run ends off after all,
+        // dropping `starting` stops it (nothing sent or written) and waits for it.
+        let starting = Delivery::prepare(Early {
+            thread_name: format!("{}-telemetry", self.meta.name),
+            plan,
+            tuning: settings::tuning(&self.batching, &self.limits, &self.retry),
+            diag: diag.clone(),
+        });
         let mut notes = Vec::new();
-        let Some(identity) = self.identity(r, self.notice && output.seen(), &mut notes) else {
+        let (identity, hashers, origin) = match self.identify(r, &output, product, &mut notes) {
+            Ok(found) => found,
+            Err(status) => return Started::Off(status),
+        };
+        let spool = identity.gate.clone().filter(|_| spools).map(|gate| Spool {
+            gate,
+            max_bytes: self.limits.spool().0,
+            max_files: self.limits.spool().1,
+            app: self.meta,
+            origin: Some(origin.clone()),
+        });
+        let mut status = self.status_from(r, self.sent_id(identity.anonymous_id, identity.id_source), notes);
+        for n in &status.notes {
+            diag.say(n);
+        }
+        match starting {
+            Ok(starting) => {
+                let delivery = starting.run(spool, identity.gate.clone(), self.shutdown_deadline);
+                Started::On(Telemetry::on(self.meta, status, origin, hashers, delivery, diag, identity.gate))
+            }
+            Err(e) => {
+                status.mode = Mode::Off;
+                status.notes.push(format!("cannot start the delivery thread ({e}); telemetry is off"));
+                Started::Off(status)
+            }
+        }
+    }
+
+    /// The identity (showing the notice on a first run) and what every event
+    /// shares; `Err`: the status of a run that stays off after all.
+    fn identify(
+        &self,
+        r: &Resolved,
+        output: &Output,
+        product: Option<Hasher>,
+        notes: &mut Vec<String>,
+    ) -> Result<(Identity, Hashers, Arc<Origin>), Status> {
+        let Some(identity) = self.identity(r, self.notice && output.seen(), notes) else {
             notes.push("the system has no randomness to make a hashing key; telemetry is off".into());
-            let mut status = self.status_from(r, None, notes);
+            let mut status = self.status_from(r, None, std::mem::take(notes));
             status.mode = Mode::Off;
-            return Started::Off(status);
+            return Err(status);
         };
         if identity.show_notice {
             // Marked shown only if it reached the user: a closed stderr gives it back.
@@ -143,50 +191,21 @@ impl Builder {
                 // The user reads the notice before anything is sent: this
                 // run stays off (the identity is saved, so the next run
                 // neither shows the notice again nor waits).
-                let mut status = self.status_from(r, self.sent_id(identity.anonymous_id, identity.id_source), notes);
+                let id = self.sent_id(identity.anonymous_id, identity.id_source);
+                let mut status = self.status_from(r, id, std::mem::take(notes));
                 (status.mode, status.reason) = (Mode::Off, Reason::NoticeFirst);
-                return Started::Off(status);
+                return Err(status);
             }
         }
         let hashers = Hashers { install: Hasher::new(&identity.key), product };
-        let origin = match self.origin(&identity.anonymous_id, &hashers) {
-            Ok(o) => o,
+        match self.origin(&identity.anonymous_id, &hashers) {
+            Ok(origin) => Ok((identity, hashers, origin)),
             Err(why) => {
                 notes.push(why);
-                let mut status = self.status_from(r, self.sent_id(identity.anonymous_id, identity.id_source), notes);
+                let id = self.sent_id(identity.anonymous_id, identity.id_source);
+                let mut status = self.status_from(r, id, std::mem::take(notes));
                 status.mode = Mode::Off;
-                return Started::Off(status);
-            }
-        };
-        let plan = self.plan(r, &output, endpoint, &identity);
-        let spool = identity.gate.clone().filter(|_| plan.spools()).map(|gate| Spool {
-            gate,
-            max_bytes: self.limits.spool().0,
-            max_files: self.limits.spool().1,
-            app: self.meta,
-            origin: Some(origin.clone()),
-        });
-        let mut status = self.status_from(r, self.sent_id(identity.anonymous_id, identity.id_source), notes);
-        for n in &status.notes {
-            diag.say(n);
-        }
-        let config = Config {
-            thread_name: format!("{}-telemetry", self.meta.name),
-            plan,
-            tuning: settings::tuning(&self.batching, &self.limits, &self.retry),
-            spool,
-            deadline: self.shutdown_deadline,
-            diag: diag.clone(),
-        };
-        match Delivery::start(config) {
-            Ok(delivery) => {
-                let gate = identity.gate.clone();
-                Started::On(Telemetry::on(self.meta, status, origin, hashers, delivery, diag, gate))
-            }
-            Err(e) => {
-                status.mode = Mode::Off;
-                status.notes.push(format!("cannot start the delivery thread ({e}); telemetry is off"));
-                Started::Off(status)
+                Err(status)
             }
         }
     }
@@ -247,8 +266,9 @@ impl Builder {
     }
 
     /// Where events go: log-only and debug print, then memory, the
-    /// endpoint, or the JSON-lines file in the state dir.
-    fn plan(&self, r: &Resolved, output: &Output, endpoint: Option<Endpoint>, identity: &Identity) -> Plan {
+    /// endpoint, or the JSON-lines file in the state dir (its write gate
+    /// comes with the identity: `Starting::run`).
+    fn plan(&self, r: &Resolved, output: &Output, endpoint: Option<Endpoint>) -> Plan {
         match (r.mode, r.debug, endpoint) {
             (Mode::LogOnly, ..) => Plan::Ready(Sink::LogOnly(output.clone(), self.meta.name.into())),
             (_, true, _) => Plan::Ready(Sink::Debug(output.clone())),
@@ -262,9 +282,7 @@ impl Builder {
                 timeout: self.retry.request_timeout(),
                 compression: self.compression,
             },
-            (_, false, None) => {
-                Plan::Ready(Sink::File { gate: identity.gate.clone(), max_bytes: self.limits.file_bytes() })
-            }
+            (_, false, None) => Plan::Ready(Sink::File { gate: None, max_bytes: self.limits.file_bytes() }),
         }
     }
 }

@@ -16,6 +16,7 @@ mod worker;
 
 use std::io;
 use std::sync::atomic::Ordering::Relaxed;
+use std::sync::mpsc::{SyncSender, sync_channel};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -26,26 +27,75 @@ pub(crate) use tuning::{Backoff, Tuning};
 use exit::Leftovers;
 use queue::Queue;
 use stats::Counters;
-use worker::Worker;
+use worker::{Handoff, Worker};
 
 use crate::envelope::Event;
 use crate::output::Diag;
 use crate::spool::Spool;
+use crate::state::Gate;
 use crate::transport::Plan;
 
-/// How a [`Delivery`] runs: the sink to open, the queue's tuning, and
-/// what happens at exit.
-pub(crate) struct Config {
+/// What a [`Delivery`]'s worker needs before the identity is known: the
+/// sink to open and the queue's tuning.
+pub(crate) struct Early {
     /// The worker thread's name.
     pub thread_name: String,
     pub plan: Plan,
     pub tuning: Tuning,
-    /// Where events spooled by earlier runs are, and this run's leftovers go
-    /// (HTTP only; `None` drops leftovers).
-    pub spool: Option<Spool>,
-    /// How long shutdown waits for the worker before taking over.
-    pub deadline: Duration,
     pub diag: Diag,
+}
+
+/// A worker started before `build()` has read the identity and context: it
+/// opens its sink (building an HTTP client is most of a CLI's exit cost)
+/// while they are read, then waits for [`Starting::run`]. Dropped instead
+/// (the run ends off after all: the notice comes first, no randomness, a
+/// context the machine cannot send), it tells the worker to stop and waits
+/// for its thread: the worker sends nothing and writes nothing before the
+/// handoff, and no thread outlives a handle that is off.
+pub(crate) struct Starting {
+    shared: Arc<Queue>,
+    /// Dropped unsent: the worker stops.
+    handoff: Option<SyncSender<Handoff>>,
+    worker: Option<JoinHandle<()>>,
+    thread_name: String,
+    diag: Diag,
+}
+
+impl Starting {
+    /// Hands the worker what the identity decided: the spool (HTTP with a
+    /// state dir: the earlier runs' files to send, this run's leftovers to
+    /// keep) and the write gate (the JSON-lines file's); starts the spooler
+    /// (with a spool), and gives the handle that shuts all of it down.
+    pub(crate) fn run(mut self, spool: Option<Spool>, gate: Option<Gate>, deadline: Duration) -> Delivery {
+        let shared = self.shared.clone();
+        if spool.is_some() {
+            shared.overflows();
+        }
+        if let Some(handoff) = self.handoff.take() {
+            // Fails only when the worker is gone (a panic): the queue says so.
+            let _ = handoff.send(Handoff { spool: spool.clone(), gate });
+        }
+        // Never joined: once it has settled its last batch, what it still does
+        // (closing the HTTP client's connections and runtime) is not the
+        // caller's to wait for.
+        drop(self.worker.take());
+        let diag = self.diag.clone();
+        // Without the spooler nothing empties the overflow list, so a full queue drops instead.
+        let spooler = spool.clone().and_then(|spool| {
+            let name = format!("{}-spool", self.thread_name);
+            spooler::spawn(name, shared.clone(), spool, diag.clone()).map_err(|_| shared.no_overflow()).ok()
+        });
+        Delivery { shared, spooler: Mutex::new(spooler), leftovers: Leftovers { spool, diag }, deadline }
+    }
+}
+
+impl Drop for Starting {
+    fn drop(&mut self) {
+        drop(self.handoff.take());
+        if let Some(worker) = self.worker.take() {
+            let _ = worker.join();
+        }
+    }
 }
 
 /// The delivery of one [`crate::Telemetry`] handle: its queue, its worker
@@ -59,20 +109,15 @@ pub(crate) struct Delivery {
 }
 
 impl Delivery {
-    /// Starts the worker thread; fails only when the thread cannot start.
-    pub(crate) fn start(config: Config) -> io::Result<Self> {
-        let Config { thread_name, plan, tuning, spool, deadline, diag } = config;
-        let shared = Queue::new(tuning, spool.is_some());
-        // Never joined: once it has settled its last batch, what it still does
-        // (closing the HTTP client's connections and runtime) is not the
-        // caller's to wait for.
-        Worker::spawn(thread_name.clone(), shared.clone(), plan, spool.clone(), diag.clone())?;
-        // Without the spooler nothing empties the overflow list, so a full queue drops instead.
-        let spooler = spool.clone().and_then(|spool| {
-            let name = format!("{thread_name}-spool");
-            spooler::spawn(name, shared.clone(), spool, diag.clone()).map_err(|_| shared.no_overflow()).ok()
-        });
-        Ok(Delivery { shared, spooler: Mutex::new(spooler), leftovers: Leftovers { spool, diag }, deadline })
+    /// Starts the worker thread, which opens the sink and then waits for
+    /// [`Starting::run`]; fails only when the thread cannot start.
+    pub(crate) fn prepare(early: Early) -> io::Result<Starting> {
+        let Early { thread_name, plan, tuning, diag } = early;
+        // No overflow until the handoff says there is a spool.
+        let shared = Queue::new(tuning);
+        let (handoff, handed) = sync_channel(1);
+        let worker = Worker::spawn(thread_name.clone(), shared.clone(), plan, handed, diag.clone())?;
+        Ok(Starting { shared, handoff: Some(handoff), worker: Some(worker), thread_name, diag })
     }
 
     /// Queues one event; never waits on I/O. Dropped (and counted) when

@@ -44,11 +44,10 @@ pub(super) fn lock(m: &Mutex<State>) -> MutexGuard<'_, State> {
 }
 
 impl Queue {
-    /// `overflows`: a full queue overflows to the spool (a spooler runs).
-    pub(crate) fn new(tuning: Tuning, overflows: bool) -> Arc<Self> {
-        let spooler = if overflows { Spooler::Idle } else { Spooler::Off };
+    /// A queue that drops when full until told it [`Queue::overflows`].
+    pub(crate) fn new(tuning: Tuning) -> Arc<Self> {
         Arc::new(Queue {
-            state: Mutex::new(State::new(spooler)),
+            state: Mutex::new(State::new(Spooler::Off)),
             work: Condvar::new(),
             settled: Condvar::new(),
             spool: Condvar::new(),
@@ -56,6 +55,12 @@ impl Queue {
             tuning,
             withdrawn: AtomicBool::new(false),
         })
+    }
+
+    /// There is a spool (told before anything is recorded): a full queue
+    /// overflows to it.
+    pub(super) fn overflows(&self) {
+        lock(&self.state).spooler = Spooler::Idle;
     }
 
     /// The spooler could not start: a full queue drops again.

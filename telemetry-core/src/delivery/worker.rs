@@ -8,6 +8,7 @@ use std::io;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 use std::sync::atomic::Ordering::Relaxed;
+use std::sync::mpsc::Receiver;
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
@@ -17,6 +18,7 @@ use super::queue::Queue;
 use crate::envelope::Event;
 use crate::output::Diag;
 use crate::spool::Spool;
+use crate::state::Gate;
 use crate::transport::{Outcome, Plan, Sink};
 
 /// What the worker did with one batch.
@@ -34,35 +36,47 @@ pub(crate) struct Worker {
     diag: Diag,
 }
 
+/// What `build()` hands the worker once it has the identity
+/// ([`super::Starting::run`]).
+pub(crate) struct Handoff {
+    pub spool: Option<Spool>,
+    /// The state dir's write gate: what the JSON-lines file is written through.
+    pub gate: Option<Gate>,
+}
+
 impl Worker {
     /// Starts the worker on its own thread, named `name`. The sink is opened
-    /// there: building an HTTP client takes a while, `build()` must not.
+    /// there, at once: building an HTTP client takes a while, which
+    /// `build()` spends reading the identity and context meanwhile; then it
+    /// waits for the [`Handoff`], and stops if `build()` drops it instead.
     pub(crate) fn spawn(
         name: String,
         shared: Arc<Queue>,
         plan: Plan,
-        spool: Option<Spool>,
+        handoff: Receiver<Handoff>,
         diag: Diag,
     ) -> io::Result<JoinHandle<()>> {
-        thread::Builder::new().name(name).spawn(move || Worker::run(shared, plan, spool, diag))
+        thread::Builder::new().name(name).spawn(move || Worker::run(shared, plan, handoff, diag))
     }
 
-    fn run(shared: Arc<Queue>, plan: Plan, spool: Option<Spool>, diag: Diag) {
+    fn run(shared: Arc<Queue>, plan: Plan, handoff: Receiver<Handoff>, diag: Diag) {
         let worker = catch_unwind(AssertUnwindSafe(|| {
-            // The earlier runs' files are listed first: until then the
-            // spooler may not write (a file of ours must not be taken for
-            // one of theirs), and opening an HTTP client takes a while, in
-            // which a burst would fill the overflow list and drop.
-            if !inherit(&shared, spool.as_ref()) {
-                return None;
-            }
-            let sink = match plan.open() {
-                Ok(sink) => sink,
+            let sink = plan.open();
+            // No handoff: the run ended off; nothing is listed, sent or written.
+            let Handoff { spool, gate } = handoff.recv().ok()?;
+            let sink = match sink {
+                Ok(sink) => sink.with_gate(gate),
                 Err(e) => {
                     diag.say(format_args!("cannot start HTTP client: {e}"));
                     return None;
                 }
             };
+            // The earlier runs' files are listed before anything is sent:
+            // until then the spooler may not write (a file of ours must not
+            // be taken for one of theirs).
+            if !inherit(&shared, spool.as_ref()) {
+                return None;
+            }
             let worker = Worker { shared: shared.clone(), sink, spool, diag: diag.clone() };
             worker.work();
             Some(worker)

@@ -90,7 +90,8 @@ pub(crate) enum Sink {
     LogOnly(Output, String),
     /// Appends envelopes, one per line, to the events file in the gate's
     /// state dir; rotates to `<file>.1` past `max_bytes`. No gate (no state
-    /// dir, or a process-only identity): nothing is written.
+    /// dir, or a process-only identity; or not yet given: [`Sink::with_gate`]):
+    /// nothing is written.
     File { gate: Option<Gate>, max_bytes: u64 },
     /// Hands envelopes to an in-process [`MemorySink`].
     Memory(MemorySink),
@@ -99,6 +100,15 @@ pub(crate) enum Sink {
 }
 
 impl Sink {
+    /// The JSON-lines file given the gate it is written through, known only
+    /// once the identity is (the plan is made before); other sinks as they are.
+    pub(crate) fn with_gate(self, gate: Option<Gate>) -> Sink {
+        match self {
+            Sink::File { max_bytes, .. } => Sink::File { gate, max_bytes },
+            other => other,
+        }
+    }
+
     pub(crate) fn deliver(&self, batch: &[Event]) -> Outcome {
         match self {
             Sink::Debug(out) => {
