@@ -87,6 +87,21 @@ fn key(b: &mut Vec<u8>, first: &mut bool, k: &str) {
     b.push(b':');
 }
 
+/// How a PostHog or Segment item ends, after the key of its per-event id
+/// (`distinct_id`, `anonymousId`, which what the origin shares ends with):
+/// that id ([`distinct_id`]), the message id under `message_id_key`
+/// (`uuid`, `messageId`), the time; the item closed.
+fn item_end(b: &mut Vec<u8>, e: &Event, message_id_key: &str) {
+    distinct_id(b, e);
+    b.push(b',');
+    push_json_str(b, message_id_key);
+    b.extend_from_slice(b":\"");
+    e.write_message_id(b);
+    b.extend_from_slice(b"\",\"timestamp\":");
+    e.write_timestamp_str(b);
+    b.push(b'}');
+}
+
 /// The id a format that needs one per event sends (PostHog's
 /// `distinct_id`, Segment's `anonymousId`), as a JSON string: the
 /// anonymous id, or, for an app with no id, the event's own message id.
@@ -148,5 +163,35 @@ pub(super) mod tests {
             .collect();
         assert_eq!(runs, [2, 2, 2]);
         assert_eq!(v["resourceLogs"][0]["scopeLogs"][0]["logRecords"][0]["timeUnixNano"], "1700000000123000000");
+    }
+
+    /// The ids are the resource's: an earlier run's events (another
+    /// session) get a resource of their own.
+    #[test]
+    fn otlp_puts_another_sessions_events_in_another_resource() {
+        use crate::envelope::OriginParts;
+        let mut events = two("{}");
+        let o = &events[0].origin;
+        let earlier = Origin::new(OriginParts {
+            app: &o.app,
+            app_version: &o.app_version,
+            schema_version: None,
+            fingerprint: o.fingerprint,
+            context: "{}",
+            anonymous_id: Some("a-id"),
+            session_id: Some("s-earlier"),
+        });
+        events[1].origin = earlier;
+        let v: serde_json::Value = serde_json::from_slice(&body(WireFormat::Otlp, &events, None, at())).unwrap();
+        let sessions: Vec<&serde_json::Value> = v["resourceLogs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                let attributes = r["resource"]["attributes"].as_array().unwrap();
+                &attributes.iter().find(|a| a["key"] == "session.id").unwrap()["value"]["stringValue"]
+            })
+            .collect();
+        assert_eq!(sessions, ["s-id", "s-earlier"]);
     }
 }

@@ -1,6 +1,6 @@
 //! The PostHog body's items (the keys of posthog-python's `capture()`).
 
-use super::{distinct_id, key};
+use super::{item_end, key};
 use crate::envelope::{Event, Origin};
 use crate::json::push_json_str;
 use crate::transport::http::ordered::Ordered;
@@ -19,12 +19,7 @@ pub(super) fn item(b: &mut Vec<u8>, e: &Event, shared: &[u8]) {
         b.push(b',');
     }
     b.extend_from_slice(shared);
-    distinct_id(b, e);
-    b.extend_from_slice(b",\"uuid\":\"");
-    e.write_message_id(b);
-    b.extend_from_slice(b"\",\"timestamp\":");
-    e.write_timestamp_str(b);
-    b.push(b'}');
+    item_end(b, e, "uuid");
 }
 
 /// What every event of a resource adds after its own properties:

@@ -1,6 +1,6 @@
 //! The Segment body's items (its HTTP tracking API's `batch`).
 
-use super::{distinct_id, key};
+use super::{item_end, key};
 use crate::envelope::{Event, Origin};
 use crate::json::push_json_str;
 use crate::transport::http::ordered::Ordered;
@@ -13,12 +13,7 @@ pub(super) fn item(b: &mut Vec<u8>, e: &Event, context_and_id: &[u8]) {
     b.extend_from_slice(b",\"properties\":");
     b.extend_from_slice(e.properties.as_bytes());
     b.extend_from_slice(context_and_id);
-    distinct_id(b, e);
-    b.extend_from_slice(b",\"messageId\":\"");
-    e.write_message_id(b);
-    b.extend_from_slice(b"\",\"timestamp\":");
-    e.write_timestamp_str(b);
-    b.push(b'}');
+    item_end(b, e, "messageId");
 }
 
 /// Segment's own context fields (its spec's "Context" table): a product
