@@ -296,9 +296,12 @@ fn otlp_format_parses_as_export_logs_request() {
     let s = |v: &str| Some(AnyValue { value: Some(Value::StringValue(v.into())) });
     let kv = |k: &str, value| KeyValue { key: k.into(), value, ..Default::default() };
     let rl = &req.resource_logs[0];
+    let resource = &rl.resource.as_ref().unwrap().attributes;
+    // The ids every record of the process shares are the resource's.
+    let session = resource.iter().find(|a| a.key == "session.id").unwrap().clone();
     assert_eq!(
-        rl.resource.as_ref().unwrap().attributes,
-        vec![
+        resource,
+        &vec![
             kv("service.name", s("example-cli")),
             kv("service.version", s("1.2.3")),
             kv("os.type", s(if cfg!(target_os = "macos") { "darwin" } else { std::env::consts::OS })),
@@ -311,6 +314,8 @@ fn otlp_format_parses_as_export_logs_request() {
                 })
             ),
             kv("app.ci", Some(AnyValue { value: Some(Value::BoolValue(false)) })),
+            session,
+            kv("enduser.pseudo.id", s(&anon)),
         ]
     );
     let scope = &rl.scope_logs[0];
@@ -340,10 +345,9 @@ fn otlp_format_parses_as_export_logs_request() {
             Some(AnyValue { value: Some(Value::ArrayValue(ArrayValue { values: vec![s("release").unwrap()] })) }),
         ),
     ];
-    let session = rec.attributes.iter().find(|a| a.key == "session.id").unwrap().clone();
     let uid = rec.attributes.iter().find(|a| a.key == "log.record.uid").unwrap().clone();
-    expected.push(session);
-    expected.push(kv("enduser.pseudo.id", s(&anon)));
+    let Some(Value::StringValue(id)) = uid.value.as_ref().and_then(|v| v.value.as_ref()) else { panic!("{uid:?}") };
+    assert!(id.len() == 22 && id.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_'), "{id}");
     expected.push(uid);
     assert_eq!(rec.attributes, expected);
     std::fs::remove_dir_all(&dir).unwrap();

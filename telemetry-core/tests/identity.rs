@@ -89,7 +89,7 @@ fn assert_nothing_identifies(dir: &Path) {
 }
 
 /// `body` with each UUID, each 64-hex-digit hash, each RFC 3339 time and
-/// each OTLP nanosecond time replaced by a placeholder.
+/// each OTLP nanosecond time and `log.record.uid` replaced by a placeholder.
 fn masked(body: &str) -> String {
     let b = body.as_bytes();
     let mut out = String::new();
@@ -105,8 +105,12 @@ fn masked(body: &str) -> String {
         let hash = rest.len() >= 64 && rest[..64].iter().all(|&c| is_hex(c));
         let time = rest.len() >= 24 && rest.starts_with(b"20") && rest[10] == b'T' && rest[23] == b'Z';
         let nanos = rest.len() >= 19 && rest[..19].iter().all(u8::is_ascii_digit);
+        // OTLP's `log.record.uid`: the message id in base64url, 22 characters in quotes.
+        let is_b64 = |c: &u8| c.is_ascii_alphanumeric() || *c == b'-' || *c == b'_';
+        let uid = i > 0 && b[i - 1] == b'"' && rest.len() >= 23 && rest[..22].iter().all(is_b64) && rest[22] == b'"';
         let (skip, with) = match () {
             _ if uuid => (36, "<uuid>"),
+            _ if uid => (22, "<uid>"),
             _ if hash => (64, "<hash>"),
             _ if time => (24, "<time>"),
             _ if nanos => (19, "<nanos>"),
@@ -130,7 +134,7 @@ fn events_of(format: WireFormat, body: &[u8]) -> Vec<serde_json::Value> {
     }
 }
 
-/// An OTLP JSON record's string attribute.
+/// An OTLP JSON record's (or resource's) string attribute.
 fn attribute<'v>(record: &'v serde_json::Value, key: &str) -> Option<&'v str> {
     record["attributes"].as_array().unwrap().iter().find(|a| a["key"] == key)?["value"]["stringValue"].as_str()
 }
@@ -211,6 +215,9 @@ fn identity_run_gives_one_id_per_run_and_stores_none_in_any_format() {
             continue;
         }
         let ids = |body: &[u8]| -> Vec<String> {
+            // OTLP: every record's id is its resource's.
+            let v: serde_json::Value = serde_json::from_slice(body).unwrap();
+            let resource = &v["resourceLogs"][0]["resource"];
             events_of(format, body)
                 .iter()
                 .map(|e| {
@@ -218,7 +225,7 @@ fn identity_run_gives_one_id_per_run_and_stores_none_in_any_format() {
                         WireFormat::Native => e["anonymous_id"].as_str(),
                         WireFormat::PostHog => e["distinct_id"].as_str(),
                         WireFormat::Segment => e["anonymousId"].as_str(),
-                        _ => attribute(e, "enduser.pseudo.id"),
+                        _ => attribute(resource, "enduser.pseudo.id"),
                     };
                     id.unwrap().to_string()
                 })

@@ -3,9 +3,12 @@
 //! record. The resource names the app (`service.name`, `service.version`)
 //! and carries the context by the semantic conventions (`os.type`,
 //! `os.version`, `host.arch`, the product's keys as `app.<key>`); the
-//! scope's `schema.version` attribute names the schema; a record's
-//! `session.id`, `enduser.pseudo.id` and `log.record.uid` are the ids and
-//! its other attributes the event's properties.
+//! scope's `schema.version` attribute names the schema. The resource's
+//! `session.id` and `enduser.pseudo.id` are the ids every record of it
+//! shares (a record's own, where an earlier runtime put them, wins); a
+//! record's `log.record.uid` is its message id (22 characters: the id's 16
+//! bytes in unpadded base64url, read back as the UUID) and its other
+//! attributes the event's properties.
 
 use serde_json::{Map, Value};
 
@@ -17,7 +20,8 @@ pub(super) fn from_json(body: &Value) -> Result<Vec<Value>, String> {
     let mut out = Vec::new();
     for (r, resource) in resources.iter().enumerate() {
         let at = format!("resourceLogs[{r}]");
-        let resource_attributes = attributes(resource.pointer("/resource/attributes"), &format!("{at}.resource"))?;
+        let mut resource_attributes = attributes(resource.pointer("/resource/attributes"), &format!("{at}.resource"))?;
+        let shared = ["enduser.pseudo.id", "session.id"].map(|k| resource_attributes.remove(k));
         let (app, app_version, context) = service(resource_attributes);
         for (s, scope) in list(resource.get("scopeLogs"), &format!("{at}.scopeLogs"))?.iter().enumerate() {
             let at = format!("{at}.scopeLogs[{s}]");
@@ -26,9 +30,10 @@ pub(super) fn from_json(body: &Value) -> Result<Vec<Value>, String> {
             for (l, record) in list(scope.get("logRecords"), &format!("{at}.logRecords"))?.iter().enumerate() {
                 let at = format!("{at}.logRecords[{l}]");
                 let mut properties = attributes(record.get("attributes"), &at)?;
-                let mut id = |key: &str| properties.remove(key).unwrap_or(Value::Null);
-                let (anonymous_id, session_id, message_id) =
-                    (id("enduser.pseudo.id"), id("session.id"), id("log.record.uid"));
+                let [anonymous_id, session_id] = ["enduser.pseudo.id", "session.id"].map(|k| properties.remove(k));
+                let anonymous_id = anonymous_id.or_else(|| shared[0].clone()).unwrap_or(Value::Null);
+                let session_id = session_id.or_else(|| shared[1].clone()).unwrap_or(Value::Null);
+                let message_id = properties.remove("log.record.uid").map_or(Value::Null, message_id);
                 let event =
                     record.get("eventName").filter(|n| n.is_string()).ok_or(format!("{at} has no `eventName`"))?;
                 let mut extra = Map::new();
@@ -52,6 +57,28 @@ pub(super) fn from_json(body: &Value) -> Result<Vec<Value>, String> {
         }
     }
     Ok(out)
+}
+
+/// A `log.record.uid` of 22 characters of base64url (the runtime's: the
+/// message id's 16 bytes) as the UUID the envelope carries; any other value
+/// as it is.
+fn message_id(uid: Value) -> Value {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let Some(text) = uid.as_str().filter(|t| t.len() == 22) else { return uid };
+    let mut bits: u128 = 0;
+    for (i, c) in text.bytes().enumerate() {
+        let Some(six) = ALPHABET.iter().position(|&a| a == c) else { return uid };
+        let six = six as u128;
+        // 21 characters hold 126 bits; the last one's 2 high bits end the
+        // id, its 4 low bits are padding (zero in the runtime's encoding).
+        bits = match i {
+            0..21 => bits << 6 | six,
+            _ if six & 0xf == 0 => bits << 2 | six >> 4,
+            _ => return uid,
+        };
+    }
+    let hex = format!("{bits:032x}");
+    format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..]).into()
 }
 
 /// The app, its version and the context, from the resource's attributes.
@@ -157,4 +184,27 @@ pub(super) fn timestamp(v: Option<&Value>, at: &str) -> Result<Value, String> {
     let nanos = nanos.ok_or(format!("{at} has no `timeUnixNano`"))?;
     let t = std::time::UNIX_EPOCH + std::time::Duration::from_nanos(nanos);
     Ok(humantime::format_rfc3339_millis(t).to_string().into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_base64url_uid_reads_back_as_its_uuid() {
+        // Python's `base64.urlsafe_b64encode(uuid.UUID(u).bytes).rstrip(b"=")`.
+        for (uid, uuid) in [
+            ("AAAAAAAAQACAAAAAAAAAAA", "00000000-0000-4000-8000-000000000000"),
+            ("ASNFZ4mrTe-BIwAAAAAAAA", "01234567-89ab-4def-8123-000000000000"),
+            ("________T_-__________w", "ffffffff-ffff-4fff-bfff-ffffffffffff"),
+        ] {
+            assert_eq!(message_id(uid.into()), Value::from(uuid), "{uid}");
+        }
+        // Anything else stays as it is: a UUID (an earlier runtime's), a
+        // non-canonical last character, a character out of the alphabet, a number.
+        for other in ["01234567-89ab-4def-8123-000000000000", "AAAAAAAAQACAAAAAAAAAAB", "AAAAAAAAQACAAAAAAAAA+A"] {
+            assert_eq!(message_id(other.into()), Value::from(other));
+        }
+        assert_eq!(message_id(7.into()), Value::from(7));
+    }
 }

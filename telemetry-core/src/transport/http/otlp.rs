@@ -2,6 +2,8 @@
 //! of events sharing a resource, one log record per event. The resource and
 //! record attributes are shared with the protobuf body (`otlp_proto`).
 
+use std::borrow::Cow;
+
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
 use super::ordered::{Key, Members, Ordered};
@@ -53,36 +55,70 @@ pub(super) fn otlp_attributes(b: &mut Vec<u8>, kvs: &Members<'_>) {
     b.push(b']');
 }
 
-/// The events of one service after another: a new run wherever the
-/// service (app, version, context) or the schema version changes.
+/// The events of one process after another: a new run wherever the
+/// service (app, version, context), the schema version or the ids change.
 pub(super) fn runs(events: &[Event]) -> impl Iterator<Item = &[Event]> {
     let mut rest = events;
     std::iter::from_fn(move || {
         let head = &rest.first()?.origin;
-        let n = rest.iter().take_while(|e| same_service(&e.origin, head)).count();
+        let n = rest.iter().take_while(|e| same_resource(&e.origin, head)).count();
         let (run, tail) = rest.split_at(n);
         rest = tail;
         Some(run)
     })
 }
 
-/// Whether two origins are one service under one schema: one OTLP
-/// resource and scope (the ids are per record there).
-fn same_service(a: &Origin, b: &Origin) -> bool {
-    a.app == b.app && a.app_version == b.app_version && a.schema_version == b.schema_version && a.context == b.context
+/// Whether two origins are one process under one schema: one OTLP
+/// resource (with the ids) and scope.
+fn same_resource(a: &Origin, b: &Origin) -> bool {
+    a.app == b.app
+        && a.app_version == b.app_version
+        && a.schema_version == b.schema_version
+        && a.context == b.context
+        && a.anonymous_id == b.anonymous_id
+        && a.session_id == b.session_id
+}
+
+/// A run's resource attributes: the service and context by the semantic
+/// conventions ([`resource`]), then `session.id` and `enduser.pseudo.id`
+/// (the anonymous id), which every record of the process shares: sent once
+/// per request, not per record. None under `identity: none`.
+pub(super) fn log_resource(r: &Origin) -> Members<'_> {
+    let mut attributes = resource(r);
+    let ids = [("session.id", &r.session_id), ("enduser.pseudo.id", &r.anonymous_id)];
+    for (k, v) in ids.into_iter().filter_map(|(k, v)| Some((k, v.as_deref()?))) {
+        attributes.push((Cow::Borrowed(k), Ordered::Str(Cow::Borrowed(v))));
+    }
+    attributes
+}
+
+/// The message id as `log.record.uid`: its 16 bytes in unpadded base64url
+/// (RFC 4648, section 5), 22 characters where the UUID takes 36. Each
+/// record keeps one for deduplication (a batch sent again after a lost
+/// answer, or spooled and sent by the next run).
+pub(super) fn uid(e: &Event) -> [u8; 22] {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let id = e.message_id.as_u128();
+    let mut out = [0u8; 22];
+    for (i, c) in out.iter_mut().enumerate() {
+        // 21 characters of 6 bits, then the last 2 bits padded with 4 zeros.
+        let six = if i < 21 { id >> (122 - 6 * i) } else { id << 4 };
+        *c = ALPHABET[(six & 63) as usize];
+    }
+    out
 }
 
 /// One `resourceLogs` entry per run of events sharing a resource
-/// ([`runs`]), its scope naming the schema (attribute `schema.version`,
-/// when the schema has one); one log record per event, whose attributes are
-/// the event's properties, then `session.id`, `enduser.pseudo.id` (the
-/// anonymous id) and `log.record.uid` (the message id). The event's name is
-/// the record's `eventName` only: semconv's events carry no body.
+/// ([`runs`], [`log_resource`]: the ids are there), its scope naming the
+/// schema (attribute `schema.version`, when the schema has one); one log
+/// record per event, whose attributes are the event's properties, then
+/// `log.record.uid` (the message id, [`uid`]). The event's name is the
+/// record's `eventName` only: semconv's events carry no body.
 pub(super) fn body(b: &mut Vec<u8>, events: &[Event]) {
     b.extend_from_slice(b"{\"resourceLogs\":[");
     push_items(b, runs(events), |b, run| {
         b.extend_from_slice(b"{\"resource\":{\"attributes\":");
-        otlp_attributes(b, &resource(&run[0].origin));
+        otlp_attributes(b, &log_resource(&run[0].origin));
         b.extend_from_slice(b"},\"scopeLogs\":[{\"scope\":{\"name\":");
         push_json_str(b, LIB);
         b.extend_from_slice(b",\"version\":");
@@ -100,30 +136,22 @@ pub(super) fn body(b: &mut Vec<u8>, events: &[Event]) {
 }
 
 /// One log record: observed when recorded (`record()` is where the
-/// toolkit observes the event), so both times are the event's time.
+/// toolkit observes the event), so both times are the event's time. The
+/// severity is its number only (9, `INFO`): a text would repeat it.
 fn log_record(b: &mut Vec<u8>, e: &Event) {
     let nanos = e.at_ms * 1_000_000;
     let _ = std::io::Write::write_fmt(
         b,
         format_args!(
-            "{{\"timeUnixNano\":\"{nanos}\",\"observedTimeUnixNano\":\"{nanos}\",\"severityNumber\":9,\"severityText\":\"INFO\",\"attributes\":["
+            "{{\"timeUnixNano\":\"{nanos}\",\"observedTimeUnixNano\":\"{nanos}\",\"severityNumber\":9,\"attributes\":["
         ),
     );
-    let mut none = properties(b, &e.properties);
-    let r = &e.origin;
-    let ids = [("session.id", &r.session_id), ("enduser.pseudo.id", &r.anonymous_id)];
-    for (k, v) in ids.into_iter().filter_map(|(k, v)| Some((k, v.as_deref()?))) {
-        if !std::mem::take(&mut none) {
-            b.push(b',');
-        }
-        string_attribute(b, k, |b| push_json_str(b, v));
-    }
-    if !none {
+    if !properties(b, &e.properties) {
         b.push(b',');
     }
     string_attribute(b, "log.record.uid", |b| {
         b.push(b'"');
-        e.write_message_id(b);
+        b.extend_from_slice(&uid(e));
         b.push(b'"');
     });
     b.extend_from_slice(b"],\"eventName\":");
@@ -269,6 +297,20 @@ impl<'de> DeserializeSeed<'de> for Item<'_, '_> {
 mod tests {
     use super::super::otlp_proto::tests::OBJECTS;
     use super::*;
+
+    /// Python's `base64.urlsafe_b64encode(uuid.UUID(u).bytes).rstrip(b"=")`.
+    #[test]
+    fn the_uid_is_the_message_ids_bytes_in_base64url() {
+        use crate::envelope::tests::{event, origin};
+        for (id, b64) in [
+            (0x0123_4567_89ab_4def_8123_4567_89ab_cdef, "ASNFZ4mrTe-BI0VniavN7w"),
+            (u128::MAX, "_____________________w"),
+            (1, "AAAAAAAAAAAAAAAAAAAAAQ"),
+        ] {
+            let e = event(&origin("{}", "", None), "ran", id, 0, |_| {});
+            assert_eq!(std::str::from_utf8(&uid(&e)).unwrap(), b64, "{id:x}");
+        }
+    }
 
     #[test]
     fn properties_streamed_as_the_value_tree_writes_them() {

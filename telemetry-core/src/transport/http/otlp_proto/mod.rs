@@ -12,8 +12,7 @@ mod wire;
 pub(super) use metrics::body as metrics_body;
 
 use super::ordered::Ordered;
-use super::otlp::runs;
-use super::semconv::resource;
+use super::otlp::{log_resource, runs, uid};
 use super::{LIB, LIB_VERSION, SCHEMA_VERSION};
 use crate::envelope::Event;
 use stream::properties;
@@ -27,7 +26,7 @@ pub(super) fn body(b: &mut Vec<u8>, events: &[Event]) {
         message(b, 1, |b| {
             // ResourceLogs.resource = 1 { Resource.attributes = 1 }
             message(b, 1, |b| {
-                for (k, v) in &resource(&run[0].origin) {
+                for (k, v) in &log_resource(&run[0].origin) {
                     key_value(b, 1, k, v);
                 }
             });
@@ -51,23 +50,14 @@ pub(super) fn body(b: &mut Vec<u8>, events: &[Event]) {
 }
 
 /// `LogRecord`: time_unix_nano = 1 (fixed64), severity_number = 2,
-/// severity_text = 3, attributes = 6, observed_time_unix_nano = 11
-/// (fixed64), event_name = 12; no body (as the JSON body).
+/// attributes = 6, observed_time_unix_nano = 11 (fixed64), event_name = 12;
+/// no body and no severity text (as the JSON body).
 fn log_record(b: &mut Vec<u8>, e: &Event) {
     fixed64(b, 1, e.at_ms * 1_000_000);
     uint(b, 2, 9);
-    string(b, 3, "INFO");
     properties(b, &e.properties);
-    let mut id = [0u8; 36];
-    let message_id = e.message_id.hyphenated().encode_lower(&mut id);
-    let r = &e.origin;
-    let ids = [("session.id", r.session_id.as_deref()), ("enduser.pseudo.id", r.anonymous_id.as_deref())];
-    for (k, v) in ids.into_iter().filter_map(|(k, v)| Some((k, v?))).chain([("log.record.uid", &*message_id)]) {
-        message(b, 6, |b| {
-            string(b, 1, k);
-            message(b, 2, |b| string(b, 1, v));
-        });
-    }
+    let id = uid(e);
+    key_value(b, 6, "log.record.uid", &Ordered::Str(String::from_utf8_lossy(&id)));
     fixed64(b, 11, e.at_ms * 1_000_000);
     string(b, 12, e.name);
 }
@@ -172,6 +162,8 @@ pub(super) mod tests {
             ("app.container", "Some(BoolValue(false))"),
             ("app.locale", "de_DE"),
             ("app.shell", "zsh"),
+            ("session.id", "s-id"),
+            ("enduser.pseudo.id", "a-id"),
         ]
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -184,7 +176,11 @@ pub(super) mod tests {
             ("schema.version", "1.0".into())
         );
         let rec = &scope_logs.log_records[0];
-        assert_eq!((rec.event_name.as_str(), &rec.body), ("command_run", &None));
+        assert_eq!((rec.event_name.as_str(), &rec.body, rec.severity_text.as_str()), ("command_run", &None, ""));
+        // The ids are the resource's; the record has its properties and its uid (message id 1).
+        let names: Vec<(&str, String)> =
+            rec.attributes.iter().map(|kv| (kv.key.as_str(), string_value(&kv.value))).collect();
+        assert_eq!(names, [("command", "build".into()), ("log.record.uid", "AAAAAAAAAAAAAAAAAAAAAQ".into())]);
         assert_eq!(
             (rec.time_unix_nano, rec.observed_time_unix_nano),
             (1_700_000_000_123_000_000, 1_700_000_000_123_000_000)
