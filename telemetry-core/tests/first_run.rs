@@ -134,6 +134,7 @@ fn status_on_a_fresh_notice_first_install_says_nothing_is_sent_yet() {
 /// while `build()` reads the identity; a run that then ends off (here: it
 /// shows the notice of a `notice_first` app) must stop it: no connection to
 /// the collector, and no thread of the handle's left running.
+#[cfg(feature = "http")]
 #[test]
 fn a_run_that_ends_off_after_consent_leaves_no_worker_and_opens_no_connection() {
     static NOTICE_FIRST_HTTP: AppMeta =
