@@ -138,7 +138,7 @@ impl Builder {
         let mut notes = Vec::new();
         let (identity, hashers, origin) = match self.identify(r, &output, product, &mut notes) {
             Ok(found) => found,
-            Err(status) => return Started::Off(status),
+            Err(status) => return Started::Off(*status),
         };
         let spool = identity.gate.clone().filter(|_| spools).map(|gate| Spool {
             gate,
@@ -172,12 +172,12 @@ impl Builder {
         output: &Output,
         product: Option<Hasher>,
         notes: &mut Vec<String>,
-    ) -> Result<(Identity, Hashers, Arc<Origin>), Status> {
+    ) -> Result<(Identity, Hashers, Arc<Origin>), Box<Status>> {
         let Some(identity) = self.identity(r, self.notice && output.seen(), notes) else {
             notes.push("the system has no randomness to make a hashing key; telemetry is off".into());
             let mut status = self.status_from(r, None, std::mem::take(notes));
             status.mode = Mode::Off;
-            return Err(status);
+            return Err(Box::new(status));
         };
         if identity.show_notice {
             // Marked shown only if it reached the user: a closed stderr gives it back.
@@ -194,7 +194,7 @@ impl Builder {
                 let id = self.sent_id(identity.anonymous_id, identity.id_source);
                 let mut status = self.status_from(r, id, std::mem::take(notes));
                 (status.mode, status.reason) = (Mode::Off, Reason::NoticeFirst);
-                return Err(status);
+                return Err(Box::new(status));
             }
         }
         let hashers = Hashers { install: Hasher::new(&identity.key), product };
@@ -205,7 +205,7 @@ impl Builder {
                 let id = self.sent_id(identity.anonymous_id, identity.id_source);
                 let mut status = self.status_from(r, id, std::mem::take(notes));
                 status.mode = Mode::Off;
-                Err(status)
+                Err(Box::new(status))
             }
         }
     }
