@@ -5,6 +5,10 @@ use std::fmt;
 
 use crate::format::WireFormat;
 
+/// The shortest product key `build()` accepts, in bytes
+/// ([`crate::Builder::MIN_PRODUCT_KEY_BYTES`] is this value).
+pub(crate) const MIN_PRODUCT_KEY_BYTES: usize = 16;
+
 /// Why [`crate::Builder::build`] refused a configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BuildError {
@@ -163,7 +167,7 @@ impl fmt::Display for BuildError {
                  from a CI secret (e.g. .product_key(option_env!(\"MYAPP_TELEMETRY_KEY\").unwrap_or_default())) and \
                  never committed; or declare {} `hash: install`",
                 listed(fields),
-                crate::Builder::MIN_PRODUCT_KEY_BYTES,
+                MIN_PRODUCT_KEY_BYTES,
                 if fields.len() == 1 { "it" } else { "them" }
             ),
             BuildError::ShortProductKey { app, fields, len } => write!(
@@ -172,7 +176,7 @@ impl fmt::Display for BuildError {
                  a key shorter than {} bytes can be guessed, and with it every value; make the secret longer \
                  (e.g. 32 random bytes: `openssl rand -hex 32`)",
                 listed(fields),
-                crate::Builder::MIN_PRODUCT_KEY_BYTES
+                MIN_PRODUCT_KEY_BYTES
             ),
             BuildError::ContextFromOtherSchema { app } => write!(
                 f,

@@ -8,7 +8,7 @@ use crate::write;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::DeriveInput;
-use telemetry_schema::{Collect, Date, Event, Expiry, Field as SchemaField, FieldType, HashScope};
+use telemetry_schema::{Collect, Date, Event, Expiry, Field as SchemaField, FieldType};
 
 /// The impl of a struct that passed every check.
 pub(crate) fn expand(plan: &Plan<'_>) -> TokenStream {
@@ -160,20 +160,12 @@ fn expired_warning(event: &Event, ident: &syn::Ident) -> TokenStream {
     }
 }
 
-/// A `HashScope` expression: whose key the writer hashes a value under.
-pub(crate) fn hash_scope(scope: HashScope) -> TokenStream {
-    match scope {
-        HashScope::Install => quote!(::telemetry_core::meta::HashScope::Install),
-        HashScope::Product => quote!(::telemetry_core::meta::HashScope::Product),
-    }
-}
-
 pub(crate) fn field_meta(f: &SchemaField) -> TokenStream {
     let name = &f.name;
     let ty = f.ty.as_ref().map(FieldType::name).unwrap_or_default();
     let collect = match f.collect {
         Collect::Hashed => {
-            let scope = hash_scope(f.hash);
+            let scope = write::hash_scope(f.hash);
             quote!(::telemetry_core::meta::Collect::Hashed(#scope))
         }
         _ => quote!(::telemetry_core::meta::Collect::Allowed),

@@ -148,7 +148,7 @@ fn emit(
         FieldType::F64 => num("CarriesF64", "f64"),
         FieldType::String { max_length } => {
             if let Some(scope) = hashed {
-                let scope = crate::expand::hash_scope(scope);
+                let scope = hash_scope(scope);
                 quote_spanned!(span=> #w.hashed(#key #p::CarriesString::telemetry_str(#v), #scope))
             } else {
                 let max = match max_length {
@@ -273,4 +273,12 @@ fn emit_object(
         &msg,
     );
     quote_spanned!(span=> #w.object(#key |__telemetry_o| ::telemetry_core::TelemetryObject::write_fields(#v, __telemetry_o)))
+}
+
+/// A `HashScope` expression: whose key the writer hashes a value under.
+pub(crate) fn hash_scope(scope: HashScope) -> TokenStream {
+    match scope {
+        HashScope::Install => quote!(::telemetry_core::meta::HashScope::Install),
+        HashScope::Product => quote!(::telemetry_core::meta::HashScope::Product),
+    }
 }

@@ -82,7 +82,7 @@ pub struct Builder {
 
 impl Builder {
     /// The shortest key [`Builder::product_key`] accepts, in bytes.
-    pub const MIN_PRODUCT_KEY_BYTES: usize = 16;
+    pub const MIN_PRODUCT_KEY_BYTES: usize = crate::error::MIN_PRODUCT_KEY_BYTES;
 
     pub(crate) fn new(meta: &'static AppMeta) -> Self {
         Builder {
