@@ -49,11 +49,14 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     status(&mut package, "cargo package")?;
     let packaged = started.elapsed();
 
+    // `cargo package` writes its archives under the target dir, which a
+    // developer may have moved with CARGO_TARGET_DIR.
+    let target = target_dir(root);
     let scratch = root.join(SCRATCH);
     let _ = std::fs::remove_dir_all(&scratch);
     std::fs::create_dir_all(&scratch).map_err(|e| format!("{}: error: cannot create: {e}", scratch.display()))?;
     for p in PACKAGES {
-        let archive = root.join("target/package").join(format!("{p}-{version}.crate"));
+        let archive = target.join("package").join(format!("{p}-{version}.crate"));
         status(Command::new("tar").arg("-xzf").arg(&archive).arg("-C").arg(&scratch), "tar")?;
     }
     let manifest = scratch.join("Cargo.toml");
@@ -65,7 +68,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
 
     let doctests = Instant::now();
     status(
-        Command::new(&cargo).current_dir(&scratch).env("CARGO_TARGET_DIR", root.join("target")).args([
+        Command::new(&cargo).current_dir(&scratch).env("CARGO_TARGET_DIR", &target).args([
             "test",
             "--doc",
             "--workspace",
@@ -80,6 +83,12 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         doctests.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// The target dir cargo uses here: `CARGO_TARGET_DIR` (relative to the
+/// workspace root when relative), or the workspace's `target/`.
+fn target_dir(root: &Path) -> std::path::PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").filter(|d| !d.is_empty()).map_or_else(|| root.join("target"), |d| root.join(d))
 }
 
 /// Runs `cmd`, failing with its name when it does not succeed (its own output explains why).
