@@ -98,7 +98,9 @@ pub fn write(path: &Path, md: &str) -> Result<(), String> {
 /// Replaces the section that starts with `heading` in BENCHMARKS.md (up to the next `## `), or appends it.
 pub fn upsert_section(path: &Path, heading: &str, body: &str) -> Result<(), String> {
     let text = std::fs::read_to_string(path).unwrap_or_else(|_| "# Benchmarks\n\n".into());
-    let out = match text.find(heading) {
+    // The heading as a whole line: `## Peers` must not match `## Peers: bytes per event`.
+    let line = format!("\n{heading}\n");
+    let out = match text.find(&line).map(|i| i + 1) {
         Some(start) => {
             let rest = &text[start + heading.len()..];
             let end = rest.find("\n## ").map_or(text.len(), |e| start + heading.len() + e + 1);
@@ -130,6 +132,18 @@ mod tests {
         assert_eq!(
             std::fs::read_to_string(&path).unwrap(),
             "# Benchmarks\n\nIntro.\n\n## Summary\n\nsecond\n\n## Compile time\n\nold\n"
+        );
+    }
+
+    #[test]
+    fn a_section_is_found_by_its_whole_heading_line() {
+        let dir = telemetry_testkit::TempDir::new("peers").unwrap();
+        let path = dir.path().join("BENCHMARKS.md");
+        std::fs::write(&path, "# Benchmarks\n\n## Peers: bytes\n\nkept\n\n## Peers\n\nold\n").unwrap();
+        upsert_section(&path, "## Peers", "## Peers\n\nnew\n").unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "# Benchmarks\n\n## Peers: bytes\n\nkept\n\n## Peers\n\nnew\n"
         );
     }
 }
