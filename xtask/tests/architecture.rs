@@ -11,7 +11,9 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-const CRATES: [&str; 3] = ["telemetry-core", "telemetry-schema", "telemetry-derive"];
+mod sources;
+
+use sources::CRATES;
 
 /// Every path in backticks in `doc`, relative to a crate's `src/` (the
 /// crate prefix dropped): several in one span (`` `a.rs`, `b.rs` ``) count.

@@ -12,7 +12,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-const CRATES: [&str; 3] = ["telemetry-core", "telemetry-schema", "telemetry-derive"];
+mod sources;
+
+use sources::{CRATES, rs_files};
 
 /// A module, as the segments of its path below the crate root.
 type Module = Vec<String>;
@@ -165,24 +167,11 @@ fn resolve(src: &Path, start: Module, segments: &[String]) -> Module {
     module
 }
 
-fn rs_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap().map(Result::unwrap) {
-        let path = entry.path();
-        if path.is_dir() {
-            rs_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
-}
-
 /// Pairs of sibling modules of `src` that import each other, with a file of each side.
 fn cycles(src: &Path) -> Vec<String> {
     // (from, to) sibling modules -> a file of `from` that names `to`.
     let mut edges: BTreeMap<(Module, Module), String> = BTreeMap::new();
-    let mut files = Vec::new();
-    rs_files(src, &mut files);
-    for file in files {
+    for file in rs_files(src) {
         let me = module_of(src, &file);
         let text = without_tests(&std::fs::read_to_string(&file).unwrap());
         for (up, segments) in paths(&text) {

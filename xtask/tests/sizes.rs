@@ -5,22 +5,12 @@
 //! Functions are found on rustfmt's layout: the closing `}` alone on a line
 //! at the indentation of the `fn`.
 
-use std::path::{Path, PathBuf};
+mod sources;
 
-const CRATES: [&str; 3] = ["telemetry-core", "telemetry-schema", "telemetry-derive"];
+use sources::{CRATES, rs_files};
+
 const MAX_FILE_LINES: usize = 400;
 const MAX_FN_LINES: usize = 80;
-
-fn rs_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap().map(Result::unwrap) {
-        let path = entry.path();
-        if path.is_dir() {
-            rs_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
-}
 
 /// The name of the function a line starts (`fn`, `pub fn`, `pub(crate) const fn`, ...).
 fn fn_name(line: &str) -> Option<&str> {
@@ -61,9 +51,7 @@ fn library_files_and_functions_fit_the_limits() {
     let root = xtask::workspace_root();
     let mut too_long = Vec::new();
     for krate in CRATES {
-        let mut files = Vec::new();
-        rs_files(&root.join(krate).join("src"), &mut files);
-        for path in files {
+        for path in rs_files(&root.join(krate).join("src")) {
             let text = std::fs::read_to_string(&path).unwrap();
             let shown = path.strip_prefix(&root).unwrap().display().to_string();
             let n = text.lines().count();
