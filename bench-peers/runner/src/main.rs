@@ -9,10 +9,12 @@
 //! line per system (LABEL: the systems whose label contains it).
 //! `-- --bytes [LABEL]` prints the bytes per event each system sends (request
 //! lines, headers and bodies as the collector read them), for one event in
-//! a run and for a batch of 500 at the system's defaults. `-- --distant
+//! a run and for a batch of 500, at the system's defaults and with gzip (the
+//! full run has the same table, and issue 24's targets). `-- --distant
 //! [LABEL]` only the distant-collector rows (`distant.rs`).
 #![forbid(unsafe_code)]
 
+mod bytes;
 mod collector;
 mod distant;
 mod measure;
@@ -135,6 +137,10 @@ fn run(plan: &Plan) -> Result<String, String> {
         let r = measure::bench(&s.bench(), &a, "record")?;
         f.record_ns = Some(num(&r, "median_ns")?);
         f.record_stats = r.get("stats").cloned();
+    }
+    for (s, f) in ALL.iter().zip(figs.iter_mut()) {
+        eprintln!("peers: bytes per event, {}", s.label);
+        f.bytes = Some(bytes::measure(s, &settled)?);
     }
 
     for raise in [false, true] {
@@ -271,35 +277,11 @@ fn bytes_only(only: &str) -> Result<(), String> {
         measure::build(s.pkg)?;
     }
     let up = Collector::settled().map_err(|e| e.to_string())?;
-    println!(
-        "| system | 1 event, plain | 1 event, gzip | 500 events, plain | 500 events, gzip | requests for 500 (plain / gzip) |"
-    );
-    println!("| --- | ---: | ---: | ---: | ---: | ---: |");
+    let mut rows = Vec::new();
     for s in &systems {
-        let mut row = Vec::new();
-        for events in [1usize, 500] {
-            for gzip in [false, true] {
-                up.counts.reset();
-                let mut a = vec!["burst".into(), "--url".into(), s.url(up.port), "--events".into(), events.to_string()];
-                a.extend(s.format.iter().flat_map(|f| ["--format".to_string(), f.to_string()]));
-                if gzip {
-                    a.push("--gzip".into());
-                }
-                measure::bench(&s.bench(), &a, "burst")?;
-                let delivered = settled_count(&up);
-                if delivered != events as u64 {
-                    return Err(format!("{} (gzip: {gzip}): {delivered} of {events} events delivered", s.label));
-                }
-                let bytes = up.counts.bytes.load(std::sync::atomic::Ordering::Relaxed);
-                let requests = up.counts.requests.load(std::sync::atomic::Ordering::Relaxed);
-                row.push((bytes as f64 / events as f64, requests));
-            }
-        }
-        println!(
-            "| {} | {:.0} | {:.0} | {:.1} | {:.1} | {} / {} |",
-            s.label, row[0].0, row[1].0, row[2].0, row[3].0, row[2].1, row[3].1
-        );
+        rows.push((s.label, bytes::measure(s, &up)?));
     }
+    print!("{}", bytes::table(&rows));
     Ok(())
 }
 

@@ -4,6 +4,7 @@
 
 use std::fmt::Write as _;
 
+use crate::bytes::{BATCH, Bytes};
 use crate::measure::{Timing, median};
 use crate::systems::ALL;
 
@@ -55,6 +56,8 @@ pub struct Figures {
     pub distant: Vec<crate::distant::Distant>,
     pub size: Option<u64>,
     pub build_secs: Option<f64>,
+    /// Bytes per event on the wire.
+    pub bytes: Option<crate::bytes::Bytes>,
 }
 
 /// One run of the whole bench.
@@ -240,8 +243,76 @@ pub fn render(r: &Run) -> String {
         .filter_map(|(s, x)| Some(format!("{}: {}", s.label, x.burst_default.as_ref()?.stats)))
         .collect();
     let _ = writeln!(md, "telemetry-core's counters after the burst at defaults: {}.\n", counters.join("; "));
+    let bytes: Vec<(&str, Bytes)> = ALL.iter().zip(f).filter_map(|(s, x)| Some((s.label, x.bytes?))).collect();
+    if !bytes.is_empty() {
+        let _ = writeln!(
+            md,
+            "Bytes per event on the wire, as the collector read them (request line, headers and body, HTTP/1.1 before \
+             TLS): one event in a run, and a burst of {BATCH} flushed (batched as each system batches), each at the \
+             system's defaults and with its gzip option on.\n"
+        );
+        md.push_str(&crate::bytes::table(&bytes));
+        md.push('\n');
+    }
     targets(&mut md, r);
+    costs(&mut md, r);
     md
+}
+
+/// Issue 24's targets: exit with the collector up within 1.0 ms of the
+/// no-telemetry CLI and below the OpenTelemetry SDK, and the fewest bytes
+/// per event of all systems on each wire format (the peers on it).
+fn costs(md: &mut String, r: &Run) {
+    let f = &r.figs;
+    let _ = writeln!(md, "| target (issue 24) | figure, this run | met |\n| --- | --- | --- |");
+    let sdk = ALL.iter().position(|s| s.label.starts_with("OpenTelemetry")).and_then(|i| f[i].exit_up);
+    for c in (0..ALL.len()).filter(|&i| ALL[i].base.is_none()) {
+        let Some(up) = f[c].exit_up else { continue };
+        let over = up.median - r.none.median;
+        let _ = writeln!(
+            md,
+            "| exit, collector up: median ≤ no telemetry + 1.0 ms, {} | {} = {:+.2} ms over {} | {} |",
+            ALL[c].label,
+            ms(up.median),
+            over,
+            ms(r.none.median),
+            yes(over <= 1.0)
+        );
+        if let Some(sdk) = sdk {
+            let _ = writeln!(
+                md,
+                "| exit, collector up: median below the OpenTelemetry SDK's, {} | {} vs {} | {} |",
+                ALL[c].label,
+                ms(up.median),
+                ms(sdk.median),
+                yes(up.median < sdk.median)
+            );
+        }
+        let Some(ours) = f[c].bytes else { continue };
+        let peers: Vec<(usize, Bytes)> =
+            (0..ALL.len()).filter(|&p| ALL[p].base == Some(c)).filter_map(|p| Some((p, f[p].bytes?))).collect();
+        for (what, pick) in [
+            ("1 event, defaults", 0),
+            ("1 event, gzip", 1),
+            ("per event in a batch, defaults", 2),
+            ("per event in a batch, gzip", 3),
+        ] {
+            let get = |b: &Bytes| [b.one[0], b.one[1], b.batch[0], b.batch[1]][pick];
+            let Some((p, fewest)) = peers.iter().map(|(p, b)| (*p, get(b))).min_by(|a, b| a.1.total_cmp(&b.1)) else {
+                continue;
+            };
+            let _ = writeln!(
+                md,
+                "| fewest bytes per event on the wire, {what}, {} | {:.1} B vs {} {:.1} B | {} |",
+                ALL[c].label,
+                get(&ours),
+                ALL[p].label,
+                fewest,
+                yes(get(&ours) <= fewest)
+            );
+        }
+    }
+    md.push('\n');
 }
 
 fn targets(md: &mut String, r: &Run) {
