@@ -131,6 +131,12 @@ pub(crate) struct Event {
     pub message_id: uuid::Uuid,
     /// Whole milliseconds since the Unix epoch, within what [`timestamp`] writes.
     pub at_ms: u64,
+    /// Its place among its process's events of the same millisecond (0 for
+    /// the first): `at_ms` and this are strictly later than every earlier
+    /// event of the process, so with the session id they identify the event
+    /// (OTLP sends no per-record id where its resource has the session).
+    /// `None` for an event read from a spool line that has none.
+    pub ordinal: Option<u32>,
     pub origin: Arc<Origin>,
     /// 0 for an event recorded by this process; otherwise how many times it was spooled.
     pub generation: u8,
@@ -246,7 +252,8 @@ pub(crate) mod tests {
         write(&mut w);
         w.finish().unwrap();
         let properties = String::from_utf8(buf).unwrap();
-        Event { name, properties, message_id: uuid::Uuid::from_u128(id), at_ms, origin: origin.clone(), generation: 0 }
+        let message_id = uuid::Uuid::from_u128(id);
+        Event { name, properties, message_id, at_ms, ordinal: Some(0), origin: origin.clone(), generation: 0 }
     }
 
     #[test]

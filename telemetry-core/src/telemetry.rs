@@ -2,6 +2,7 @@
 //! handle's view of its delivery (stats, flush, shutdown). What an "on"
 //! handle records with is its [`Recorder`] (`telemetry/recorder.rs`).
 
+mod clock;
 mod recorder;
 
 use std::fmt;

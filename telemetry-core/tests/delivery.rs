@@ -326,8 +326,9 @@ fn otlp_format_parses_as_export_logs_request() {
     assert_eq!(rec.event_name, "command_run");
     assert_eq!(rec.body, None, "the event name is event_name only");
     assert_eq!(rec.severity_number, 9);
-    assert!(rec.time_unix_nano > 1_600_000_000_000_000_000);
-    assert_eq!(rec.observed_time_unix_nano, rec.time_unix_nano);
+    // The observed time only, as the OpenTelemetry SDK sends an event.
+    assert_eq!(rec.time_unix_nano, 0);
+    assert!(rec.observed_time_unix_nano > 1_600_000_000_000_000_000);
     let key = key_of(&dir);
     let hash = serde_json::from_str::<serde_json::Value>(&run_properties(5, &key)).unwrap()["project"]
         .as_str()
@@ -345,10 +346,7 @@ fn otlp_format_parses_as_export_logs_request() {
             Some(AnyValue { value: Some(Value::ArrayValue(ArrayValue { values: vec![s("release").unwrap()] })) }),
         ),
     ];
-    let uid = rec.attributes.iter().find(|a| a.key == "log.record.uid").unwrap().clone();
-    let Some(Value::StringValue(id)) = uid.value.as_ref().and_then(|v| v.value.as_ref()) else { panic!("{uid:?}") };
-    assert!(id.len() == 22 && id.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_'), "{id}");
-    expected.push(uid);
+    // No log.record.uid: the resource's session.id and the record's time identify it.
     assert_eq!(rec.attributes, expected);
     std::fs::remove_dir_all(&dir).unwrap();
 }
@@ -433,6 +431,68 @@ fn spooled_at_exit_and_sent_once_by_next_run() {
     let t = builder(&dir).settings(|b| b.endpoint(up.url(), WireFormat::Native)).build().unwrap();
     assert_eq!(t.shutdown(), stats(0, 0, 0, 0, 0, 0));
     assert_eq!(up.requests().len(), 2);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Each OTLP record's key, `(session.id, observed time)`, of protobuf
+/// bodies: the records carry no `log.record.uid`.
+fn otlp_keys(reqs: &[Request]) -> Vec<(String, u64)> {
+    use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
+    use opentelemetry_proto::tonic::common::v1::any_value::Value;
+    use prost::Message;
+    let mut keys = Vec::new();
+    for r in reqs {
+        for rl in ExportLogsServiceRequest::decode(r.body.as_slice()).unwrap().resource_logs {
+            let resource = rl.resource.unwrap().attributes;
+            let session = resource.iter().find(|a| a.key == "session.id").unwrap();
+            let Some(Value::StringValue(session)) = session.value.clone().and_then(|v| v.value) else { panic!() };
+            for rec in rl.scope_logs.iter().flat_map(|s| &s.log_records) {
+                assert!(rec.attributes.iter().all(|a| a.key != "log.record.uid"), "{rec:?}");
+                keys.push((session.clone(), rec.observed_time_unix_nano));
+            }
+        }
+    }
+    keys
+}
+
+/// The dedup promise without a per-record id: a burst (many events in one
+/// millisecond) gets a time each, unique in the run; the batch the down
+/// collector saw and the same events spooled and sent by the next run
+/// carry the same keys, so a collector drops the second copy.
+#[test]
+fn otlp_records_keep_their_session_and_time_key_through_the_spool() {
+    let dir = temp_dir("otlp-key");
+    let down = Collector::start(Vec::new(), Reply::Status(503, vec![]));
+    let t = builder(&dir)
+        .settings(|b| {
+            b.endpoint(down.url(), WireFormat::OtlpProtobuf)
+                .retry(Retry::default().with_backoff(Duration::from_secs(30), Duration::from_secs(30)))
+                .shutdown_deadline(ms(100))
+        })
+        .build()
+        .unwrap();
+    for n in 0..200 {
+        t.record(&run(n));
+    }
+    assert!(!t.flush(ms(200)));
+    assert_eq!(t.shutdown().spooled, 200);
+    // What the down collector was sent (at least one batch, maybe not all 200).
+    let first = otlp_keys(&down.requests());
+    assert!(!first.is_empty());
+
+    let up = Collector::ok();
+    let t = builder(&dir).settings(|b| b.endpoint(up.url(), WireFormat::OtlpProtobuf)).build().unwrap();
+    t.record(&run(10));
+    assert_eq!(t.shutdown().resent, 200);
+    let again = otlp_keys(&up.requests());
+    assert_eq!(again.len(), 201);
+    let resent = &again[..200];
+    assert_eq!(resent.iter().collect::<HashSet<_>>().len(), 200, "a key per record");
+    assert!(resent.windows(2).all(|w| w[0].0 == w[1].0 && w[0].1 < w[1].1), "one session, times increase");
+    for key in &first {
+        assert!(resent.contains(key), "{key:?} sent again under another key");
+    }
+    assert_ne!(again[200].0, resent[0].0, "the next run is another session");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -8,7 +8,12 @@
 //! shares (a record's own, where an earlier runtime put them, wins); a
 //! record's `log.record.uid` is its message id (22 characters: the id's 16
 //! bytes in unpadded base64url, read back as the UUID) and its other
-//! attributes the event's properties.
+//! attributes the event's properties. A record without a uid under a
+//! resource with a `session.id` is identified by the two and its time (the
+//! runtime makes each time unique in its run): its envelope's message id is
+//! made from that time ([`time_id`]), as the body carries none. The time is
+//! `timeUnixNano`, else `observedTimeUnixNano` (as logs.proto recommends;
+//! the runtime sends the observed time only).
 
 use serde_json::{Map, Value};
 
@@ -33,7 +38,12 @@ pub(super) fn from_json(body: &Value) -> Result<Vec<Value>, String> {
                 let [anonymous_id, session_id] = ["enduser.pseudo.id", "session.id"].map(|k| properties.remove(k));
                 let anonymous_id = anonymous_id.or_else(|| shared[0].clone()).unwrap_or(Value::Null);
                 let session_id = session_id.or_else(|| shared[1].clone()).unwrap_or(Value::Null);
-                let message_id = properties.remove("log.record.uid").map_or(Value::Null, message_id);
+                let nanos = nanos(record, &at)?;
+                let message_id = match properties.remove("log.record.uid") {
+                    Some(uid) => message_id(uid),
+                    None if session_id.is_string() => time_id(nanos).into(),
+                    None => Value::Null,
+                };
                 let event =
                     record.get("eventName").filter(|n| n.is_string()).ok_or(format!("{at} has no `eventName`"))?;
                 let mut extra = Map::new();
@@ -47,7 +57,7 @@ pub(super) fn from_json(body: &Value) -> Result<Vec<Value>, String> {
                     anonymous_id,
                     session_id,
                     message_id,
-                    timestamp: timestamp(record.get("timeUnixNano"), &at)?,
+                    timestamp: timestamp(Some(&nanos.into()), &at)?,
                     app: app.clone(),
                     app_version: app_version.clone(),
                     schema_version: schema_version.clone(),
@@ -79,6 +89,28 @@ fn message_id(uid: Value) -> Value {
     }
     let hex = format!("{bits:032x}");
     format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..]).into()
+}
+
+/// A record's time in nanoseconds: `timeUnixNano` where it is set (not 0,
+/// "unknown or missing" in logs.proto), else `observedTimeUnixNano`.
+fn nanos(record: &Value, at: &str) -> Result<u64, String> {
+    let read = |key| match record.get(key) {
+        Some(Value::String(s)) => s.parse::<u64>().ok(),
+        Some(n) => n.as_u64(),
+        None => None,
+    };
+    read("timeUnixNano")
+        .filter(|n| *n != 0)
+        .or_else(|| read("observedTimeUnixNano"))
+        .ok_or(format!("{at} has neither `timeUnixNano` nor `observedTimeUnixNano`"))
+}
+
+/// The message id of a record the body identifies by its run's session and
+/// its time: a version 8 UUID (RFC 9562, "custom") whose 72 low bits,
+/// around the version and variant digits, are the time in nanoseconds.
+fn time_id(nanos: u64) -> String {
+    let h = format!("{nanos:018x}");
+    format!("00000000-0000-8{}-8{}-{}", &h[..3], &h[3..6], &h[6..])
 }
 
 /// The app, its version and the context, from the resource's attributes.
@@ -206,5 +238,17 @@ mod tests {
             assert_eq!(message_id(other.into()), Value::from(other));
         }
         assert_eq!(message_id(7.into()), Value::from(7));
+    }
+
+    #[test]
+    fn a_record_identified_by_its_time_reads_back_with_an_id_made_from_it() {
+        assert_eq!(time_id(1_700_000_000_123_000_002), "00000000-0000-8001-8797-9cfe3d7ed4c2");
+        assert_eq!(time_id(u64::MAX), "00000000-0000-800f-8fff-ffffffffffff");
+        let record = |time: &str| serde_json::from_str::<Value>(&format!("{{{time}}}")).unwrap();
+        let both = record(r#""timeUnixNano":"5","observedTimeUnixNano":"7""#);
+        assert_eq!(nanos(&both, "r"), Ok(5));
+        assert_eq!(nanos(&record(r#""timeUnixNano":"0","observedTimeUnixNano":7"#), "r"), Ok(7));
+        assert_eq!(nanos(&record(r#""observedTimeUnixNano":"7""#), "r"), Ok(7));
+        assert_eq!(nanos(&record(""), "r"), Err("r has neither `timeUnixNano` nor `observedTimeUnixNano`".into()));
     }
 }

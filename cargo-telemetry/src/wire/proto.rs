@@ -29,12 +29,14 @@ fn scope_logs(b: &[u8]) -> Result<Value, String> {
     scope(b, "logRecords", log_record)
 }
 
-/// `LogRecord` { time_unix_nano = 1, body = 5, attributes = 6, event_name = 12 }.
+/// `LogRecord` { time_unix_nano = 1, body = 5, attributes = 6,
+/// observed_time_unix_nano = 11, event_name = 12 }.
 fn log_record(b: &[u8]) -> Result<Value, String> {
     let mut out = Map::new();
     for (n, w) in fields(b)? {
         match (n, w) {
             (1, Wire::Fixed64(t)) => _ = out.insert("timeUnixNano".into(), t.to_string().into()),
+            (11, Wire::Fixed64(t)) => _ = out.insert("observedTimeUnixNano".into(), t.to_string().into()),
             (5, Wire::Bytes(v)) => _ = out.insert("body".into(), any_value(v)?),
             (12, Wire::Bytes(s)) => _ = out.insert("eventName".into(), text(s)?),
             _ => {}

@@ -1,7 +1,9 @@
-//! One spooled event per line: its native envelope with the fingerprint of
-//! the schema it was checked against added at the end,
-//! `{"event":..,..,"app":..,"fingerprint":"<32 hex digits>"}`, read back
-//! into the same [`Event`]. A line is read back only if the current schema
+//! One spooled event per line: its native envelope with its ordinal within
+//! its millisecond ([`Event::ordinal`]) and the fingerprint of the schema it
+//! was checked against added at the end,
+//! `{"event":..,..,"app":..,"ordinal":0,"fingerprint":"<32 hex digits>"}`,
+//! read back into the same [`Event`] (a line without an ordinal, as an
+//! earlier release wrote it, reads back with none). A line is read back only if the current schema
 //! would send it: the same fingerprint (so the same fields, each collected
 //! the same way) and an event it declares. Anything else (another schema,
 //! an earlier release's line without a fingerprint, a torn write) is
@@ -17,13 +19,15 @@ use crate::envelope::{Event, Origin, OriginParts};
 use crate::meta::AppMeta;
 use crate::timestamp;
 
+const ORDINAL_KEY: &[u8] = b",\"ordinal\":";
 const FINGERPRINT_KEY: &[u8] = b",\"fingerprint\":\"";
-/// What a line adds to the envelope: the key, 32 hex digits, `"`.
+/// What a line adds to the envelope: the fingerprint's key, 32 hex digits, `"`.
 const ADDED: usize = FINGERPRINT_KEY.len() + 32 + 1;
 
 /// The length of `e`'s line, without its newline.
 pub(super) fn len(e: &Event) -> usize {
-    e.size() + ADDED
+    let ordinal = e.ordinal.map_or(0, |n| ORDINAL_KEY.len() + n.checked_ilog10().unwrap_or(0) as usize + 1);
+    e.size() + ordinal + ADDED
 }
 
 /// Appends `e`'s line, without its newline.
@@ -31,6 +35,10 @@ pub(super) fn write(buf: &mut Vec<u8>, e: &Event) {
     e.write_envelope(buf);
     // The envelope's closing brace, put back after the fingerprint.
     buf.pop();
+    if let Some(n) = e.ordinal {
+        buf.extend_from_slice(ORDINAL_KEY);
+        buf.extend_from_slice(n.to_string().as_bytes());
+    }
     buf.extend_from_slice(FINGERPRINT_KEY);
     buf.extend_from_slice(e.origin.fingerprint_hex.as_bytes());
     buf.extend_from_slice(b"\"}");
@@ -61,6 +69,9 @@ struct Line<'a> {
     app_version: Cow<'a, str>,
     #[serde(borrow, default)]
     schema_version: Option<Cow<'a, str>>,
+    /// Absent in an earlier release's lines.
+    #[serde(default)]
+    ordinal: Option<u32>,
     #[serde(borrow)]
     fingerprint: Cow<'a, str>,
 }
@@ -108,6 +119,7 @@ impl Reader {
             properties: properties.to_string(),
             message_id: uuid::Uuid::try_parse(&l.message_id).ok()?,
             at_ms: timestamp::parse(&l.timestamp)?,
+            ordinal: l.ordinal,
             origin: self.origin(parts),
             generation,
         })
@@ -140,17 +152,25 @@ mod tests {
     #[test]
     fn a_line_reads_back_into_the_same_event_and_origin() {
         let own = origin(r#"{"os":"linux"}"#, "1.0", Some("2.0"));
-        let e = event(&own, "ran", 5, 1_700_000_000_123, |w| w.str("s", "tab\t", None));
+        let e = Event { ordinal: Some(12), ..event(&own, "ran", 5, 1_700_000_000_123, |w| w.str("s", "tab\t", None)) };
         let text = line(&e);
         assert!(
-            text.ends_with(r#","schema_version":"2.0","fingerprint":"00000000000000000000000000000000"}"#),
+            text.ends_with(r#","schema_version":"2.0","ordinal":12,"fingerprint":"00000000000000000000000000000000"}"#),
             "{text}"
         );
         let mut reader = Reader::new(&APP, Some(own.clone()));
         let back = reader.read(&text, 2).unwrap();
         assert!(Arc::ptr_eq(&back.origin, &own));
         assert_eq!(back.envelope(), e.envelope());
-        assert_eq!(back.generation, 2);
+        assert_eq!((back.generation, back.ordinal), (2, Some(12)));
+        // An earlier release's line has no ordinal: it reads back with none.
+        let before = Event { ordinal: None, ..e.clone() };
+        let text = line(&before);
+        assert!(!text.contains("ordinal"), "{text}");
+        assert_eq!(reader.read(&text, 1).unwrap().ordinal, None);
+        for n in [0, 9, 10, 999_999, u32::MAX] {
+            line(&Event { ordinal: Some(n), ..e.clone() });
+        }
         // Another process's: its own origin, shared by its lines.
         let earlier = event(&origin("{}", "", None), "ran", 6, 0, |_| {});
         let (a, b) = (reader.read(&line(&earlier), 1).unwrap(), reader.read(&line(&earlier), 1).unwrap());

@@ -21,10 +21,14 @@ use crate::state::Gate;
 use crate::timestamp;
 use crate::writer::Unkeyed;
 
+use super::clock::Clock;
+
 /// What an "on" handle records with; shared with its periodic schedules.
 pub(super) struct Recorder {
     app: &'static AppMeta,
     origin: Arc<Origin>,
+    /// Each event's time, strictly later than the one before.
+    clock: Clock,
     /// The largest properties object written so far: the capacity of the next buffer.
     size_hint: AtomicUsize,
     hashers: Hashers,
@@ -63,6 +67,7 @@ impl Recorder {
             app,
             size_hint: AtomicUsize::new(64),
             origin,
+            clock: Clock::default(),
             hashers,
             delivery,
             diag,
@@ -121,7 +126,8 @@ impl Recorder {
     /// Queues one `metrics` event for `period`.
     fn send_period(&self, meta: &MetricsMeta, period: &store::Period) {
         let Some(message_id) = next_message_id() else { return };
-        let Some(at_ms) = timestamp::millis(SystemTime::now()) else { return };
+        let Some(now) = timestamp::millis(SystemTime::now()) else { return };
+        let (at_ms, ordinal) = self.clock.stamp(now);
         let properties = payload::properties(meta, period);
         self.delivery.counters().recorded.fetch_add(1, Relaxed);
         // A period's counts are the install's: under `identity: run` no run's id is theirs.
@@ -134,6 +140,7 @@ impl Recorder {
             properties,
             message_id,
             at_ms,
+            ordinal: Some(ordinal),
             origin,
             generation: 0,
         });
@@ -167,7 +174,7 @@ impl Recorder {
         let built = catch_unwind(AssertUnwindSafe(|| {
             let message_id = next_message_id()?;
             // A clock outside 1970..=9999 gives no time the wire formats can write.
-            let at_ms = timestamp::millis(now)?;
+            let (at_ms, ordinal) = self.clock.stamp(timestamp::millis(now)?);
             // Sized to the largest properties so far, so that events with
             // hashed fields (longer than any fixed guess) need no realloc.
             let mut buf = Vec::with_capacity(self.size_hint.load(Relaxed));
@@ -179,7 +186,8 @@ impl Recorder {
             self.size_hint.fetch_max(buf.len(), Relaxed);
             let properties = String::from_utf8(buf).ok()?;
             let origin = self.origin.clone();
-            Some(Ok(Event { name: meta.name, properties, message_id, at_ms, origin, generation: 0 }))
+            let ordinal = Some(ordinal);
+            Some(Ok(Event { name: meta.name, properties, message_id, at_ms, ordinal, origin, generation: 0 }))
         }));
         match built {
             Ok(Some(Ok(event))) => self.delivery.push(event),

@@ -112,6 +112,8 @@ fn recorded(p: &Process, range: std::ops::Range<usize>) -> Vec<Event> {
                 properties: String::from_utf8(buf).unwrap(),
                 message_id: uuid::Uuid::from_u128(0x0123_4567_89ab_4def_8123_0000_0000_0000 + n as u128),
                 at_ms: 1_700_000_000_123 + 1001 * n as u64,
+                // Not only the first of its millisecond: the OTLP time carries it.
+                ordinal: Some(u32::from(n % 4 == 1)),
                 origin: origin.clone(),
                 generation: 0,
             }
@@ -150,12 +152,13 @@ fn through_spool(dir: &Path, writer: &Process, reader: &Process, events: &[Event
 }
 
 /// The three batches: fresh, this run's spooled (then two fresh), an
-/// earlier run's spooled (then two fresh of this run).
+/// earlier release's spooled lines (no ordinal; then two fresh of this run).
 fn cases(dir: &Path) -> Vec<(&'static str, Vec<Event>)> {
     let fresh = recorded(&THIS, 0..8);
     let mut spooled = through_spool(&dir.join("this"), &THIS, &THIS, &recorded(&THIS, 0..6));
     spooled.extend(recorded(&THIS, 6..8));
-    let mut earlier = through_spool(&dir.join("earlier"), &EARLIER, &THIS, &recorded(&EARLIER, 0..6));
+    let before: Vec<Event> = recorded(&EARLIER, 0..6).into_iter().map(|e| Event { ordinal: None, ..e }).collect();
+    let mut earlier = through_spool(&dir.join("earlier"), &EARLIER, &THIS, &before);
     earlier.extend(recorded(&THIS, 6..8));
     vec![("fresh", fresh), ("spooled", spooled), ("earlier", earlier)]
 }

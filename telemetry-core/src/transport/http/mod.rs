@@ -91,7 +91,7 @@ impl Http {
     /// POSTs `events`. With an OTLP endpoint, a period's `metrics` events go
     /// to `/v1/metrics` as metrics, after the batch's other events went to
     /// `/v1/logs`: a retry after the logs were taken may send them again
-    /// (deduplicated by `log.record.uid`), never a period's counts twice.
+    /// (deduplicated by session and time, or `log.record.uid`), never a period's counts twice.
     pub(crate) fn send(&self, events: &[Event]) -> Outcome {
         let is_period = |e: &Event| otlp_metrics::period(e).is_some();
         if let Some(url) = &self.metrics_url

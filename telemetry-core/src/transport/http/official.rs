@@ -33,6 +33,7 @@ fn event() -> Event {
         properties: r#"{"command":"build","duration_ms":1234}"#.into(),
         message_id: uuid::Uuid::from_u128(0x0123_4567_89ab_4def_8123_0000_0000_0000),
         at_ms: 1_700_000_000_123,
+        ordinal: Some(0),
         origin,
         generation: 0,
     }

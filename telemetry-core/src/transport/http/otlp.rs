@@ -92,11 +92,23 @@ pub(super) fn log_resource(r: &Origin) -> Members<'_> {
     attributes
 }
 
-/// The message id as `log.record.uid`: its 16 bytes in unpadded base64url
-/// (RFC 4648, section 5), 22 characters where the UUID takes 36. Each
-/// record keeps one for deduplication (a batch sent again after a lost
-/// answer, or spooled and sent by the next run).
-pub(super) fn uid(e: &Event) -> [u8; 22] {
+/// The record's time: its millisecond and its ordinal within it
+/// ([`Event::ordinal`]) as nanoseconds, unique among its process's events.
+pub(super) fn nanos(e: &Event) -> u64 {
+    e.at_ms * 1_000_000 + u64::from(e.ordinal.unwrap_or(0))
+}
+
+/// The record's `log.record.uid` where it needs one: the message id's 16
+/// bytes in unpadded base64url (RFC 4648, section 5), 22 characters. None
+/// where the resource's `session.id` and the record's time identify it (an
+/// event of this release: its time is unique in its run), so a batch sent
+/// again (after a lost answer, or spooled and sent by the next run) is
+/// still deduplicated; a record of a run without ids (`identity: none`), or
+/// read from an earlier release's spool (no ordinal), keeps the uid.
+pub(super) fn uid(e: &Event) -> Option<[u8; 22]> {
+    if e.origin.session_id.is_some() && e.ordinal.is_some() {
+        return None;
+    }
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     let id = e.message_id.as_u128();
     let mut out = [0u8; 22];
@@ -105,14 +117,14 @@ pub(super) fn uid(e: &Event) -> [u8; 22] {
         let six = if i < 21 { id >> (122 - 6 * i) } else { id << 4 };
         *c = ALPHABET[(six & 63) as usize];
     }
-    out
+    Some(out)
 }
 
 /// One `resourceLogs` entry per run of events sharing a resource
 /// ([`runs`], [`log_resource`]: the ids are there), its scope naming the
 /// schema (attribute `schema.version`, when the schema has one); one log
 /// record per event, whose attributes are the event's properties, then
-/// `log.record.uid` (the message id, [`uid`]). The event's name is the
+/// `log.record.uid` where it needs one ([`uid`]). The event's name is the
 /// record's `eventName` only: semconv's events carry no body.
 pub(super) fn body(b: &mut Vec<u8>, events: &[Event]) {
     b.extend_from_slice(b"{\"resourceLogs\":[");
@@ -135,25 +147,31 @@ pub(super) fn body(b: &mut Vec<u8>, events: &[Event]) {
     b.extend_from_slice(b"]}");
 }
 
-/// One log record: observed when recorded (`record()` is where the
-/// toolkit observes the event), so both times are the event's time. The
-/// severity is its number only (9, `INFO`): a text would repeat it.
+/// One log record. Its time is `observedTimeUnixNano` only, as the
+/// OpenTelemetry SDK sends an event: logs.proto says the observed time
+/// "MUST be set" and is, for an event of an OpenTelemetry SDK, "typically
+/// set at the generation time and is equal to Timestamp", while
+/// `timeUnixNano` is optional (0: "unknown or missing"), and readers "use
+/// time_unix_nano if it is present, otherwise use observed_time_unix_nano";
+/// `record()` is where the toolkit observes the event. The severity is its
+/// number only (9, `INFO`): a text would repeat it.
 fn log_record(b: &mut Vec<u8>, e: &Event) {
-    let nanos = e.at_ms * 1_000_000;
+    let nanos = nanos(e);
     let _ = std::io::Write::write_fmt(
         b,
-        format_args!(
-            "{{\"timeUnixNano\":\"{nanos}\",\"observedTimeUnixNano\":\"{nanos}\",\"severityNumber\":9,\"attributes\":["
-        ),
+        format_args!("{{\"observedTimeUnixNano\":\"{nanos}\",\"severityNumber\":9,\"attributes\":["),
     );
-    if !properties(b, &e.properties) {
-        b.push(b',');
+    let none = properties(b, &e.properties);
+    if let Some(uid) = uid(e) {
+        if !none {
+            b.push(b',');
+        }
+        string_attribute(b, "log.record.uid", |b| {
+            b.push(b'"');
+            b.extend_from_slice(&uid);
+            b.push(b'"');
+        });
     }
-    string_attribute(b, "log.record.uid", |b| {
-        b.push(b'"');
-        b.extend_from_slice(&uid(e));
-        b.push(b'"');
-    });
     b.extend_from_slice(b"],\"eventName\":");
     push_json_str(b, e.name);
     b.push(b'}');
@@ -307,9 +325,23 @@ mod tests {
             (u128::MAX, "_____________________w"),
             (1, "AAAAAAAAAAAAAAAAAAAAAQ"),
         ] {
-            let e = event(&origin("{}", "", None), "ran", id, 0, |_| {});
-            assert_eq!(std::str::from_utf8(&uid(&e)).unwrap(), b64, "{id:x}");
+            let e = Event { ordinal: None, ..event(&origin("{}", "", None), "ran", id, 0, |_| {}) };
+            assert_eq!(std::str::from_utf8(&uid(&e).unwrap()).unwrap(), b64, "{id:x}");
         }
+    }
+
+    /// Only a record with a session and an ordinal is identified by its time.
+    #[test]
+    fn a_record_keeps_its_uid_without_a_session_or_an_ordinal() {
+        use crate::envelope::tests::{event, origin};
+        let with = origin("{}", "", None);
+        let without = with.unlinked();
+        let e = |o, ordinal| Event { ordinal, ..event(o, "ran", 1, 7, |_| {}) };
+        assert_eq!(uid(&e(&with, Some(3))), None);
+        assert!(uid(&e(&with, None)).is_some());
+        assert!(uid(&e(&without, Some(3))).is_some());
+        assert_eq!(nanos(&e(&with, Some(3))), 7_000_003);
+        assert_eq!(nanos(&e(&with, None)), 7_000_000);
     }
 
     #[test]

@@ -162,7 +162,10 @@ pub(super) mod tests {
             .map(|r| r["scopeLogs"][0]["logRecords"].as_array().unwrap().len())
             .collect();
         assert_eq!(runs, [2, 2, 2]);
-        assert_eq!(v["resourceLogs"][0]["scopeLogs"][0]["logRecords"][0]["timeUnixNano"], "1700000000123000000");
+        assert_eq!(
+            v["resourceLogs"][0]["scopeLogs"][0]["logRecords"][0]["observedTimeUnixNano"],
+            "1700000000123000000"
+        );
     }
 
     /// The ids are the resource's: an earlier run's events (another

@@ -12,7 +12,7 @@ mod wire;
 pub(super) use metrics::body as metrics_body;
 
 use super::ordered::Ordered;
-use super::otlp::{log_resource, runs, uid};
+use super::otlp::{log_resource, nanos, runs, uid};
 use super::{LIB, LIB_VERSION, SCHEMA_VERSION};
 use crate::envelope::Event;
 use stream::properties;
@@ -49,16 +49,17 @@ pub(super) fn body(b: &mut Vec<u8>, events: &[Event]) {
     }
 }
 
-/// `LogRecord`: time_unix_nano = 1 (fixed64), severity_number = 2,
-/// attributes = 6, observed_time_unix_nano = 11 (fixed64), event_name = 12;
-/// no body and no severity text (as the JSON body).
+/// `LogRecord`: severity_number = 2, attributes = 6 (the properties, then
+/// `log.record.uid` where it needs one), observed_time_unix_nano = 11
+/// (fixed64), event_name = 12; no time_unix_nano, no body, no severity
+/// text (as the JSON body, `otlp::log_record`, says why).
 fn log_record(b: &mut Vec<u8>, e: &Event) {
-    fixed64(b, 1, e.at_ms * 1_000_000);
     uint(b, 2, 9);
     properties(b, &e.properties);
-    let id = uid(e);
-    key_value(b, 6, "log.record.uid", &Ordered::Str(String::from_utf8_lossy(&id)));
-    fixed64(b, 11, e.at_ms * 1_000_000);
+    if let Some(id) = uid(e) {
+        key_value(b, 6, "log.record.uid", &Ordered::Str(String::from_utf8_lossy(&id)));
+    }
+    fixed64(b, 11, nanos(e));
     string(b, 12, e.name);
 }
 
@@ -108,8 +109,8 @@ pub(super) mod tests {
         assert_eq!(proto.resource_logs[0].scope_logs[0].log_records.len(), 60);
         let rec = &proto.resource_logs[0].scope_logs[0].log_records[0];
         assert_eq!(
-            (rec.time_unix_nano, rec.severity_number, rec.event_name.as_str()),
-            (1_700_000_000_123_000_000, 9, "ran")
+            (rec.time_unix_nano, rec.observed_time_unix_nano, rec.severity_number, rec.event_name.as_str()),
+            (0, 1_700_000_000_123_000_000, 9, "ran")
         );
     }
 
@@ -132,14 +133,18 @@ pub(super) mod tests {
     /// A seed product's process (example-cli's context keys) decoded by
     /// opentelemetry-proto: semconv names and values, product keys under
     /// `app.`, no `app_version` beside `service.version`, the event name
-    /// only in `event_name`, both times, and the schema in the scope.
+    /// only in `event_name`, the observed time only (the ordinal in its
+    /// nanoseconds), and the schema in the scope.
     #[test]
     fn by_the_semantic_conventions() {
         use crate::envelope::tests::{event, origin};
         let ctx = r#"{"os":"linux","os_version":"6.1","arch":"x86_64","app_version":"1.2.3","ci":false,"container":false,"locale":"de_DE","shell":"zsh"}"#;
-        let e = event(&origin(ctx, "1.2.3", Some("1.0")), "command_run", 1, 1_700_000_000_123, |w| {
-            w.str("command", "build", None)
-        });
+        let e = Event {
+            ordinal: Some(2),
+            ..event(&origin(ctx, "1.2.3", Some("1.0")), "command_run", 1, 1_700_000_000_123, |w| {
+                w.str("command", "build", None)
+            })
+        };
         let mut p = Vec::new();
         body(&mut p, &[e]);
         let req = ExportLogsServiceRequest::decode(p.as_slice()).unwrap();
@@ -177,14 +182,12 @@ pub(super) mod tests {
         );
         let rec = &scope_logs.log_records[0];
         assert_eq!((rec.event_name.as_str(), &rec.body, rec.severity_text.as_str()), ("command_run", &None, ""));
-        // The ids are the resource's; the record has its properties and its uid (message id 1).
+        // The ids are the resource's; the record has its properties only: the
+        // resource's session.id and the record's time identify it.
         let names: Vec<(&str, String)> =
             rec.attributes.iter().map(|kv| (kv.key.as_str(), string_value(&kv.value))).collect();
-        assert_eq!(names, [("command", "build".into()), ("log.record.uid", "AAAAAAAAAAAAAAAAAAAAAQ".into())]);
-        assert_eq!(
-            (rec.time_unix_nano, rec.observed_time_unix_nano),
-            (1_700_000_000_123_000_000, 1_700_000_000_123_000_000)
-        );
+        assert_eq!(names, [("command", "build".into())]);
+        assert_eq!((rec.time_unix_nano, rec.observed_time_unix_nano), (0, 1_700_000_000_123_000_002));
         // Every name the runtime chooses (the event's own properties aside) is the registry's,
         // or in the `app.` namespace (the product's), or `schema.version`.
         let registry = registry();
