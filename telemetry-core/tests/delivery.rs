@@ -335,7 +335,7 @@ fn otlp_format_parses_as_export_logs_request() {
         .unwrap()
         .to_string();
     let int = |i| Some(AnyValue { value: Some(Value::IntValue(i)) });
-    let mut expected = vec![
+    let expected = vec![
         kv("command", s("build")),
         kv("duration_ms", int(5)),
         kv("outcome", s("success")),
