@@ -10,7 +10,7 @@ use std::path::Path;
 use super::file::{Loaded, StateData, create, read, write};
 use super::gate::Gate;
 use super::key::{new_key_hex, parse_key, valid_uuid};
-use super::lock::lock;
+use super::lock::{StateLock, lock};
 use crate::env::EnvSource;
 
 /// The id and key this process uses, and whether to show the notice now.
@@ -48,40 +48,24 @@ impl Install<'_> {
         let Some(dir) = self.dir.filter(|_| self.persist) else {
             return self.read_only(loaded, notes);
         };
-        let _lock = match lock(dir) {
-            Ok(l) => l,
-            Err(e) => {
-                notes.push(format!("cannot save state in {}: {e}; using a process-only id and key", dir.display()));
-                return process_only(self.persist && self.notice);
-            }
+        // What this path uses instead, in its notes.
+        const INSTEAD: &str = "; using a process-only id and key";
+        let Some(mut locked) = Locked::take(dir, INSTEAD, notes) else {
+            return process_only(self.notice);
         };
-        let loaded = read(dir);
-        let first_run = matches!(loaded, Loaded::Missing);
-        let mut st = match loaded {
-            Loaded::Ok(s) => s,
-            Loaded::Missing => StateData { version: 1, ..StateData::default() },
-            Loaded::Untrusted(_, why) | Loaded::Corrupt(why) => {
-                notes.push(format!(
-                    "{why}; using a process-only id and key (`telemetry enable` or `telemetry disable` rewrites it)"
-                ));
-                return process_only(self.notice);
-            }
-        };
-        let changed = complete(&mut st)?;
+        let st = &mut locked.state;
+        let changed = complete(st)?;
         // Claimed now, under the lock, so that two first runs do not both
         // show it; given back by `unmark_notice` if it could not be written.
         let show_notice = self.notice && !st.notice_shown;
         st.notice_shown |= show_notice;
-        if changed || show_notice {
-            let written = if first_run { create(dir, &st) } else { write(dir, &st) };
-            if let Err(e) = written {
-                notes.push(format!("cannot save state in {}: {e}; using a process-only id and key", dir.display()));
-                let key = parse_key(st.key.as_deref()?)?;
-                return Some(Identity { key, ..fresh(st.anonymous_id?, show_notice) });
-            }
-        }
+        let saved = !(changed || show_notice) || locked.save(dir, INSTEAD, notes);
+        let st = locked.state;
         let key = parse_key(st.key.as_deref()?)?;
         let id = st.anonymous_id?;
+        if !saved {
+            return Some(Identity { key, ..fresh(id, show_notice) });
+        }
         let gate = Some(Gate::new(dir.to_path_buf(), id.clone()));
         Some(Identity { anonymous_id: id, key, show_notice, gate, id_source: None })
     }
@@ -125,35 +109,60 @@ impl Install<'_> {
             }
             return process_only(self.persist && self.notice);
         };
-        let _lock = match lock(dir) {
-            Ok(l) => l,
-            Err(e) => {
-                notes.push(format!("cannot save state in {}: {e}", dir.display()));
-                return process_only(self.notice);
-            }
+        let Some(mut locked) = Locked::take(dir, "", notes) else {
+            return process_only(self.notice);
         };
-        let loaded = read(dir);
-        let first_run = matches!(loaded, Loaded::Missing);
-        let mut st = match loaded {
-            Loaded::Ok(s) => s,
-            Loaded::Missing => StateData { version: 1, ..StateData::default() },
-            Loaded::Untrusted(_, why) | Loaded::Corrupt(why) => {
-                notes.push(format!("{why} (`telemetry enable` or `telemetry disable` rewrites it)"));
-                return process_only(self.notice);
-            }
-        };
+        let st = &mut locked.state;
         let show_notice = self.notice && !st.notice_shown;
         st.notice_shown |= show_notice;
         let erased = st.anonymous_id.take().is_some() | st.key.take().is_some();
-        if erased || show_notice {
-            let written = if first_run { create(dir, &st) } else { write(dir, &st) };
-            if let Err(e) = written {
-                notes.push(format!("cannot save state in {}: {e}", dir.display()));
-                return process_only(show_notice);
-            }
+        if (erased || show_notice) && !locked.save(dir, "", notes) {
+            return process_only(show_notice);
         }
         let gate = Some(Gate::unstored(dir.to_path_buf()));
         Some(Identity { gate, ..process_only(show_notice)? })
+    }
+}
+
+/// The state file read under the state lock, for one read-modify-write.
+struct Locked {
+    _lock: StateLock,
+    state: StateData,
+    /// There was no state file: it is created, never replaced, so that two
+    /// first runs cannot each keep an identity of their own.
+    first_run: bool,
+}
+
+impl Locked {
+    /// Takes `dir`'s lock and reads its state. `None`, with a note, when
+    /// the lock cannot be taken or the file cannot be used (left as it is);
+    /// `instead` ends the note with what the caller uses instead.
+    fn take(dir: &Path, instead: &str, notes: &mut Vec<String>) -> Option<Locked> {
+        let lock = match lock(dir) {
+            Ok(l) => l,
+            Err(e) => {
+                notes.push(format!("cannot save state in {}: {e}{instead}", dir.display()));
+                return None;
+            }
+        };
+        let (state, first_run) = match read(dir) {
+            Loaded::Ok(s) => (s, false),
+            Loaded::Missing => (StateData { version: 1, ..StateData::default() }, true),
+            Loaded::Untrusted(_, why) | Loaded::Corrupt(why) => {
+                notes.push(format!("{why}{instead} (`telemetry enable` or `telemetry disable` rewrites it)"));
+                return None;
+            }
+        };
+        Some(Locked { _lock: lock, state, first_run })
+    }
+
+    /// Writes the state back; `false`, with a note, when it cannot be.
+    fn save(&self, dir: &Path, instead: &str, notes: &mut Vec<String>) -> bool {
+        let written = if self.first_run { create(dir, &self.state) } else { write(dir, &self.state) };
+        if let Err(e) = &written {
+            notes.push(format!("cannot save state in {}: {e}{instead}", dir.display()));
+        }
+        written.is_ok()
     }
 }
 
