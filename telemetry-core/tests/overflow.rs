@@ -191,3 +191,55 @@ fn rejected_overflow_is_dropped_once() {
     assert_eq!(on_disk(&dir), (0, 0));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The spooler thread starts on the queue's first overflow, not in
+/// `build()`: a run whose events all fit in the queue (a CLI's) starts no
+/// second thread, and one that overflows starts it. Seen in the threads'
+/// names (`/proc/self/task/*/comm` keeps 15 bytes: the spooler,
+/// `sp-telemetry-spool`, shows as `sp-telemetry-sp`; the worker as `sp-telemetry`).
+#[cfg(target_os = "linux")]
+#[test]
+fn the_spooler_starts_on_the_first_overflow_only() {
+    use telemetry_core::__private::{AppParts, app_meta};
+    static SP: telemetry_core::meta::AppMeta = app_meta(AppParts { name: "sp", ..PARTS });
+    let spoolers = || {
+        let tasks = std::fs::read_dir("/proc/self/task").unwrap().flatten();
+        tasks
+            .filter(|t| std::fs::read_to_string(t.path().join("comm")).is_ok_and(|c| c.trim() == "sp-telemetry-sp"))
+            .count()
+    };
+    let dir = temp_dir("spoolerStart");
+    let c = Collector::ok();
+    let t = Telemetry::builder(&SP)
+        .app_version("1.2.3")
+        .state_dir(&dir)
+        .notice(false)
+        .endpoint(c.url(), WireFormat::Native)
+        .limits(Limits::default().with_queue_events(10))
+        .with_test_knobs()
+        .env(EnvSource::from_pairs::<&str, &str>([]))
+        .build()
+        .unwrap();
+    for i in 0..10 {
+        t.record(&run(i));
+    }
+    assert!(t.flush(Duration::from_secs(30)), "{:?}", t.stats());
+    assert_eq!(t.stats().sent, 10);
+    assert_eq!(spoolers(), 0, "a run whose events all fit in the queue started the spooler");
+    // The collector stalls: the worker holds at most one batch (<= 10), the
+    // queue 10 more, so of 30 at least 10 overflow.
+    c.set_delay(Duration::from_millis(500));
+    for i in 10..40 {
+        t.record(&run(i));
+    }
+    // Its name is set by the thread itself, once running: waited for.
+    let t0 = Instant::now();
+    while spoolers() == 0 && t0.elapsed() < Duration::from_secs(30) {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert_eq!(spoolers(), 1, "the first overflow started the spooler, once");
+    let s = t.shutdown();
+    settled(&s);
+    assert_eq!((s.recorded, s.dropped), (40, 0), "{s:?}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
