@@ -234,7 +234,12 @@ impl Builder {
         // An app with no id sends neither id: the session id would link a run's events.
         let linked = self.meta.identity != meta::Identity::None;
         // A test handle sends the same context on every machine.
-        let facts = if self.test.fixed_key.is_some() { Facts::fixed() } else { Facts::machine(&self.test.env, &Disk) };
+        let declared = |key: &str| self.meta.context.iter().any(|f| f.name == key);
+        let facts = if self.test.fixed_key.is_some() {
+            Facts::fixed()
+        } else {
+            Facts::machine(&self.test.env, &Disk, declared)
+        };
         let context = self.given_app_version();
         let written = crate::context::build(self.meta.context, self.context.as_ref(), hashers.keys(), context, &facts)?;
         // Time-ordered (UUIDv7): PostHog's session analysis needs it, and no

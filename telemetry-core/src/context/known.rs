@@ -39,7 +39,8 @@ pub(crate) struct Facts {
     os_version: Option<String>,
     arch: String,
     ci: bool,
-    container: bool,
+    /// `None`: not looked for (the schema does not declare it).
+    container: Option<bool>,
     locale: Option<String>,
 }
 
@@ -65,14 +66,17 @@ impl Files for Disk {
 
 impl Facts {
     /// This machine: the target's OS and architecture, the kernel release
-    /// (Linux only), the CI and container marks, the locale variables.
-    pub(crate) fn machine(env: &EnvSource, files: &dyn Files) -> Facts {
+    /// (Linux only), the CI and container marks, the locale variables. Of
+    /// the keys read from files, only those `declared` asks for: the others
+    /// would cost `build()` file reads for values never sent.
+    pub(crate) fn machine(env: &EnvSource, files: &dyn Files, declared: impl Fn(&str) -> bool) -> Facts {
+        let linux = cfg!(target_os = "linux");
         Facts {
             os: std::env::consts::OS.into(),
-            os_version: if cfg!(target_os = "linux") { os_version(files) } else { None },
+            os_version: if linux && declared("os_version") { os_version(files) } else { None },
             arch: std::env::consts::ARCH.into(),
             ci: is_ci(env),
-            container: in_container(env, files),
+            container: declared("container").then(|| in_container(env, files)),
             locale: locale(env),
         }
     }
@@ -84,7 +88,7 @@ impl Facts {
             os_version: Some("6.0.0".into()),
             arch: "x86_64".into(),
             ci: false,
-            container: false,
+            container: Some(false),
             locale: Some("en_US".into()),
         }
     }
@@ -98,7 +102,7 @@ impl Facts {
             "arch" => text(&self.arch),
             "app_version" => app_version.and_then(text),
             "ci" => Some(Value::Bool(self.ci)),
-            "container" => Some(Value::Bool(self.container)),
+            "container" => self.container.map(Value::Bool),
             "locale" => self.locale.as_deref().and_then(text),
             _ => None,
         }
@@ -141,20 +145,39 @@ fn locale(env: &EnvSource) -> Option<String> {
 mod tests {
     use super::*;
 
-    /// A machine with these files.
-    struct Fake(Vec<(&'static str, String)>);
+    /// A machine with these files, which remembers the paths looked at.
+    struct Fake(Vec<(&'static str, String)>, std::cell::RefCell<Vec<String>>);
 
     fn fake(files: &[(&'static str, &str)]) -> Fake {
-        Fake(files.iter().map(|(p, t)| (*p, t.to_string())).collect())
+        Fake(files.iter().map(|(p, t)| (*p, t.to_string())).collect(), Default::default())
     }
 
     impl Files for Fake {
         fn read(&self, path: &str) -> Option<String> {
+            self.1.borrow_mut().push(path.into());
             self.0.iter().find(|(p, _)| *p == path).map(|(_, t)| t.clone())
         }
         fn exists(&self, path: &str) -> bool {
+            self.1.borrow_mut().push(path.into());
             self.0.iter().any(|(p, _)| *p == path)
         }
+    }
+
+    /// A schema that declares neither `os_version` nor `container` has no
+    /// file read for them (`build()` read four files for values never sent).
+    #[test]
+    fn files_are_read_only_for_declared_keys() {
+        let files = fake(&[("/proc/sys/kernel/osrelease", "6.8.0\n"), ("/.dockerenv", "")]);
+        let env = EnvSource::from_pairs::<&str, &str>([]);
+        let facts = Facts::machine(&env, &files, |key| ["os", "arch", "ci"].contains(&key));
+        assert_eq!(*files.1.borrow(), Vec::<String>::new());
+        assert_eq!((facts.get("os_version", None), facts.get("container", None)), (None, None));
+        let facts = Facts::machine(&env, &files, |key| ["os_version", "container"].contains(&key));
+        if cfg!(target_os = "linux") {
+            assert_eq!(files.1.borrow().first().map(String::as_str), Some("/proc/sys/kernel/osrelease"));
+            assert_eq!(facts.get("os_version", None), Some(Value::Text("6.8.0".into())));
+        }
+        assert_eq!(facts.get("container", None), Some(Value::Bool(true)));
     }
 
     #[test]
