@@ -101,6 +101,7 @@ mod format;
 mod hash;
 mod ids;
 mod json;
+mod members;
 pub mod meta;
 pub mod metrics;
 mod notice;

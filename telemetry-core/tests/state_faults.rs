@@ -91,7 +91,7 @@ fn unreadable_state_records_nothing_and_says_how_to_fix_it() {
         (
             "a JSON list",
             b"[1,2,3]",
-            "is not valid state: invalid type: integer `2`, expected a string at line 1 column 4",
+            "is not valid state: invalid type: sequence, expected struct StateData at line 1 column 1",
         ),
         ("too large", &[b' '; 70_000], "is larger than 65536 bytes"),
     ];

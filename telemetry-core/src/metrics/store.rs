@@ -9,10 +9,15 @@
 //! When the stored period has ended, its aggregate is handed back to be
 //! sent, and a new period starts with this process's values.
 
+use std::fmt;
 use std::io;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
+use serde_core::de::{Deserialize, Deserializer, MapAccess, Visitor};
+use serde_core::ser::{Serialize, SerializeStruct, Serializer};
+
+use crate::members::{Field, Unknown, read_fields};
 use crate::meta::{MetricKind, MetricsMeta, MetricsPeriod};
 use crate::state::{Gate, METRICS_FILE, read_bounded, write_atomic};
 
@@ -32,11 +37,56 @@ pub(crate) struct Period {
     pub(crate) values: Vec<u64>,
 }
 
-#[derive(serde::Serialize, serde::Deserialize)]
+/// `metrics.json`: `{"fingerprint":..,"start_ms":..,"values":[..]}`, all
+/// three required, other keys ignored.
+#[derive(Debug)]
 struct Stored {
     fingerprint: String,
     start_ms: u64,
     values: Vec<u64>,
+}
+
+// serde by hand, not derived: see `crate::members`.
+const FIELDS: Field = Field(&["fingerprint", "start_ms", "values"]);
+
+impl Serialize for Stored {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("Stored", 3)?;
+        st.serialize_field("fingerprint", &self.fingerprint)?;
+        st.serialize_field("start_ms", &self.start_ms)?;
+        st.serialize_field("values", &self.values)?;
+        st.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Stored {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_struct("Stored", FIELDS.0, StoredVisitor)
+    }
+}
+
+struct StoredVisitor;
+
+impl<'de> Visitor<'de> for StoredVisitor {
+    type Value = Stored;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("struct Stored")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Stored, A::Error> {
+        let mut s = Stored { fingerprint: String::new(), start_ms: 0, values: Vec::new() };
+        let seen = read_fields(&mut map, FIELDS, Unknown::Ignored, |i, map| {
+            match i {
+                0 => s.fingerprint = map.next_value()?,
+                1 => s.start_ms = map.next_value()?,
+                _ => s.values = map.next_value()?,
+            }
+            Ok(())
+        })?;
+        seen.missing(&[0, 1, 2])?;
+        Ok(s)
+    }
 }
 
 /// Takes this process's values out of `cells`, leaving zeros.
@@ -199,6 +249,18 @@ mod tests {
         assert_eq!(ended, Some(Period { start_ms: T0, end_ms: T0 + 50, values: vec![2, 0, 0, 0, 0, 0] }));
         assert!(!d.join(METRICS_FILE).exists());
         std::fs::remove_dir_all(&d).unwrap();
+    }
+
+    #[test]
+    fn the_aggregate_reads_back_and_needs_each_field() {
+        let s = Stored { fingerprint: "ab".into(), start_ms: 5, values: vec![1, 2] };
+        let text = serde_json::to_string(&s).unwrap();
+        assert_eq!(text, r#"{"fingerprint":"ab","start_ms":5,"values":[1,2]}"#);
+        let back: Stored = serde_json::from_str(&text.replace('{', r#"{"later":{"a":[1]},"#)).unwrap();
+        assert_eq!((back.fingerprint, back.start_ms, back.values), (s.fingerprint, s.start_ms, s.values));
+        let err = serde_json::from_str::<Stored>(r#"{"fingerprint":"ab","start_ms":5}"#).unwrap_err();
+        assert_eq!(err.to_string(), "missing field `values` at line 1 column 33");
+        assert!(serde_json::from_str::<Stored>(r#"{"fingerprint":"ab","start_ms":-1,"values":[]}"#).is_err());
     }
 
     #[test]

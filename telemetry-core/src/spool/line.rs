@@ -10,12 +10,14 @@
 //! discarded.
 
 use std::borrow::Cow;
+use std::fmt;
 use std::sync::Arc;
 
-use serde::Deserialize;
+use serde_core::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
 use crate::envelope::{Event, Origin, OriginParts};
+use crate::members::{Field, Text, Unknown, read_fields};
 use crate::meta::AppMeta;
 use crate::timestamp;
 
@@ -44,36 +46,92 @@ pub(super) fn write(buf: &mut Vec<u8>, e: &Event) {
     buf.extend_from_slice(b"\"}");
 }
 
-/// A line as written.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+/// A line as written: no other key, none twice.
 struct Line<'a> {
-    #[serde(borrow)]
     event: Cow<'a, str>,
-    #[serde(borrow)]
     properties: &'a RawValue,
-    #[serde(borrow)]
     context: &'a RawValue,
     /// Absent in the lines of an app whose identity is `none`.
-    #[serde(borrow, default)]
     anonymous_id: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
     session_id: Option<Cow<'a, str>>,
-    #[serde(borrow)]
     message_id: Cow<'a, str>,
-    #[serde(borrow)]
     timestamp: Cow<'a, str>,
-    #[serde(borrow)]
     app: Cow<'a, str>,
-    #[serde(borrow, default)]
+    /// Empty when absent.
     app_version: Cow<'a, str>,
-    #[serde(borrow, default)]
     schema_version: Option<Cow<'a, str>>,
     /// Absent in an earlier release's lines.
-    #[serde(default)]
     ordinal: Option<u32>,
-    #[serde(borrow)]
     fingerprint: Cow<'a, str>,
+}
+
+// serde by hand, not derived: see `crate::members`.
+const FIELDS: Field = Field(&[
+    "event",
+    "properties",
+    "context",
+    "anonymous_id",
+    "session_id",
+    "message_id",
+    "timestamp",
+    "app",
+    "app_version",
+    "schema_version",
+    "fingerprint",
+    "ordinal",
+]);
+/// The fields without a default (indices into `FIELDS`).
+const REQUIRED: &[usize] = &[0, 1, 2, 5, 6, 7, 10];
+
+impl<'de> Deserialize<'de> for Line<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_struct("Line", FIELDS.0, LineVisitor)
+    }
+}
+
+struct LineVisitor;
+
+impl<'de> Visitor<'de> for LineVisitor {
+    type Value = Line<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a spooled line")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Line<'de>, A::Error> {
+        let mut text: [Option<Cow<'de, str>>; 11] = Default::default();
+        let (mut properties, mut context, mut ordinal) = (None, None, None);
+        let seen = read_fields(&mut map, FIELDS, Unknown::Refused, |i, map| {
+            match i {
+                1 => properties = Some(map.next_value()?),
+                2 => context = Some(map.next_value()?),
+                11 => ordinal = map.next_value()?,
+                // `null` reads as absent where a field may be absent.
+                3 | 4 | 9 => text[i] = map.next_value::<Option<Text<'de>>>()?.map(|t| t.0),
+                _ => text[i] = Some(map.next_value::<Text<'de>>()?.0),
+            }
+            Ok(())
+        })?;
+        seen.missing(REQUIRED)?;
+        let (Some(properties), Some(context)) = (properties, context) else {
+            return Err(de::Error::missing_field("properties"));
+        };
+        let mut take = |i: usize| text[i].take().unwrap_or_default();
+        Ok(Line {
+            event: take(0),
+            properties,
+            context,
+            message_id: take(5),
+            timestamp: take(6),
+            app: take(7),
+            app_version: take(8),
+            fingerprint: take(10),
+            anonymous_id: text[3].take(),
+            session_id: text[4].take(),
+            schema_version: text[9].take(),
+            ordinal,
+        })
+    }
 }
 
 /// Reads lines back under the current schema (`app`). Lines of one process

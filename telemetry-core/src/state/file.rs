@@ -5,11 +5,15 @@ use std::fs;
 use std::io::{self, Write};
 use std::path::Path;
 
-use serde::{Deserialize, Serialize};
+use std::fmt;
+
+use serde_core::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
+use serde_core::ser::{Serialize, SerializeStruct, Serializer};
 
 use super::private::{create_dir, create_private, temp_path, write_atomic};
 use super::safe::{read_bounded, trusted};
 use crate::consent::{Choice, Reason};
+use crate::members::{Field, Unknown, read_fields};
 
 /// File name of the state file inside the state dir.
 pub(crate) const STATE_FILE: &str = "state.json";
@@ -25,32 +29,24 @@ pub(crate) const MAX_STATE_BYTES: u64 = 64 * 1024;
 /// The only format version this runtime understands.
 const VERSION: u32 = 1;
 
-/// What `state.json` holds. Unknown keys are ignored, missing ones default.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// What `state.json` holds. Unknown keys are ignored, missing ones default
+/// (`version` to 1); written in this order, `None`s left out.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct StateData {
     /// Format version.
-    #[serde(default = "one")]
     pub version: u32,
     /// Random UUID v4, sent with every event.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub anonymous_id: Option<String>,
     /// 32 random bytes as 64 hex digits: the HMAC key. Never sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// `enabled` / `disabled`, when the user chose.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consent: Option<ChoiceJson>,
     /// The first-run notice was shown.
-    #[serde(default)]
     pub notice_shown: bool,
 }
 
-fn one() -> u32 {
-    1
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+/// `enabled` / `disabled` in the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum ChoiceJson {
     Enabled,
     Disabled,
@@ -163,6 +159,92 @@ pub(crate) fn create(dir: &Path, state: &StateData) -> io::Result<()> {
     result
 }
 
+// serde by hand, not derived: see `crate::members`.
+const FIELDS: Field = Field(&["version", "anonymous_id", "key", "consent", "notice_shown"]);
+const CHOICES: &[&str] = &["enabled", "disabled"];
+
+impl Serialize for StateData {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("StateData", 5)?;
+        st.serialize_field("version", &self.version)?;
+        if let Some(id) = &self.anonymous_id {
+            st.serialize_field("anonymous_id", id)?;
+        }
+        if let Some(key) = &self.key {
+            st.serialize_field("key", key)?;
+        }
+        if let Some(c) = self.consent {
+            st.serialize_field("consent", &c)?;
+        }
+        st.serialize_field("notice_shown", &self.notice_shown)?;
+        st.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for StateData {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_struct("StateData", FIELDS.0, StateVisitor)
+    }
+}
+
+struct StateVisitor;
+
+impl<'de> Visitor<'de> for StateVisitor {
+    type Value = StateData;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("struct StateData")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<StateData, A::Error> {
+        let mut s = StateData { version: 1, ..StateData::default() };
+        read_fields(&mut map, FIELDS, Unknown::Ignored, |i, map| {
+            match i {
+                0 => s.version = map.next_value()?,
+                1 => s.anonymous_id = map.next_value()?,
+                2 => s.key = map.next_value()?,
+                3 => s.consent = map.next_value()?,
+                _ => s.notice_shown = map.next_value()?,
+            }
+            Ok(())
+        })?;
+        Ok(s)
+    }
+}
+
+impl Serialize for ChoiceJson {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(match self {
+            ChoiceJson::Enabled => "enabled",
+            ChoiceJson::Disabled => "disabled",
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for ChoiceJson {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_str(ChoiceVisitor)
+    }
+}
+
+struct ChoiceVisitor;
+
+impl Visitor<'_> for ChoiceVisitor {
+    type Value = ChoiceJson;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("`enabled` or `disabled`")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<ChoiceJson, E> {
+        match v {
+            "enabled" => Ok(ChoiceJson::Enabled),
+            "disabled" => Ok(ChoiceJson::Disabled),
+            _ => Err(E::unknown_variant(v, CHOICES)),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -208,6 +290,20 @@ mod tests {
             }
         }
         fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn state_is_written_in_field_order_without_nones() {
+        let s =
+            StateData { version: 1, key: Some("k".into()), consent: Some(ChoiceJson::Enabled), ..StateData::default() };
+        let text = String::from_utf8(state_bytes(&s).unwrap()).unwrap();
+        assert_eq!(
+            text,
+            "{\n  \"version\": 1,\n  \"key\": \"k\",\n  \"consent\": \"enabled\",\n  \"notice_shown\": false\n}\n"
+        );
+        assert_eq!(serde_json::from_str::<StateData>(&text).unwrap(), s);
+        let err = serde_json::from_str::<StateData>(r#"{"key":"a","key":"b"}"#).unwrap_err();
+        assert_eq!(err.to_string(), "duplicate field `key` at line 1 column 16");
     }
 
     #[test]

@@ -7,7 +7,7 @@
 use std::borrow::Cow;
 use std::io::Write;
 
-use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_core::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
 use crate::json::push_json_str;
 

@@ -1,7 +1,7 @@
 //! An event's properties streamed into `LogRecord.attributes` while
 //! serde_json reads them, without building a JSON value.
 
-use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_core::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
 use super::super::ordered::Key;
 use super::wire::{fixed64, message, string, uint};
