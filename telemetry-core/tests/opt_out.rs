@@ -103,3 +103,58 @@ fn events_of_a_withdrawn_consent_are_never_spooled_or_resent() {
     assert_eq!(sent, [new_id]);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// `disable` runs in another process after a starting run read consent
+/// (on) and before it took the state lock for its identity: under the lock
+/// the run finds "disabled", ends off, and writes nothing. Before, it made
+/// a new id and key and saved them beside "disabled", where a later
+/// `enable` kept them. The test holds the lock as `disable` would, waits
+/// for the run's worker (started once consent is on), writes what
+/// `disable` writes, then lets go.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_disable_while_a_run_starts_leaves_no_new_id_and_the_run_off() {
+    use telemetry_core::__private::{AppParts, app_meta};
+    use telemetry_core::{Choice, Reason};
+    static DR: telemetry_core::meta::AppMeta = app_meta(AppParts { name: "dr", ..PARTS });
+    let dir = temp_dir("disableRace");
+    let builder = |dir: &Path| {
+        telemetry_core::Telemetry::builder(&DR)
+            .app_version("1.2.3")
+            .state_dir(dir)
+            .notice(false)
+            .with_test_knobs()
+            .env(telemetry_core::EnvSource::from_pairs::<&str, &str>([]))
+    };
+    let worker = || {
+        std::fs::read_dir("/proc/self/task")
+            .unwrap()
+            .flatten()
+            .any(|task| std::fs::read_to_string(task.path().join("comm")).is_ok_and(|c| c.trim() == "dr-telemetry"))
+    };
+    let wait_for = |running: bool| {
+        let t0 = std::time::Instant::now();
+        while worker() != running {
+            assert!(t0.elapsed() < Duration::from_secs(30), "waited 30 s for a worker running: {running}");
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    };
+    drop(builder(&dir).build().unwrap());
+    assert!(state_of(&dir)["anonymous_id"].is_string(), "the first run saved an id");
+    // Its worker is not joined at exit: gone before the next run's is looked for.
+    wait_for(false);
+    let lock = std::fs::File::options().read(true).write(true).open(dir.join(".lock")).unwrap();
+    lock.lock().unwrap();
+    let run = std::thread::spawn({
+        let b = builder(&dir);
+        move || b.build().unwrap()
+    });
+    wait_for(true);
+    let disabled = serde_json::json!({ "version": 1, "consent": "disabled" });
+    std::fs::write(dir.join("state.json"), disabled.to_string()).unwrap();
+    drop(lock);
+    let t = run.join().unwrap();
+    assert_eq!((t.is_enabled(), t.status().reason.clone()), (false, Reason::Choice(Choice::Disabled)));
+    assert_eq!(state_of(&dir), disabled, "no id or key written beside \"disabled\"");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

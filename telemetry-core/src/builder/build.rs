@@ -6,7 +6,7 @@ use std::sync::Arc;
 use super::resolve::Resolved;
 use super::{Builder, TEST_ANONYMOUS_ID, TEST_PRODUCT_KEY, settings};
 use crate::Hasher;
-use crate::consent::{Mode, Reason};
+use crate::consent::{Choice, Mode, Reason};
 use crate::context::{Disk, Facts, TEST_APP_VERSION};
 use crate::delivery::{Delivery, Early};
 use crate::envelope::{Origin, OriginParts};
@@ -15,7 +15,7 @@ use crate::hash::Hashers;
 use crate::meta::{self, FirstRun};
 use crate::output::{Diag, Output};
 use crate::spool::Spool;
-use crate::state::{Identity, Install, unmark_notice};
+use crate::state::{Identity, Install, NoIdentity, unmark_notice};
 use crate::status::Status;
 use crate::telemetry::Telemetry;
 use crate::transport::{Endpoint, Plan, Sink, checked_endpoint};
@@ -173,11 +173,20 @@ impl Builder {
         product: Option<Hasher>,
         notes: &mut Vec<String>,
     ) -> Result<(Identity, Hashers, Arc<Origin>), Box<Status>> {
-        let Some(identity) = self.identity(r, self.notice && output.seen(), notes) else {
-            notes.push("the system has no randomness to make a hashing key; telemetry is off".into());
-            let mut status = self.status_from(r, None, std::mem::take(notes));
-            status.mode = Mode::Off;
-            return Err(Box::new(status));
+        let identity = match self.identity(r, self.notice && output.seen(), notes) {
+            Ok(identity) => identity,
+            Err(NoIdentity::NoRandomness) => {
+                notes.push("the system has no randomness to make a hashing key; telemetry is off".into());
+                let mut status = self.status_from(r, None, std::mem::take(notes));
+                status.mode = Mode::Off;
+                return Err(Box::new(status));
+            }
+            // Another process disabled telemetry while this run started.
+            Err(NoIdentity::Disabled) => {
+                let mut status = self.status_from(r, None, std::mem::take(notes));
+                (status.mode, status.reason) = (Mode::Off, Reason::Choice(Choice::Disabled));
+                return Err(Box::new(status));
+            }
         };
         if identity.show_notice {
             // Marked shown only if it reached the user: a closed stderr gives it back.
@@ -214,18 +223,19 @@ impl Builder {
     /// log-only mode. The schema's own id variable wins (the product's
     /// documented one), then ours. An app that keeps no id gets both for
     /// this process only, whatever is stored or set.
-    fn identity(&self, r: &Resolved, notice: bool, notes: &mut Vec<String>) -> Option<Identity> {
+    fn identity(&self, r: &Resolved, notice: bool, notes: &mut Vec<String>) -> Result<Identity, NoIdentity> {
         if let Some(key) = self.test.fixed_key {
             let id = TEST_ANONYMOUS_ID.to_string();
-            return Some(Identity { anonymous_id: id, key, show_notice: false, gate: None, id_source: None });
+            return Ok(Identity { anonymous_id: id, key, show_notice: false, gate: None, id_source: None });
         }
-        let install = Install { dir: r.dir.as_deref(), persist: r.mode == Mode::On, notice };
+        let (dir, persist, consent_read) = (r.dir.as_deref(), r.mode == Mode::On, r.loaded.is_some());
+        let install = Install { dir, persist, notice, consent_read };
         if self.meta.identity != meta::Identity::Install {
             return install.unstored(r.state(), notes);
         }
         let mut identity = install.identity(r.state(), notes)?;
         identity.override_from(self.id_vars(&r.names), &self.test.env, notes);
-        Some(identity)
+        Ok(identity)
     }
 
     /// What every event of this process shares; `Err` when the schema

@@ -2,7 +2,8 @@
 //! first run that has telemetry on, and the "notice shown" flag beside them.
 //! Read and rewritten under the state lock, so processes starting together
 //! agree on one identity in every state (first run, after `enable`, after a
-//! corrupt file was rewritten).
+//! corrupt file was rewritten). Consent read from the file before the lock
+//! is checked again under it: a `disable` in between ends the run off.
 
 use std::io;
 use std::path::Path;
@@ -11,6 +12,7 @@ use super::file::{Loaded, StateData, create, read, write};
 use super::gate::Gate;
 use super::key::{new_key_hex, parse_key, valid_uuid};
 use super::lock::{StateLock, lock};
+use crate::consent::Choice;
 use crate::env::EnvSource;
 
 /// The id and key this process uses, and whether to show the notice now.
@@ -36,30 +38,49 @@ pub(crate) struct Install<'a> {
     pub persist: bool,
     /// The app wants the first-run notice.
     pub notice: bool,
+    /// Consent came from the state file, read before the lock: under the
+    /// lock a "disabled" found there (a `disable` ran in between) ends the
+    /// run off instead.
+    pub consent_read: bool,
+}
+
+/// Why no identity was made: the run stays off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum NoIdentity {
+    /// The system has no randomness to make a key.
+    NoRandomness,
+    /// Consent, read as on before the lock, says "disabled" under it:
+    /// nothing was written.
+    Disabled,
 }
 
 impl Install<'_> {
     /// The identity: when persisting, read and completed under the state
     /// lock (`loaded`, read earlier for consent, is re-read there);
     /// otherwise from `loaded`. Falls back to process-only values, with a
-    /// note, when state cannot be trusted or written. `None` when the system
-    /// has no randomness for a key.
-    pub(crate) fn identity(&self, loaded: Loaded, notes: &mut Vec<String>) -> Option<Identity> {
+    /// note, when state cannot be trusted or written.
+    pub(crate) fn identity(&self, loaded: Loaded, notes: &mut Vec<String>) -> Result<Identity, NoIdentity> {
         let Some(dir) = self.dir.filter(|_| self.persist) else {
-            return self.read_only(loaded, notes);
+            return self.read_only(loaded, notes).ok_or(NoIdentity::NoRandomness);
         };
         // What this path uses instead, in its notes.
         const INSTEAD: &str = "; using a process-only id and key";
-        let Some(mut locked) = Locked::take(dir, INSTEAD, notes) else {
-            return process_only(self.notice);
+        let identity = match Locked::take(dir, INSTEAD, self.consent_read, notes)? {
+            Some(locked) => self.stored(dir, locked, INSTEAD, notes),
+            None => process_only(self.notice),
         };
+        identity.ok_or(NoIdentity::NoRandomness)
+    }
+
+    /// The stored id and key, completed (and saved) under the lock.
+    fn stored(&self, dir: &Path, mut locked: Locked, instead: &str, notes: &mut Vec<String>) -> Option<Identity> {
         let st = &mut locked.state;
         let changed = complete(st)?;
         // Claimed now, under the lock, so that two first runs do not both
         // show it; given back by `unmark_notice` if it could not be written.
         let show_notice = self.notice && !st.notice_shown;
         st.notice_shown |= show_notice;
-        let saved = !(changed || show_notice) || locked.save(dir, INSTEAD, notes);
+        let saved = !(changed || show_notice) || locked.save(dir, instead, notes);
         let st = locked.state;
         let key = parse_key(st.key.as_deref()?)?;
         let id = st.anonymous_id?;
@@ -99,7 +120,7 @@ impl Install<'_> {
     /// the app stored is erased, so the state dir holds nothing that
     /// identifies the install: only the choice and the notice flag. `None`
     /// when the system has no randomness for a key.
-    pub(crate) fn unstored(&self, loaded: Loaded, notes: &mut Vec<String>) -> Option<Identity> {
+    pub(crate) fn unstored(&self, loaded: Loaded, notes: &mut Vec<String>) -> Result<Identity, NoIdentity> {
         let Some(dir) = self.dir.filter(|_| self.persist) else {
             if let Loaded::Untrusted(_, why) | Loaded::Corrupt(why) = loaded {
                 notes.push(why);
@@ -107,20 +128,20 @@ impl Install<'_> {
             if self.persist && self.dir.is_none() {
                 notes.push("no config directory; the notice cannot be marked shown".into());
             }
-            return process_only(self.persist && self.notice);
+            return process_only(self.persist && self.notice).ok_or(NoIdentity::NoRandomness);
         };
-        let Some(mut locked) = Locked::take(dir, "", notes) else {
-            return process_only(self.notice);
+        let Some(mut locked) = Locked::take(dir, "", self.consent_read, notes)? else {
+            return process_only(self.notice).ok_or(NoIdentity::NoRandomness);
         };
         let st = &mut locked.state;
         let show_notice = self.notice && !st.notice_shown;
         st.notice_shown |= show_notice;
         let erased = st.anonymous_id.take().is_some() | st.key.take().is_some();
         if (erased || show_notice) && !locked.save(dir, "", notes) {
-            return process_only(show_notice);
+            return process_only(show_notice).ok_or(NoIdentity::NoRandomness);
         }
         let gate = Some(Gate::unstored(dir.to_path_buf()));
-        Some(Identity { gate, ..process_only(show_notice)? })
+        Ok(Identity { gate, ..process_only(show_notice).ok_or(NoIdentity::NoRandomness)? })
     }
 }
 
@@ -134,26 +155,37 @@ struct Locked {
 }
 
 impl Locked {
-    /// Takes `dir`'s lock and reads its state. `None`, with a note, when
-    /// the lock cannot be taken or the file cannot be used (left as it is);
-    /// `instead` ends the note with what the caller uses instead.
-    fn take(dir: &Path, instead: &str, notes: &mut Vec<String>) -> Option<Locked> {
+    /// Takes `dir`'s lock and reads its state. `Ok(None)`, with a note,
+    /// when the lock cannot be taken or the file cannot be used (left as
+    /// it is); `instead` ends the note with what the caller uses instead.
+    /// `Err`: `consent_read` (consent came from this file, read before the
+    /// lock) and the file now says "disabled": nothing is written.
+    fn take(
+        dir: &Path,
+        instead: &str,
+        consent_read: bool,
+        notes: &mut Vec<String>,
+    ) -> Result<Option<Locked>, NoIdentity> {
         let lock = match lock(dir) {
             Ok(l) => l,
             Err(e) => {
                 notes.push(format!("cannot save state in {}: {e}{instead}", dir.display()));
-                return None;
+                return Ok(None);
             }
         };
-        let (state, first_run) = match read(dir) {
+        let loaded = read(dir);
+        if consent_read && matches!(loaded.choice(), Ok(Some(Choice::Disabled))) {
+            return Err(NoIdentity::Disabled);
+        }
+        let (state, first_run) = match loaded {
             Loaded::Ok(s) => (s, false),
             Loaded::Missing => (StateData { version: 1, ..StateData::default() }, true),
             Loaded::Untrusted(_, why) | Loaded::Corrupt(why) => {
                 notes.push(format!("{why}{instead} (`telemetry enable` or `telemetry disable` rewrites it)"));
-                return None;
+                return Ok(None);
             }
         };
-        Some(Locked { _lock: lock, state, first_run })
+        Ok(Some(Locked { _lock: lock, state, first_run }))
     }
 
     /// Writes the state back; `false`, with a note, when it cannot be.

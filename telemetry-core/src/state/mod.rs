@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 pub(crate) use choice::save_choice;
 pub(crate) use file::{EVENTS_FILE, Loaded, METRICS_FILE, SPOOL_DIR, read};
 pub(crate) use gate::Gate;
-pub(crate) use identity::{Identity, Install, id_override, unmark_notice};
+pub(crate) use identity::{Identity, Install, NoIdentity, id_override, unmark_notice};
 pub(crate) use private::{create_dir, create_private, write_atomic};
 pub(crate) use safe::{open_append, read_bounded, read_lines_bounded, real_dir};
 
