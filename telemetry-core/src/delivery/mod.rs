@@ -1,10 +1,9 @@
 //! Delivery: a bounded queue between `record()` and one background worker
 //! thread, and how the two part at exit. [`Delivery`] is the only way in:
-//! it starts the worker (and, with a spool, on the first overflow, the
-//! spooler that takes what overflows a full queue to disk: `spooler.rs`),
-//! owns their threads, the queue and the leftovers, and shuts all of it
-//! down when dropped (after tracing-appender's `WorkerGuard` and sentry's
-//! transport threads).
+//! it starts the worker (and, with a spool, the spooler that takes what
+//! overflows a full queue to disk: `spooler.rs`), owns their threads, the
+//! queue and the leftovers, and shuts all of it down when dropped (after
+//! tracing-appender's `WorkerGuard` and sentry's transport threads).
 
 mod consent;
 mod exit;
@@ -16,9 +15,9 @@ mod tuning;
 mod worker;
 
 use std::io;
-use std::sync::Arc;
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::mpsc::{SyncSender, sync_channel};
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -27,7 +26,6 @@ pub(crate) use tuning::{Backoff, Tuning};
 
 use exit::Leftovers;
 use queue::Queue;
-use spooler::SpoolerThread;
 use stats::Counters;
 use worker::{Handoff, Worker};
 
@@ -65,10 +63,9 @@ pub(crate) struct Starting {
 
 impl Starting {
     /// Hands the worker what the identity decided: the spool (HTTP with a
-    /// state dir: the earlier runs' files to send, this run's overflow and
-    /// leftovers to keep) and the write gate (the JSON-lines file's), and
-    /// gives the handle that shuts all of it down. The spooler starts later,
-    /// if ever: on the queue's first overflow.
+    /// state dir: the earlier runs' files to send, this run's leftovers to
+    /// keep) and the write gate (the JSON-lines file's); starts the spooler
+    /// (with a spool), and gives the handle that shuts all of it down.
     pub(crate) fn run(mut self, spool: Option<Spool>, gate: Option<Gate>, deadline: Duration) -> Delivery {
         let shared = self.shared.clone();
         if spool.is_some() {
@@ -83,8 +80,12 @@ impl Starting {
         // caller's to wait for.
         drop(self.worker.take());
         let diag = self.diag.clone();
-        let spooler = SpoolerThread::new(format!("{}-spool", self.thread_name), spool.clone());
-        Delivery { shared, spooler, leftovers: Leftovers { spool, diag }, deadline }
+        // Without the spooler nothing empties the overflow list, so a full queue drops instead.
+        let spooler = spool.clone().and_then(|spool| {
+            let name = format!("{}-spool", self.thread_name);
+            spooler::spawn(name, shared.clone(), spool, diag.clone()).map_err(|_| shared.no_overflow()).ok()
+        });
+        Delivery { shared, spooler: Mutex::new(spooler), leftovers: Leftovers { spool, diag }, deadline }
     }
 }
 
@@ -101,8 +102,8 @@ impl Drop for Starting {
 /// thread and what is left at exit. Dropping it shuts down.
 pub(crate) struct Delivery {
     shared: Arc<Queue>,
-    /// The spooler (only with a spool), started on the first overflow.
-    spooler: SpoolerThread,
+    /// The spooler thread (only with a spool).
+    spooler: Mutex<Option<JoinHandle<()>>>,
     leftovers: Leftovers,
     deadline: Duration,
 }
@@ -126,9 +127,7 @@ impl Delivery {
         if event.size() > self.shared.tuning.queue_bytes {
             return self.oversize(&event);
         }
-        if self.shared.push(event) {
-            self.spooler.start(&self.shared, &self.leftovers.diag);
-        }
+        self.shared.push(event);
     }
 
     /// Drops an envelope larger than the queue's byte bound, in its own
@@ -185,7 +184,11 @@ impl Delivery {
     pub(crate) fn shutdown(&self) {
         let (rest, writing) = self.shared.close(Instant::now() + self.deadline);
         self.leftovers.settle(&rest, &self.shared.counters);
-        self.spooler.join_if(writing);
+        if let Some(h) = self.spooler.lock().ok().and_then(|mut s| s.take())
+            && writing
+        {
+            let _ = h.join();
+        }
     }
 }
 

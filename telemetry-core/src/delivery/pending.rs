@@ -76,10 +76,6 @@ pub(crate) enum Activity {
 pub(crate) enum Spooler {
     /// No spool, or its thread could not start: a full queue drops.
     Off,
-    /// A spool, and no thread yet: the first envelope that overflows the
-    /// queue starts it (`Delivery::push`), so that a run whose events all
-    /// fit in the queue never pays for its start.
-    Unstarted,
     Idle,
     /// Woken for the current overflow.
     Asked,

@@ -58,9 +58,9 @@ impl Queue {
     }
 
     /// There is a spool (told before anything is recorded): a full queue
-    /// overflows to it, and its first overflow starts the spooler.
+    /// overflows to it.
     pub(super) fn overflows(&self) {
-        lock(&self.state).spooler = Spooler::Unstarted;
+        lock(&self.state).spooler = Spooler::Idle;
     }
 
     /// The spooler could not start: a full queue drops again.
@@ -88,19 +88,17 @@ impl Queue {
     /// Queues one envelope; never waits on I/O (the lock is held for a
     /// push). A full queue overflows (when there is a spool) into a list of
     /// the same bounds that the spooler thread writes to disk; beyond that,
-    /// the envelope is dropped and counted. `true`: this envelope was the
-    /// first to overflow, and the caller is to start the spooler.
-    #[must_use]
-    pub(crate) fn push(&self, event: Event) -> bool {
+    /// the envelope is dropped and counted.
+    pub(crate) fn push(&self, event: Event) {
         let Ok(mut q) = self.state.lock() else {
             self.counters.dropped.fetch_add(1, Relaxed);
-            return false;
+            return;
         };
         let t = &self.tuning;
         if q.closed() {
             drop(q);
             self.counters.dropped.fetch_add(1, Relaxed);
-            return false;
+            return;
         }
         if !q.fits(t, event.size()) {
             return self.overflow(q, event);
@@ -116,14 +114,12 @@ impl Queue {
         if wake {
             self.work.notify_one();
         }
-        false
     }
 
     /// The queue is full: into the overflow list if there is one with room,
-    /// waking the spooler once it holds enough for a file. `true`: the
-    /// spooler is to be started (it finds the overflow when it runs).
+    /// waking the spooler once it holds enough for a file.
     #[cold]
-    fn overflow(&self, mut q: MutexGuard<'_, State>, event: Event) -> bool {
+    fn overflow(&self, mut q: MutexGuard<'_, State>, event: Event) {
         let t = &self.tuning;
         if q.spooler == Spooler::Off
             || q.overflow.len() >= t.overflow_events()
@@ -131,16 +127,10 @@ impl Queue {
         {
             drop(q);
             self.counters.dropped.fetch_add(1, Relaxed);
-            return false;
+            return;
         }
         q.overflow_bytes += event.size();
         q.overflow.push_back(event);
-        if q.spooler == Spooler::Unstarted {
-            // Idle, as it will be: it looks at the overflow before it first
-            // waits, and the pushes after this one wake it as they would.
-            q.spooler = Spooler::Idle;
-            return true;
-        }
         let wake = q.spooler == Spooler::Idle && q.overflow_due(t);
         if wake {
             q.spooler = Spooler::Asked;
@@ -149,7 +139,6 @@ impl Queue {
         if wake {
             self.spool.notify_one();
         }
-        false
     }
 
     /// Events and bytes waiting in memory now: the queue and its overflow

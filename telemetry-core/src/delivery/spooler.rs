@@ -2,9 +2,8 @@
 //! defaults while memory stays bounded. With a spool (HTTP and a writable state dir), an
 //! envelope that finds the queue full goes to the overflow list (the
 //! queue's bounds again) instead of being dropped; `record()` never waits.
-//! The spooler, a second background thread started by the first envelope
-//! that overflows (a run that never fills the queue starts no second
-//! thread), takes the overflow list once it holds half those bounds and writes it as one spool file (generation
+//! The spooler, a second background thread, takes the overflow list once
+//! it holds half those bounds and writes it as one spool file (generation
 //! 1, through the state write gate, within the spool's bounds), so a burst
 //! is not stuck behind a worker waiting on a slow collector. Once the queue
 //! is empty again, the worker reads this run's files back and sends them;
@@ -21,9 +20,10 @@
 //! process resends it). A full spool, or a write the gate refuses, drops
 //! the batch (counted).
 
+use std::io;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::atomic::Ordering::Relaxed;
-use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
 
 use super::pending::Spooler;
@@ -33,69 +33,23 @@ use crate::envelope::Event;
 use crate::output::Diag;
 use crate::spool::{Spool, SpoolError};
 
-/// The spooler's thread, started by the first envelope that overflows the
-/// queue: a run whose events all fit in the queue (a CLI's, nearly always)
-/// never starts it, and `build()` does not wait for a thread start it may
-/// not need. Once started, its handle is kept here for `shutdown` to join
-/// while it writes a file.
-pub(crate) struct SpoolerThread {
-    /// The thread's name and the spool it writes to; `None` without a spool.
-    start: Option<(String, Spool)>,
-    thread: Mutex<Option<JoinHandle<()>>>,
-}
-
-impl SpoolerThread {
-    /// A spooler for `spool`, named `name`, not started yet.
-    pub(crate) fn new(name: String, spool: Option<Spool>) -> Self {
-        SpoolerThread { start: spool.map(|spool| (name, spool)), thread: Mutex::new(None) }
-    }
-
-    /// Starts the thread (once: the queue asks only on its first overflow).
-    /// The handle's lock is held across the start, so that a `shutdown`
-    /// racing it finds the handle of a spooler already writing. When the
-    /// thread cannot start, a full queue drops again.
-    #[cold]
-    pub(crate) fn start(&self, queue: &Arc<Queue>, diag: &Diag) {
-        let Some((name, spool)) = &self.start else { return };
-        let mut thread = self.thread.lock().unwrap_or_else(|p| p.into_inner());
-        if thread.is_some() {
-            return;
+/// Starts the spooler thread, named `name`.
+pub(crate) fn spawn(name: String, queue: Arc<Queue>, spool: Spool, diag: Diag) -> io::Result<JoinHandle<()>> {
+    thread::Builder::new().name(name).spawn(move || {
+        while let Some(batch) = queue.take_overflow() {
+            let refs: Vec<&Event> = batch.iter().collect();
+            let (n, written) = (batch.len(), spool.write(&refs, 1));
+            let kept = written.as_ref().map_or(0, |(_, k)| *k);
+            if kept < n {
+                let why = match &written {
+                    Ok(_) | Err(SpoolError::Full) => "the spool is full (Builder::limits)".to_string(),
+                    Err(SpoolError::Io(e)) => e.to_string(),
+                };
+                diag.say(format_args!("dropped {} events the queue could not hold: {why}", n - kept));
+            }
+            queue.spooled(n as u64, written.ok().map(|(path, k)| (path, k as u64)));
         }
-        let (shared, spool, diag) = (queue.clone(), spool.clone(), diag.clone());
-        let spawned = thread::Builder::new().name(name.clone()).spawn(move || run(&shared, &spool, &diag));
-        match spawned {
-            Ok(handle) => *thread = Some(handle),
-            Err(_) => queue.no_overflow(),
-        }
-    }
-
-    /// Joins the thread, if started and `writing` a file (the file must be
-    /// whole at exit); an idle one exits on its own. Once only.
-    pub(crate) fn join_if(&self, writing: bool) {
-        let taken = self.thread.lock().ok().and_then(|mut t| t.take());
-        if let Some(handle) = taken
-            && writing
-        {
-            let _ = handle.join();
-        }
-    }
-}
-
-/// The spooler thread's loop: each overflow that is due, to one spool file.
-fn run(queue: &Queue, spool: &Spool, diag: &Diag) {
-    while let Some(batch) = queue.take_overflow() {
-        let refs: Vec<&Event> = batch.iter().collect();
-        let (n, written) = (batch.len(), spool.write(&refs, 1));
-        let kept = written.as_ref().map_or(0, |(_, k)| *k);
-        if kept < n {
-            let why = match &written {
-                Ok(_) | Err(SpoolError::Full) => "the spool is full (Builder::limits)".to_string(),
-                Err(SpoolError::Io(e)) => e.to_string(),
-            };
-            diag.say(format_args!("dropped {} events the queue could not hold: {why}", n - kept));
-        }
-        queue.spooled(n as u64, written.ok().map(|(path, k)| (path, k as u64)));
-    }
+    })
 }
 
 impl Queue {
