@@ -1,5 +1,6 @@
 //! Bytes on the wire per event, per wire format, with and without
-//! `Content-Encoding: gzip`, and the CPU that compressing a batch costs.
+//! `Content-Encoding: gzip` (and `Compression::Auto`, which gzips only a
+//! body over one KiB), and the CPU that compressing a batch costs.
 //! The side-by-side event (8 fields, 2 hashed: `benches/bench.yaml`, the
 //! peers bench's event) is recorded N times and sent to the loopback
 //! collector of `telemetry-testkit`; what the collector read is counted:
@@ -81,9 +82,9 @@ fn main() {
     let (batch, runs) = (arg("--batch", 500), arg("--runs", 51));
     println!("Bytes per event: request line + headers + body, as the collector read them.\n");
     println!(
-        "| wire format | 1 event, plain | 1 event, gzip | {batch} per request, plain | {batch} per request, gzip (level 1) | {batch} per request, gzip level 6 | gzip level 1, µs for 1 event | gzip level 1 / level 6, µs per batch of {batch} |"
+        "| wire format | 1 event, plain | 1 event, gzip | 1 event, auto | {batch} per request, plain | {batch} per request, gzip (level 1) | {batch} per request, auto | {batch} per request, gzip level 6 | gzip level 1, µs for 1 event | gzip level 1 / level 6, µs per batch of {batch} |"
     );
-    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     for format in FORMATS {
         let per = |c, n, b| {
             let reqs = run(format, c, n, b);
@@ -91,8 +92,10 @@ fn main() {
         };
         let (one_plain, one) = per(Compression::None, 1, 1);
         let (one_gzip, _) = per(Compression::Gzip, 1, 1);
+        let (one_auto, _) = per(Compression::Auto, 1, 1);
         let (many_plain, reqs) = per(Compression::None, batch, batch);
         let (many_gzip, zreqs) = per(Compression::Gzip, batch, batch);
+        let (many_auto, _) = per(Compression::Auto, batch, batch);
         let body = &reqs[0].body;
         assert_eq!((reqs.len(), zreqs.len()), (1, 1), "{format:?}: one request each");
         assert_eq!(zreqs[0].header("content-encoding"), Some("gzip"));
@@ -102,7 +105,7 @@ fn main() {
         // One event: what a CLI's only request costs the worker before exit.
         let us_one = gzip_micros(&one[0].body, 1, runs);
         println!(
-            "| {} | {one_plain:.0} | {one_gzip:.0} | {many_plain:.1} | {many_gzip:.1} | {:.1} | {us_one:.0} | {us1:.0} / {us6:.0} |",
+            "| {} | {one_plain:.0} | {one_gzip:.0} | {one_auto:.0} | {many_plain:.1} | {many_gzip:.1} | {many_auto:.1} | {:.1} | {us_one:.0} | {us1:.0} / {us6:.0} |",
             format.name(),
             (l6 + head as f64) / batch as f64,
         );

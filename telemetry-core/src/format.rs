@@ -112,4 +112,45 @@ pub enum Compression {
     /// clients send it with `gzip=True`). A [`WireFormat::Native`] collector
     /// must decode it.
     Gzip,
+    /// Gzip where it saves a packet: a body over [`Compression::AUTO_MIN_BYTES`]
+    /// in a wire format whose backends accept gzip (OTLP/HTTP, PostHog,
+    /// Segment: see [`Compression::Gzip`]); a smaller body, and every
+    /// [`WireFormat::Native`] body (a product's own collector need not
+    /// decode gzip), as written. A CLI's one event fits one TCP segment
+    /// with its headers and costs no compression on the exit path; a
+    /// batching app's batches are sent 15–24× smaller (BENCHMARKS.md,
+    /// "The default `Compression`").
+    ///
+    /// ```
+    /// use telemetry_core::{Compression, WireFormat};
+    /// let auto = Compression::Auto;
+    /// assert!(!auto.gzips(WireFormat::PostHog, Compression::AUTO_MIN_BYTES));
+    /// assert!(auto.gzips(WireFormat::PostHog, Compression::AUTO_MIN_BYTES + 1));
+    /// assert!(auto.gzips(WireFormat::OtlpProtobuf, 200_000));
+    /// assert!(!auto.gzips(WireFormat::Native, 200_000));
+    /// ```
+    Auto,
+}
+
+impl Compression {
+    /// The largest body [`Compression::Auto`] sends as written: a request
+    /// of about 300 bytes of request line and headers and a body of this
+    /// size fit one TCP segment (1,460 bytes on Ethernet, IPv4), TLS
+    /// record overhead included.
+    pub const AUTO_MIN_BYTES: usize = 1024;
+
+    /// Whether a body of `len` bytes in `format` is sent gzipped.
+    ///
+    /// ```
+    /// use telemetry_core::{Compression, WireFormat};
+    /// assert!(!Compression::None.gzips(WireFormat::Otlp, 1 << 20));
+    /// assert!(Compression::Gzip.gzips(WireFormat::Native, 10));
+    /// ```
+    pub fn gzips(self, format: WireFormat, len: usize) -> bool {
+        match self {
+            Compression::None => false,
+            Compression::Gzip => true,
+            Compression::Auto => format != WireFormat::Native && len > Self::AUTO_MIN_BYTES,
+        }
+    }
 }

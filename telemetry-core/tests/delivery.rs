@@ -618,3 +618,75 @@ fn gzip_bodies_decode_to_the_format() {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
+
+/// The events of one request body (inflated if gzipped) in `format`.
+fn events_in(format: WireFormat, body: &[u8]) -> usize {
+    use prost::Message;
+    if format == WireFormat::OtlpProtobuf {
+        let req = opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest::decode(body).unwrap();
+        return req.resource_logs.iter().flat_map(|r| &r.scope_logs).map(|s| s.log_records.len()).sum();
+    }
+    let v: serde_json::Value = serde_json::from_slice(body).unwrap();
+    match format {
+        WireFormat::Otlp => v["resourceLogs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["scopeLogs"][0]["logRecords"].as_array().unwrap().len())
+            .sum(),
+        _ => v["batch"].as_array().unwrap().len(),
+    }
+}
+
+/// `Compression::Auto`: a body over `AUTO_MIN_BYTES` gzipped (the header
+/// says so, the body inflates to the format's), a smaller one and every
+/// native body as written; one event of a CLI (PostHog, Segment, OTLP
+/// protobuf) goes as written, a batch of 20 gzipped except native.
+#[test]
+fn auto_compression_gzips_only_bodies_over_the_bound() {
+    use std::io::Read;
+    use telemetry_core::Compression;
+    let formats =
+        [WireFormat::Native, WireFormat::PostHog, WireFormat::Segment, WireFormat::Otlp, WireFormat::OtlpProtobuf];
+    for format in formats {
+        for events in [1, 20] {
+            let dir = temp_dir("auto-gzip");
+            let c = Collector::ok();
+            let t = builder(&dir)
+                .settings(|b| {
+                    // One request at shutdown, whatever the worker's timing.
+                    let batching = telemetry_core::Batching::default().with_max_latency(Duration::from_secs(60));
+                    b.endpoint(c.url(), format).api_key("phc_test").compression(Compression::Auto).batching(batching)
+                })
+                .build()
+                .unwrap();
+            for n in 0..events {
+                t.record(&run(n));
+            }
+            assert_eq!(t.shutdown().sent, events, "{format:?}");
+            let mut seen = 0;
+            assert_eq!(c.requests().len(), 1, "{format:?}");
+            for r in c.requests() {
+                let gzipped = r.header("content-encoding") == Some("gzip");
+                let mut plain = r.body.clone();
+                if gzipped {
+                    plain.clear();
+                    flate2::read::GzDecoder::new(&r.body[..]).read_to_end(&mut plain).unwrap();
+                    assert!(r.body.len() < plain.len(), "{format:?}");
+                }
+                assert_eq!(r.header("content-encoding").is_some(), gzipped, "{format:?}");
+                let over = plain.len() > Compression::AUTO_MIN_BYTES;
+                assert_eq!(gzipped, over && format != WireFormat::Native, "{format:?}: {} bytes", plain.len());
+                if events == 1 && format != WireFormat::Otlp {
+                    assert!(!gzipped, "{format:?}: one event, {} bytes", plain.len());
+                }
+                if events == 20 {
+                    assert_eq!(gzipped, format != WireFormat::Native, "{format:?}");
+                }
+                seen += events_in(format, &plain);
+            }
+            assert_eq!(seen, events as usize, "{format:?}");
+            std::fs::remove_dir_all(&dir).unwrap();
+        }
+    }
+}

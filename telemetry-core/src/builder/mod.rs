@@ -224,8 +224,10 @@ impl Builder {
 
     /// How request bodies are encoded (default [`Compression::None`]);
     /// [`Compression::Gzip`] sends `Content-Encoding: gzip`, which OTLP/HTTP
-    /// collectors, PostHog and Segment accept. The figures behind the
-    /// default are in BENCHMARKS.md ("Bytes on the wire").
+    /// collectors, PostHog and Segment accept; [`Compression::Auto`] gzips
+    /// only a body over one KiB in those formats (a batch, not a CLI's one
+    /// event). The figures behind the default are in BENCHMARKS.md ("Bytes
+    /// on the wire").
     ///
     /// ```
     /// # #[cfg(feature = "http")] {
@@ -235,7 +237,7 @@ impl Builder {
     /// let telemetry = Telemetry::builder(&APP)
     ///     .app_version("1.0.0")
     ///     .endpoint("https://collector.example.com", WireFormat::Otlp)
-    ///     .compression(Compression::Gzip)
+    ///     .compression(Compression::Auto)
     ///     .with_test_knobs()
     ///     .env(EnvSource::from_pairs([("DO_NOT_TRACK", "1")]))
     ///     .build()

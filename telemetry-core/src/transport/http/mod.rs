@@ -117,10 +117,7 @@ impl Http {
 
     fn send_body(&self, url: &reqwest::Url, payload: Vec<u8>) -> Outcome {
         let mut req = self.client.post(url.clone()).header("content-type", self.format.content_type());
-        let gzipped = match self.compression {
-            Compression::Gzip => gzip::encode(&payload),
-            Compression::None => None,
-        };
+        let gzipped = self.compression.gzips(self.format, payload.len()).then(|| gzip::encode(&payload)).flatten();
         req = match gzipped {
             Some(z) => req.header("content-encoding", "gzip").body(z),
             None => req.body(payload),
