@@ -17,15 +17,19 @@
 //!   its HTTP client, connect, send and read the answer).
 //! - `steps`: the worker's steps one after another on their own, with the
 //!   crates and settings the transport uses (`transport/http/mod.rs`): a
-//!   thread's start, the HTTP client's construction (its runtime thread,
-//!   TLS configuration), a first request (connect, send, answer), a second
-//!   on the same connection, and dropping the client; `steps-no-roots`: the
-//!   same without the built-in TLS roots (what an `http://` endpoint gets).
+//!   thread's start, the HTTP client's construction (ureq's agent: its TLS
+//!   configuration waits for a first https connection), a first request
+//!   (connect, send, answer), a second on the same connection, and dropping
+//!   the client.
 //!
 //! `cargo bench -p telemetry-core --bench exit -- [--runs N]`
 
 #[path = "support.rs"]
 mod support;
+// The transport's client, so that `steps` opens and connects as the worker does.
+#[allow(dead_code)] // its unit test's helper
+#[path = "../src/transport/http/client.rs"]
+mod client;
 
 use std::collections::BTreeMap;
 use std::process::Command;
@@ -64,8 +68,7 @@ fn child(case: &str, dir: &str, url: &str) {
             drop(t);
             steps.push(("drop", micros(t0)));
         }
-        "steps" => worker_steps(url, true, &mut steps),
-        "steps-no-roots" => worker_steps(url, false, &mut steps),
+        "steps" => worker_steps(url, &mut steps),
         format => {
             let format = WireFormat::parse(format).unwrap();
             let e = build_finished();
@@ -87,35 +90,27 @@ fn child(case: &str, dir: &str, url: &str) {
 }
 
 /// The worker's steps, each on its own, as `transport/http/mod.rs` takes them.
-fn worker_steps(url: &str, roots: bool, steps: &mut Vec<(&'static str, f64)>) {
+fn worker_steps(url: &str, steps: &mut Vec<(&'static str, f64)>) {
     let t0 = Instant::now();
     let (tx, rx) = std::sync::mpsc::channel();
     let h = std::thread::Builder::new().name("t".into()).spawn(move || tx.send(Instant::now())).unwrap();
     let started = rx.recv().unwrap();
     steps.push(("thread_start", started.duration_since(t0).as_secs_f64() * 1e6));
     let _ = h.join();
-    let timeout = Duration::from_secs(10);
     let t0 = Instant::now();
-    let client = reqwest::blocking::Client::builder()
-        .no_proxy()
-        .timeout(timeout)
-        .connect_timeout(timeout)
-        .redirect(reqwest::redirect::Policy::none())
-        .user_agent("telemetry-core/bench")
-        .tls_built_in_root_certs(roots)
-        .build()
-        .unwrap();
+    let agent = client::agent(Duration::from_secs(10), None);
     steps.push(("client_build", micros(t0)));
     let url = format!("{url}/batch/");
     for step in ["first_request", "second_request"] {
         let t0 = Instant::now();
-        let r = client.post(&url).header("content-type", "application/json").body("{\"batch\":[]}").send().unwrap();
+        let mut r = agent.post(&url).header("content-type", "application/json").send("{\"batch\":[]}").unwrap();
         assert!(r.status().is_success());
-        drop(r);
+        // Read to its end, as the transport does, so that the connection is reused.
+        r.body_mut().read_to_vec().unwrap();
         steps.push((step, micros(t0)));
     }
     let t0 = Instant::now();
-    drop(client);
+    drop(agent);
     steps.push(("client_drop", micros(t0)));
 }
 
@@ -146,7 +141,7 @@ fn main() {
     collector.keep_requests(false);
     let dir = state_dir("exit");
     let dir = dir.to_str().unwrap();
-    let mut cases: Vec<String> = ["none", "off", "steps", "steps-no-roots"].map(String::from).into();
+    let mut cases: Vec<String> = ["none", "off", "steps"].map(String::from).into();
     cases.extend(FORMATS.iter().map(|f| f.name().to_string()));
     let me = std::env::current_exe().unwrap();
     // case -> step -> samples (µs); "process" is the parent's spawn-to-exit.

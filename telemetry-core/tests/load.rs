@@ -124,7 +124,7 @@ fn eight_threads_against_a_slow_collector() {
 
     // Memory: the queue and its overflow hold at most 2000 envelopes (about 1 MiB); had it
     // kept all 800,000 (about 450 bytes each) it would need about 340 MiB.
-    // The bound is generous (allocator, 10 threads' stacks, reqwest and the
+    // The bound is generous (allocator, 10 threads' stacks, the HTTP client and the
     // collector's threads) and still far below an unbounded queue.
     if let (Some((rss0, _)), Some((_, hwm1))) = (before, after) {
         let growth_mib = hwm1.saturating_sub(rss0) / 1024;

@@ -3,9 +3,10 @@
 //! the app sets with `Builder::proxy` passes the same policy as the endpoint
 //! (`https://`, or plain `http://` to loopback only).
 //!
-//! reqwest reads the proxy variables from the process environment, not from
-//! the injected `EnvSource`, and setting them in a multi-threaded test is not
-//! sound; so the test runs itself again as a child process with them set.
+//! The HTTP client (ureq, left to its defaults) reads the proxy variables
+//! from the process environment, not from the injected `EnvSource`, and
+//! setting them in a multi-threaded test is not sound; so the test runs
+//! itself again as a child process with them set.
 #![cfg(feature = "http")]
 
 mod common;

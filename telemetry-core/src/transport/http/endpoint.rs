@@ -22,7 +22,7 @@ pub fn check_endpoint(url: &str, format: WireFormat) -> Result<String, BuildErro
 }
 
 /// [`check_endpoint`], with the URL as the client takes it.
-pub(super) fn endpoint_url(url: &str, format: WireFormat) -> Result<reqwest::Url, BuildError> {
+pub(super) fn endpoint_url(url: &str, format: WireFormat) -> Result<url::Url, BuildError> {
     let mut u = match check_transport_url(url) {
         Ok(u) => u,
         Err(Refused::Invalid(reason)) => return Err(BuildError::InvalidEndpoint { url: url.to_string(), reason }),
@@ -40,7 +40,7 @@ pub(super) fn endpoint_url(url: &str, format: WireFormat) -> Result<reqwest::Url
 /// ending as `/v1/metrics` (the OTLP/HTTP paths, also under a prefix).
 /// `None` for another path (a period's metrics then go with the events, as
 /// a log record named `metrics`) and for the other formats.
-pub(super) fn metrics_url(logs: &reqwest::Url, format: WireFormat) -> Option<reqwest::Url> {
+pub(super) fn metrics_url(logs: &url::Url, format: WireFormat) -> Option<url::Url> {
     if !matches!(format, WireFormat::Otlp | WireFormat::OtlpProtobuf) {
         return None;
     }
@@ -66,7 +66,7 @@ pub fn check_proxy(url: &str) -> Result<String, BuildError> {
 }
 
 /// [`check_proxy`], with the URL as the client takes it.
-pub(super) fn proxy_url(url: &str) -> Result<reqwest::Url, BuildError> {
+pub(super) fn proxy_url(url: &str) -> Result<url::Url, BuildError> {
     check_transport_url(url).map_err(|e| match e {
         Refused::Invalid(reason) => BuildError::InvalidProxy { url: url.to_string(), reason },
         Refused::Insecure => BuildError::InsecureProxy { url: url.to_string() },
@@ -81,8 +81,8 @@ enum Refused {
     Insecure,
 }
 
-fn check_transport_url(url: &str) -> Result<reqwest::Url, Refused> {
-    let u = reqwest::Url::parse(url).map_err(|e| Refused::Invalid(e.to_string()))?;
+fn check_transport_url(url: &str) -> Result<url::Url, Refused> {
+    let u = url::Url::parse(url).map_err(|e| Refused::Invalid(e.to_string()))?;
     match u.scheme() {
         "https" => {}
         "http" => {
@@ -119,7 +119,7 @@ mod metrics_url_tests {
         ];
         for (url, format, want) in cases {
             let logs = endpoint_url(url, format).unwrap();
-            assert_eq!(metrics_url(&logs, format).as_ref().map(reqwest::Url::as_str), want, "{url}");
+            assert_eq!(metrics_url(&logs, format).as_ref().map(url::Url::as_str), want, "{url}");
         }
     }
 }

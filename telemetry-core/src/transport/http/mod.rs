@@ -1,8 +1,10 @@
-//! The HTTP transport (cargo feature `http`, on by default): reqwest's
-//! blocking client with rustls, on the worker thread only. Its children are
+//! The HTTP transport (cargo feature `http`, on by default): ureq, a
+//! synchronous HTTP/1.1 client with rustls, on the worker thread only (no
+//! async runtime and its thread: see ARCHITECTURE.md). Its children are
 //! the endpoint policy and the request bodies of each wire format.
 
 mod body;
+mod client;
 #[cfg(test)]
 mod corpus;
 mod endpoint;
@@ -47,45 +49,29 @@ fn push_items<T>(b: &mut Vec<u8>, items: impl Iterator<Item = T>, mut write: imp
 
 /// An HTTP endpoint.
 pub(crate) struct Http {
-    pub client: reqwest::blocking::Client,
-    pub url: reqwest::Url,
+    pub agent: ureq::Agent,
+    pub url: url::Url,
     pub format: WireFormat,
     pub api_key: Option<String>,
     pub compression: Compression,
     /// Where an OTLP endpoint takes a period's metrics (`endpoint::metrics_url`).
-    pub metrics_url: Option<reqwest::Url>,
+    pub metrics_url: Option<url::Url>,
 }
 
 impl Http {
     pub(crate) fn new(
-        url: reqwest::Url,
+        url: url::Url,
         format: WireFormat,
         api_key: Option<String>,
         timeout: Duration,
-        proxy: Option<reqwest::Url>,
+        proxy: Option<url::Url>,
     ) -> Result<Self, String> {
-        // reqwest would take a proxy from HTTP_PROXY, HTTPS_PROXY or
-        // ALL_PROXY, which the endpoint policy never saw: a plain-http proxy
-        // there would carry the payload (and an API key) unencrypted. Only
-        // the app's own, checked proxy is used.
-        let mut client = reqwest::blocking::Client::builder().no_proxy();
-        // Plain http (loopback only, by the endpoint policy) and no proxy:
-        // nothing is ever verified, so the root store is not built.
-        if url.scheme() == "http" && proxy.is_none() {
-            client = client.tls_built_in_root_certs(false);
-        }
-        if let Some(p) = proxy {
-            client = client.proxy(reqwest::Proxy::all(p).map_err(|e| e.to_string())?);
-        }
-        let client = client
-            .timeout(timeout)
-            .connect_timeout(timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("telemetry-core/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| e.to_string())?;
+        // `Proxy::new` reads no variable (not even `NO_PROXY`): only the
+        // app's own proxy, checked by the endpoint policy, is used.
+        let proxy = proxy.map(|p| ureq::Proxy::new(p.as_str()).map_err(|e| e.to_string())).transpose()?;
+        let agent = client::agent(timeout, proxy);
         let metrics_url = endpoint::metrics_url(&url, format);
-        Ok(Http { client, url, format, api_key, compression: Compression::None, metrics_url })
+        Ok(Http { agent, url, format, api_key, compression: Compression::None, metrics_url })
     }
 
     /// POSTs `events`. With an OTLP endpoint, a period's `metrics` events go
@@ -115,21 +101,48 @@ impl Http {
         self.send_body(&self.url, payload)
     }
 
-    fn send_body(&self, url: &reqwest::Url, payload: Vec<u8>) -> Outcome {
-        let mut req = self.client.post(url.clone()).header("content-type", self.format.content_type());
+    fn send_body(&self, url: &url::Url, payload: Vec<u8>) -> Outcome {
+        let mut req = self.agent.post(url.as_str()).header("content-type", self.format.content_type());
         let gzipped = self.compression.gzips(self.format, payload.len()).then(|| gzip::encode(&payload)).flatten();
-        req = match gzipped {
-            Some(z) => req.header("content-encoding", "gzip").body(z),
-            None => req.body(payload),
-        };
+        if gzipped.is_some() {
+            req = req.header("content-encoding", "gzip");
+        }
         if self.format == WireFormat::Segment
             && let Some(key) = &self.api_key
         {
-            req = req.basic_auth(key, Some(""));
+            // Basic auth: the write key as the user, an empty password.
+            use base64::Engine;
+            let token = base64::prelude::BASE64_STANDARD.encode(format!("{key}:"));
+            req = req.header("authorization", format!("Basic {token}"));
         }
-        match req.send() {
+        match req.send(gzipped.unwrap_or(payload)) {
             Err(e) => Outcome::Retry { after: None, why: e.to_string() },
             Ok(resp) => response::outcome(self.format, resp),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An https endpoint builds its TLS configuration (ring, the webpki
+    /// roots) at the first connection: a peer that is not TLS is a network
+    /// error, retried, not a panic on the worker.
+    #[test]
+    fn an_https_peer_that_is_not_tls_is_retried() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            for s in listener.incoming().flatten() {
+                drop(s);
+            }
+        });
+        let url = url::Url::parse(&format!("https://127.0.0.1:{port}/ingest")).unwrap();
+        let http = Http::new(url.clone(), WireFormat::Native, None, Duration::from_secs(5), None).unwrap();
+        match http.send_body(&url, b"{}".to_vec()) {
+            Outcome::Retry { after: None, why } => assert!(!why.is_empty()),
+            other => panic!("{other:?}"),
         }
     }
 }

@@ -11,8 +11,8 @@ use crate::format::{Compression, WireFormat};
 
 /// An endpoint and the app's proxy, both passed the policy.
 pub(crate) struct Endpoint {
-    url: reqwest::Url,
-    proxy: Option<reqwest::Url>,
+    url: url::Url,
+    proxy: Option<url::Url>,
 }
 
 /// The endpoint, if one is set: `https://` or loopback (and the proxy too),

@@ -18,9 +18,11 @@
 use std::io::Read;
 use std::time::{Duration, SystemTime};
 
-use reqwest::StatusCode;
-use reqwest::blocking::Response;
-use reqwest::header::RETRY_AFTER;
+use ureq::http::StatusCode;
+use ureq::http::header::RETRY_AFTER;
+
+/// An answer as ureq gives it, its body unread.
+type Response = ureq::http::Response<ureq::Body>;
 
 use crate::format::WireFormat;
 use crate::transport::Outcome;
@@ -43,10 +45,10 @@ pub(super) fn outcome(format: WireFormat, resp: Response) -> Outcome {
 /// Reads a small body to its end, so that the connection can be reused;
 /// a larger one (declared or found) is dropped unread, which closes it.
 fn drain(mut resp: Response) {
-    if resp.content_length().is_some_and(|n| n > MAX_ANSWER_BYTES) {
+    if resp.body().content_length().is_some_and(|n| n > MAX_ANSWER_BYTES) {
         return;
     }
-    let _ = (&mut resp).take(MAX_ANSWER_BYTES + 1).read_to_end(&mut Vec::new());
+    let _ = resp.body_mut().as_reader().take(MAX_ANSWER_BYTES + 1).read_to_end(&mut Vec::new());
 }
 
 /// The outcome of a status, with the wait the collector asked for.
