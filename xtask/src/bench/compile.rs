@@ -62,6 +62,11 @@ const AS_REGISTRY_DEPENDENCIES: &str = "\n[profile.dev.package.telemetry-core]\n
      [profile.dev.package.telemetry-schema]\nincremental = false\n\n\
      [profile.dev.package.telemetry-derive]\nincremental = false\n";
 
+/// The heading of the section this bench writes into BENCHMARKS.md, apart
+/// from the hand-written compile-time sections (a section is replaced up to
+/// the next `## `, its `###` subsections included).
+const HEADING: &str = "## Compile time: `cargo xtask bench-compile`, 100 derived events vs serde-only";
+
 fn write_crate(dir: &Path, name: &str, dep: &str, profile: &str, lib: &str, lock: &Path) -> Result<(), String> {
     let io = |e: std::io::Error| format!("{}: {e}", dir.display());
     std::fs::create_dir_all(dir.join("src")).map_err(io)?;
@@ -132,7 +137,7 @@ pub fn task(root: &Path, quick: bool) -> Result<(), String> {
     let (clean, rebuild) = if quick { (1, 2) } else { (3, 5) };
     let md = run(root, clean, rebuild)?;
     print!("{md}");
-    upsert_section(&root.join("BENCHMARKS.md"), "## Compile time", &md)
+    upsert_section(&root.join("BENCHMARKS.md"), HEADING, &md)
 }
 
 /// Row 6 of the summary: the same benchmark (fewer builds when `quick`), its
@@ -141,7 +146,7 @@ pub fn rows(quick: bool, root: &Path, rows: &mut Vec<Row>) -> Result<(), String>
     let (clean, rebuild) = if quick { (1, 2) } else { (3, 5) };
     eprintln!("bench: compile time ({clean} clean builds, {rebuild} rebuilds each)");
     let md = run(root, clean, rebuild)?;
-    upsert_section(&root.join("BENCHMARKS.md"), "## Compile time", &md)?;
+    upsert_section(&root.join("BENCHMARKS.md"), HEADING, &md)?;
     for line in md.lines().filter(|l| l.starts_with("| clean") || l.starts_with("| rebuild")) {
         let c: Vec<&str> = line.split('|').map(str::trim).collect();
         if c.len() >= 5 {
@@ -222,7 +227,7 @@ fn run(root: &Path, clean_runs: usize, rebuild_runs: usize) -> Result<String, St
     let (cd, cs, id, is) = (walls(&clean_d), walls(&clean_s), walls(&inc_d), walls(&inc_s));
     let per_event_ms = (id.as_secs_f64() - is.as_secs_f64()) * 1000.0 / EVENTS as f64;
     let mut md = String::new();
-    let _ = writeln!(md, "## Compile time: {EVENTS} derived events vs serde-only\n");
+    let _ = writeln!(md, "{HEADING}\n");
     let _ = writeln!(
         md,
         "`cargo xtask bench-compile` ({clean_runs} clean builds and {rebuild_runs} crate rebuilds each, alternating, dev profile, medians; telemetry-core, -schema and -derive compiled as from crates.io, without incremental state; machine: {}; load average at the end {}).\n",
