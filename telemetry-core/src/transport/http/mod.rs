@@ -18,6 +18,7 @@ mod otlp_proto;
 mod plan;
 mod response;
 mod semconv;
+mod streamed_value;
 
 use std::time::{Duration, SystemTime};
 

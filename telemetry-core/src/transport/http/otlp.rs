@@ -8,6 +8,7 @@ use serde_core::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visito
 
 use super::ordered::{Key, Members, Ordered};
 use super::semconv::resource;
+use super::streamed_value::{Any, Encoding};
 use super::{LIB, LIB_VERSION, SCHEMA_VERSION, push_items};
 use crate::envelope::{Event, Origin};
 use crate::json::push_json_str;
@@ -220,17 +221,17 @@ impl<'de> Visitor<'de> for Items<'_> {
             self.0.extend_from_slice(b"{\"key\":");
             push_json_str(self.0, &k);
             self.0.extend_from_slice(b",\"value\":");
-            a.next_value_seed(Any(self.0))?;
+            a.next_value_seed(Any(Json(self.0)))?;
             self.0.push(b'}');
         }
         Ok(n)
     }
 }
 
-/// One JSON value as an OTLP `AnyValue`, as [`otlp_value`] writes it.
-struct Any<'b>(&'b mut Vec<u8>);
+/// One JSON value as an OTLP JSON `AnyValue`, as [`otlp_value`] writes it.
+struct Json<'b>(&'b mut Vec<u8>);
 
-impl Any<'_> {
+impl Json<'_> {
     fn kind(self, kind: &[u8], write: impl FnOnce(&mut Vec<u8>)) {
         self.0.extend_from_slice(b"{\"");
         self.0.extend_from_slice(kind);
@@ -240,54 +241,30 @@ impl Any<'_> {
     }
 }
 
-impl<'de> DeserializeSeed<'de> for Any<'_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Any<'_> {
-    type Value = ();
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("any JSON value")
-    }
-    fn visit_unit<E>(self) -> Result<(), E> {
+impl Encoding for Json<'_> {
+    fn empty(self) {
         self.0.extend_from_slice(b"{}");
-        Ok(())
     }
-    fn visit_bool<E>(self, v: bool) -> Result<(), E> {
+    fn bool(self, v: bool) {
         self.kind(b"boolValue", |b| b.extend_from_slice(if v { b"true" } else { b"false" }));
-        Ok(())
     }
-    fn visit_i64<E>(self, v: i64) -> Result<(), E> {
+    fn int(self, v: i64) {
         self.kind(b"intValue", |b| push_json_str(b, &v.to_string()));
-        Ok(())
     }
-    fn visit_u64<E>(self, v: u64) -> Result<(), E> {
-        // Above i64::MAX: no OTLP integer holds it; the exact digits as text.
-        match i64::try_from(v) {
-            Ok(i) => self.kind(b"intValue", |b| push_json_str(b, &i.to_string())),
-            Err(_) => self.kind(b"stringValue", |b| push_json_str(b, &v.to_string())),
-        }
-        Ok(())
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<(), E> {
+    fn double(self, v: f64) {
         self.kind(b"doubleValue", |b| Ordered::F64(v).write(b));
-        Ok(())
     }
-    fn visit_str<E>(self, v: &str) -> Result<(), E> {
+    fn string(self, v: &str) {
         self.kind(b"stringValue", |b| push_json_str(b, v));
-        Ok(())
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<(), A::Error> {
+    fn array<'de, A: SeqAccess<'de>>(self, mut a: A) -> Result<(), A::Error> {
         self.0.extend_from_slice(b"{\"arrayValue\":{\"values\":[");
         let mut first = true;
         while a.next_element_seed(Item { b: self.0, first: &mut first })?.is_some() {}
         self.0.extend_from_slice(b"]}}");
         Ok(())
     }
-    fn visit_map<A: MapAccess<'de>>(self, a: A) -> Result<(), A::Error> {
+    fn kvlist<'de, A: MapAccess<'de>>(self, a: A) -> Result<(), A::Error> {
         self.0.extend_from_slice(b"{\"kvlistValue\":{\"values\":[");
         Items(self.0).visit_map(a)?;
         self.0.extend_from_slice(b"]}}");
@@ -307,7 +284,7 @@ impl<'de> DeserializeSeed<'de> for Item<'_, '_> {
         if !std::mem::take(self.first) {
             self.b.push(b',');
         }
-        d.deserialize_any(Any(self.b))
+        d.deserialize_any(Any(Json(self.b)))
     }
 }
 

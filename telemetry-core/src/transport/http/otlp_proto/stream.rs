@@ -4,6 +4,7 @@
 use serde_core::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
 use super::super::ordered::Key;
+use super::super::streamed_value::{Any, Encoding};
 use super::wire::{fixed64, message, string, uint};
 
 /// The event's properties as `LogRecord.attributes` (field 6), written
@@ -32,61 +33,39 @@ impl<'de> Visitor<'de> for Members<'_> {
         while let Some(Key(k)) = a.next_key()? {
             message(self.b, self.field, |b| {
                 string(b, 1, &k);
-                message(b, 2, |b| a.next_value_seed(Any(b)))
+                message(b, 2, |b| a.next_value_seed(Any(Proto(b))))
             })?;
         }
         Ok(())
     }
 }
 
-/// One JSON value as an `AnyValue`, as [`any_value`] writes it.
-struct Any<'b>(&'b mut Vec<u8>);
+/// One JSON value as a protobuf `AnyValue`, as [`any_value`] writes it.
+///
+/// [`any_value`]: super::wire::any_value
+struct Proto<'b>(&'b mut Vec<u8>);
 
-impl<'de> DeserializeSeed<'de> for Any<'_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Any<'_> {
-    type Value = ();
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("any JSON value")
-    }
-    fn visit_unit<E>(self) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_bool<E>(self, v: bool) -> Result<(), E> {
+impl Encoding for Proto<'_> {
+    fn empty(self) {}
+    fn bool(self, v: bool) {
         uint(self.0, 2, u64::from(v));
-        Ok(())
     }
-    fn visit_i64<E>(self, v: i64) -> Result<(), E> {
+    fn int(self, v: i64) {
         uint(self.0, 3, v as u64);
-        Ok(())
     }
-    fn visit_u64<E>(self, v: u64) -> Result<(), E> {
-        match i64::try_from(v) {
-            Ok(i) => uint(self.0, 3, i as u64),
-            Err(_) => string(self.0, 1, &v.to_string()),
-        }
-        Ok(())
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<(), E> {
+    fn double(self, v: f64) {
         fixed64(self.0, 4, v.to_bits());
-        Ok(())
     }
-    fn visit_str<E>(self, v: &str) -> Result<(), E> {
+    fn string(self, v: &str) {
         string(self.0, 1, v);
-        Ok(())
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<(), A::Error> {
+    fn array<'de, A: SeqAccess<'de>>(self, mut a: A) -> Result<(), A::Error> {
         message(self.0, 5, |b| {
             while a.next_element_seed(ArrayItem(b))?.is_some() {}
             Ok(())
         })
     }
-    fn visit_map<A: MapAccess<'de>>(self, a: A) -> Result<(), A::Error> {
+    fn kvlist<'de, A: MapAccess<'de>>(self, a: A) -> Result<(), A::Error> {
         message(self.0, 6, |b| Members { b, field: 1 }.visit_map(a))
     }
 }
@@ -97,6 +76,6 @@ struct ArrayItem<'b>(&'b mut Vec<u8>);
 impl<'de> DeserializeSeed<'de> for ArrayItem<'_> {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        message(self.0, 1, |b| d.deserialize_any(Any(b)))
+        message(self.0, 1, |b| d.deserialize_any(Any(Proto(b))))
     }
 }
