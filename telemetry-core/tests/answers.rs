@@ -86,6 +86,20 @@ fn retry_after_as_an_http_date_is_honoured() {
 }
 
 #[test]
+fn an_answer_head_up_to_16_kib_is_read_and_a_longer_one_retried() {
+    // 8 KiB of headers (a collector's own, or a proxy's cookies) are read as
+    // the 200 they carry.
+    let c = Collector::start(vec![Reply::Status(200, vec![("x-pad", "a".repeat(8 << 10))])], Reply::ok());
+    assert_eq!(send(&c, WireFormat::Native, 1), stats(1, 1, 0, 0));
+    assert_eq!(c.requests().len(), 1);
+    // A head past the client's 16 KiB buffer is not an answer it can read:
+    // the batch is sent again, not dropped and not counted as delivered.
+    let c = Collector::start(vec![Reply::Status(200, vec![("x-pad", "a".repeat(20 << 10))])], Reply::ok());
+    assert_eq!(send(&c, WireFormat::Native, 1), stats(1, 1, 1, 0));
+    assert_eq!(c.requests().len(), 2);
+}
+
+#[test]
 fn otlp_retries_only_429_502_503_504() {
     for format in [WireFormat::Otlp, WireFormat::OtlpProtobuf] {
         let retried: Vec<Reply> = [429, 502, 503, 504].into_iter().map(|s| Reply::Status(s, vec![])).collect();

@@ -15,6 +15,9 @@ use ureq::http::Uri;
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
 use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
 
+/// The largest answer head read (status line and headers).
+const INPUT_BUFFER: usize = 16 * 1024;
+
 /// The agent: `proxy` or none (never one from the environment), `timeout`
 /// for a whole request and for its connection, no redirect followed.
 pub(super) fn agent(timeout: Duration, proxy: Option<ureq::Proxy>) -> ureq::Agent {
@@ -34,6 +37,15 @@ pub(super) fn agent(timeout: Duration, proxy: Option<ureq::Proxy>) -> ureq::Agen
         .user_agent(concat!("telemetry-core/", env!("CARGO_PKG_VERSION")))
         // No `Accept: */*` on every request: whatever its type, an answer is read the same way.
         .accept(AutoHeaderValue::None)
+        // ureq's buffers default to 128 KiB each, filled with zeros when a
+        // connection opens (each TLS layer has its own pair): 64 pages
+        // faulted in on the way to exit for a request of about 1 KiB. An
+        // answer's head (ours are read, `response.rs`, and a collector's run
+        // to about a kilobyte) fits in 16 KiB, and a 500-event batch leaves in
+        // 32 KiB writes.
+        .input_buffer_size(INPUT_BUFFER)
+        .max_response_header_size(INPUT_BUFFER)
+        .output_buffer_size(32 * 1024)
         .build();
     ureq::Agent::with_parts(config, DefaultConnector::new(), LiteralFirst::default())
 }
