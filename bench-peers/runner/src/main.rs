@@ -11,7 +11,9 @@
 //! lines, headers and bodies as the collector read them), for one event in
 //! a run and for a batch of 500, at the system's defaults and with gzip (the
 //! full run has the same table, and issue 24's targets). `-- --distant
-//! [LABEL]` only the distant-collector rows (`distant.rs`).
+//! [LABEL]` only the distant-collector rows (`distant.rs`). `-- --exits
+//! [LABEL]` only the exit rows with the collector up, against both of the
+//! collector's orders (answer then count, as the full run; count then answer).
 #![forbid(unsafe_code)]
 
 mod bytes;
@@ -43,19 +45,27 @@ struct Plan {
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     // `--bursts [LABEL]`, `--callers [LABEL]`: LABEL keeps the systems whose label contains it.
-    let mode = args.iter().position(|a| matches!(a.as_str(), "--bursts" | "--callers" | "--bytes" | "--distant"));
+    let mode =
+        args.iter().position(|a| matches!(a.as_str(), "--bursts" | "--callers" | "--bytes" | "--distant" | "--exits"));
     let only = mode.and_then(|i| args.get(i + 1)).cloned();
     if let Some(bad) = args.iter().find(|a| {
-        !matches!(a.as_str(), "--quick" | "--bursts" | "--callers" | "--bytes" | "--distant")
+        !matches!(a.as_str(), "--quick" | "--bursts" | "--callers" | "--bytes" | "--distant" | "--exits")
             && Some(*a) != only.as_ref()
     }) {
         eprintln!(
-            "error: unknown option `{bad}` (options: --quick, --bursts [LABEL], --callers [LABEL], --bytes [LABEL], --distant [LABEL])"
+            "error: unknown option `{bad}` (options: --quick, --bursts [LABEL], --callers [LABEL], --bytes [LABEL], --distant [LABEL], --exits [LABEL])"
         );
         std::process::exit(2);
     }
     if args.iter().any(|a| a == "--bytes") {
         if let Err(e) = bytes_only(only.as_deref().unwrap_or("")) {
+            eprintln!("error: {e}");
+            std::process::exit(1);
+        }
+        return;
+    }
+    if args.iter().any(|a| a == "--exits") {
+        if let Err(e) = exits_only(only.as_deref().unwrap_or("")) {
             eprintln!("error: {e}");
             std::process::exit(1);
         }
@@ -305,6 +315,44 @@ fn distant_only(only: &str) -> Result<(), String> {
                 "{}, collector after {d} ms: exit {:.1} ms ({:.1}–{:.1}), of {} runs' events {} arrived before exit, {} left for the next run",
                 s.label, r.exit.median, r.exit.min, r.exit.max, r.runs, r.arrived, r.left
             );
+        }
+    }
+    let _ = std::fs::remove_dir_all(&state);
+    println!("load average {}", measure::load_average());
+    Ok(())
+}
+
+/// `--exits [LABEL]`: each system's exit with the collector up (40 runs after
+/// 3 warm-ups, as the full run), against a collector that answers then
+/// counts (the full run's) and one that counts then answers, systems
+/// interleaved per round so drift in the host's speed reaches each alike.
+fn exits_only(only: &str) -> Result<(), String> {
+    let systems: Vec<_> = ALL.iter().filter(|s| s.label.contains(only)).collect();
+    for s in &systems {
+        measure::build(s.pkg)?;
+    }
+    measure::build("peer-none")?;
+    let state = std::env::temp_dir().join(format!("peer-exits-{}", std::process::id()));
+    let ok = Collector::ok().map_err(|e| e.to_string())?;
+    let settled = Collector::settled().map_err(|e| e.to_string())?;
+    println!("load average {}", measure::load_average());
+    for round in 0..2 {
+        let none = measure::hyperfine(NONE_CLI, &[], &[], 40, 3)?;
+        println!("round {round}: no telemetry: exit {:.2} ms ({:.2}–{:.2})", none.median, none.min, none.max);
+        for (order, c) in [("answer, count", &ok), ("count, answer", &settled)] {
+            for s in &systems {
+                let dir = state.join(format!("{}-{}", s.cli(), s.format.unwrap_or("")));
+                let env = [("BENCH_TELEMETRY_DIR".to_string(), dir.display().to_string())];
+                let t = measure::hyperfine(&s.cli(), &s.cli_args(c.port), &env, 40, 3)?;
+                println!(
+                    "round {round}: {} ({order}): exit {:.2} ms ({:.2}–{:.2}), +{:.2} ms",
+                    s.label,
+                    t.median,
+                    t.min,
+                    t.max,
+                    t.median - none.median
+                );
+            }
         }
     }
     let _ = std::fs::remove_dir_all(&state);
