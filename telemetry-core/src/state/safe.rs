@@ -26,8 +26,9 @@ fn no_follow() -> OpenOptions {
     o
 }
 
-/// Opens `path` with `o`, refusing links and anything but a regular file.
-fn open_checked(path: &Path, o: &OpenOptions) -> io::Result<File> {
+/// Opens `path` with `o`, refusing links and anything but a regular file;
+/// with the opened file's metadata (one `fstat` for every check).
+fn open_checked(path: &Path, o: &OpenOptions) -> io::Result<(File, Metadata)> {
     #[cfg(not(unix))]
     if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
         return Err(is_link(path));
@@ -46,7 +47,7 @@ fn open_checked(path: &Path, o: &OpenOptions) -> io::Result<File> {
             path.display()
         )));
     }
-    Ok(file)
+    Ok((file, meta))
 }
 
 fn is_link(path: &Path) -> io::Error {
@@ -56,9 +57,10 @@ fn is_link(path: &Path) -> io::Error {
 /// Reads a regular file of at most `max` bytes, never following a link.
 /// `NotFound` stays `NotFound`; every other problem is an error naming the file.
 pub(crate) fn read_bounded(path: &Path, max: u64) -> io::Result<(Vec<u8>, Metadata)> {
-    let file = open_checked(path, no_follow().read(true))?;
-    let meta = file.metadata()?;
-    let mut bytes = Vec::new();
+    let (file, meta) = open_checked(path, no_follow().read(true))?;
+    // Sized from the metadata, the file is read in one call and a second
+    // finds its end (grown from nothing, a state file took five reads).
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len().min(max)).unwrap_or(0) + 1);
     // One byte more than allowed tells "too large" from "exactly max" (the
     // size in the metadata could change while reading).
     file.take(max + 1).read_to_end(&mut bytes)?;
@@ -73,7 +75,7 @@ pub(crate) fn read_bounded(path: &Path, max: u64) -> io::Result<(Vec<u8>, Metada
 /// never held beside them (a spool file is as large as the overflow list).
 /// A line that is not UTF-8 is `None`; line ends (`\n`, `\r\n`) are cut.
 pub(crate) fn read_lines_bounded(path: &Path, max: u64) -> io::Result<Vec<Option<String>>> {
-    let file = open_checked(path, no_follow().read(true))?;
+    let (file, _) = open_checked(path, no_follow().read(true))?;
     // One byte more than allowed tells "too large" from "exactly max".
     let mut reader = BufReader::with_capacity(64 << 10, file.take(max + 1));
     let mut lines = Vec::new();
@@ -103,8 +105,8 @@ pub(crate) fn open_append(path: &Path) -> io::Result<File> {
         use std::os::unix::fs::OpenOptionsExt;
         o.mode(0o600);
     }
-    let file = open_checked(path, &o)?;
-    trusted(path, &file.metadata()?).map_err(io::Error::other)?;
+    let (file, meta) = open_checked(path, &o)?;
+    trusted(path, &meta).map_err(io::Error::other)?;
     Ok(file)
 }
 
@@ -117,7 +119,7 @@ pub(crate) fn open_lock_file(path: &Path) -> io::Result<File> {
         use std::os::unix::fs::OpenOptionsExt;
         o.mode(0o600);
     }
-    open_checked(path, &o)
+    open_checked(path, &o).map(|(file, _)| file)
 }
 
 /// Whether a file with `meta` may be trusted: owned by this user and not
