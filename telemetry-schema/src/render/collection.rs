@@ -51,69 +51,54 @@ pub(super) fn collection(w: &mut String, schema: &Schema) {
         ),
     );
     line(w, "");
-    for l in statements(c) {
-        line(w, l);
+    let rows = statements(c);
+    for (label, _, said) in &rows {
+        if let Some(said) = said {
+            line(w, format!("- **{label}:** {said}"));
+        }
     }
     line(w, "");
-    let missing: Vec<&str> = [
-        c.operator.is_none(),
-        c.location.is_none(),
-        c.retention.is_none(),
-        c.viewers.is_empty(),
-        c.public_aggregates.is_none(),
-        c.ip_address.is_none(),
-    ]
-    .iter()
-    .zip(ABOUT)
-    .filter_map(|(missing, about)| missing.then_some(about))
-    .collect();
+    let missing: Vec<&str> = rows.iter().filter(|row| row.2.is_none()).filter_map(|row| row.1).collect();
     if !missing.is_empty() {
         line(w, format!("{title} states nothing about {}.", join_or(&missing)));
         line(w, "");
     }
 }
 
-/// One list item per statement, in the order of [`ABOUT`].
-fn statements(c: &Collection) -> Vec<String> {
-    let mut out = Vec::new();
-    if let Some(o) = &c.operator {
-        out.push(format!("- **Who runs the collector:** {}", sentence(o)));
-    }
-    if let Some(s) = &c.service {
-        out.push(format!("- **What the collector runs on:** {}", sentence(s)));
-    }
-    if let Some(l) = &c.location {
-        out.push(format!("- **Where the data is kept:** {}", sentence(l)));
-    }
-    match &c.retention {
-        Some(Retention::Days(1)) => out.push("- **How long the data is kept:** at most 1 day.".into()),
-        Some(Retention::Days(n)) => out.push(format!("- **How long the data is kept:** at most {n} days.")),
-        Some(Retention::Stated(s)) => out.push(format!("- **How long the data is kept:** {}", sentence(s))),
-        None => {}
-    }
-    if !c.viewers.is_empty() {
+/// One row per statement, in the page's order: its list label, what it is
+/// about in [`ABOUT`]'s words (none for the collector's software: never
+/// named as missing), and what the schema says, `None` when nothing.
+fn statements(c: &Collection) -> [(&'static str, Option<&'static str>, Option<String>); 7] {
+    let retention = c.retention.as_ref().map(|r| match r {
+        Retention::Days(1) => "at most 1 day.".to_string(),
+        Retention::Days(n) => format!("at most {n} days."),
+        Retention::Stated(s) => sentence(s),
+    });
+    let viewers = (!c.viewers.is_empty()).then(|| {
         let who: Vec<String> = c.viewers.iter().map(|v| text(v).trim_end_matches(['.', ';']).to_string()).collect();
-        out.push(format!("- **Who can see the data:** {}.", who.join("; ")));
-    }
-    match &c.public_aggregates {
-        Some(PublicAggregates::At(url)) => {
-            out.push(format!("- **Published aggregates:** aggregates of the data are public, at {}.", text(url)))
-        }
-        Some(PublicAggregates::Unlinked) => {
-            out.push("- **Published aggregates:** aggregates of the data are public.".into())
-        }
-        None => {}
-    }
+        format!("{}.", who.join("; "))
+    });
+    let aggregates = c.public_aggregates.as_ref().map(|p| match p {
+        PublicAggregates::At(url) => format!("aggregates of the data are public, at {}.", text(url)),
+        PublicAggregates::Unlinked => "aggregates of the data are public.".to_string(),
+    });
     let seen = "the collector sees it with each request (see [What reaches the collector with each request](#what-reaches-the-collector-with-each-request))";
-    match c.ip_address {
-        Some(IpAddress::NotStored) => out.push(format!("- **Your IP address:** {seen} and does not store it.")),
-        Some(IpAddress::Truncated) => out.push(format!(
-            "- **Your IP address:** {seen} and stores only a shortened form of it (such as the first three of the four numbers of an IPv4 address), never the whole address."
-        )),
-        Some(IpAddress::Stored) => out.push(format!("- **Your IP address:** {seen} and stores it.")),
-        None => {}
-    }
-    out
+    let ip = c.ip_address.map(|ip| match ip {
+        IpAddress::NotStored => format!("{seen} and does not store it."),
+        IpAddress::Truncated => format!(
+            "{seen} and stores only a shortened form of it (such as the first three of the four numbers of an IPv4 address), never the whole address."
+        ),
+        IpAddress::Stored => format!("{seen} and stores it."),
+    });
+    [
+        ("Who runs the collector", Some(ABOUT[0]), c.operator.as_deref().map(sentence)),
+        ("What the collector runs on", None, c.service.as_deref().map(sentence)),
+        ("Where the data is kept", Some(ABOUT[1]), c.location.as_deref().map(sentence)),
+        ("How long the data is kept", Some(ABOUT[2]), retention),
+        ("Who can see the data", Some(ABOUT[3]), viewers),
+        ("Published aggregates", Some(ABOUT[4]), aggregates),
+        ("Your IP address", Some(ABOUT[5]), ip),
+    ]
 }
 
 /// Schema text as a sentence: escaped, ending with a full stop.
