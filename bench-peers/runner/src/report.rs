@@ -123,6 +123,14 @@ fn row<T>(
     md.push('\n');
 }
 
+/// A target row on exit time: `time` (`what`: a median, or the slowest
+/// run) at most `limit` ms over `none`, the no-telemetry CLI's median.
+fn exit_target(md: &mut String, target: &str, what: &str, time: f64, none: f64, limit: f64) {
+    let over = time - none;
+    let _ =
+        writeln!(md, "| {target} | {what}{} = {over:+.2} ms over {} | {} |", ms(time), ms(none), yes(over <= limit));
+}
+
 fn yes(ok: bool) -> &'static str {
     if ok { "yes" } else { "**no**" }
 }
@@ -268,16 +276,8 @@ fn costs(md: &mut String, r: &Run) {
     let sdk = ALL.iter().position(|s| s.label.starts_with("OpenTelemetry")).and_then(|i| f[i].exit_up);
     for c in (0..ALL.len()).filter(|&i| ALL[i].base.is_none()) {
         let Some(up) = f[c].exit_up else { continue };
-        let over = up.median - r.none.median;
-        let _ = writeln!(
-            md,
-            "| exit, collector up: median ≤ no telemetry + 1.0 ms, {} | {} = {:+.2} ms over {} | {} |",
-            ALL[c].label,
-            ms(up.median),
-            over,
-            ms(r.none.median),
-            yes(over <= 1.0)
-        );
+        let target = format!("exit, collector up: median ≤ no telemetry + 1.0 ms, {}", ALL[c].label);
+        exit_target(md, &target, "", up.median, r.none.median, 1.0);
         if let Some(sdk) = sdk {
             let _ = writeln!(
                 md,
@@ -371,16 +371,9 @@ fn targets(md: &mut String, r: &Run) {
     for (label, limit, pick) in [("up", 2.0, 0), ("down", 5.0, 1), ("hanging", 120.0, 2)] {
         for &c in &cores {
             if let Some(t) = [f[c].exit_up, f[c].exit_down, f[c].exit_hang][pick] {
-                let over = t.max - r.none.median;
-                let _ = writeln!(
-                    md,
-                    "| exit, collector {label}: every run ≤ no-telemetry + {limit} ms, {} | slowest run {} = +{} over {} | {} |",
-                    ALL[c].label,
-                    ms(t.max),
-                    ms(over),
-                    ms(r.none.median),
-                    yes(over <= limit)
-                );
+                let target =
+                    format!("exit, collector {label}: every run ≤ no telemetry + {limit} ms, {}", ALL[c].label);
+                exit_target(md, &target, "slowest run ", t.max, r.none.median, limit);
             }
         }
     }
@@ -401,4 +394,29 @@ fn targets(md: &mut String, r: &Run) {
         }
     }
     md.push('\n');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A time under the no-telemetry median is a signed difference, not `+-`.
+    #[test]
+    fn an_exit_target_row_says_the_signed_difference() {
+        let mut md = String::new();
+        exit_target(
+            &mut md,
+            "exit, collector down: every run ≤ no telemetry + 5 ms, x",
+            "slowest run ",
+            11.7,
+            12.0,
+            5.0,
+        );
+        exit_target(&mut md, "exit, collector up: median ≤ no telemetry + 1.0 ms, x", "", 13.5, 12.0, 1.0);
+        assert_eq!(
+            md,
+            "| exit, collector down: every run ≤ no telemetry + 5 ms, x | slowest run 11.7 ms = -0.30 ms over 12.0 ms | yes |\n\
+             | exit, collector up: median ≤ no telemetry + 1.0 ms, x | 13.5 ms = +1.50 ms over 12.0 ms | **no** |\n"
+        );
+    }
 }
