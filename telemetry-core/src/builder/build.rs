@@ -7,7 +7,7 @@ use super::resolve::Resolved;
 use super::{Builder, TEST_ANONYMOUS_ID, TEST_PRODUCT_KEY, settings};
 use crate::Hasher;
 use crate::consent::{Choice, Mode, Reason};
-use crate::context::{Disk, Facts, TEST_APP_VERSION};
+use crate::context::{ContextError, Disk, Facts, TEST_APP_VERSION};
 use crate::delivery::{Delivery, Early};
 use crate::envelope::{Origin, OriginParts};
 use crate::error::BuildError;
@@ -210,7 +210,7 @@ impl Builder {
         match self.origin(&identity.anonymous_id, &hashers) {
             Ok(origin) => Ok((identity, hashers, origin)),
             Err(why) => {
-                notes.push(why);
+                notes.push(why.to_string());
                 let id = self.sent_id(identity.anonymous_id, identity.id_source);
                 let mut status = self.status_from(r, id, std::mem::take(notes));
                 status.mode = Mode::Off;
@@ -238,9 +238,9 @@ impl Builder {
         Ok(identity)
     }
 
-    /// What every event of this process shares; `Err` when the schema
-    /// requires a context value this machine cannot send.
-    fn origin(&self, anonymous_id: &str, hashers: &Hashers) -> Result<Arc<Origin>, String> {
+    /// What every event of this process shares; `Err` says why this
+    /// machine's context cannot be sent (the run then stays off).
+    fn origin(&self, anonymous_id: &str, hashers: &Hashers) -> Result<Arc<Origin>, ContextError> {
         // An app with no id sends neither id: the session id would link a run's events.
         let linked = self.meta.identity != meta::Identity::None;
         // A test handle sends the same context on every machine.

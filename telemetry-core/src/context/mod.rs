@@ -2,6 +2,7 @@
 //! [`TelemetryContext`] struct, then the well-known keys the schema declares
 //! that the struct does not carry, filled by the runtime.
 
+mod error;
 mod known;
 
 use std::fmt;
@@ -12,6 +13,8 @@ use crate::hash::Keys;
 use crate::meta::{AppMeta, Collect, FieldMeta, Fingerprint};
 use crate::writer::truncate;
 use crate::{PropertyWriter, TelemetryContext};
+pub(crate) use error::ContextError;
+use error::Unadmitted;
 use known::Value;
 pub use known::WELL_KNOWN_CONTEXT;
 pub(crate) use known::{Disk, Facts, TEST_APP_VERSION};
@@ -104,7 +107,7 @@ pub(crate) fn build(
     keys: Keys<'_>,
     app_version: Option<&str>,
     facts: &Facts,
-) -> Result<Written, String> {
+) -> Result<Written, ContextError> {
     let mut json = Vec::with_capacity(128);
     let mut w = PropertyWriter::new(&mut json, keys);
     if let Some(g) = given {
@@ -119,12 +122,12 @@ pub(crate) fn build(
             Ok(Some(Value::Text(s))) if let Collect::Hashed(scope) = f.collect => w.hashed(f.name, &s, scope),
             Ok(Some(Value::Text(s))) => w.str(f.name, &s, f.max_length),
             Ok(None) => {}
-            Err(why) if f.required => return Err(format!("{why}; the schema requires it, so telemetry is off")),
+            Err(why) if f.required => return Err(ContextError::Required(why)),
             Err(_) => {}
         }
     }
     if w.finish().is_err() {
-        return Err("the context hashes a value under the product's key, which this app's schema never asks for (a hand-written context): telemetry is off".into());
+        return Err(ContextError::ProductKeyUnheld);
     }
     let declared = fields.iter().find(|f| f.name == "app_version");
     let top = match declared {
@@ -142,17 +145,17 @@ pub(crate) fn build(
 
 /// `value` if the key's declared meta admits it; `Err` says why not.
 /// `Ok(None)`: the key is unknown here and optional.
-fn admitted(f: &FieldMeta, value: Option<Value>) -> Result<Option<Value>, String> {
+fn admitted(f: &FieldMeta, value: Option<Value>) -> Result<Option<Value>, Unadmitted> {
     let key = f.name;
     match value {
-        None if f.required => Err(format!("context key `{key}` has no value on this machine")),
+        None if f.required => Err(Unadmitted::NoValue { key }),
         None => Ok(None),
         Some(Value::Bool(b)) if f.ty == "bool" => Ok(Some(Value::Bool(b))),
         Some(Value::Text(s)) if f.ty == "enum" && !f.values.contains(&s.as_str()) => {
-            Err(format!("context key `{key}`: this machine's value is not one of the schema's values {:?}", f.values))
+            Err(Unadmitted::NotAValue { key, values: f.values })
         }
         Some(Value::Text(s)) if f.ty == "enum" || f.ty == "string" => Ok(Some(Value::Text(s))),
-        Some(_) => Err(format!("context key `{key}`: the runtime's value is not a {}", f.ty)),
+        Some(_) => Err(Unadmitted::OtherType { key, ty: f.ty }),
     }
 }
 
@@ -168,7 +171,7 @@ mod tests {
         FieldMeta { name, ty, collect, required, max_length: None, values: &[] }
     }
 
-    fn text(fields: &[FieldMeta], given: Option<&Given>, app_version: Option<&str>) -> Result<String, String> {
+    fn text(fields: &[FieldMeta], given: Option<&Given>, app_version: Option<&str>) -> Result<String, ContextError> {
         let hasher = Hasher::new(b"k");
         build(fields, given, Keys::new(&hasher, None), app_version, &Facts::fixed())
             .map(|w| String::from_utf8(w.json).unwrap())
@@ -214,15 +217,16 @@ mod tests {
         let expected = format!(r#"{{"locale":"{}","os":"{}"}}"#, product.hash_hex("en_US"), install.hash_hex("linux"));
         assert_eq!(String::from_utf8(w.json).unwrap(), expected);
         let err = build(&FIELDS, None, Keys::new(&install, None), None, &Facts::fixed()).unwrap_err();
-        assert!(err.starts_with("the context hashes a value under the product's key"), "{err}");
+        assert_eq!(err, ContextError::ProductKeyUnheld);
     }
 
     #[test]
     fn a_required_key_the_schema_does_not_admit_sends_nothing() {
         static OS: [FieldMeta; 1] = [FieldMeta { values: &["macos"], ..field("os", "enum", Collect::Allowed, true) }];
         let err = text(&OS, None, None).unwrap_err();
+        assert_eq!(err, ContextError::Required(Unadmitted::NotAValue { key: "os", values: &["macos"] }));
         assert_eq!(
-            err,
+            err.to_string(),
             r#"context key `os`: this machine's value is not one of the schema's values ["macos"]; the schema requires it, so telemetry is off"#
         );
     }
