@@ -33,11 +33,19 @@ pub(crate) struct Queue {
     settled: Condvar,
     /// Wakes the spooler (overflow due, worker started, closed).
     pub(super) spool: Condvar,
+    /// Wakes recording threads waiting for the spooler to take a full
+    /// overflow list (taken, closed).
+    pub(super) taken: Condvar,
     pub counters: Counters,
     pub tuning: Tuning,
     /// Consent was withdrawn since this process started (`consent.rs`).
     pub withdrawn: AtomicBool,
 }
+
+/// The longest a recording thread waits for the spooler to take a full
+/// overflow list: only a spooler that is never scheduled comes near it
+/// (the take itself is a move in memory); past it the event is dropped.
+const TAKE_WAIT: Duration = Duration::from_secs(1);
 
 pub(super) fn lock(m: &Mutex<State>) -> MutexGuard<'_, State> {
     m.lock().unwrap_or_else(|p| p.into_inner())
@@ -51,6 +59,7 @@ impl Queue {
             work: Condvar::new(),
             settled: Condvar::new(),
             spool: Condvar::new(),
+            taken: Condvar::new(),
             counters: Counters::default(),
             tuning,
             withdrawn: AtomicBool::new(false),
@@ -88,7 +97,8 @@ impl Queue {
     /// Queues one envelope; never waits on I/O (the lock is held for a
     /// push). A full queue overflows (when there is a spool) into a list of
     /// the same bounds that the spooler thread writes to disk; beyond that,
-    /// the envelope is dropped and counted.
+    /// the envelope waits for the spooler to take the list, or is dropped
+    /// and counted ([`Queue::overflow`]).
     pub(crate) fn push(&self, event: Event) {
         let Ok(mut q) = self.state.lock() else {
             self.counters.dropped.fetch_add(1, Relaxed);
@@ -117,28 +127,44 @@ impl Queue {
     }
 
     /// The queue is full: into the overflow list if there is one with room,
-    /// waking the spooler once it holds enough for a file.
+    /// waking the spooler once it holds enough for a file. A list that is
+    /// full while the spooler has been asked for it and has not yet taken
+    /// it is waited for: that take is a move in memory under this lock (no
+    /// I/O), and on busy cores a woken spooler can wait longer for a CPU
+    /// than this loop takes to fill the list, which dropped up to a third
+    /// of a 100k burst; waiting gives the spooler this thread's core. While
+    /// the spooler writes a file, or before the worker has listed the
+    /// earlier runs' files, a full list drops the event (counted):
+    /// `record()` never waits for a disk or the network.
     #[cold]
     fn overflow(&self, mut q: MutexGuard<'_, State>, event: Event) {
         let t = &self.tuning;
-        if q.spooler == Spooler::Off
-            || q.overflow.len() >= t.overflow_events()
-            || q.overflow_bytes + event.size() > t.queue_bytes
-        {
-            drop(q);
-            self.counters.dropped.fetch_add(1, Relaxed);
-            return;
-        }
-        q.overflow_bytes += event.size();
-        q.overflow.push_back(event);
-        let wake = q.spooler == Spooler::Idle && q.overflow_due(t);
-        if wake {
-            q.spooler = Spooler::Asked;
+        let mut give_up = None;
+        loop {
+            if q.closed() || q.spooler == Spooler::Off {
+                break;
+            }
+            if q.overflow.len() < t.overflow_events() && q.overflow_bytes + event.size() <= t.queue_bytes {
+                q.overflow_bytes += event.size();
+                q.overflow.push_back(event);
+                let wake = q.spooler == Spooler::Idle && q.overflow_due(t);
+                if wake {
+                    q.spooler = Spooler::Asked;
+                }
+                drop(q);
+                if wake {
+                    self.spool.notify_one();
+                }
+                return;
+            }
+            let until = *give_up.get_or_insert_with(|| Instant::now() + TAKE_WAIT);
+            if q.spooler != Spooler::Asked || !q.listed() || Instant::now() >= until {
+                break;
+            }
+            q = self.wait_until(&self.taken, q, until);
         }
         drop(q);
-        if wake {
-            self.spool.notify_one();
-        }
+        self.counters.dropped.fetch_add(1, Relaxed);
     }
 
     /// Events and bytes waiting in memory now: the queue and its overflow
@@ -198,6 +224,7 @@ impl Queue {
         drop(q);
         self.work.notify_all();
         self.spool.notify_all();
+        self.taken.notify_all();
         (rest, writing)
     }
 
