@@ -44,6 +44,8 @@ pub struct Counts {
     pub bytes: AtomicU64,
     /// Requests read.
     pub requests: AtomicU64,
+    /// Bodies read and not yet counted (waiting for the counting thread).
+    pub uncounted: AtomicU64,
 }
 
 impl Counts {
@@ -98,6 +100,7 @@ impl Collector {
         std::thread::spawn(move || {
             for (proto, body, head) in received {
                 count(proto, &body, head, &c);
+                c.uncounted.fetch_sub(1, Relaxed);
             }
         });
         let held: Arc<Mutex<Vec<TcpStream>>> = Arc::default();
@@ -106,7 +109,11 @@ impl Collector {
                 if hang {
                     held.lock().unwrap_or_else(|p| p.into_inner()).push(s);
                 } else {
-                    let to = if count_first { Counting::Here(c2.clone()) } else { Counting::Thread(bodies.clone()) };
+                    let to = if count_first {
+                        Counting::Here(c2.clone())
+                    } else {
+                        Counting::Thread(c2.clone(), bodies.clone())
+                    };
                     std::thread::spawn(move || serve(s, &to, delay));
                 }
             }
@@ -125,8 +132,9 @@ pub fn refused_port() -> std::io::Result<u16> {
 enum Counting {
     /// On the connection, before answering.
     Here(Arc<Counts>),
-    /// On the counting thread, after answering.
-    Thread(Sender<(bool, Vec<u8>, usize)>),
+    /// On the counting thread (the body is handed over before the answer,
+    /// and counted after it).
+    Thread(Arc<Counts>, Sender<(bool, Vec<u8>, usize)>),
 }
 
 fn serve(s: TcpStream, counting: &Counting, delay: Duration) {
@@ -139,17 +147,20 @@ fn serve(s: TcpStream, counting: &Counting, delay: Duration) {
         } else {
             b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}"
         };
-        if let Counting::Here(c) = counting {
-            count(proto, &body, head, c);
+        match counting {
+            Counting::Here(c) => count(proto, &body, head, c),
+            // Handed over before the answer: once a sender has its answers
+            // and exits, `uncounted` holds every body not yet counted.
+            Counting::Thread(c, to) => {
+                c.uncounted.fetch_add(1, Relaxed);
+                let _ = to.send((proto, body, head));
+            }
         }
         if !delay.is_zero() {
             std::thread::sleep(delay);
         }
         if out.write_all(answer).is_err() {
             return;
-        }
-        if let Counting::Thread(to) = counting {
-            let _ = to.send((proto, body, head));
         }
     }
 }

@@ -383,8 +383,17 @@ fn callers_only(only: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// The collector's count once it stops moving (it counts after answering).
+/// The collector's count once its counting thread has counted every body
+/// read, and the count stops moving.
 pub(crate) fn settled_count(c: &Collector) -> u64 {
+    // Every body a sender got an answer for was handed to the counting
+    // thread before that answer: wait for the thread, however loaded the
+    // machine (a count taken while it lagged read up to 40 % short, and
+    // the rest leaked into the next system's count).
+    let since = std::time::Instant::now();
+    while c.counts.uncounted.load(std::sync::atomic::Ordering::Relaxed) > 0 && since.elapsed().as_secs() < 300 {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
     let mut last = c.counts.events();
     for _ in 0..100 {
         std::thread::sleep(std::time::Duration::from_millis(20));
