@@ -36,9 +36,10 @@ commands:
       and how to fix it. Exits 1 when any file has a problem.
   validate --format FORMAT [--schemas DIR] BODY...
       Check captured request bodies against the pages: map each BODY (a file
-      holding one request body, as sent) back to its events and validate each
-      against the payload JSON Schema of the app and schema version the body
-      names, rendered from the schemas in DIR (default: telemetry/). FORMAT:
+      holding one request body, as sent, gzipped or not) back to its events
+      and validate each against the payload JSON Schema of the app and schema
+      version the body names, rendered from the schemas in DIR (default:
+      telemetry/). FORMAT:
       native (also the events file, one envelope a line), posthog, segment,
       otlp-json, otlp-protobuf. Prints each violation with the event, the JSON
       pointer in its envelope and the rule; exits 1 on any.

@@ -164,3 +164,35 @@ fn bodies_without_ids_check_against_an_identity_none_page_only() {
         );
     }
 }
+
+/// A body saved as it travelled with `Content-Encoding: gzip` maps to the
+/// events of the body it inflates to, in every format; a gzip stream cut
+/// short says so instead of being read as a body of the format.
+#[test]
+fn a_gzipped_body_reads_as_the_body_it_inflates_to() {
+    use std::io::Write;
+    let gzip = |body: &[u8]| {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        e.write_all(body).unwrap();
+        e.finish().unwrap()
+    };
+    for case in CASES {
+        for (format, file) in [
+            (Format::Native, "native.json"),
+            (Format::Native, "jsonl"),
+            (Format::PostHog, "posthog.json"),
+            (Format::Segment, "segment.json"),
+            (Format::OtlpJson, "otlp.json"),
+            (Format::OtlpProtobuf, "otlp-protobuf.hex"),
+        ] {
+            let plain = corpus(&format!("{case}.{file}"));
+            let expected = envelopes(format, &plain).unwrap();
+            assert_eq!(envelopes(format, &gzip(&plain)).unwrap(), expected, "{case}.{file}");
+        }
+    }
+    let zipped = gzip(&corpus("fresh.posthog.json"));
+    assert_eq!(
+        envelopes(Format::PostHog, &zipped[..zipped.len() - 9]).unwrap_err().to_string(),
+        "not a posthog body: a gzip stream (`Content-Encoding: gzip`) that does not inflate: incomplete deflate stream"
+    );
+}

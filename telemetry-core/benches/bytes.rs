@@ -103,7 +103,7 @@ fn main() {
         assert_eq!((reqs.len(), zreqs.len()), (1, 1), "{format:?}: one request each");
         assert_eq!(zreqs[0].header("content-encoding"), Some("gzip"));
         let l6 = gzip(body, 6).len() as f64;
-        let head = wire_bytes(&reqs[0]) - body.len();
+        let head = wire_bytes(&reqs[0]) - reqs[0].wire_len;
         let (us1, us6) = (gzip_micros(body, LEVEL, runs), gzip_micros(body, 6, runs));
         // One event: what a CLI's only request costs the worker before exit.
         let us_one = gzip_micros(&one[0].body, 1, runs);

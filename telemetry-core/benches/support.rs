@@ -88,7 +88,7 @@ pub fn enabled_collector_down(queue: usize) -> Telemetry {
 pub fn wire_bytes(r: &telemetry_testkit::Request) -> usize {
     let line = r.method.len() + 1 + r.path.len() + " HTTP/1.1\r\n".len();
     let headers: usize = r.headers.iter().map(|(k, v)| k.len() + 2 + v.len() + 2).sum();
-    line + headers + 2 + r.body.len()
+    line + headers + 2 + r.wire_len
 }
 
 pub fn cleanup() {

@@ -98,11 +98,17 @@ impl WireFormat {
     }
 }
 
-/// How a request body is encoded on the wire ([`crate::Builder::compression`]).
+/// How a request body is encoded on the wire ([`crate::Builder::compression`]);
+/// the default is [`Compression::Auto`].
+///
+/// ```
+/// use telemetry_core::Compression;
+/// assert_eq!(Compression::default(), Compression::Auto);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Compression {
-    /// The body as written (`Content-Encoding` absent).
-    #[default]
+    /// The body as written (`Content-Encoding` absent), for a collector
+    /// that does not decode gzip.
     None,
     /// `Content-Encoding: gzip`, compressed on the worker thread, never in
     /// `record()`. OTLP/HTTP collectors must accept it (the OTLP
@@ -119,7 +125,7 @@ pub enum Compression {
     /// decode gzip), as written. A CLI's one event fits one TCP segment
     /// with its headers and costs no compression on the exit path; a
     /// batching app's batches are sent 15–24× smaller (BENCHMARKS.md,
-    /// "The default `Compression`").
+    /// "The default `Compression`"). The default.
     ///
     /// ```
     /// use telemetry_core::{Compression, WireFormat};
@@ -129,6 +135,7 @@ pub enum Compression {
     /// assert!(auto.gzips(WireFormat::OtlpProtobuf, 200_000));
     /// assert!(!auto.gzips(WireFormat::Native, 200_000));
     /// ```
+    #[default]
     Auto,
 }
 

@@ -26,7 +26,7 @@ fn builder_debug_redacts_the_api_key_proxy_and_product_key() {
         concat!(
             r#"TestBuilder { builder: Builder { app: "example-cli", app_version: "1.0.0", "#,
             r#"endpoint: Some("https://eu.posthog.example/batch/"), "#,
-            r#"format: PostHog, api_key: Some(<redacted>), product_key: Some(<redacted>), proxy: Some(<redacted>), compression: None, "#,
+            r#"format: PostHog, api_key: Some(<redacted>), product_key: Some(<redacted>), proxy: Some(<redacted>), compression: Auto, "#,
             r#"shutdown_deadline: 100ms, state_dir: Some("/tmp/state"), notice: true, "#,
             r#"opt_out_command: Some("example-cli telemetry disable"), "#,
             // The defaults, as they were before the settings were grouped.

@@ -13,7 +13,7 @@ use telemetry_core::{Compression, EnvSource, Telemetry, WireFormat};
 use telemetry_testkit::{Collector, temp_dir};
 
 /// The headers of the one request `format` sends for one event, names
-/// lowercased and sorted, with the host and body length as the collector saw them.
+/// lowercased and sorted, with the host and body length on the wire as the collector saw them.
 fn headers_sent(format: WireFormat, compression: Compression) -> (Vec<(String, String)>, String, usize) {
     let dir = temp_dir("headers");
     let c = Collector::ok();
@@ -38,7 +38,7 @@ fn headers_sent(format: WireFormat, compression: Compression) -> (Vec<(String, S
     headers.sort();
     let host = c.url().strip_prefix("http://").unwrap().to_string();
     let _ = std::fs::remove_dir_all(&dir);
-    (headers, host, reqs[0].body.len())
+    (headers, host, reqs[0].wire_len)
 }
 
 fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {

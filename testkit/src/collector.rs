@@ -15,7 +15,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use crate::reply::{self, Next, Reply};
-use crate::request::{self, Answered, Request};
+use crate::request::{self, Answered, Encoding, Request};
 
 struct Inner {
     requests: Mutex<Vec<Request>>,
@@ -127,7 +127,8 @@ impl Collector {
         self.inner.connections.load(SeqCst)
     }
 
-    /// Events (`"message_id":` keys) in requests answered 2xx so far.
+    /// Events (`"message_id":` keys, in the body inflated when gzipped) in
+    /// requests answered 2xx so far.
     pub fn events_accepted(&self) -> u64 {
         self.inner.events.load(SeqCst)
     }
@@ -193,17 +194,24 @@ fn serve(mut stream: TcpStream, i: &Inner) {
             // Dropping the socket with unread data makes the kernel send RST.
             return;
         }
-        let mut body = vec![0; head.len];
-        if stream.read_exact(&mut body).is_err() {
+        let mut wire = vec![0; head.len];
+        if stream.read_exact(&mut wire).is_err() {
             return;
         }
-        let n_events = body.windows(13).filter(|w| w == b"\"message_id\":").count() as u64;
+        let (body, encoding) = request::decode(&head.headers, wire);
+        let (reply, n_events) = match encoding {
+            // Refused, as a real collector refuses a body it cannot read: never counted.
+            Encoding::Undecodable(_) => (Reply::Status(400, Vec::new()), 0),
+            _ => (reply, body.windows(13).filter(|w| w == b"\"message_id\":").count() as u64),
+        };
         let keep = i.keep.load(SeqCst);
         let request = Request {
             method: head.method,
             path: head.path,
             headers: head.headers,
             body: if keep { body } else { Vec::new() },
+            encoding,
+            wire_len: head.len,
             at: Instant::now(),
         };
         if keep {

@@ -4,7 +4,10 @@
 //! readable [`Write`](std::io::Write) sink.
 //!
 //! It is not a mock of the client: the client under test talks to it over
-//! TCP. telemetry-core's integration tests, its `delivery` bench and
+//! TCP. Like a real collector it decodes `Content-Encoding: gzip`:
+//! [`Request::body`] is what the client wrote, [`Request::encoding`] and
+//! [`Request::wire_len`] how it travelled, and a body it cannot decode is
+//! answered 400 and never counted ([`Encoding::Undecodable`]). telemetry-core's integration tests, its `delivery` bench and
 //! `cargo xtask bench` all use this one collector.
 //!
 //! ```
@@ -35,5 +38,5 @@ mod temp;
 pub use capture::Buf;
 pub use collector::{Collector, free_addr};
 pub use reply::Reply;
-pub use request::{Answered, Request};
+pub use request::{Answered, Encoding, Request};
 pub use temp::{TempDir, temp_dir};

@@ -11,6 +11,7 @@
 //! resource attribute `service.name` and scope attribute `schema.version`.
 
 mod check;
+mod gzip;
 mod native;
 mod otlp;
 mod otlp_metrics;
@@ -88,6 +89,10 @@ impl Format {
 /// OTLP string of digits above `i64::MAX` is read as the integer the
 /// runtime sent that way.
 ///
+/// A body saved as it travelled with `Content-Encoding: gzip` (the
+/// runtime's default for a batch over 1 KiB in every format but native) is
+/// inflated first.
+///
 /// ```
 /// use cargo_telemetry::wire::{Format, envelopes};
 /// let body = br#"{"api_key":"k","batch":[{"event":"ping","properties":{"n":1,"$session_id":"s","$lib":"telemetry-core","$lib_version":"0.1.0","$app_name":"demo","$app_version":"1.0","schema.version":"1.2","$os":"Linux","context.ci":false,"$geoip_disable":true,"$process_person_profile":false},"distinct_id":"a","uuid":"m","timestamp":"2023-11-14T22:13:20.123Z"}],"sent_at":"2023-11-14T22:15:00.000Z"}"#;
@@ -104,6 +109,8 @@ impl Format {
 /// );
 /// ```
 pub fn envelopes(format: Format, body: &[u8]) -> Result<Vec<Value>, NotThisFormat> {
+    let body = gzip::inflated(body).map_err(|why| NotThisFormat { format, why })?;
+    let body = &body[..];
     let result = match format {
         Format::Native => native::envelopes(body),
         Format::PostHog => json(body).and_then(|v| posthog::envelopes(&v)),

@@ -94,7 +94,7 @@ impl Builder {
             product_key: None,
             proxy: None,
             shutdown_deadline: Duration::from_millis(100),
-            compression: Compression::None,
+            compression: Compression::default(),
             state_dir: None,
             notice: true,
             opt_out_command: None,
@@ -222,12 +222,13 @@ impl Builder {
         self
     }
 
-    /// How request bodies are encoded (default [`Compression::None`]);
-    /// [`Compression::Gzip`] sends `Content-Encoding: gzip`, which OTLP/HTTP
-    /// collectors, PostHog and Segment accept; [`Compression::Auto`] gzips
-    /// only a body over one KiB in those formats (a batch, not a CLI's one
-    /// event). The figures behind the default are in BENCHMARKS.md ("Bytes
-    /// on the wire").
+    /// How request bodies are encoded. The default, [`Compression::Auto`],
+    /// gzips (`Content-Encoding: gzip`, which OTLP/HTTP collectors, PostHog
+    /// and Segment accept) only a body over one KiB in those formats (a
+    /// batch, not a CLI's one event) and never a native body;
+    /// [`Compression::Gzip`] gzips every body, [`Compression::None`] none
+    /// (for an OTLP, PostHog or Segment collector that does not decode it). The figures
+    /// behind the default are in BENCHMARKS.md ("The default `Compression`").
     ///
     /// ```
     /// # #[cfg(feature = "http")] {
@@ -237,7 +238,7 @@ impl Builder {
     /// let telemetry = Telemetry::builder(&APP)
     ///     .app_version("1.0.0")
     ///     .endpoint("https://collector.example.com", WireFormat::Otlp)
-    ///     .compression(Compression::Auto)
+    ///     .compression(Compression::None)
     ///     .with_test_knobs()
     ///     .env(EnvSource::from_pairs([("DO_NOT_TRACK", "1")]))
     ///     .build()

@@ -199,3 +199,26 @@ pub fn peak_queued(t: &telemetry_core::Telemetry, done: &std::sync::atomic::Atom
     }
     max
 }
+
+/// The events (log records, batch items) of one request body in `format`;
+/// OTLP protobuf decoded by opentelemetry-proto.
+pub fn events_in(format: telemetry_core::WireFormat, body: &[u8]) -> usize {
+    use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
+    use prost::Message;
+    use telemetry_core::WireFormat;
+    if format == WireFormat::OtlpProtobuf {
+        let req = ExportLogsServiceRequest::decode(body).expect("an OTLP logs request");
+        return req.resource_logs.iter().flat_map(|r| &r.scope_logs).map(|s| s.log_records.len()).sum();
+    }
+    let v: serde_json::Value = serde_json::from_slice(body).unwrap();
+    match format {
+        WireFormat::Otlp => v["resourceLogs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|r| r["scopeLogs"].as_array().unwrap())
+            .map(|s| s["logRecords"].as_array().unwrap().len())
+            .sum(),
+        _ => v["batch"].as_array().unwrap().len(),
+    }
+}
