@@ -75,6 +75,13 @@ pub enum Reason {
     /// schema's `consent.first_run` is `notice_first`: sending starts with
     /// the next run.
     NoticeFirst,
+    /// Consent says on, but this run cannot record: this machine cannot
+    /// give the context the schema requires, the system gives no randomness
+    /// for the id and hashing key, or the delivery thread cannot start.
+    Unavailable {
+        /// What is missing, and what can be done about it, in words.
+        why: String,
+    },
     /// The handle was made by [`crate::Builder::for_tests`]: no environment
     /// or state was read.
     ForTests,
@@ -151,6 +158,7 @@ impl Reason {
                 write!(f, "{why}; nothing is recorded until {}", words.rewrite_hint())
             }
             Reason::SetupFailed(error) => write!(f, "the app's {term} setup failed ({error})"),
+            Reason::Unavailable { why } => write!(f, "{why}, so nothing is recorded"),
             Reason::ForTests => f.write_str("the handle is for tests (`Builder::for_tests`)"),
             Reason::Choice(Choice::Enabled) => f.write_str("you enabled it"),
             Reason::Choice(Choice::Disabled) => match &words.disable_command {

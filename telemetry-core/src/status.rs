@@ -52,6 +52,14 @@ impl Status {
     pub fn enabled(&self) -> bool {
         self.mode != Mode::Off
     }
+
+    /// The status of a run that consent put on but that cannot record:
+    /// off, `why`, and events going nowhere.
+    pub(crate) fn unavailable(mut self, why: String) -> Status {
+        (self.mode, self.reason) = (Mode::Off, Reason::Unavailable { why });
+        self.destination = destination(Mode::Off, false, false, None, None);
+        self
+    }
 }
 
 impl fmt::Display for Status {

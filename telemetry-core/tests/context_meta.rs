@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use telemetry_core::meta::AppMeta;
-use telemetry_core::{BuildError, EnvSource, Hasher, MemorySink, Telemetry, TelemetryEvent};
+use telemetry_core::{BuildError, EnvSource, Hasher, MemorySink, Mode, Reason, Telemetry, TelemetryEvent};
 
 /// The envelope of one `ping`, recorded by a test handle.
 fn one_ping(sink: &MemorySink, t: Telemetry, ping: &impl TelemetryEvent) -> String {
@@ -118,4 +118,38 @@ fn a_test_handle_sends_the_same_context_on_every_machine() {
         );
         assert_eq!(tail, r#","app":"ctx-demo","app_version":"0.0.0"}"#);
     }
+}
+
+/// Consent says on, but this machine has no `locale` and the schema
+/// requires it: the run is off, and `status` says so and why, naming the
+/// key. Before: "Telemetry is off: it is on by default.", events going to
+/// memory, and the key in a note.
+#[test]
+fn a_required_key_this_machine_lacks_is_why_the_run_is_off() {
+    let dir = std::env::temp_dir().join(format!("ctx-unavailable-{}", std::process::id()));
+    let sink = MemorySink::new();
+    let t = Telemetry::builder(&declared::APP)
+        .app_version("1.0.0")
+        .state_dir(&dir)
+        .notice(false)
+        .with_test_knobs()
+        .env(EnvSource::from_pairs([("LANG", "C.UTF-8")]))
+        .memory(sink.clone())
+        .build()
+        .unwrap();
+    let why = "this machine cannot give the context the app's schema requires (context key `locale` has no value \
+               on this machine; the schema can mark the key `required: false`)";
+    let status = t.status();
+    assert_eq!((status.mode, &status.reason), (Mode::Off, &Reason::Unavailable { why: why.into() }));
+    assert_eq!(
+        status.to_string(),
+        format!(
+            "Telemetry is off: {why}, so nothing is recorded.\n  Events go to:  nowhere (telemetry is off)\n  State:         {}\n",
+            dir.display()
+        )
+    );
+    t.record(&declared::Ping { n: 1 });
+    drop(t);
+    assert!(sink.take().is_empty());
+    let _ = std::fs::remove_dir_all(&dir);
 }

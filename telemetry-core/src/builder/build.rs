@@ -147,7 +147,7 @@ impl Builder {
             app: self.meta,
             origin: Some(origin.clone()),
         });
-        let mut status = self.status_from(r, self.sent_id(identity.anonymous_id, identity.id_source), notes);
+        let status = self.status_from(r, self.sent_id(identity.anonymous_id, identity.id_source), notes);
         for n in &status.notes {
             diag.say(n);
         }
@@ -157,9 +157,8 @@ impl Builder {
                 Started::On(Telemetry::on(self.meta, status, origin, hashers, delivery, diag, identity.gate))
             }
             Err(e) => {
-                status.mode = Mode::Off;
-                status.notes.push(format!("cannot start the delivery thread ({e}); telemetry is off"));
-                Started::Off(status)
+                let why = format!("the delivery thread cannot start ({e}; the next run tries again)");
+                Started::Off(status.unavailable(why))
             }
         }
     }
@@ -176,10 +175,9 @@ impl Builder {
         let identity = match self.identity(r, self.notice && output.seen(), notes) {
             Ok(identity) => identity,
             Err(NoIdentity::NoRandomness) => {
-                notes.push("the system has no randomness to make a hashing key; telemetry is off".into());
-                let mut status = self.status_from(r, None, std::mem::take(notes));
-                status.mode = Mode::Off;
-                return Err(Box::new(status));
+                let why = "the system gives no randomness to make an id and a hashing key (the next run tries again)";
+                let status = self.status_from(r, None, std::mem::take(notes));
+                return Err(Box::new(status.unavailable(why.into())));
             }
             // Another process disabled telemetry while this run started.
             Err(NoIdentity::Disabled) => {
@@ -210,11 +208,9 @@ impl Builder {
         match self.origin(&identity.anonymous_id, &hashers) {
             Ok(origin) => Ok((identity, hashers, origin)),
             Err(why) => {
-                notes.push(why.to_string());
                 let id = self.sent_id(identity.anonymous_id, identity.id_source);
-                let mut status = self.status_from(r, id, std::mem::take(notes));
-                status.mode = Mode::Off;
-                Err(Box::new(status))
+                let status = self.status_from(r, id, std::mem::take(notes));
+                Err(Box::new(status.unavailable(why.to_string())))
             }
         }
     }

@@ -1,5 +1,5 @@
 //! Why this machine's context cannot be sent: the run then stays off, and
-//! the reason is a note in its status.
+//! this is why, in its status (`Reason::Unavailable`).
 
 use std::fmt;
 
@@ -40,10 +40,14 @@ pub(crate) enum Unadmitted {
 impl fmt::Display for ContextError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ContextError::Required(why) => write!(f, "{why}; the schema requires it, so telemetry is off"),
+            ContextError::Required(why) => write!(
+                f,
+                "this machine cannot give the context the app's schema requires ({why}; the schema can mark the key \
+                 `required: false`)"
+            ),
             ContextError::ProductKeyUnheld => f.write_str(
-                "the context hashes a value under the product's key, which this app's schema never asks for \
-                 (a hand-written context): telemetry is off",
+                "the app's context hashes a value under the product's key, which its schema never asks for \
+                 (a hand-written context)",
             ),
         }
     }
@@ -65,25 +69,27 @@ impl fmt::Display for Unadmitted {
 mod tests {
     use super::*;
 
-    /// What `status` notes, word for word: the key, what is wrong, and that nothing is sent.
+    /// Why `status` says telemetry is off, word for word: the key, what is
+    /// wrong, what the app can change (`Reason::Unavailable` adds that
+    /// nothing is recorded).
     #[test]
     fn each_reason_in_words() {
         let required = |why| ContextError::Required(why).to_string();
         assert_eq!(
             required(Unadmitted::NoValue { key: "locale" }),
-            "context key `locale` has no value on this machine; the schema requires it, so telemetry is off"
+            "this machine cannot give the context the app's schema requires (context key `locale` has no value on this machine; the schema can mark the key `required: false`)"
         );
         assert_eq!(
             required(Unadmitted::NotAValue { key: "os", values: &["macos", "windows"] }),
-            r#"context key `os`: this machine's value is not one of the schema's values ["macos", "windows"]; the schema requires it, so telemetry is off"#
+            r#"this machine cannot give the context the app's schema requires (context key `os`: this machine's value is not one of the schema's values ["macos", "windows"]; the schema can mark the key `required: false`)"#
         );
         assert_eq!(
             required(Unadmitted::OtherType { key: "ci", ty: "string" }),
-            "context key `ci`: the runtime's value is not a string; the schema requires it, so telemetry is off"
+            "this machine cannot give the context the app's schema requires (context key `ci`: the runtime's value is not a string; the schema can mark the key `required: false`)"
         );
         assert_eq!(
             ContextError::ProductKeyUnheld.to_string(),
-            "the context hashes a value under the product's key, which this app's schema never asks for (a hand-written context): telemetry is off"
+            "the app's context hashes a value under the product's key, which its schema never asks for (a hand-written context)"
         );
     }
 }

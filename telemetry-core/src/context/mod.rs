@@ -227,7 +227,7 @@ mod tests {
         assert_eq!(err, ContextError::Required(Unadmitted::NotAValue { key: "os", values: &["macos"] }));
         assert_eq!(
             err.to_string(),
-            r#"context key `os`: this machine's value is not one of the schema's values ["macos"]; the schema requires it, so telemetry is off"#
+            r#"this machine cannot give the context the app's schema requires (context key `os`: this machine's value is not one of the schema's values ["macos"]; the schema can mark the key `required: false`)"#
         );
     }
 
