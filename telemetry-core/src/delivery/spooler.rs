@@ -68,6 +68,13 @@ impl Queue {
             if q.listed() && q.overflow_due(&self.tuning) {
                 break;
             }
+            if q.listed() && q.spooler == Spooler::Asked {
+                // Asked, but the worker moved the overflow back into the
+                // queue first: idle again, so that the push that makes it
+                // due wakes this thread (left asked, it slept while the
+                // list filled, and a full list waited for it in vain).
+                q.spooler = Spooler::Idle;
+            }
             q = self.spool.wait(q).unwrap_or_else(|p| p.into_inner());
         }
         q.spooler = Spooler::Writing;
@@ -206,6 +213,41 @@ mod tests {
         assert_eq!(q.counters.dropped.load(Relaxed), 0, "the event was dropped");
         assert_eq!(taken.len(), 16, "the spooler took the whole list");
         assert_eq!(q.queued().events, 3, "the queue's 2 and the event, in the emptied list");
+    }
+
+    /// The spooler, woken for an overflow the worker then moved back into
+    /// the queue (room again), finds nothing due and sleeps: the push that
+    /// makes the list due again wakes it, and it takes the list.
+    #[test]
+    fn a_spooler_that_found_nothing_due_is_woken_again() {
+        let q = full_queue();
+        {
+            // The worker sent what was pending and the overflow it refilled from.
+            let mut s = q.state();
+            (s.pending_bytes, s.overflow_bytes) = (0, 0);
+            s.pending.clear();
+            s.overflow.clear();
+        }
+        let o = origin("{}", "1.0", None);
+        let taken = thread::scope(|s| {
+            let spooler = s.spawn(|| q.take_overflow());
+            // Let the spooler find nothing due and sleep.
+            let since = Instant::now();
+            while !spooler.is_finished() && since.elapsed() < Duration::from_millis(100) {
+                thread::sleep(Duration::from_millis(1));
+            }
+            for i in 0..3 {
+                q.push(event(&o, "ran", 100 + i, 0, |_| {}));
+            }
+            let since = Instant::now();
+            while !spooler.is_finished() && since.elapsed() < Duration::from_secs(10) {
+                thread::sleep(Duration::from_millis(1));
+            }
+            // Releases a spooler that was never woken.
+            q.close(Instant::now());
+            spooler.join().unwrap()
+        });
+        assert_eq!(taken.map(|t| t.len()), Some(1), "the spooler was not woken for the due list");
     }
 
     /// Exit does not wait for a recording thread waiting for the spooler:
