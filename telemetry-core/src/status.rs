@@ -55,8 +55,14 @@ impl Status {
 
     /// The status of a run that consent put on but that cannot record:
     /// off, `why`, and events going nowhere.
-    pub(crate) fn unavailable(mut self, why: String) -> Status {
-        (self.mode, self.reason) = (Mode::Off, Reason::Unavailable { why });
+    pub(crate) fn unavailable(self, why: String) -> Status {
+        self.off(Reason::Unavailable { why })
+    }
+
+    /// The status of a run that consent put on but that ends off for
+    /// `reason`: events going nowhere, not where consent would have sent them.
+    pub(crate) fn off(mut self, reason: Reason) -> Status {
+        (self.mode, self.reason) = (Mode::Off, reason);
         self.destination = destination(Mode::Off, false, false, None, None);
         self
     }

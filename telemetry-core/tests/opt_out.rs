@@ -155,6 +155,9 @@ fn a_disable_while_a_run_starts_leaves_no_new_id_and_the_run_off() {
     drop(lock);
     let t = run.join().unwrap();
     assert_eq!((t.is_enabled(), t.status().reason.clone()), (false, Reason::Choice(Choice::Disabled)));
+    // Where events go is where an off run's go, not where consent would have sent them.
+    let text = t.status().to_string();
+    assert_eq!(text.lines().nth(1), Some("  Events go to:  nowhere (telemetry is off)"), "{text}");
     assert_eq!(state_of(&dir), disabled, "no id or key written beside \"disabled\"");
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -181,9 +181,8 @@ impl Builder {
             }
             // Another process disabled telemetry while this run started.
             Err(NoIdentity::Disabled) => {
-                let mut status = self.status_from(r, None, std::mem::take(notes));
-                (status.mode, status.reason) = (Mode::Off, Reason::Choice(Choice::Disabled));
-                return Err(Box::new(status));
+                let status = self.status_from(r, None, std::mem::take(notes));
+                return Err(Box::new(status.off(Reason::Choice(Choice::Disabled))));
             }
         };
         if identity.show_notice {
