@@ -3,37 +3,24 @@
 
 use std::io::Write;
 
-/// The level of a body up to [`SMALL`]: 1, miniz_oxide's greedy fast path.
-/// Such a body is what a CLI sends at exit, and level 2 cost it ~30 µs more
-/// (a one-event OTLP JSON body: ~70-95 against ~95-128 µs, 573 against 548
-/// bytes) on the exit path.
-const SMALL_LEVEL: u32 = 1;
-
-/// The level of a larger body (a batch): 2, miniz_oxide's first with lazy
-/// matching. Level 1 sent 23-30 % more bytes for a batch of 500 events
-/// (OTLP protobuf, 428 records: 2981 against 2297; levels 3-6 saved at most
-/// another 1 % there), and level 2 took 2.5× level 1's CPU (435 against
-/// 175 µs for that batch): ~1 µs per event on the worker, never in `record()`. `cargo bench -p telemetry-core --bench
-/// bytes` prints the sizes and CPU time of this level and of level 6.
-const LEVEL: u32 = 2;
-
-/// Up to this many bytes a body is gzipped at [`SMALL_LEVEL`]: a few events.
-const SMALL: usize = 8 * 1024;
+/// Level 1, miniz_oxide's greedy fast path, for every body. A CLI's body
+/// is gzipped on the way to exit, where level 2 cost ~30 µs more (a
+/// one-event OTLP JSON body: ~70-95 against ~95-128 µs, 573 against 548
+/// bytes). A batch at level 2 sent 23-30 % fewer bytes (OTLP protobuf, 428
+/// records: 2297 against 2981; levels 3-6 saved at most another 1 %) for
+/// 2.5× the CPU (435 against 175 µs), and on two cores that CPU came out of
+/// delivery: a 100k burst on the PostHog wire delivered 61-106k/s at level 2
+/// against 179-211k/s at level 1 (three alternated `peer-runner --bursts`
+/// runs, BENCHMARKS.md). `cargo bench -p telemetry-core --bench bytes`
+/// prints the sizes and CPU time of this level and of level 6.
+const LEVEL: u32 = 1;
 
 /// `body` gzipped; `None` only if the encoder fails (writing to memory does
 /// not), and then the body goes uncompressed.
 pub(super) fn encode(body: &[u8]) -> Option<Vec<u8>> {
-    let mut e = flate2::write::GzEncoder::new(
-        Vec::with_capacity(body.len() / 4 + 64),
-        flate2::Compression::new(level(body.len())),
-    );
+    let mut e = flate2::write::GzEncoder::new(Vec::with_capacity(body.len() / 4 + 64), flate2::Compression::new(LEVEL));
     e.write_all(body).ok()?;
     e.finish().ok()
-}
-
-/// The level for a body of `len` bytes.
-fn level(len: usize) -> u32 {
-    if len <= SMALL { SMALL_LEVEL } else { LEVEL }
 }
 
 #[cfg(test)]
@@ -65,11 +52,11 @@ mod tests {
         assert_eq!(decode(&encode(b"").unwrap()), b"");
     }
 
-    /// A batch (over `SMALL`) is compressed harder than a CLI's few events.
+    /// One level for every body, a CLI's one event and a batch alike.
     #[test]
-    fn a_batch_is_gzipped_at_the_batch_level() {
-        let at = |body: &[u8], level: u32| {
-            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(level));
+    fn every_body_is_gzipped_at_level_1() {
+        let at1 = |body: &[u8]| {
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(1));
             e.write_all(body).unwrap();
             e.finish().unwrap()
         };
@@ -78,12 +65,8 @@ mod tests {
             batch.extend_from_slice(&body);
             batch.extend_from_slice(i.to_string().as_bytes());
         }
-        assert!(batch.len() > SMALL);
-        let z = encode(&batch).unwrap();
-        assert_eq!(decode(&z), batch);
-        assert_eq!(z, at(&batch, LEVEL));
-        assert!(z.len() < at(&batch, 1).len(), "{} against level 1's {}", z.len(), at(&batch, 1).len());
-        let small = &batch[..SMALL];
-        assert_eq!(encode(small).unwrap(), at(small, SMALL_LEVEL));
+        for body in [&batch[..], &batch[..600]] {
+            assert_eq!(encode(body).unwrap(), at1(body), "{} bytes", body.len());
+        }
     }
 }
