@@ -34,7 +34,12 @@ pub(super) fn agent(timeout: Duration, proxy: Option<ureq::Proxy>) -> ureq::Agen
         .max_redirects(0)
         // A 4xx or 5xx is an answer to classify (`response::outcome`), not an error.
         .http_status_as_error(false)
-        .user_agent(concat!("telemetry-core/", env!("CARGO_PKG_VERSION")))
+        // No `User-Agent`: every body already names the library and its
+        // release where backends keep it (PostHog's `$lib`/`$lib_version`,
+        // Segment's `context.library`, the OTLP scope), and 34 bytes on
+        // every request were what kept a CLI's one event from being the
+        // smallest on its wire (BENCHMARKS.md, "Bytes per event").
+        .user_agent(AutoHeaderValue::None)
         // No `Accept: */*` on every request: whatever its type, an answer is read the same way.
         .accept(AutoHeaderValue::None)
         // ureq's buffers default to 128 KiB each, filled with zeros when a
