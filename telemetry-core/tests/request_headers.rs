@@ -51,11 +51,7 @@ fn only_the_headers_the_format_needs_are_sent() {
     for format in [WireFormat::Native, WireFormat::PostHog, WireFormat::Otlp, WireFormat::OtlpProtobuf] {
         let (headers, host, len) = headers_sent(format, Compression::None);
         let len = len.to_string();
-        let want = [
-            ("content-length", len.as_str()),
-            ("content-type", format.content_type()),
-            ("host", &host),
-        ];
+        let want = [("content-length", len.as_str()), ("content-type", format.content_type()), ("host", &host)];
         assert_eq!(headers, pairs(&want), "{format:?}");
     }
     // Segment: the write key as Basic auth's user, an empty password: base64("wk:").

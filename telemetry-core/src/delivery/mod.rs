@@ -64,8 +64,9 @@ pub(crate) struct Starting {
 impl Starting {
     /// Hands the worker what the identity decided: the spool (HTTP with a
     /// state dir: the earlier runs' files to send, this run's leftovers to
-    /// keep) and the write gate (the JSON-lines file's); starts the spooler
-    /// (with a spool), and gives the handle that shuts all of it down.
+    /// keep) and the write gate (the JSON-lines file's); readies the
+    /// spooler (with a spool: [`SpoolerThread`]), and gives the handle that
+    /// shuts all of it down.
     pub(crate) fn run(mut self, spool: Option<Spool>, gate: Option<Gate>, deadline: Duration) -> Delivery {
         let shared = self.shared.clone();
         if spool.is_some() {
@@ -80,13 +81,31 @@ impl Starting {
         // caller's to wait for.
         drop(self.worker.take());
         let diag = self.diag.clone();
-        // Without the spooler nothing empties the overflow list, so a full queue drops instead.
-        let spooler = spool.clone().and_then(|spool| {
-            let name = format!("{}-spool", self.thread_name);
-            spooler::spawn(name, shared.clone(), spool, diag.clone()).map_err(|_| shared.no_overflow()).ok()
-        });
+        let spooler = match &spool {
+            Some(spool) => {
+                SpoolerThread::Unstarted { name: format!("{}-spool", self.thread_name), spool: spool.clone() }
+            }
+            None => SpoolerThread::None,
+        };
         Delivery { shared, spooler: Mutex::new(spooler), leftovers: Leftovers { spool, diag }, deadline }
     }
+}
+
+/// The spooler thread of a [`Delivery`] with a spool: started by the first
+/// overflow due for a file, on the recording thread that found it
+/// (`Queue::push`), once. A run whose queue never fills (a CLI's) never
+/// starts it.
+enum SpoolerThread {
+    /// No spool: a full queue drops.
+    None,
+    /// What the thread needs, until an overflow starts it.
+    Unstarted {
+        name: String,
+        spool: Spool,
+    },
+    Running(JoinHandle<()>),
+    /// Its thread could not start: a full queue drops.
+    Failed,
 }
 
 impl Drop for Starting {
@@ -102,8 +121,7 @@ impl Drop for Starting {
 /// thread and what is left at exit. Dropping it shuts down.
 pub(crate) struct Delivery {
     shared: Arc<Queue>,
-    /// The spooler thread (only with a spool).
-    spooler: Mutex<Option<JoinHandle<()>>>,
+    spooler: Mutex<SpoolerThread>,
     leftovers: Leftovers,
     deadline: Duration,
 }
@@ -127,7 +145,24 @@ impl Delivery {
         if event.size() > self.shared.tuning.queue_bytes {
             return self.oversize(&event);
         }
-        self.shared.push(event);
+        if self.shared.push(event) {
+            self.start_spooler();
+        }
+    }
+
+    /// Starts the spooler for the overflow that just became due (a thread's
+    /// start, once per handle, in a burst that already outruns the worker:
+    /// no I/O). Without it nothing empties the overflow list, so a full
+    /// queue drops instead.
+    #[cold]
+    fn start_spooler(&self) {
+        let mut thread = self.spooler.lock().unwrap_or_else(|p| p.into_inner());
+        if let SpoolerThread::Unstarted { name, spool } = std::mem::replace(&mut *thread, SpoolerThread::Failed) {
+            match spooler::spawn(name, self.shared.clone(), spool, self.leftovers.diag.clone()) {
+                Ok(h) => *thread = SpoolerThread::Running(h),
+                Err(_) => self.shared.no_overflow(),
+            }
+        }
     }
 
     /// Drops an envelope larger than the queue's byte bound, in its own
@@ -184,7 +219,9 @@ impl Delivery {
     pub(crate) fn shutdown(&self) {
         let (rest, writing) = self.shared.close(Instant::now() + self.deadline);
         self.leftovers.settle(&rest, &self.shared.counters);
-        if let Some(h) = self.spooler.lock().ok().and_then(|mut s| s.take())
+        let thread =
+            std::mem::replace(&mut *self.spooler.lock().unwrap_or_else(|p| p.into_inner()), SpoolerThread::None);
+        if let SpoolerThread::Running(h) = thread
             && writing
         {
             let _ = h.join();

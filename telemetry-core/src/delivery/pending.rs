@@ -76,6 +76,10 @@ pub(crate) enum Activity {
 pub(crate) enum Spooler {
     /// No spool, or its thread could not start: a full queue drops.
     Off,
+    /// A spool, and no thread yet: the first overflow due for a file starts
+    /// it (`Delivery::push`). Most runs never overflow, and a thread's start
+    /// on the way to a CLI's exit cost ~0.1 ms of its two cores.
+    Unstarted,
     Idle,
     /// Woken for the current overflow.
     Asked,

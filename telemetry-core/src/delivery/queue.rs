@@ -69,12 +69,14 @@ impl Queue {
     /// There is a spool (told before anything is recorded): a full queue
     /// overflows to it.
     pub(super) fn overflows(&self) {
-        lock(&self.state).spooler = Spooler::Idle;
+        lock(&self.state).spooler = Spooler::Unstarted;
     }
 
-    /// The spooler could not start: a full queue drops again.
+    /// The spooler could not start: a full queue drops again, and a
+    /// recording thread waiting for its take stops waiting.
     pub(super) fn no_overflow(&self) {
         lock(&self.state).spooler = Spooler::Off;
+        self.taken.notify_all();
     }
 
     pub(super) fn state(&self) -> MutexGuard<'_, State> {
@@ -98,17 +100,19 @@ impl Queue {
     /// push). A full queue overflows (when there is a spool) into a list of
     /// the same bounds that the spooler thread writes to disk; beyond that,
     /// the envelope waits for the spooler to take the list, or is dropped
-    /// and counted ([`Queue::overflow`]).
-    pub(crate) fn push(&self, event: Event) {
+    /// and counted ([`Queue::overflow`]). `true`: the spooler thread is
+    /// due and not started, and the caller starts it.
+    #[must_use = "true: the caller starts the spooler"]
+    pub(crate) fn push(&self, event: Event) -> bool {
         let Ok(mut q) = self.state.lock() else {
             self.counters.dropped.fetch_add(1, Relaxed);
-            return;
+            return false;
         };
         let t = &self.tuning;
         if q.closed() {
             drop(q);
             self.counters.dropped.fetch_add(1, Relaxed);
-            return;
+            return false;
         }
         if !q.fits(t, event.size()) {
             return self.overflow(q, event);
@@ -124,6 +128,7 @@ impl Queue {
         if wake {
             self.work.notify_one();
         }
+        false
     }
 
     /// The queue is full: into the overflow list if there is one with room,
@@ -136,8 +141,9 @@ impl Queue {
     /// the spooler writes a file, or before the worker has listed the
     /// earlier runs' files, a full list drops the event (counted):
     /// `record()` never waits for a disk or the network.
+    /// Returns whether the spooler is due and not started (see [`Queue::push`]).
     #[cold]
-    fn overflow(&self, mut q: MutexGuard<'_, State>, event: Event) {
+    fn overflow(&self, mut q: MutexGuard<'_, State>, event: Event) -> bool {
         let t = &self.tuning;
         let mut give_up = None;
         loop {
@@ -147,7 +153,8 @@ impl Queue {
             if q.overflow.len() < t.overflow_events() && q.overflow_bytes + event.size() <= t.queue_bytes {
                 q.overflow_bytes += event.size();
                 q.overflow.push_back(event);
-                let wake = q.spooler == Spooler::Idle && q.overflow_due(t);
+                let start = q.spooler == Spooler::Unstarted;
+                let wake = (start || q.spooler == Spooler::Idle) && q.overflow_due(t);
                 if wake {
                     q.spooler = Spooler::Asked;
                 }
@@ -155,7 +162,7 @@ impl Queue {
                 if wake {
                     self.spool.notify_one();
                 }
-                return;
+                return wake && start;
             }
             let until = *give_up.get_or_insert_with(|| Instant::now() + TAKE_WAIT);
             if q.spooler != Spooler::Asked || !q.listed() || Instant::now() >= until {
@@ -165,6 +172,7 @@ impl Queue {
         }
         drop(q);
         self.counters.dropped.fetch_add(1, Relaxed);
+        false
     }
 
     /// Events and bytes waiting in memory now: the queue and its overflow

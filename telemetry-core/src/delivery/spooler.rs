@@ -3,7 +3,8 @@
 //! envelope that finds the queue full goes to the overflow list (the
 //! queue's bounds again) instead of being dropped; `record()` never waits
 //! for a disk.
-//! The spooler, a second background thread, takes the overflow list once
+//! The spooler, a second background thread started by the first overflow
+//! due for a file (most runs never start it), takes the overflow list once
 //! it holds half those bounds and writes it as one spool file (generation
 //! 1, through the state write gate, within the spool's bounds), so a burst
 //! is not stuck behind a worker waiting on a slow collector. Once the queue
@@ -179,7 +180,7 @@ mod tests {
         assert!(q.start(Vec::new()), "the earlier runs' files are listed");
         let o = origin("{}", "1.0", None);
         for i in 0..18 {
-            q.push(event(&o, "ran", i, 0, |_| {}));
+            let _ = q.push(event(&o, "ran", i, 0, |_| {}));
         }
         assert_eq!((q.queued().events, q.counters.dropped.load(Relaxed)), (18, 0));
         q
@@ -237,7 +238,7 @@ mod tests {
                 thread::sleep(Duration::from_millis(1));
             }
             for i in 0..3 {
-                q.push(event(&o, "ran", 100 + i, 0, |_| {}));
+                let _ = q.push(event(&o, "ran", 100 + i, 0, |_| {}));
             }
             let since = Instant::now();
             while !spooler.is_finished() && since.elapsed() < Duration::from_secs(10) {
