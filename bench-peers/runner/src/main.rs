@@ -11,9 +11,10 @@
 //! lines, headers and bodies as the collector read them), for one event in
 //! a run and for a batch of 500, at the system's defaults and with gzip (the
 //! full run has the same table, and issue 24's targets). `-- --distant
-//! [LABEL]` only the distant-collector rows (`distant.rs`). `-- --exits
-//! [LABEL]` only the exit rows with the collector up, against both of the
-//! collector's orders (answer then count, as the full run; count then answer).
+//! [LABEL]` only the distant-collector rows (`distant.rs`). `-- --exits`
+//! only the exit rows with the collector up, every system, as the full run
+//! takes them, against both of the collector's orders (answer then count, as
+//! the full run; count then answer).
 #![forbid(unsafe_code)]
 
 mod bytes;
@@ -53,7 +54,7 @@ fn main() {
             && Some(*a) != only.as_ref()
     }) {
         eprintln!(
-            "error: unknown option `{bad}` (options: --quick, --bursts [LABEL], --callers [LABEL], --bytes [LABEL], --distant [LABEL], --exits [LABEL])"
+            "error: unknown option `{bad}` (options: --quick, --bursts [LABEL], --callers [LABEL], --bytes [LABEL], --distant [LABEL], --exits)"
         );
         std::process::exit(2);
     }
@@ -65,7 +66,7 @@ fn main() {
         return;
     }
     if args.iter().any(|a| a == "--exits") {
-        if let Err(e) = exits_only(only.as_deref().unwrap_or("")) {
+        if let Err(e) = exits_only() {
             eprintln!("error: {e}");
             std::process::exit(1);
         }
@@ -200,10 +201,10 @@ fn run(plan: &Plan) -> Result<String, String> {
         let _ = std::fs::remove_dir_all(&dir);
         Ok(t)
     };
-    let none = exit(NONE_CLI, vec![], "baseline", &[])?;
+    let (none, ups) = exits_up_interleaved(&up, plan.exit_runs, &state)?;
     let core_off = exit(&ALL[0].cli(), ALL[0].cli_args(up.port), "off", &[("DO_NOT_TRACK", "1")])?;
-    for (s, f) in ALL.iter().zip(figs.iter_mut()) {
-        f.exit_up = Some(exit(&s.cli(), s.cli_args(up.port), "up", &[])?);
+    for ((s, f), t) in ALL.iter().zip(figs.iter_mut()).zip(ups) {
+        f.exit_up = Some(t);
         f.exit_down = Some(exit(&s.cli(), s.cli_args(down), "down", &[])?);
         f.exit_hang = Some(exit(&s.cli(), s.cli_args(hang.port), "hanging", &[])?);
     }
@@ -241,6 +242,39 @@ fn run(plan: &Plan) -> Result<String, String> {
         load_before,
         load_after: measure::load_average(),
     }))
+}
+
+/// Exit with the collector up, for the no-telemetry CLI (returned first)
+/// and every system, in rounds of 10 runs (each after 3 warm-ups) taking
+/// turns, `runs` in all per CLI. Each "over no telemetry" figure compares
+/// runs made minutes apart otherwise: the systems measured first, right
+/// after the bursts, came out up to 0.6 ms slower than the same code
+/// measured last (two full runs), while `perf stat` counted the same CPU
+/// time and page faults for all three telemetry-core wires.
+fn exits_up_interleaved(
+    up: &Collector,
+    runs: usize,
+    state: &std::path::Path,
+) -> Result<(measure::Timing, Vec<measure::Timing>), String> {
+    let mut cases: Vec<(String, Vec<String>)> = vec![(NONE_CLI.to_string(), Vec::new())];
+    cases.extend(ALL.iter().map(|s| (s.cli(), s.cli_args(up.port))));
+    let mut times: Vec<Vec<f64>> = vec![Vec::new(); cases.len()];
+    let per_round = runs.min(10);
+    for round in 0..runs.div_ceil(per_round) {
+        for (i, (bin, args)) in cases.iter().enumerate() {
+            let n = per_round.min(runs - round * per_round);
+            let dir = state.join(format!("{bin}-up-{i}"));
+            let env = [("BENCH_TELEMETRY_DIR".to_string(), dir.display().to_string())];
+            eprintln!("peers: exit, {bin} up, round {}", round + 1);
+            times[i].extend(measure::hyperfine_times(bin, args, &env, n, 3)?);
+        }
+    }
+    for (i, (bin, _)) in cases.iter().enumerate() {
+        let _ = std::fs::remove_dir_all(state.join(format!("{bin}-up-{i}")));
+    }
+    let mut all = times.into_iter().map(measure::Timing::of);
+    let none = all.next().ok_or("no baseline")?;
+    Ok((none, all.collect()))
 }
 
 /// `--bursts [LABEL]`: each system's 100k burst at defaults and with its queue
@@ -322,37 +356,30 @@ fn distant_only(only: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// `--exits [LABEL]`: each system's exit with the collector up (40 runs after
-/// 3 warm-ups, as the full run), against a collector that answers then
-/// counts (the full run's) and one that counts then answers, systems
-/// interleaved per round so drift in the host's speed reaches each alike.
-fn exits_only(only: &str) -> Result<(), String> {
-    let systems: Vec<_> = ALL.iter().filter(|s| s.label.contains(only)).collect();
-    for s in &systems {
+/// `--exits`: the full run's collector-up exit rows (every system, rounds
+/// taking turns: [`exits_up_interleaved`]), against a collector that
+/// answers then counts (the full run's) and one that counts then answers.
+fn exits_only() -> Result<(), String> {
+    for s in &ALL {
         measure::build(s.pkg)?;
     }
     measure::build("peer-none")?;
+    measure::ensure_hyperfine()?;
     let state = std::env::temp_dir().join(format!("peer-exits-{}", std::process::id()));
-    let ok = Collector::ok().map_err(|e| e.to_string())?;
-    let settled = Collector::settled().map_err(|e| e.to_string())?;
     println!("load average {}", measure::load_average());
-    for round in 0..2 {
-        let none = measure::hyperfine(NONE_CLI, &[], &[], 40, 3)?;
-        println!("round {round}: no telemetry: exit {:.2} ms ({:.2}–{:.2})", none.median, none.min, none.max);
-        for (order, c) in [("answer, count", &ok), ("count, answer", &settled)] {
-            for s in &systems {
-                let dir = state.join(format!("{}-{}", s.cli(), s.format.unwrap_or("")));
-                let env = [("BENCH_TELEMETRY_DIR".to_string(), dir.display().to_string())];
-                let t = measure::hyperfine(&s.cli(), &s.cli_args(c.port), &env, 40, 3)?;
-                println!(
-                    "round {round}: {} ({order}): exit {:.2} ms ({:.2}–{:.2}), +{:.2} ms",
-                    s.label,
-                    t.median,
-                    t.min,
-                    t.max,
-                    t.median - none.median
-                );
-            }
+    for (order, c) in [("answer, count", Collector::ok()), ("count, answer", Collector::settled())] {
+        let c = c.map_err(|e| e.to_string())?;
+        let (none, ups) = exits_up_interleaved(&c, 40, &state)?;
+        println!("{order}: no telemetry: exit {:.2} ms ({:.2}–{:.2})", none.median, none.min, none.max);
+        for (s, t) in ALL.iter().zip(ups) {
+            println!(
+                "{order}: {}: exit {:.2} ms ({:.2}–{:.2}), {:+.2} ms",
+                s.label,
+                t.median,
+                t.min,
+                t.max,
+                t.median - none.median
+            );
         }
     }
     let _ = std::fs::remove_dir_all(&state);

@@ -93,6 +93,16 @@ pub struct Timing {
     pub runs: usize,
 }
 
+impl Timing {
+    /// The median, fastest and slowest of `times` (ms; at least one).
+    pub fn of(mut times: Vec<f64>) -> Timing {
+        times.sort_by(f64::total_cmp);
+        let n = times.len();
+        let median = if n % 2 == 1 { times[n / 2] } else { (times[n / 2 - 1] + times[n / 2]) / 2.0 };
+        Timing { median, min: times[0], max: times[n - 1], runs: n }
+    }
+}
+
 /// Makes sure hyperfine is on PATH, installing it with apt-get if it is not.
 pub fn ensure_hyperfine() -> Result<(), String> {
     let ok = || Command::new("hyperfine").arg("--version").output().is_ok_and(|o| o.status.success());
@@ -121,6 +131,17 @@ pub fn hyperfine(
     runs: usize,
     warmup: usize,
 ) -> Result<Timing, String> {
+    Ok(Timing::of(hyperfine_times(bin, args, env, runs, warmup)?))
+}
+
+/// The wall time of each of `runs` runs, ms, as [`hyperfine`] times them.
+pub fn hyperfine_times(
+    bin: &str,
+    args: &[String],
+    env: &[(String, String)],
+    runs: usize,
+    warmup: usize,
+) -> Result<Vec<f64>, String> {
     let json = std::env::temp_dir().join(format!("peer-hyperfine-{}.json", std::process::id()));
     let mut cmdline = binary(bin).display().to_string();
     for a in args {
@@ -142,9 +163,11 @@ pub fn hyperfine(
     let v: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&json).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
     let _ = std::fs::remove_file(&json);
-    let r = &v["results"][0];
-    let ms = |k: &str| r[k].as_f64().map(|s| s * 1e3).ok_or(format!("hyperfine JSON lacks {k}"));
-    Ok(Timing { median: ms("median")?, min: ms("min")?, max: ms("max")?, runs })
+    let times = v["results"][0]["times"].as_array().ok_or("hyperfine JSON lacks times")?;
+    times
+        .iter()
+        .map(|t| t.as_f64().map(|s| s * 1e3).ok_or_else(|| "hyperfine JSON: a time is not a number".into()))
+        .collect()
 }
 
 /// One timed run of `bin args` (to choose how many hyperfine runs a slow case gets).

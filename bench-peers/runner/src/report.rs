@@ -146,7 +146,9 @@ pub fn render(r: &Run) -> String {
          HMAC-SHA256'd (inside `record()` for telemetry-core, by the caller for the peers, which cannot hash); each \
          system at its defaults unless the row says otherwise, sending to the same loopback collector, which counts \
          the events it receives per wire format. Exit: `hyperfine -N`, {} runs after 3 warm-ups (3 runs, no warm-up, \
-         for a case whose first run takes over 2 s), median (min–max). Ratio = peer ÷ telemetry-core on the same wire format (PostHog for \
+         for a case whose first run takes over 2 s), median (min–max); with the collector up, the no-telemetry CLI \
+         and every system take turns in rounds of 10 runs (each round after 3 warm-ups), so that drift in the host's \
+         speed reaches each alike. Ratio = peer ÷ telemetry-core on the same wire format (PostHog for \
          posthog-rs, OTLP/HTTP for OpenTelemetry).\n",
         if r.quick { " --quick" } else { "" },
         r.secs,
