@@ -160,6 +160,12 @@ impl State {
             && (self.overflow.len() >= t.queue_events.div_ceil(2) || self.overflow_bytes >= t.queue_bytes / 2)
     }
 
+    /// The overflow holds twice what makes it due: the spooler, asked for
+    /// it, has not come.
+    pub(super) fn overflow_lagging(&self, t: &Tuning) -> bool {
+        self.overflow.len() >= t.queue_events.div_ceil(2) * 2 || self.overflow_bytes >= t.queue_bytes
+    }
+
     /// Moves overflow back into `pending` while it fits (oldest first).
     pub(super) fn refill(&mut self, t: &Tuning) {
         while let Some(e) = self.overflow.front() {
