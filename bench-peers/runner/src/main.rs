@@ -14,7 +14,8 @@
 //! [LABEL]` only the distant-collector rows (`distant.rs`). `-- --exits`
 //! only the exit rows with the collector up, every system, as the full run
 //! takes them, against both of the collector's orders (answer then count, as
-//! the full run; count then answer).
+//! the full run; count then answer). `-- --serve` runs the collector alone
+//! and prints its URL, for timing or tracing one system by hand.
 #![forbid(unsafe_code)]
 
 mod bytes;
@@ -50,11 +51,11 @@ fn main() {
         args.iter().position(|a| matches!(a.as_str(), "--bursts" | "--callers" | "--bytes" | "--distant" | "--exits"));
     let only = mode.and_then(|i| args.get(i + 1)).cloned();
     if let Some(bad) = args.iter().find(|a| {
-        !matches!(a.as_str(), "--quick" | "--bursts" | "--callers" | "--bytes" | "--distant" | "--exits")
+        !matches!(a.as_str(), "--quick" | "--bursts" | "--callers" | "--bytes" | "--distant" | "--exits" | "--serve")
             && Some(*a) != only.as_ref()
     }) {
         eprintln!(
-            "error: unknown option `{bad}` (options: --quick, --bursts [LABEL], --callers [LABEL], --bytes [LABEL], --distant [LABEL], --exits)"
+            "error: unknown option `{bad}` (options: --quick, --bursts [LABEL], --callers [LABEL], --bytes [LABEL], --distant [LABEL], --exits, --serve)"
         );
         std::process::exit(2);
     }
@@ -64,6 +65,21 @@ fn main() {
             std::process::exit(1);
         }
         return;
+    }
+    if args.iter().any(|a| a == "--serve") {
+        // The loopback collector alone, for timing or tracing one system by hand.
+        match Collector::ok() {
+            Ok(c) => {
+                println!("http://127.0.0.1:{}/", c.port);
+                loop {
+                    std::thread::park();
+                }
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                std::process::exit(1);
+            }
+        }
     }
     if args.iter().any(|a| a == "--exits") {
         if let Err(e) = exits_only() {
