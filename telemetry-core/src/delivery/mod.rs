@@ -7,6 +7,7 @@
 
 mod consent;
 mod exit;
+mod overflow;
 mod pending;
 mod queue;
 mod spooler;
