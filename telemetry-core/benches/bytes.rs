@@ -1,6 +1,6 @@
 //! Bytes on the wire per event, per wire format, with and without
 //! `Content-Encoding: gzip` (and `Compression::Auto`, which gzips only a
-//! body over one KiB), and the CPU that compressing a batch costs.
+//! body over 4 KiB), and the CPU that compressing a batch costs.
 //! The side-by-side event (8 fields, 2 hashed: `benches/bench.yaml`, the
 //! peers bench's event) is recorded N times and sent to the loopback
 //! collector of `telemetry-testkit`; what the collector read is counted:

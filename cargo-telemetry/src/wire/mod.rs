@@ -90,7 +90,7 @@ impl Format {
 /// runtime sent that way.
 ///
 /// A body saved as it travelled with `Content-Encoding: gzip` (the
-/// runtime's default for a batch over 1 KiB in every format but native) is
+/// runtime's default for a batch over 4 KiB in every format but native) is
 /// inflated first.
 ///
 /// ```

@@ -132,7 +132,7 @@ impl Builder {
         let starting = Delivery::prepare(Early {
             thread_name: format!("{}-telemetry", self.meta.name),
             plan,
-            tuning: settings::tuning(&self.batching, &self.limits, &self.retry),
+            tuning: settings::tuning(&self.batching, &self.limits, &self.retry, self.format),
             diag: diag.clone(),
         });
         let mut notes = Vec::new();

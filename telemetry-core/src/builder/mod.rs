@@ -224,8 +224,9 @@ impl Builder {
 
     /// How request bodies are encoded. The default, [`Compression::Auto`],
     /// gzips (`Content-Encoding: gzip`, which OTLP/HTTP collectors, PostHog
-    /// and Segment accept) only a body over one KiB in those formats (a
-    /// batch, not a CLI's one event) and never a native body;
+    /// and Segment accept) only a body over
+    /// [`Compression::AUTO_MIN_BYTES`] in those formats (a batch, not a
+    /// CLI's one event) and never a native body;
     /// [`Compression::Gzip`] gzips every body, [`Compression::None`] none
     /// (for an OTLP, PostHog or Segment collector that does not decode it). The figures
     /// behind the default are in BENCHMARKS.md ("The default `Compression`").

@@ -7,13 +7,16 @@
 use std::time::Duration;
 
 use crate::delivery::{Backoff, Tuning};
+use crate::format::WireFormat;
 
 /// When a batch is sent: once it holds `max_events` events or `max_bytes`
 /// bytes, or its oldest event waited `max_latency`. Given to
 /// [`Builder::batching`](super::Builder::batching).
 ///
 /// The defaults follow OpenTelemetry's batch processor (it sends 512
-/// events at most) and Segment's limit of 500 KB per request.
+/// events at most) and each backend's limit on a request: Segment's 500 KB
+/// per batch, PostHog's 20 MB, the OpenTelemetry Collector's 4 MiB gRPC
+/// message (its smallest default).
 ///
 /// ```
 /// use std::time::Duration;
@@ -27,13 +30,14 @@ use crate::delivery::{Backoff, Tuning};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Batching {
     max_events: usize,
-    max_bytes: usize,
+    /// `None`: the wire format's ([`Batching::with_max_bytes`]).
+    max_bytes: Option<usize>,
     max_latency: Duration,
 }
 
 impl Default for Batching {
     fn default() -> Self {
-        Batching { max_events: 500, max_bytes: 256 << 10, max_latency: Duration::from_secs(2) }
+        Batching { max_events: 500, max_bytes: None, max_latency: Duration::from_secs(2) }
     }
 }
 
@@ -49,14 +53,21 @@ impl Batching {
         self
     }
 
-    /// The most bytes of envelopes in one batch (default 256 KiB; at least 1).
+    /// The most bytes of envelopes in one batch (at least 1). The default
+    /// depends on the wire format: 256 KiB for Segment and native bodies
+    /// (a Segment body is larger than its envelopes, and Segment refuses a
+    /// batch over 500 KB), 1 MiB for PostHog and OTLP, whose bodies are no
+    /// larger and whose limits are 20 MB and 4 MiB. At 1 MiB a batch of 500
+    /// events of ~600 bytes leaves in one request, not two: an OTLP
+    /// protobuf body compresses to ~15 % fewer bytes per event that way
+    /// (BENCHMARKS.md, "Stop 32").
     ///
     /// ```
     /// use telemetry_core::Batching;
     /// assert_ne!(Batching::default().with_max_bytes(64 << 10), Batching::default());
     /// ```
     pub fn with_max_bytes(mut self, bytes: usize) -> Self {
-        self.max_bytes = bytes.max(1);
+        self.max_bytes = Some(bytes.max(1));
         self
     }
 
@@ -245,13 +256,17 @@ impl Retry {
     }
 }
 
-/// What the delivery thread is given, from the three groups.
-pub(super) fn tuning(batching: &Batching, limits: &Limits, retry: &Retry) -> Tuning {
+/// What the delivery thread is given, from the three groups, for `format`.
+pub(super) fn tuning(batching: &Batching, limits: &Limits, retry: &Retry, format: WireFormat) -> Tuning {
+    let default_batch_bytes = match format {
+        WireFormat::Native | WireFormat::Segment => 256 << 10,
+        WireFormat::PostHog | WireFormat::Otlp | WireFormat::OtlpProtobuf => 1 << 20,
+    };
     Tuning {
         queue_events: limits.queue_events,
         queue_bytes: limits.queue_bytes,
         batch_events: batching.max_events,
-        batch_bytes: batching.max_bytes,
+        batch_bytes: batching.max_bytes.unwrap_or(default_batch_bytes),
         batch_delay: batching.max_latency,
         backoff: Backoff { base: retry.backoff_base, max: retry.backoff_max },
     }

@@ -10,6 +10,7 @@ use std::time::Instant;
 
 use super::tuning::Tuning;
 use crate::envelope::Event;
+use crate::transport::Pace;
 
 /// A spool file the worker has still to read.
 #[derive(Debug)]
@@ -22,7 +23,7 @@ pub(crate) struct Backlog {
 
 /// What the worker does next.
 pub(crate) enum Next {
-    Send(Arc<Vec<Event>>),
+    Send(Arc<Vec<Event>>, Pace),
     Read(Backlog),
 }
 

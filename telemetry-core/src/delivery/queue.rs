@@ -23,6 +23,7 @@ use super::pending::{Activity, Backlog, Next, Phase, Spooler, State, one_run};
 use super::stats::{Counters, Queued};
 use super::tuning::Tuning;
 use crate::envelope::Event;
+use crate::transport::Pace;
 
 /// The queue: its state under one lock, the condition variables its
 /// threads wait on, and the counters; shared by the recording threads, the
@@ -274,9 +275,14 @@ impl Queue {
         if q.pending.is_empty() {
             q.oldest = None;
         }
+        let pace = if q.pending.is_empty() && q.overflow.is_empty() && q.backlog.is_empty() {
+            Pace::CaughtUp
+        } else {
+            Pace::Behind
+        };
         let batch = Arc::new(batch);
         q.activity = Activity::Sending(batch.clone());
-        Some(Next::Send(batch))
+        Some(Next::Send(batch, pace))
     }
 
     /// Sleeps until `wake_at` to retry the batch in flight. `false`: stop

@@ -19,7 +19,7 @@ use crate::envelope::Event;
 use crate::output::Diag;
 use crate::spool::Spool;
 use crate::state::Gate;
-use crate::transport::{Outcome, Plan, Sink};
+use crate::transport::{Outcome, Pace, Plan, Sink};
 
 /// What the worker did with one batch.
 enum Done {
@@ -92,8 +92,8 @@ impl Worker {
 
     fn work(&self) {
         while let Some(next) = self.shared.next() {
-            let batch = match next {
-                Next::Send(batch) => batch,
+            let (batch, pace) = match next {
+                Next::Send(batch, pace) => (batch, pace),
                 Next::Read(file) => {
                     if !self.read_back(&file) {
                         return;
@@ -101,7 +101,7 @@ impl Worker {
                     continue;
                 }
             };
-            let Some(done) = self.deliver(&batch) else { return };
+            let Some(done) = self.deliver(&batch, pace) else { return };
             if !self.shared.settle(&batch, matches!(done, Done::Sent)) {
                 return;
             }
@@ -159,14 +159,14 @@ impl Worker {
     /// (`Retry-After`, capped at 10 minutes, or backoff). `None`: stop now
     /// (closed, or the next attempt would come after the exit deadline).
     /// Only HTTP answers `Retry`: the other transports deliver now or never.
-    fn deliver(&self, batch: &[Event]) -> Option<Done> {
+    fn deliver(&self, batch: &[Event], pace: Pace) -> Option<Done> {
         let mut attempt = 0u32;
         loop {
             if !super::consent::still_given(self.spool.as_ref()) {
                 super::consent::withdraw(&self.shared, &self.diag);
                 return None;
             }
-            match self.sink.deliver(batch) {
+            match self.sink.deliver(batch, pace) {
                 Outcome::Delivered => return Some(Done::Sent),
                 Outcome::Written { rotated_away } => return Some(self.written(rotated_away)),
                 Outcome::Reject(why) => return Some(Done::Dropped(why)),

@@ -44,6 +44,17 @@ pub(crate) enum Outcome {
     Reject(String),
 }
 
+/// How the worker stands as it sends a batch, which decides what it may
+/// spend on the body (`transport/http/gzip.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Pace {
+    /// Nothing waits behind this batch: time to spare, spent on a smaller body.
+    CaughtUp,
+    /// More events wait, in memory or in spool files: every CPU cycle the
+    /// body takes is one delivery does not get.
+    Behind,
+}
+
 /// A transport, chosen by `build()` and opened on the worker thread.
 pub(crate) enum Plan {
     /// Nothing to open.
@@ -109,7 +120,7 @@ impl Sink {
         }
     }
 
-    pub(crate) fn deliver(&self, batch: &[Event]) -> Outcome {
+    pub(crate) fn deliver(&self, batch: &[Event], pace: Pace) -> Outcome {
         match self {
             Sink::Debug(out) => {
                 let mut text = String::new();
@@ -142,7 +153,7 @@ impl Sink {
                 m.deliver(batch);
                 Outcome::Delivered
             }
-            Sink::Http(http) => http.send(batch),
+            Sink::Http(http) => http.send(batch, pace),
         }
     }
 }

@@ -39,7 +39,7 @@ pub(crate) fn open(
 pub(crate) enum Http {}
 
 impl Http {
-    pub(crate) fn send(&self, _: &[Event]) -> Outcome {
+    pub(crate) fn send(&self, _: &[Event], _: super::Pace) -> Outcome {
         match *self {}
     }
 }

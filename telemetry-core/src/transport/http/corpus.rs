@@ -20,7 +20,7 @@ use crate::meta::{AppMeta, Fingerprint};
 use crate::output::Output;
 use crate::spool::Spool;
 use crate::state::{Gate, create_dir};
-use crate::transport::Sink;
+use crate::transport::{Pace, Sink};
 use crate::{Hasher, PropertyWriter};
 
 static APP: AppMeta = AppMeta {
@@ -179,14 +179,14 @@ impl Write for Capture {
 /// What a printing sink writes for `events`.
 fn printed(make: impl FnOnce(Output) -> Sink, events: &[Event]) -> Vec<u8> {
     let out = Capture::default();
-    make(Output::new(out.clone())).deliver(events);
+    make(Output::new(out.clone())).deliver(events, Pace::CaughtUp);
     out.0.lock().unwrap().clone()
 }
 
 /// The JSON-lines file after one append of `events`.
 fn jsonl(dir: &Path, events: &[Event]) -> Vec<u8> {
     let gate = spool(dir, &THIS).gate;
-    Sink::File { gate: Some(gate), max_bytes: 1 << 20 }.deliver(events);
+    Sink::File { gate: Some(gate), max_bytes: 1 << 20 }.deliver(events, Pace::CaughtUp);
     std::fs::read(dir.join(crate::state::EVENTS_FILE)).unwrap()
 }
 

@@ -7,22 +7,33 @@ use std::io::Write;
 // carry-less multiply instead of the portable table code.
 use crc32fast as _;
 
-/// Level 1, miniz_oxide's greedy fast path, for every body. A CLI's body
-/// is gzipped on the way to exit, where level 2 cost ~30 µs more (a
-/// one-event OTLP JSON body: ~70-95 against ~95-128 µs, 573 against 548
-/// bytes). A batch at level 2 sent 23-30 % fewer bytes (OTLP protobuf, 428
-/// records: 2297 against 2981; levels 3-6 saved at most another 1 %) for
-/// 2.5× the CPU (435 against 175 µs), and on two cores that CPU came out of
-/// delivery: a 100k burst on the PostHog wire delivered 61-106k/s at level 2
-/// against 179-211k/s at level 1 (three alternated `peer-runner --bursts`
-/// runs, BENCHMARKS.md). `cargo bench -p telemetry-core --bench bytes`
-/// prints the sizes and CPU time of this level and of level 6.
-const LEVEL: u32 = 1;
+use crate::format::Compression;
+use crate::transport::Pace;
+
+/// The level for a body of `len` bytes sent at `pace`. Level 1 is
+/// miniz_oxide's greedy fast path; level 2 its first with lazy matching. A
+/// batch at level 2 sent 23-30 % fewer bytes (OTLP protobuf, 428 records:
+/// 2297 against 2981; levels 3-6 saved at most another 1 %) for 2.5× the
+/// CPU (435 against 175 µs). On two cores, a worker that is behind pays that
+/// CPU out of delivery (a 100k burst on the PostHog wire delivered 61-106k/s
+/// at level 2 against 179-211k/s at level 1, BENCHMARKS.md, stop 30), so only
+/// a worker with nothing waiting behind the batch spends it. A small body
+/// (a CLI's few events, on the way to exit) stays at level 1: level 2 cost
+/// a one-event OTLP JSON body ~30 µs more for 25 bytes.
+/// `cargo bench -p telemetry-core --bench bytes` prints the sizes and CPU
+/// time of levels 1, 2 and 6.
+fn level(len: usize, pace: Pace) -> u32 {
+    match pace {
+        Pace::CaughtUp if len > Compression::AUTO_MIN_BYTES => 2,
+        Pace::CaughtUp | Pace::Behind => 1,
+    }
+}
 
 /// `body` gzipped; `None` only if the encoder fails (writing to memory does
 /// not), and then the body goes uncompressed.
-pub(super) fn encode(body: &[u8]) -> Option<Vec<u8>> {
-    let mut e = flate2::write::GzEncoder::new(Vec::with_capacity(body.len() / 4 + 64), flate2::Compression::new(LEVEL));
+pub(super) fn encode(body: &[u8], pace: Pace) -> Option<Vec<u8>> {
+    let level = flate2::Compression::new(level(body.len(), pace));
+    let mut e = flate2::write::GzEncoder::new(Vec::with_capacity(body.len() / 4 + 64), level);
     e.write_all(body).ok()?;
     e.finish().ok()
 }
@@ -38,13 +49,21 @@ mod tests {
         out
     }
 
+    fn at(level: u32, body: &[u8]) -> Vec<u8> {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(level));
+        e.write_all(body).unwrap();
+        e.finish().unwrap()
+    }
+
     #[test]
     fn every_wire_format_decodes_to_the_uncompressed_body() {
         for (format, body) in super::super::corpus::bodies() {
-            let z = encode(&body).unwrap();
-            assert_eq!(&z[..2], &[0x1f, 0x8b], "{format:?}: a gzip member");
-            assert_eq!(decode(&z), body, "{format:?}");
-            assert!(z.len() < body.len(), "{format:?}: {} -> {} bytes", body.len(), z.len());
+            for pace in [Pace::CaughtUp, Pace::Behind] {
+                let z = encode(&body, pace).unwrap();
+                assert_eq!(&z[..2], &[0x1f, 0x8b], "{format:?}: a gzip member");
+                assert_eq!(decode(&z), body, "{format:?}");
+                assert!(z.len() < body.len(), "{format:?}: {} -> {} bytes", body.len(), z.len());
+            }
         }
     }
 
@@ -52,25 +71,24 @@ mod tests {
     fn the_same_body_compresses_to_the_same_bytes() {
         // No time or file name in the gzip header: a body is one encoding.
         let body = br#"{"batch":[{"event":"a"},{"event":"a"},{"event":"a"}]}"#;
-        assert_eq!(encode(body), encode(body));
-        assert_eq!(decode(&encode(b"").unwrap()), b"");
+        assert_eq!(encode(body, Pace::Behind), encode(body, Pace::Behind));
+        assert_eq!(decode(&encode(b"", Pace::CaughtUp).unwrap()), b"");
     }
 
-    /// One level for every body, a CLI's one event and a batch alike.
+    /// Level 2 only for a batch with nothing behind it; a small body, and
+    /// every body of a worker that is behind, at level 1.
     #[test]
-    fn every_body_is_gzipped_at_level_1() {
-        let at1 = |body: &[u8]| {
-            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(1));
-            e.write_all(body).unwrap();
-            e.finish().unwrap()
-        };
+    fn only_a_caught_up_worker_s_batch_is_gzipped_at_level_2() {
         let mut batch = Vec::new();
         for (i, (_, body)) in super::super::corpus::bodies().into_iter().cycle().take(200).enumerate() {
             batch.extend_from_slice(&body);
             batch.extend_from_slice(i.to_string().as_bytes());
         }
-        for body in [&batch[..], &batch[..600]] {
-            assert_eq!(encode(body).unwrap(), at1(body), "{} bytes", body.len());
-        }
+        let small = &batch[..Compression::AUTO_MIN_BYTES];
+        assert_eq!(encode(&batch, Pace::CaughtUp).unwrap(), at(2, &batch));
+        assert_eq!(encode(&batch, Pace::Behind).unwrap(), at(1, &batch));
+        assert_eq!(encode(small, Pace::CaughtUp).unwrap(), at(1, small));
+        assert_eq!(encode(small, Pace::Behind).unwrap(), at(1, small));
+        assert!(at(2, &batch).len() < at(1, &batch).len());
     }
 }

@@ -25,7 +25,7 @@ use std::time::{Duration, SystemTime};
 pub use endpoint::{check_endpoint, check_proxy};
 pub(crate) use plan::{Endpoint, checked, open};
 
-use super::Outcome;
+use super::{Outcome, Pace};
 use crate::envelope::Event;
 use crate::format::{Compression, WireFormat};
 
@@ -79,14 +79,14 @@ impl Http {
     /// to `/v1/metrics` as metrics, after the batch's other events went to
     /// `/v1/logs`: a retry after the logs were taken may send them again
     /// (deduplicated by session and time, or `log.record.uid`), never a period's counts twice.
-    pub(crate) fn send(&self, events: &[Event]) -> Outcome {
+    pub(crate) fn send(&self, events: &[Event], pace: Pace) -> Outcome {
         let is_period = |e: &Event| otlp_metrics::period(e).is_some();
         if let Some(url) = &self.metrics_url
             && events.iter().any(is_period)
         {
             let (metrics, logs): (Vec<Event>, Vec<Event>) = events.iter().cloned().partition(is_period);
             if !logs.is_empty() {
-                let out = self.send_body(&self.url, body::body(self.format, &logs, None, SystemTime::now()));
+                let out = self.send_body(&self.url, body::body(self.format, &logs, None, SystemTime::now()), pace);
                 if out != Outcome::Delivered {
                     return out;
                 }
@@ -96,15 +96,16 @@ impl Http {
                 WireFormat::OtlpProtobuf => otlp_proto::metrics_body(&mut payload, &metrics),
                 _ => otlp_metrics::body(&mut payload, &metrics),
             }
-            return self.send_body(url, payload);
+            return self.send_body(url, payload, pace);
         }
         let payload = body::body(self.format, events, self.api_key.as_deref(), SystemTime::now());
-        self.send_body(&self.url, payload)
+        self.send_body(&self.url, payload, pace)
     }
 
-    fn send_body(&self, url: &url::Url, payload: Vec<u8>) -> Outcome {
+    fn send_body(&self, url: &url::Url, payload: Vec<u8>, pace: Pace) -> Outcome {
         let mut req = self.agent.post(url.as_str()).header("content-type", self.format.content_type());
-        let gzipped = self.compression.gzips(self.format, payload.len()).then(|| gzip::encode(&payload)).flatten();
+        let gzipped =
+            self.compression.gzips(self.format, payload.len()).then(|| gzip::encode(&payload, pace)).flatten();
         if gzipped.is_some() {
             req = req.header("content-encoding", "gzip");
         }
@@ -141,7 +142,7 @@ mod tests {
         });
         let url = url::Url::parse(&format!("https://127.0.0.1:{port}/ingest")).unwrap();
         let http = Http::new(url.clone(), WireFormat::Native, None, Duration::from_secs(5), None).unwrap();
-        match http.send_body(&url, b"{}".to_vec()) {
+        match http.send_body(&url, b"{}".to_vec(), Pace::CaughtUp) {
             Outcome::Retry { after: None, why } => assert!(!why.is_empty()),
             other => panic!("{other:?}"),
         }
