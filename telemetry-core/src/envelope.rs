@@ -108,6 +108,22 @@ impl Origin {
         })
     }
 
+    /// Whether `text` starts with this origin's part of an envelope between
+    /// the properties and the message id.
+    pub(crate) fn starts(&self, text: &str) -> bool {
+        text.as_bytes().starts_with(&self.middle)
+    }
+
+    pub(crate) fn middle_len(&self) -> usize {
+        self.middle.len()
+    }
+
+    /// This origin's part of an envelope after the timestamp, without the
+    /// closing brace: `,"app":"..",..` (what a spool line continues).
+    pub(crate) fn tail_fields(&self) -> Option<&str> {
+        std::str::from_utf8(self.tail.strip_suffix(b"}")?).ok()
+    }
+
     /// Whether this origin is the one `p` describes.
     pub(crate) fn is(&self, p: &OriginParts<'_>) -> bool {
         self.app == p.app

@@ -30,7 +30,7 @@ fn builder_debug_redacts_the_api_key_proxy_and_product_key() {
             r#"shutdown_deadline: 100ms, state_dir: Some("/tmp/state"), notice: true, "#,
             r#"opt_out_command: Some("example-cli telemetry disable"), "#,
             // The defaults, as they were before the settings were grouped.
-            r#"batching: Batching { max_events: 500, max_bytes: 262144, max_latency: 2s }, "#,
+            r#"batching: Batching { max_events: 500, max_bytes: PerFormat, max_latency: 2s }, "#,
             r#"limits: Limits { queue_events: 1000, queue_bytes: 4194304, spool_bytes: 67108864, spool_files: 1000, file_bytes: 4194304 }, "#,
             r#"retry: Retry { request_timeout: 10s, backoff_base: 500ms, backoff_max: 60s }, .. } }"#
         )

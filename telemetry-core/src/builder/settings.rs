@@ -30,14 +30,20 @@ use crate::format::WireFormat;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Batching {
     max_events: usize,
-    /// `None`: the wire format's ([`Batching::with_max_bytes`]).
-    max_bytes: Option<usize>,
+    max_bytes: MaxBytes,
     max_latency: Duration,
+}
+
+/// A batch's byte bound: the wire format's ([`Batching::with_max_bytes`]) or the app's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum MaxBytes {
+    PerFormat,
+    Set(usize),
 }
 
 impl Default for Batching {
     fn default() -> Self {
-        Batching { max_events: 500, max_bytes: None, max_latency: Duration::from_secs(2) }
+        Batching { max_events: 500, max_bytes: MaxBytes::PerFormat, max_latency: Duration::from_secs(2) }
     }
 }
 
@@ -67,7 +73,7 @@ impl Batching {
     /// assert_ne!(Batching::default().with_max_bytes(64 << 10), Batching::default());
     /// ```
     pub fn with_max_bytes(mut self, bytes: usize) -> Self {
-        self.max_bytes = Some(bytes.max(1));
+        self.max_bytes = MaxBytes::Set(bytes.max(1));
         self
     }
 
@@ -258,15 +264,16 @@ impl Retry {
 
 /// What the delivery thread is given, from the three groups, for `format`.
 pub(super) fn tuning(batching: &Batching, limits: &Limits, retry: &Retry, format: WireFormat) -> Tuning {
-    let default_batch_bytes = match format {
-        WireFormat::Native | WireFormat::Segment => 256 << 10,
-        WireFormat::PostHog | WireFormat::Otlp | WireFormat::OtlpProtobuf => 1 << 20,
+    let batch_bytes = match (batching.max_bytes, format) {
+        (MaxBytes::Set(bytes), _) => bytes,
+        (MaxBytes::PerFormat, WireFormat::Native | WireFormat::Segment) => 256 << 10,
+        (MaxBytes::PerFormat, WireFormat::PostHog | WireFormat::Otlp | WireFormat::OtlpProtobuf) => 1 << 20,
     };
     Tuning {
         queue_events: limits.queue_events,
         queue_bytes: limits.queue_bytes,
         batch_events: batching.max_events,
-        batch_bytes: batching.max_bytes.unwrap_or(default_batch_bytes),
+        batch_bytes,
         batch_delay: batching.max_latency,
         backoff: Backoff { base: retry.backoff_base, max: retry.backoff_max },
     }
