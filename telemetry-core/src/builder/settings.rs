@@ -64,9 +64,10 @@ impl Batching {
     /// (a Segment body is larger than its envelopes, and Segment refuses a
     /// batch over 500 KB), 1 MiB for PostHog and OTLP, whose bodies are no
     /// larger and whose limits are 20 MB and 4 MiB. At 1 MiB a batch of 500
-    /// events of ~600 bytes leaves in one request, not two: an OTLP
-    /// protobuf body compresses to ~15 % fewer bytes per event that way
-    /// (BENCHMARKS.md, "Stop 32").
+    /// events of ~600 bytes leaves in one request, not two, whose second
+    /// head and resource (compressed from scratch) cost ~0.9 bytes per
+    /// event of an OTLP protobuf batch (BENCHMARKS.md, "Each request beside
+    /// the peer's, field by field").
     ///
     /// ```
     /// use telemetry_core::Batching;
