@@ -62,8 +62,9 @@ impl Batching {
     /// The most bytes of envelopes in one batch (at least 1). The default
     /// depends on the wire format: 256 KiB for Segment and native bodies
     /// (a Segment body is larger than its envelopes, and Segment refuses a
-    /// batch over 500 KB), 1 MiB for PostHog and OTLP, whose bodies are no
-    /// larger and whose limits are 20 MB and 4 MiB. At 1 MiB a batch of 500
+    /// batch over 500 KB), 1 MiB for PostHog and OTLP, whose limits (20 MB,
+    /// and 4 MiB for the OpenTelemetry Collector's gRPC default) leave room
+    /// for bodies larger than their envelopes. At 1 MiB a batch of 500
     /// events of ~600 bytes leaves in one request, not two, whose second
     /// head and resource (compressed from scratch) cost ~0.9 bytes per
     /// event of an OTLP protobuf batch (BENCHMARKS.md, "Each request beside
