@@ -46,6 +46,20 @@ pub(super) fn write(buf: &mut Vec<u8>, e: &Event) {
     buf.extend_from_slice(b"\"}");
 }
 
+/// The lines of a spool file's bytes, each borrowed (no copy per line):
+/// `None` for a line that is not UTF-8; line ends (`\n`, `\r\n`) cut. A
+/// file that is all UTF-8 (as written) is split as text, where the search
+/// for line ends is `memchr`'s, several times faster than byte by byte.
+pub(super) fn split(bytes: &[u8]) -> Box<dyn Iterator<Item = Option<&str>> + '_> {
+    fn cut(line: &str) -> Option<&str> {
+        Some(line.strip_suffix('\r').unwrap_or(line))
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Box::new(text.split('\n').map(cut)),
+        Err(_) => Box::new(bytes.split(|b| *b == b'\n').map(move |line| std::str::from_utf8(line).ok().and_then(cut))),
+    }
+}
+
 /// A line as written: no other key, none twice.
 struct Line<'a> {
     event: Cow<'a, str>,
@@ -358,6 +372,15 @@ mod tests {
             assert!(r.read(&text.replace(from, to), 1).is_none(), "{to}");
         }
         assert!(r.read(&text, 1).is_some());
+    }
+
+    #[test]
+    fn a_file_splits_into_its_lines_each_utf_8_or_none() {
+        let lines: Vec<Option<&str>> = split(b"a\r\n\nb\xff\nlast").collect();
+        assert_eq!(lines, [Some("a"), Some(""), None, Some("last")]);
+        assert_eq!(split(b"a\r\n\nb\nlast").collect::<Vec<_>>(), [Some("a"), Some(""), Some("b"), Some("last")]);
+        // A last line end leaves an empty line, which the reader skips.
+        assert_eq!(split(b"a\n").collect::<Vec<_>>(), [Some("a"), Some("")]);
     }
 
     #[test]

@@ -18,7 +18,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::envelope::{Event, Origin};
 use crate::meta::AppMeta;
-use crate::state::{Gate, SPOOL_DIR, create_dir, create_private, read_lines_bounded, real_dir};
+use crate::state::{Gate, SPOOL_DIR, create_dir, create_private, read_bounded, real_dir};
 
 /// Spooled events are dropped after this many spoolings (a collector that
 /// keeps failing on them must not make every run resend them forever).
@@ -162,11 +162,11 @@ impl Spool {
             .map(|ms| UNIX_EPOCH + Duration::from_millis(ms))
             .is_none_or(|t| SystemTime::now().duration_since(t).unwrap_or_default() > MAX_AGE);
         // Not following a link, and no larger than the spool may grow.
-        let lines = read_lines_bounded(&claimed, self.max_bytes).unwrap_or_default();
+        let bytes = read_bounded(&claimed, self.max_bytes).map(|(bytes, _)| bytes).unwrap_or_default();
         let _ = fs::remove_file(&claimed);
-        let (mut out, mut discarded) = (Vec::with_capacity(lines.len()), 0);
+        let (mut out, mut discarded) = (Vec::new(), 0);
         let mut reader = line::Reader::new(self.app, self.origin.clone());
-        for line in lines {
+        for line in line::split(&bytes) {
             let Some(line) = line else {
                 discarded += 1;
                 continue;
@@ -174,7 +174,7 @@ impl Spool {
             if line.trim().is_empty() {
                 continue;
             }
-            match reader.read(&line, generation) {
+            match reader.read(line, generation) {
                 Some(event) if ours && !too_old && generation < MAX_GENERATION => out.push(event),
                 _ => discarded += 1,
             }

@@ -22,7 +22,7 @@ pub(crate) use file::{EVENTS_FILE, Loaded, METRICS_FILE, SPOOL_DIR, read};
 pub(crate) use gate::Gate;
 pub(crate) use identity::{Identity, Install, NoIdentity, id_override, unmark_notice};
 pub(crate) use private::{create_dir, create_private, write_atomic};
-pub(crate) use safe::{open_append, read_bounded, read_lines_bounded, real_dir};
+pub(crate) use safe::{open_append, read_bounded, real_dir};
 
 /// Where state lives, or why the configured place cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq)]

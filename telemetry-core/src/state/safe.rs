@@ -10,7 +10,7 @@
 //! and ownership is not checked.
 
 use std::fs::{self, File, Metadata, OpenOptions};
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, Read};
 use std::path::Path;
 
 /// Options that never follow a link at the last path component and never
@@ -68,31 +68,6 @@ pub(crate) fn read_bounded(path: &Path, max: u64) -> io::Result<(Vec<u8>, Metada
         return Err(io::Error::other(format!("{} is larger than {max} bytes", path.display())));
     }
     Ok((bytes, meta))
-}
-
-/// The lines of a regular file of at most `max` bytes, never following a
-/// link, read one at a time: the caller keeps them, and the file's text is
-/// never held beside them (a spool file is as large as the overflow list).
-/// A line that is not UTF-8 is `None`; line ends (`\n`, `\r\n`) are cut.
-pub(crate) fn read_lines_bounded(path: &Path, max: u64) -> io::Result<Vec<Option<String>>> {
-    let (file, _) = open_checked(path, no_follow().read(true))?;
-    // One byte more than allowed tells "too large" from "exactly max".
-    let mut reader = BufReader::with_capacity(64 << 10, file.take(max + 1));
-    let mut lines = Vec::new();
-    loop {
-        let mut line = Vec::new();
-        if reader.read_until(b'\n', &mut line)? == 0 {
-            break;
-        }
-        let end = line.strip_suffix(b"\n").map_or(line.len(), <[u8]>::len);
-        let end = line[..end].strip_suffix(b"\r").map_or(end, <[u8]>::len);
-        line.truncate(end);
-        lines.push(String::from_utf8(line).ok());
-    }
-    if reader.get_ref().limit() == 0 {
-        return Err(io::Error::other(format!("{} is larger than {max} bytes", path.display())));
-    }
-    Ok(lines)
 }
 
 /// Opens `path` for appending, creating it owner-only (0600) if missing;
@@ -185,24 +160,6 @@ mod tests {
         assert_eq!(read_bounded(&d.join("none"), 100).unwrap_err().kind(), io::ErrorKind::NotFound);
         assert!(open_append(&d.join("link")).is_err());
         assert_eq!(fs::read(d.join("target")).unwrap(), b"{}", "the link target is untouched");
-        fs::remove_dir_all(&d).unwrap();
-    }
-
-    #[test]
-    fn lines_read_one_at_a_time_within_the_bound() {
-        let d = temp("lines");
-        let f = d.join("spool.jsonl");
-        fs::write(&f, b"a\r\n\nb\xff\nlast").unwrap();
-        let lines = read_lines_bounded(&f, 11).unwrap();
-        assert_eq!(lines, [Some("a".to_string()), Some(String::new()), None, Some("last".to_string())]);
-        let e = read_lines_bounded(&f, 10).unwrap_err().to_string();
-        assert_eq!(e, format!("{} is larger than 10 bytes", f.display()));
-        symlink(&f, d.join("link")).unwrap();
-        let e = read_lines_bounded(&d.join("link"), 100).unwrap_err().to_string();
-        assert_eq!(e, format!("{} is a symbolic link, which telemetry does not follow", d.join("link").display()));
-        let e = read_lines_bounded(Path::new("/dev/zero"), 100).unwrap_err().to_string();
-        assert_eq!(e, "/dev/zero is not a regular file (a directory, FIFO, device or socket)");
-        assert_eq!(read_lines_bounded(&d.join("none"), 100).unwrap_err().kind(), io::ErrorKind::NotFound);
         fs::remove_dir_all(&d).unwrap();
     }
 
