@@ -9,6 +9,7 @@
 //! elsewhere).
 
 mod line;
+mod read;
 
 use std::fs;
 use std::io::{self, Write};
@@ -165,7 +166,7 @@ impl Spool {
         let bytes = read_bounded(&claimed, self.max_bytes).map(|(bytes, _)| bytes).unwrap_or_default();
         let _ = fs::remove_file(&claimed);
         let (mut out, mut discarded) = (Vec::new(), 0);
-        let mut reader = line::Reader::new(self.app, self.origin.clone());
+        let mut reader = read::Reader::new(self.app, self.origin.clone());
         for line in line::split(&bytes) {
             let Some(line) = line else {
                 discarded += 1;
