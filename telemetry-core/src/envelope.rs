@@ -108,20 +108,18 @@ impl Origin {
         })
     }
 
-    /// Whether `text` starts with this origin's part of an envelope between
-    /// the properties and the message id.
-    pub(crate) fn starts(&self, text: &str) -> bool {
-        text.as_bytes().starts_with(&self.middle)
+    /// `text` after this origin's part of an envelope between the
+    /// properties and the message id, if it starts with it.
+    pub(crate) fn strip_middle<'t>(&self, text: &'t str) -> Option<&'t str> {
+        text.as_bytes().starts_with(&self.middle).then(|| text.get(self.middle.len()..)).flatten()
     }
 
-    pub(crate) fn middle_len(&self) -> usize {
-        self.middle.len()
-    }
-
-    /// This origin's part of an envelope after the timestamp, without the
-    /// closing brace: `,"app":"..",..` (what a spool line continues).
-    pub(crate) fn tail_fields(&self) -> Option<&str> {
-        std::str::from_utf8(self.tail.strip_suffix(b"}")?).ok()
+    /// `text` after this origin's part of an envelope after the timestamp
+    /// without its closing brace (`,"app":"..",..`, where a spool line
+    /// goes on), if it starts with it.
+    pub(crate) fn strip_tail_fields<'t>(&self, text: &'t str) -> Option<&'t str> {
+        let fields = self.tail.strip_suffix(b"}")?;
+        text.as_bytes().starts_with(fields).then(|| text.get(fields.len()..)).flatten()
     }
 
     /// Whether this origin is the one `p` describes.

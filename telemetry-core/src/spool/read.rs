@@ -144,11 +144,11 @@ impl Reader {
         let mut stream = serde_json::Deserializer::from_str(rest).into_iter::<&RawValue>();
         let properties = stream.next()?.ok()?.get();
         let rest = rest.get(stream.byte_offset()..)?;
-        let origin = [&self.last, &self.own].into_iter().flatten().find(|o| o.starts(rest))?.clone();
-        let rest = rest.get(origin.middle_len()..)?;
+        let (origin, rest) =
+            [&self.last, &self.own].into_iter().flatten().find_map(|o| o.strip_middle(rest).map(|r| (o.clone(), r)))?;
         let (message_id, rest) = (rest.get(..36)?, rest.get(36..)?);
         let (timestamp, rest) = rest.strip_prefix("\",\"timestamp\":\"")?.split_once('"')?;
-        let rest = rest.strip_prefix(origin.tail_fields()?)?;
+        let rest = origin.strip_tail_fields(rest)?;
         let (ordinal, rest) = match rest.strip_prefix(ORDINAL_KEY) {
             Some(r) => {
                 let digits = r.bytes().take_while(u8::is_ascii_digit).count();
