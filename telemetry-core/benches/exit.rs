@@ -13,8 +13,9 @@
 //! - `off`: `build()` with `DO_NOT_TRACK=1` (consent only).
 //! - `<format>`: the real path with the collector up: `build()` (consent,
 //!   state read and lock, identity, the worker thread started), `record()`,
-//!   and dropping the handle (the shutdown: it waits for the worker to open
-//!   its HTTP client, connect, send and read the answer).
+//!   and dropping the handle (the shutdown: the exiting thread opens its
+//!   own HTTP client, connects, sends and reads the answer, since the
+//!   worker has not taken the batch: `delivery/exit.rs`).
 //! - `steps`: the worker's steps one after another on their own, with the
 //!   crates and settings the transport uses (`transport/http/mod.rs`): a
 //!   thread's start, the HTTP client's construction (ureq's agent: its TLS

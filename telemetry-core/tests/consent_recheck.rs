@@ -82,3 +82,21 @@ fn a_new_id_from_another_process_stops_a_running_services_sends() {
         assert!(other.enable().unwrap().changed);
     });
 }
+
+/// A CLI's run: it records, another process disables, and the run exits
+/// before the worker took the batch, so the exiting thread would send it
+/// itself (`delivery/exit.rs`). It re-reads consent first: nothing is sent,
+/// the event is erased (dropped), nothing spooled.
+#[test]
+fn a_cli_s_exit_sends_nothing_once_another_process_disabled() {
+    let dir = temp_dir("recheck-exit");
+    let c = Collector::ok();
+    let t = quiet_builder(&dir).settings(|b| b.endpoint(c.url(), WireFormat::Native)).build().unwrap();
+    t.record(&run(1));
+    assert!(quiet_builder(&dir).disable().unwrap().changed);
+    let stats = t.shutdown();
+    assert!(c.requests().is_empty(), "sent after consent was withdrawn");
+    assert_eq!((stats.recorded, stats.sent, stats.dropped, stats.spooled), (1, 0, 1, 0), "{stats:?}");
+    assert!(!dir.join("spool").exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}

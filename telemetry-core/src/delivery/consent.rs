@@ -31,6 +31,13 @@ pub(super) fn still_given(spool: Option<&Spool>) -> bool {
 pub(super) fn withdraw(queue: &Queue, diag: &Diag) {
     queue.withdrawn.store(true, Relaxed);
     let (erased, _) = queue.close(Instant::now());
+    erase(queue, diag, &erased);
+}
+
+/// Consent was withdrawn, found by the exiting thread about to send
+/// `erased` itself (the queue is closed already): as [`withdraw`].
+pub(super) fn erase(queue: &Queue, diag: &Diag, erased: &[crate::envelope::Event]) {
+    queue.withdrawn.store(true, Relaxed);
     let own = erased.iter().filter(|e| e.generation == 0).count();
     queue.counters.dropped.fetch_add(own as u64, Relaxed);
     diag.say(format_args!(

@@ -1,12 +1,19 @@
-//! What becomes of events not delivered by the exit deadline: spooled for
-//! the next run (HTTP), or dropped (the other transports deliver now or never).
+//! Exit: the last batch sent on the exiting thread when the worker has not
+//! taken it (HTTP), and what becomes of events not delivered by the exit
+//! deadline: spooled for the next run (HTTP), or dropped (the other
+//! transports deliver now or never).
 
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::Ordering::Relaxed;
+use std::time::{Duration, Instant};
 
+use super::pending::{Activity, Phase, Spooler, one_run};
+use super::queue::Queue;
 use super::stats::Counters;
 use crate::envelope::Event;
 use crate::output::Diag;
 use crate::spool::{MAX_GENERATION, Spool};
+use crate::transport::{Outcome, Pace, Plan};
 
 /// Where leftovers go.
 pub(crate) struct Leftovers {
@@ -15,6 +22,50 @@ pub(crate) struct Leftovers {
 }
 
 impl Leftovers {
+    /// Sends what is pending on this thread if the worker has not taken it
+    /// ([`Queue::take_last`]), as the worker would: consent re-read before
+    /// each attempt, a failed attempt retried after its backoff (or
+    /// `Retry-After`) if the next would start before `deadline`, each with
+    /// a client of its own whose request ends by `deadline`. Not delivered
+    /// by then, it is spooled for the next run as at the deadline; refused,
+    /// dropped. A panic stays here: the events are spooled, the caller goes on.
+    pub(crate) fn send_last(&self, queue: &Queue, plan: &Plan, deadline: Instant) {
+        let none_on_disk = self.spool.as_ref().is_none_or(|s| s.list().is_empty());
+        let Some(batch) = queue.take_last(none_on_disk) else { return };
+        let mut attempt = 0u32;
+        let why = loop {
+            if !super::consent::still_given(self.spool.as_ref()) {
+                return super::consent::erase(queue, &self.diag, &batch);
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            let sent = catch_unwind(AssertUnwindSafe(|| {
+                plan.for_exit().map(|p| p.within(left).open().map(|sink| sink.deliver(&batch, Pace::CaughtUp)))
+            }));
+            let (after, why) = match sent {
+                Ok(Some(Ok(Outcome::Delivered | Outcome::Written { .. }))) => return queue.count(&batch, true),
+                Ok(Some(Ok(Outcome::Reject(why)))) => {
+                    queue.count(&batch, false);
+                    return self.diag.say(format_args!("dropped {} events: {why}", batch.len()));
+                }
+                Ok(Some(Ok(Outcome::Retry { after, why }))) => (after, why),
+                Ok(Some(Err(e))) => break format!("cannot start HTTP client: {e}"),
+                Ok(None) => break "no HTTP client".into(),
+                Err(_) => break "delivery at exit stopped after a panic".into(),
+            };
+            let wait =
+                after.map(|a| a.min(Duration::from_secs(600))).unwrap_or_else(|| queue.tuning.backoff.delay(attempt));
+            if Instant::now() + wait >= deadline {
+                break format!("delivery failed ({why})");
+            }
+            self.diag.say(format_args!("delivery failed ({why}); retrying in {wait:?}"));
+            std::thread::sleep(wait);
+            queue.counters.retried.fetch_add(batch.len() as u64, Relaxed);
+            attempt = attempt.saturating_add(1);
+        };
+        self.diag.say(format_args!("{why}; keeping {} events for the next run", batch.len()));
+        self.settle(&batch, &queue.counters);
+    }
+
     /// Spools `rest` one file per generation, or drops it; counts only this
     /// process's own events (generation 0), since spooled ones were counted
     /// by the run that recorded them.
@@ -56,5 +107,130 @@ pub(crate) fn put_back(spool: &Spool, events: &[Event]) {
     for generation in 0..MAX_GENERATION {
         let group: Vec<&Event> = events.iter().filter(|e| e.generation == generation).collect();
         let _ = spool.write(&group, generation);
+    }
+}
+
+impl Queue {
+    /// Takes the last batch for the exiting thread to send itself, when the
+    /// worker has not taken it: everything pending is one batch of one run,
+    /// the worker waits (it is sending or reading nothing), and nothing else
+    /// is left (no overflow, no spool file to read; `none_on_disk`: the spool
+    /// directory holds no earlier run's file, which the worker lists only
+    /// once started). The queue is closed as at the deadline: the worker
+    /// stops when it next looks, and the caller counts what it sends.
+    ///
+    /// A CLI records and exits before its worker's first batch is due: this
+    /// spares its exit waking the worker, and the worker's thread starting
+    /// its allocator and client on a core the exiting thread needs (issue
+    /// 24, BENCHMARKS.md).
+    pub(crate) fn take_last(&self, none_on_disk: bool) -> Option<Vec<Event>> {
+        let t = &self.tuning;
+        let mut q = self.state();
+        let idle = match q.phase {
+            Phase::Starting => none_on_disk,
+            Phase::Running => true,
+            _ => false,
+        };
+        let first = q.pending.front()?;
+        let one_batch = q.pending.len() <= t.batch_events
+            && q.pending_bytes <= t.batch_bytes
+            && q.pending.iter().all(|e| one_run(first, e));
+        let alone = matches!(q.activity, Activity::Waiting)
+            && q.overflow.is_empty()
+            && q.backlog.is_empty()
+            && matches!(q.spooler, Spooler::Off | Spooler::Unstarted);
+        if !(idle && one_batch && alone) {
+            return None;
+        }
+        q.phase = Phase::Closed { worker_gone: false };
+        let batch: Vec<Event> = q.pending.drain(..).collect();
+        (q.pending_bytes, q.oldest) = (0, None);
+        drop(q);
+        self.notify_work();
+        self.spool.notify_all();
+        self.taken.notify_all();
+        self.notify_settled();
+        Some(batch)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use super::super::tuning::{Backoff, Tuning};
+    use super::*;
+    use crate::envelope::tests::{event, origin};
+
+    fn queue(batch_events: usize) -> Arc<Queue> {
+        let second = Duration::from_secs(1);
+        Queue::new(Tuning {
+            queue_events: 100,
+            queue_bytes: 1 << 20,
+            batch_events,
+            batch_bytes: 1 << 20,
+            batch_delay: second,
+            backoff: Backoff { base: second, max: second },
+        })
+    }
+
+    /// A CLI's run: one batch of its own events, the worker not started
+    /// (or waiting): exit takes them all, and the queue is closed, so a
+    /// late record is dropped and the worker finds nothing.
+    #[test]
+    fn exit_takes_one_batch_of_one_run_from_an_idle_worker() {
+        let o = origin("{}", "1.0", None);
+        for started in [false, true] {
+            let q = queue(3);
+            if started {
+                assert!(q.start(Vec::new()));
+            }
+            for i in 0..3 {
+                assert!(!q.push(event(&o, "ran", i, 0, |_| {})));
+            }
+            let taken = q.take_last(true).expect("taken");
+            assert_eq!(taken.iter().map(|e| e.message_id.as_u128()).collect::<Vec<_>>(), [0, 1, 2]);
+            assert!(q.closed());
+            assert!(!q.push(event(&o, "ran", 3, 0, |_| {})));
+            assert_eq!(q.counters.dropped.load(Relaxed), 1);
+            assert!(q.next().is_none(), "the worker has nothing to do");
+            assert_eq!(q.close(Instant::now()).0.len(), 0, "nothing left for the deadline");
+        }
+    }
+
+    /// What exit leaves to the worker (waited for until the deadline, as
+    /// before): more than a batch, two runs' events, an earlier run's file
+    /// on disk before the worker listed it, a batch in flight.
+    #[test]
+    fn exit_leaves_to_the_worker_what_is_more_than_one_batch_of_one_run() {
+        let o = origin("{}", "1.0", None);
+        let more = queue(2);
+        for i in 0..3 {
+            let _ = more.push(event(&o, "ran", i, 0, |_| {}));
+        }
+        assert!(more.take_last(true).is_none(), "three events, batches of two");
+
+        let two_runs = queue(10);
+        let _ = two_runs.push(event(&o, "ran", 1, 0, |_| {}));
+        let _ = two_runs.push(event(&origin("{}", "1.0", None), "metrics", 2, 0, |_| {}));
+        assert!(two_runs.take_last(true).is_none(), "another origin's event");
+
+        let on_disk = queue(10);
+        let _ = on_disk.push(event(&o, "ran", 1, 0, |_| {}));
+        assert!(on_disk.take_last(false).is_none(), "an earlier run's file, not listed yet");
+        assert!(on_disk.start(Vec::new()));
+        assert!(on_disk.take_last(false).is_some(), "once listed (none), the worker's backlog says");
+
+        let sending = queue(10);
+        assert!(sending.start(Vec::new()));
+        let _ = sending.push(event(&o, "ran", 1, 0, |_| {}));
+        sending.flush(Duration::ZERO);
+        assert!(matches!(sending.next(), Some(super::super::pending::Next::Send(..))));
+        let _ = sending.push(event(&o, "ran", 2, 0, |_| {}));
+        assert!(sending.take_last(true).is_none(), "a batch in flight");
+        for q in [more, two_runs, sending] {
+            assert!(!q.closed());
+        }
     }
 }

@@ -46,9 +46,8 @@ pub(crate) struct Early {
     pub diag: Diag,
 }
 
-/// A worker started before `build()` has read the identity and context: it
-/// opens its sink (building an HTTP client is most of a CLI's exit cost)
-/// while they are read, then waits for [`Starting::run`]. Dropped instead
+/// A worker started before `build()` has read the identity and context,
+/// waiting for [`Starting::run`]. Dropped instead
 /// (the run ends off after all: the notice comes first, no randomness, a
 /// context the machine cannot send), it tells the worker to stop and waits
 /// for its thread: the worker sends nothing and writes nothing before the
@@ -58,6 +57,8 @@ pub(crate) struct Starting {
     /// Dropped unsent: the worker stops.
     handoff: Option<SyncSender<Handoff>>,
     worker: Option<JoinHandle<()>>,
+    /// The exiting thread's own client, for the last batch (HTTP only).
+    last: Option<Plan>,
     thread_name: String,
     diag: Diag,
 }
@@ -88,7 +89,8 @@ impl Starting {
             }
             None => SpoolerThread::None,
         };
-        Delivery { shared, spooler: Mutex::new(spooler), leftovers: Leftovers { spool, diag }, deadline }
+        let last = self.last.take();
+        Delivery { shared, spooler: Mutex::new(spooler), leftovers: Leftovers { spool, diag }, last, deadline }
     }
 }
 
@@ -124,19 +126,22 @@ pub(crate) struct Delivery {
     shared: Arc<Queue>,
     spooler: Mutex<SpoolerThread>,
     leftovers: Leftovers,
+    /// What the exiting thread sends the last batch with, when the worker has not taken it.
+    last: Option<Plan>,
     deadline: Duration,
 }
 
 impl Delivery {
-    /// Starts the worker thread, which opens the sink and then waits for
-    /// [`Starting::run`]; fails only when the thread cannot start.
+    /// Starts the worker thread, which waits for [`Starting::run`] and then
+    /// opens the sink; fails only when the thread cannot start.
     pub(crate) fn prepare(early: Early) -> io::Result<Starting> {
         let Early { thread_name, plan, tuning, diag } = early;
         // No overflow until the handoff says there is a spool.
         let shared = Queue::new(tuning);
         let (handoff, handed) = sync_channel(1);
+        let last = plan.for_exit();
         let worker = Worker::spawn(thread_name.clone(), shared.clone(), plan, handed, diag.clone())?;
-        Ok(Starting { shared, handoff: Some(handoff), worker: Some(worker), thread_name, diag })
+        Ok(Starting { shared, handoff: Some(handoff), worker: Some(worker), last, thread_name, diag })
     }
 
     /// Queues one event; never waits on I/O. Dropped (and counted) when
@@ -211,14 +216,21 @@ impl Delivery {
         self.shared.flush(timeout)
     }
 
-    /// Lets the worker send until the deadline, then spools (HTTP) or drops
-    /// what is left, and joins the spooler if it is writing a file (local
-    /// disk, no network: the file must be whole). An idle spooler and the
-    /// worker are not waited for: they exit on their own, and a worker
-    /// stuck in a request is left behind, so exit never waits past the
-    /// deadline for the network. Calling it again does nothing.
+    /// Sends the last batch on this thread if the worker has not taken it
+    /// (HTTP, `exit.rs`), or lets the worker send until the deadline; then
+    /// spools (HTTP) or drops what is left, and joins the spooler if it is
+    /// writing a file (local disk, no network: the file must be whole). An
+    /// idle spooler and the worker are not waited for: they exit on their
+    /// own, and a worker stuck in a request is left behind, so exit never
+    /// waits past the deadline for the network (nor does this thread's own
+    /// request: its client's timeout is what is left of the deadline).
+    /// Calling it again does nothing.
     pub(crate) fn shutdown(&self) {
-        let (rest, writing) = self.shared.close(Instant::now() + self.deadline);
+        let deadline = Instant::now() + self.deadline;
+        if let Some(plan) = &self.last {
+            self.leftovers.send_last(&self.shared, plan, deadline);
+        }
+        let (rest, writing) = self.shared.close(deadline);
         self.leftovers.settle(&rest, &self.shared.counters);
         let thread =
             std::mem::replace(&mut *self.spooler.lock().unwrap_or_else(|p| p.into_inner()), SpoolerThread::None);

@@ -188,7 +188,24 @@ impl Queue {
         (rest, writing)
     }
 
+    /// Counts a batch delivered (`sent`) or refused: this run's events as
+    /// sent or dropped, earlier runs' as resent (they were counted by theirs).
+    pub(crate) fn count(&self, batch: &[Event], sent: bool) {
+        let new = batch.iter().filter(|e| e.generation == 0).count() as u64;
+        if sent {
+            self.counters.sent.fetch_add(new, Relaxed);
+            self.counters.resent.fetch_add(batch.len() as u64 - new, Relaxed);
+        } else {
+            self.counters.dropped.fetch_add(new, Relaxed);
+        }
+    }
+
     // --- the worker side ---
+
+    /// Whether the caller has closed the queue (the worker has nothing to do).
+    pub(crate) fn closed(&self) -> bool {
+        lock(&self.state).closed()
+    }
 
     /// Records that the worker has exited (or never ran).
     pub(crate) fn mark_worker_gone(&self) {
@@ -310,13 +327,7 @@ impl Queue {
             return false;
         }
         q.activity = Activity::Waiting;
-        let new = batch.iter().filter(|e| e.generation == 0).count() as u64;
-        if sent {
-            self.counters.sent.fetch_add(new, Relaxed);
-            self.counters.resent.fetch_add(batch.len() as u64 - new, Relaxed);
-        } else {
-            self.counters.dropped.fetch_add(new, Relaxed);
-        }
+        self.count(batch, sent);
         true
     }
 

@@ -45,10 +45,12 @@ pub(crate) struct Handoff {
 }
 
 impl Worker {
-    /// Starts the worker on its own thread, named `name`. The sink is opened
-    /// there, at once: building an HTTP client takes a while, which
-    /// `build()` spends reading the identity and context meanwhile; then it
-    /// waits for the [`Handoff`], and stops if `build()` drops it instead.
+    /// Starts the worker on its own thread, named `name`. It waits for the
+    /// [`Handoff`], and stops if `build()` drops it instead, or if the
+    /// caller closed the queue before the thread got a core (a CLI's exit
+    /// sends its one batch itself, `Queue::take_last`): then it allocates
+    /// nothing (its allocator arena, its client's buffers), so a thread
+    /// that is not needed costs little more than its start.
     pub(crate) fn spawn(
         name: String,
         shared: Arc<Queue>,
@@ -61,10 +63,12 @@ impl Worker {
 
     fn run(shared: Arc<Queue>, plan: Plan, handoff: Receiver<Handoff>, diag: Diag) {
         let worker = catch_unwind(AssertUnwindSafe(|| {
-            let sink = plan.open();
             // No handoff: the run ended off; nothing is listed, sent or written.
             let Handoff { spool, gate } = handoff.recv().ok()?;
-            let sink = match sink {
+            if shared.closed() {
+                return None;
+            }
+            let sink = match plan.open() {
                 Ok(sink) => sink.with_gate(gate),
                 Err(e) => {
                     diag.say(format_args!("cannot start HTTP client: {e}"));

@@ -82,6 +82,35 @@ impl Plan {
         }
     }
 
+    /// The same HTTP client again, for the exiting thread to send the last
+    /// batch itself (`delivery/exit.rs`); `None` for the other transports,
+    /// which the worker alone delivers to.
+    // Without the `http` feature `Endpoint` is uninhabited: the arm is never taken.
+    #[cfg_attr(not(feature = "http"), allow(unreachable_code, unused_variables))]
+    pub(crate) fn for_exit(&self) -> Option<Plan> {
+        match self {
+            Plan::Ready(_) => None,
+            Plan::Http { endpoint, format, api_key, timeout, compression } => Some(Plan::Http {
+                endpoint: endpoint.clone(),
+                format: *format,
+                api_key: api_key.clone(),
+                timeout: *timeout,
+                compression: *compression,
+            }),
+        }
+    }
+
+    /// This plan with every request (connection included) bounded by `left`
+    /// too: what exit may still wait.
+    pub(crate) fn within(self, left: Duration) -> Plan {
+        match self {
+            Plan::Http { endpoint, format, api_key, timeout, compression } => {
+                Plan::Http { endpoint, format, api_key, timeout: timeout.min(left), compression }
+            }
+            ready => ready,
+        }
+    }
+
     /// The sink, ready to deliver; or why it cannot be.
     pub(crate) fn open(self) -> Result<Sink, String> {
         match self {

@@ -10,6 +10,7 @@ use crate::error::BuildError;
 use crate::format::WireFormat;
 
 /// No endpoint passes: there is no transport to serve it.
+#[derive(Clone)]
 pub(crate) enum Endpoint {}
 
 /// An endpoint, if set, is an error; none is fine.

@@ -10,6 +10,7 @@ use crate::error::BuildError;
 use crate::format::{Compression, WireFormat};
 
 /// An endpoint and the app's proxy, both passed the policy.
+#[derive(Clone)]
 pub(crate) struct Endpoint {
     url: url::Url,
     proxy: Option<url::Url>,
