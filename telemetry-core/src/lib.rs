@@ -69,8 +69,11 @@
 //!   `events.jsonl` in the state dir.
 //! - **Delivery** runs on one background thread: batches, retries with
 //!   backoff on network errors, 5xx and 429, drops on other 4xx. At exit
-//!   (drop or [`Telemetry::shutdown`]) what is not delivered within the
-//!   deadline is spooled to `spool/` and sent first by the next run.
+//!   (drop or [`Telemetry::shutdown`]) a last batch the worker has not
+//!   taken (a CLI's, recorded just before) is sent over HTTP from the
+//!   exiting thread, with the same consent check and retries; what is not
+//!   delivered within the deadline is spooled to `spool/` and sent first
+//!   by the next run.
 //!   While the process runs, a batch leaves once its oldest event waited
 //!   [`Batching::with_max_latency`] (2 s by default).
 //! - **Context**: the well-known keys (`WELL_KNOWN_CONTEXT`) are filled by

@@ -109,7 +109,7 @@ fn events_of_a_withdrawn_consent_are_never_spooled_or_resent() {
 /// the run finds "disabled", ends off, and writes nothing. Before, it made
 /// a new id and key and saved them beside "disabled", where a later
 /// `enable` kept them. The test holds the lock as `disable` would, waits
-/// for the run's worker (started once consent is on), writes what
+/// until the run has opened the lock (it reads consent first), writes what
 /// `disable` writes, then lets go.
 #[cfg(target_os = "linux")]
 #[test]
@@ -126,30 +126,29 @@ fn a_disable_while_a_run_starts_leaves_no_new_id_and_the_run_off() {
             .with_test_knobs()
             .env(telemetry_core::EnvSource::from_pairs::<&str, &str>([]))
     };
-    let worker = || {
-        std::fs::read_dir("/proc/self/task")
+    // How many files of this process are open on the state lock: the
+    // run has read consent once it opens the lock (this test holds the other).
+    let lock_path = dir.join(".lock");
+    let opened = || {
+        std::fs::read_dir("/proc/self/fd")
             .unwrap()
             .flatten()
-            .any(|task| std::fs::read_to_string(task.path().join("comm")).is_ok_and(|c| c.trim() == "dr-telemetry"))
-    };
-    let wait_for = |running: bool| {
-        let t0 = std::time::Instant::now();
-        while worker() != running {
-            assert!(t0.elapsed() < Duration::from_secs(30), "waited 30 s for a worker running: {running}");
-            std::thread::sleep(Duration::from_millis(1));
-        }
+            .filter(|fd| std::fs::read_link(fd.path()).is_ok_and(|p| p == lock_path))
+            .count()
     };
     drop(builder(&dir).build().unwrap());
     assert!(state_of(&dir)["anonymous_id"].is_string(), "the first run saved an id");
-    // Its worker is not joined at exit: gone before the next run's is looked for.
-    wait_for(false);
-    let lock = std::fs::File::options().read(true).write(true).open(dir.join(".lock")).unwrap();
+    let lock = std::fs::File::options().read(true).write(true).open(&lock_path).unwrap();
     lock.lock().unwrap();
     let run = std::thread::spawn({
         let b = builder(&dir);
         move || b.build().unwrap()
     });
-    wait_for(true);
+    let t0 = std::time::Instant::now();
+    while opened() < 2 {
+        assert!(t0.elapsed() < Duration::from_secs(30), "waited 30 s for the run to reach the state lock");
+        std::thread::sleep(Duration::from_millis(1));
+    }
     let disabled = serde_json::json!({ "version": 1, "consent": "disabled" });
     std::fs::write(dir.join("state.json"), disabled.to_string()).unwrap();
     drop(lock);

@@ -126,15 +126,12 @@ impl Builder {
         let diag = Diag::new(self.meta.name, r.debug.then(|| output.clone()));
         let plan = self.plan(r, &output, endpoint);
         let spools = plan.spools();
-        // Consent is on: the worker starts now and opens its sink while the
-        // identity and context are read; if the run ends off after all,
-        // dropping `starting` stops it (nothing sent or written) and waits for it.
-        let starting = Delivery::prepare(Early {
+        let early = Early {
             thread_name: format!("{}-telemetry", self.meta.name),
             plan,
             tuning: settings::tuning(&self.batching, &self.limits, &self.retry, self.format),
             diag: diag.clone(),
-        });
+        };
         let mut notes = Vec::new();
         let (identity, hashers, origin) = match self.identify(r, &output, product, &mut notes) {
             Ok(found) => found,
@@ -151,9 +148,9 @@ impl Builder {
         for n in &status.notes {
             diag.say(n);
         }
-        match starting {
-            Ok(starting) => {
-                let delivery = starting.run(spool, identity.gate.clone(), self.shutdown_deadline);
+        // The worker starts only now that the run is on: nothing to stop if it ended off.
+        match Delivery::start(early, spool, identity.gate.clone(), self.shutdown_deadline) {
+            Ok(delivery) => {
                 Started::On(Telemetry::on(self.meta, status, origin, hashers, delivery, diag, identity.gate))
             }
             Err(e) => {
@@ -277,7 +274,7 @@ impl Builder {
 
     /// Where events go: log-only and debug print, then memory, the
     /// endpoint, or the JSON-lines file in the state dir (its write gate
-    /// comes with the identity: `Starting::run`).
+    /// comes with the identity: `Delivery::start`).
     fn plan(&self, r: &Resolved, output: &Output, endpoint: Option<Endpoint>) -> Plan {
         match (r.mode, r.debug, endpoint) {
             (Mode::LogOnly, ..) => Plan::Ready(Sink::LogOnly(output.clone(), self.meta.name.into())),

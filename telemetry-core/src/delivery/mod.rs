@@ -17,7 +17,6 @@ mod worker;
 
 use std::io;
 use std::sync::atomic::Ordering::Relaxed;
-use std::sync::mpsc::{SyncSender, sync_channel};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -36,62 +35,14 @@ use crate::spool::Spool;
 use crate::state::Gate;
 use crate::transport::Plan;
 
-/// What a [`Delivery`]'s worker needs before the identity is known: the
-/// sink to open and the queue's tuning.
+/// What a [`Delivery`] is made of besides the identity: its worker's
+/// thread name and sink, the queue's tuning, where diagnostics go.
 pub(crate) struct Early {
     /// The worker thread's name.
     pub thread_name: String,
     pub plan: Plan,
     pub tuning: Tuning,
     pub diag: Diag,
-}
-
-/// A worker started before `build()` has read the identity and context,
-/// waiting for [`Starting::run`]. Dropped instead
-/// (the run ends off after all: the notice comes first, no randomness, a
-/// context the machine cannot send), it tells the worker to stop and waits
-/// for its thread: the worker sends nothing and writes nothing before the
-/// handoff, and no thread outlives a handle that is off.
-pub(crate) struct Starting {
-    shared: Arc<Queue>,
-    /// Dropped unsent: the worker stops.
-    handoff: Option<SyncSender<Handoff>>,
-    worker: Option<JoinHandle<()>>,
-    /// The exiting thread's own client, for the last batch (HTTP only).
-    last: Option<Plan>,
-    thread_name: String,
-    diag: Diag,
-}
-
-impl Starting {
-    /// Hands the worker what the identity decided: the spool (HTTP with a
-    /// state dir: the earlier runs' files to send, this run's leftovers to
-    /// keep) and the write gate (the JSON-lines file's); readies the
-    /// spooler (with a spool: [`SpoolerThread`]), and gives the handle that
-    /// shuts all of it down.
-    pub(crate) fn run(mut self, spool: Option<Spool>, gate: Option<Gate>, deadline: Duration) -> Delivery {
-        let shared = self.shared.clone();
-        if spool.is_some() {
-            shared.overflows();
-        }
-        if let Some(handoff) = self.handoff.take() {
-            // Fails only when the worker is gone (a panic): the queue says so.
-            let _ = handoff.send(Handoff { spool: spool.clone(), gate });
-        }
-        // Never joined: once it has settled its last batch, what it still does
-        // (closing the HTTP client's connections and runtime) is not the
-        // caller's to wait for.
-        drop(self.worker.take());
-        let diag = self.diag.clone();
-        let spooler = match &spool {
-            Some(spool) => {
-                SpoolerThread::Unstarted { name: format!("{}-spool", self.thread_name), spool: spool.clone() }
-            }
-            None => SpoolerThread::None,
-        };
-        let last = self.last.take();
-        Delivery { shared, spooler: Mutex::new(spooler), leftovers: Leftovers { spool, diag }, last, deadline }
-    }
 }
 
 /// The spooler thread of a [`Delivery`] with a spool: started by the first
@@ -111,15 +62,6 @@ enum SpoolerThread {
     Failed,
 }
 
-impl Drop for Starting {
-    fn drop(&mut self) {
-        drop(self.handoff.take());
-        if let Some(worker) = self.worker.take() {
-            let _ = worker.join();
-        }
-    }
-}
-
 /// The delivery of one [`crate::Telemetry`] handle: its queue, its worker
 /// thread and what is left at exit. Dropping it shuts down.
 pub(crate) struct Delivery {
@@ -132,16 +74,37 @@ pub(crate) struct Delivery {
 }
 
 impl Delivery {
-    /// Starts the worker thread, which waits for [`Starting::run`] and then
-    /// opens the sink; fails only when the thread cannot start.
-    pub(crate) fn prepare(early: Early) -> io::Result<Starting> {
+    /// Starts delivery once `build()` has the identity: the worker thread
+    /// (given the spool, HTTP with a state dir: the earlier runs' files to
+    /// send, this run's leftovers to keep; and the write gate, the
+    /// JSON-lines file's), the spooler readied (with a spool:
+    /// [`SpoolerThread`]). Fails only when the thread cannot start.
+    ///
+    /// The thread starts here, at the end of `build()`, not earlier: it
+    /// has nothing to wait for (a thread started before, waiting for the
+    /// identity, allocated its arena to wait), and a CLI that records and
+    /// exits sends from its exiting thread anyway (`exit.rs`).
+    pub(crate) fn start(
+        early: Early,
+        spool: Option<Spool>,
+        gate: Option<Gate>,
+        deadline: Duration,
+    ) -> io::Result<Self> {
         let Early { thread_name, plan, tuning, diag } = early;
-        // No overflow until the handoff says there is a spool.
         let shared = Queue::new(tuning);
-        let (handoff, handed) = sync_channel(1);
+        if spool.is_some() {
+            shared.overflows();
+        }
         let last = plan.for_exit();
-        let worker = Worker::spawn(thread_name.clone(), shared.clone(), plan, handed, diag.clone())?;
-        Ok(Starting { shared, handoff: Some(handoff), worker: Some(worker), last, thread_name, diag })
+        let handoff = Handoff { spool: spool.clone(), gate };
+        // Never joined: once it has settled its last batch, what it still does
+        // (closing the HTTP client's connections) is not the caller's to wait for.
+        drop(Worker::spawn(thread_name.clone(), shared.clone(), plan, handoff, diag.clone())?);
+        let spooler = match &spool {
+            Some(spool) => SpoolerThread::Unstarted { name: format!("{thread_name}-spool"), spool: spool.clone() },
+            None => SpoolerThread::None,
+        };
+        Ok(Delivery { shared, spooler: Mutex::new(spooler), leftovers: Leftovers { spool, diag }, last, deadline })
     }
 
     /// Queues one event; never waits on I/O. Dropped (and counted) when

@@ -8,7 +8,6 @@ use std::io;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 use std::sync::atomic::Ordering::Relaxed;
-use std::sync::mpsc::Receiver;
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
@@ -37,7 +36,7 @@ pub(crate) struct Worker {
 }
 
 /// What `build()` hands the worker once it has the identity
-/// ([`super::Starting::run`]).
+/// ([`super::Delivery::start`]).
 pub(crate) struct Handoff {
     pub spool: Option<Spool>,
     /// The state dir's write gate: what the JSON-lines file is written through.
@@ -45,26 +44,25 @@ pub(crate) struct Handoff {
 }
 
 impl Worker {
-    /// Starts the worker on its own thread, named `name`. It waits for the
-    /// [`Handoff`], and stops if `build()` drops it instead, or if the
-    /// caller closed the queue before the thread got a core (a CLI's exit
-    /// sends its one batch itself, `Queue::take_last`): then it allocates
-    /// nothing (its allocator arena, its client's buffers), so a thread
-    /// that is not needed costs little more than its start.
+    /// Starts the worker on its own thread, named `name`, once `build()`
+    /// has the identity. It stops at once if the caller closed the queue
+    /// before the thread got a core (a CLI's exit sends its one batch
+    /// itself, `Queue::take_last`): then it allocates nothing (its
+    /// allocator arena, its client's buffers), so a thread that is not
+    /// needed costs little more than its start.
     pub(crate) fn spawn(
         name: String,
         shared: Arc<Queue>,
         plan: Plan,
-        handoff: Receiver<Handoff>,
+        handoff: Handoff,
         diag: Diag,
     ) -> io::Result<JoinHandle<()>> {
         thread::Builder::new().name(name).spawn(move || Worker::run(shared, plan, handoff, diag))
     }
 
-    fn run(shared: Arc<Queue>, plan: Plan, handoff: Receiver<Handoff>, diag: Diag) {
+    fn run(shared: Arc<Queue>, plan: Plan, handoff: Handoff, diag: Diag) {
         let worker = catch_unwind(AssertUnwindSafe(|| {
-            // No handoff: the run ended off; nothing is listed, sent or written.
-            let Handoff { spool, gate } = handoff.recv().ok()?;
+            let Handoff { spool, gate } = handoff;
             if shared.closed() {
                 return None;
             }
