@@ -30,8 +30,7 @@ impl Leftovers {
     /// by then, it is spooled for the next run as at the deadline; refused,
     /// dropped. A panic stays here: the events are spooled, the caller goes on.
     pub(crate) fn send_last(&self, queue: &Queue, plan: &Plan, deadline: Instant) {
-        let none_on_disk = self.spool.as_ref().is_none_or(|s| s.list().is_empty());
-        let Some(batch) = queue.take_last(none_on_disk) else { return };
+        let Some(batch) = queue.take_last() else { return };
         let mut attempt = 0u32;
         let why = loop {
             if !super::consent::still_given(self.spool.as_ref()) {
@@ -114,23 +113,18 @@ impl Queue {
     /// Takes the last batch for the exiting thread to send itself, when the
     /// worker has not taken it: everything pending is one batch of one run,
     /// the worker waits (it is sending or reading nothing), and nothing else
-    /// is left (no overflow, no spool file to read; `none_on_disk`: the spool
-    /// directory holds no earlier run's file, which the worker lists only
-    /// once started). The queue is closed as at the deadline: the worker
-    /// stops when it next looks, and the caller counts what it sends.
+    /// is left (no overflow, no spool file to read). The queue is closed as
+    /// at the deadline: the worker stops when it next looks, and the caller
+    /// counts what it sends.
     ///
     /// A CLI records and exits before its worker's first batch is due: this
-    /// spares its exit waking the worker, and the worker's thread starting
-    /// its allocator and client on a core the exiting thread needs (issue
-    /// 24, BENCHMARKS.md).
-    pub(crate) fn take_last(&self, none_on_disk: bool) -> Option<Vec<Event>> {
+    /// spares its exit waking the worker, and the worker's thread opening
+    /// its client on a core the exiting thread needs (issue 24,
+    /// BENCHMARKS.md).
+    pub(crate) fn take_last(&self) -> Option<Vec<Event>> {
         let t = &self.tuning;
         let mut q = self.state();
-        let idle = match q.phase {
-            Phase::Starting => none_on_disk,
-            Phase::Running => true,
-            _ => false,
-        };
+        let idle = q.phase == Phase::Running;
         let first = q.pending.front()?;
         let one_batch = q.pending.len() <= t.batch_events
             && q.pending_bytes <= t.batch_bytes
@@ -163,74 +157,71 @@ mod tests {
     use super::*;
     use crate::envelope::tests::{event, origin};
 
-    fn queue(batch_events: usize) -> Arc<Queue> {
+    /// A queue as `Delivery::start` leaves it: the earlier runs' files
+    /// (here `files`) listed.
+    fn queue(batch_events: usize, files: &[&str]) -> Arc<Queue> {
         let second = Duration::from_secs(1);
-        Queue::new(Tuning {
+        let q = Queue::new(Tuning {
             queue_events: 100,
             queue_bytes: 1 << 20,
             batch_events,
             batch_bytes: 1 << 20,
             batch_delay: second,
             backoff: Backoff { base: second, max: second },
-        })
+        });
+        assert!(q.start(files.iter().map(std::path::PathBuf::from).collect()));
+        q
     }
 
-    /// A CLI's run: one batch of its own events, the worker not started
-    /// (or waiting): exit takes them all, and the queue is closed, so a
-    /// late record is dropped and the worker finds nothing.
+    /// A CLI's run: one batch of its own events, the worker waiting for it
+    /// to be due: exit takes them all, and the queue is closed, so a late
+    /// record is dropped and the worker finds nothing.
     #[test]
     fn exit_takes_one_batch_of_one_run_from_an_idle_worker() {
         let o = origin("{}", "1.0", None);
-        for started in [false, true] {
-            let q = queue(3);
-            if started {
-                assert!(q.start(Vec::new()));
-            }
-            for i in 0..3 {
-                assert!(!q.push(event(&o, "ran", i, 0, |_| {})));
-            }
-            let taken = q.take_last(true).expect("taken");
-            assert_eq!(taken.iter().map(|e| e.message_id.as_u128()).collect::<Vec<_>>(), [0, 1, 2]);
-            assert!(q.closed());
-            assert!(!q.push(event(&o, "ran", 3, 0, |_| {})));
-            assert_eq!(q.counters.dropped.load(Relaxed), 1);
-            assert!(q.next().is_none(), "the worker has nothing to do");
-            assert_eq!(q.close(Instant::now()).0.len(), 0, "nothing left for the deadline");
+        let q = queue(3, &[]);
+        for i in 0..3 {
+            assert!(!q.push(event(&o, "ran", i, 0, |_| {})));
         }
+        let taken = q.take_last().expect("taken");
+        assert_eq!(taken.iter().map(|e| e.message_id.as_u128()).collect::<Vec<_>>(), [0, 1, 2]);
+        assert!(q.state().closed());
+        assert!(!q.push(event(&o, "ran", 3, 0, |_| {})));
+        assert_eq!(q.counters.dropped.load(Relaxed), 1);
+        assert!(q.next().is_none(), "the worker has nothing to do");
+        assert_eq!(q.close(Instant::now()).0.len(), 0, "nothing left for the deadline");
+        assert!(q.take_last().is_none(), "a second shutdown takes nothing");
     }
 
     /// What exit leaves to the worker (waited for until the deadline, as
     /// before): more than a batch, two runs' events, an earlier run's file
-    /// on disk before the worker listed it, a batch in flight.
+    /// to read first, a batch in flight.
     #[test]
     fn exit_leaves_to_the_worker_what_is_more_than_one_batch_of_one_run() {
         let o = origin("{}", "1.0", None);
-        let more = queue(2);
+        let more = queue(2, &[]);
         for i in 0..3 {
             let _ = more.push(event(&o, "ran", i, 0, |_| {}));
         }
-        assert!(more.take_last(true).is_none(), "three events, batches of two");
+        assert!(more.take_last().is_none(), "three events, batches of two");
 
-        let two_runs = queue(10);
+        let two_runs = queue(10, &[]);
         let _ = two_runs.push(event(&o, "ran", 1, 0, |_| {}));
         let _ = two_runs.push(event(&origin("{}", "1.0", None), "metrics", 2, 0, |_| {}));
-        assert!(two_runs.take_last(true).is_none(), "another origin's event");
+        assert!(two_runs.take_last().is_none(), "another origin's event");
 
-        let on_disk = queue(10);
-        let _ = on_disk.push(event(&o, "ran", 1, 0, |_| {}));
-        assert!(on_disk.take_last(false).is_none(), "an earlier run's file, not listed yet");
-        assert!(on_disk.start(Vec::new()));
-        assert!(on_disk.take_last(false).is_some(), "once listed (none), the worker's backlog says");
+        let inherited = queue(10, &["/nonexistent/spool/1-g1.jsonl"]);
+        let _ = inherited.push(event(&o, "ran", 1, 0, |_| {}));
+        assert!(inherited.take_last().is_none(), "an earlier run's file to send first");
 
-        let sending = queue(10);
-        assert!(sending.start(Vec::new()));
+        let sending = queue(10, &[]);
         let _ = sending.push(event(&o, "ran", 1, 0, |_| {}));
         sending.flush(Duration::ZERO);
         assert!(matches!(sending.next(), Some(super::super::pending::Next::Send(..))));
         let _ = sending.push(event(&o, "ran", 2, 0, |_| {}));
-        assert!(sending.take_last(true).is_none(), "a batch in flight");
-        for q in [more, two_runs, sending] {
-            assert!(!q.closed());
+        assert!(sending.take_last().is_none(), "a batch in flight");
+        for q in [more, two_runs, inherited, sending] {
+            assert!(!q.state().closed());
         }
     }
 }

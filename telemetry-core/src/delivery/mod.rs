@@ -95,6 +95,10 @@ impl Delivery {
         if spool.is_some() {
             shared.overflows();
         }
+        // The earlier runs' files are listed before anything is sent, and
+        // before the spooler may write (a file of ours must not be taken
+        // for one of theirs); the worker reads them first.
+        shared.start(spool.as_ref().map(Spool::list).unwrap_or_default());
         let last = plan.for_exit();
         let handoff = Handoff { spool: spool.clone(), gate };
         // Never joined: once it has settled its last batch, what it still does

@@ -202,11 +202,6 @@ impl Queue {
 
     // --- the worker side ---
 
-    /// Whether the caller has closed the queue (the worker has nothing to do).
-    pub(crate) fn closed(&self) -> bool {
-        lock(&self.state).closed()
-    }
-
     /// Records that the worker has exited (or never ran).
     pub(crate) fn mark_worker_gone(&self) {
         let mut q = lock(&self.state);

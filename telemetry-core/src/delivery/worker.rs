@@ -4,6 +4,7 @@
 //! time; this run's overflow once the queue is empty). A panic is caught
 //! and ends the worker; what it had is spooled by the caller at exit.
 
+use std::cell::{Cell, OnceCell};
 use std::io;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
@@ -26,10 +27,12 @@ enum Done {
     Dropped(String),
 }
 
-/// The worker, once its sink is open.
+/// The worker: its sink opened at its first batch, from the plan and gate.
 pub(crate) struct Worker {
     shared: Arc<Queue>,
-    sink: Sink,
+    plan: Cell<Option<Plan>>,
+    gate: Cell<Option<Gate>>,
+    sink: OnceCell<Sink>,
     /// The spool: the previous runs' files to send first, this run's overflow to send back.
     spool: Option<Spool>,
     diag: Diag,
@@ -45,11 +48,11 @@ pub(crate) struct Handoff {
 
 impl Worker {
     /// Starts the worker on its own thread, named `name`, once `build()`
-    /// has the identity. It stops at once if the caller closed the queue
-    /// before the thread got a core (a CLI's exit sends its one batch
-    /// itself, `Queue::take_last`): then it allocates nothing (its
-    /// allocator arena, its client's buffers), so a thread that is not
-    /// needed costs little more than its start.
+    /// has the identity and listed the earlier runs' spool files. It opens
+    /// its sink only for its first batch: a CLI's exit sends its one batch
+    /// itself (`Queue::take_last`), and a worker that never had one has
+    /// allocated nothing (no allocator arena, no client or buffers), so a
+    /// thread that is not needed costs little more than its start.
     pub(crate) fn spawn(
         name: String,
         shared: Arc<Queue>,
@@ -63,25 +66,11 @@ impl Worker {
     fn run(shared: Arc<Queue>, plan: Plan, handoff: Handoff, diag: Diag) {
         let worker = catch_unwind(AssertUnwindSafe(|| {
             let Handoff { spool, gate } = handoff;
-            if shared.closed() {
-                return None;
-            }
-            let sink = match plan.open() {
-                Ok(sink) => sink.with_gate(gate),
-                Err(e) => {
-                    diag.say(format_args!("cannot start HTTP client: {e}"));
-                    return None;
-                }
-            };
-            // The earlier runs' files are listed before anything is sent:
-            // until then the spooler may not write (a file of ours must not
-            // be taken for one of theirs).
-            if !inherit(&shared, spool.as_ref()) {
-                return None;
-            }
-            let worker = Worker { shared: shared.clone(), sink, spool, diag: diag.clone() };
+            let (plan, gate) = (Cell::new(Some(plan)), Cell::new(gate));
+            let worker =
+                Worker { shared: shared.clone(), plan, gate, sink: OnceCell::new(), spool, diag: diag.clone() };
             worker.work();
-            Some(worker)
+            worker
         }));
         if worker.is_err() {
             diag.say("delivery worker stopped after a panic");
@@ -157,6 +146,21 @@ impl Worker {
         Done::Sent
     }
 
+    /// The sink, opened at the first batch; `None` when it cannot be
+    /// (said once): the worker stops, and exit spools what it holds.
+    fn sink(&self) -> Option<&Sink> {
+        if let Some(sink) = self.sink.get() {
+            return Some(sink);
+        }
+        match self.plan.take()?.open() {
+            Ok(sink) => Some(self.sink.get_or_init(|| sink.with_gate(self.gate.take()))),
+            Err(e) => {
+                self.diag.say(format_args!("cannot start HTTP client: {e}"));
+                None
+            }
+        }
+    }
+
     /// Attempts until delivered or rejected, waiting between them
     /// (`Retry-After`, capped at 10 minutes, or backoff). `None`: stop now
     /// (closed, or the next attempt would come after the exit deadline).
@@ -168,7 +172,7 @@ impl Worker {
                 super::consent::withdraw(&self.shared, &self.diag);
                 return None;
             }
-            match self.sink.deliver(batch, pace) {
+            match self.sink()?.deliver(batch, pace) {
                 Outcome::Delivered => return Some(Done::Sent),
                 Outcome::Written { rotated_away } => return Some(self.written(rotated_away)),
                 Outcome::Reject(why) => return Some(Done::Dropped(why)),
@@ -186,11 +190,4 @@ impl Worker {
             }
         }
     }
-}
-
-/// Lists the previous runs' spool files, to read one at a time before this
-/// run's events. `false`: the caller closed before the worker started.
-fn inherit(shared: &Queue, spool: Option<&Spool>) -> bool {
-    let files = spool.map(Spool::list).unwrap_or_default();
-    shared.start(files)
 }
