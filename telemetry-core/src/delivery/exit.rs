@@ -13,7 +13,7 @@ use super::stats::Counters;
 use crate::envelope::Event;
 use crate::output::Diag;
 use crate::spool::{MAX_GENERATION, Spool};
-use crate::transport::{Outcome, Pace, Plan};
+use crate::transport::{ExitPlan, Outcome, Pace};
 
 /// Where leftovers go.
 pub(crate) struct Leftovers {
@@ -29,7 +29,7 @@ impl Leftovers {
     /// a client of its own whose request ends by `deadline`. Not delivered
     /// by then, it is spooled for the next run as at the deadline; refused,
     /// dropped. A panic stays here: the events are spooled, the caller goes on.
-    pub(crate) fn send_last(&self, queue: &Queue, plan: &Plan, deadline: Instant) {
+    pub(crate) fn send_last(&self, queue: &Queue, plan: &ExitPlan, deadline: Instant) {
         let Some(batch) = queue.take_last() else { return };
         let mut attempt = 0u32;
         let why = loop {
@@ -37,18 +37,16 @@ impl Leftovers {
                 return super::consent::erase(queue, &self.diag, &batch);
             }
             let left = deadline.saturating_duration_since(Instant::now());
-            let sent = catch_unwind(AssertUnwindSafe(|| {
-                plan.for_exit().map(|p| p.within(left).open().map(|sink| sink.deliver(&batch, Pace::CaughtUp)))
-            }));
+            let sent =
+                catch_unwind(AssertUnwindSafe(|| plan.open(left).map(|sink| sink.deliver(&batch, Pace::CaughtUp))));
             let (after, why) = match sent {
-                Ok(Some(Ok(Outcome::Delivered | Outcome::Written { .. }))) => return queue.count(&batch, true),
-                Ok(Some(Ok(Outcome::Reject(why)))) => {
+                Ok(Ok(Outcome::Delivered | Outcome::Written { .. })) => return queue.count(&batch, true),
+                Ok(Ok(Outcome::Reject(why))) => {
                     queue.count(&batch, false);
                     return self.diag.say(format_args!("dropped {} events: {why}", batch.len()));
                 }
-                Ok(Some(Ok(Outcome::Retry { after, why }))) => (after, why),
-                Ok(Some(Err(e))) => break format!("cannot start HTTP client: {e}"),
-                Ok(None) => break "no HTTP client".into(),
+                Ok(Ok(Outcome::Retry { after, why })) => (after, why),
+                Ok(Err(e)) => break format!("cannot start HTTP client: {e}"),
                 Err(_) => break "delivery at exit stopped after a panic".into(),
             };
             let wait =

@@ -87,27 +87,16 @@ impl Plan {
     /// which the worker alone delivers to.
     // Without the `http` feature `Endpoint` is uninhabited: the arm is never taken.
     #[cfg_attr(not(feature = "http"), allow(unreachable_code, unused_variables))]
-    pub(crate) fn for_exit(&self) -> Option<Plan> {
+    pub(crate) fn for_exit(&self) -> Option<ExitPlan> {
         match self {
             Plan::Ready(_) => None,
-            Plan::Http { endpoint, format, api_key, timeout, compression } => Some(Plan::Http {
+            Plan::Http { endpoint, format, api_key, timeout, compression } => Some(ExitPlan {
                 endpoint: endpoint.clone(),
                 format: *format,
                 api_key: api_key.clone(),
                 timeout: *timeout,
                 compression: *compression,
             }),
-        }
-    }
-
-    /// This plan with every request (connection included) bounded by `left`
-    /// too: what exit may still wait.
-    pub(crate) fn within(self, left: Duration) -> Plan {
-        match self {
-            Plan::Http { endpoint, format, api_key, timeout, compression } => {
-                Plan::Http { endpoint, format, api_key, timeout: timeout.min(left), compression }
-            }
-            ready => ready,
         }
     }
 
@@ -119,6 +108,27 @@ impl Plan {
                 http::open(endpoint, format, api_key, timeout, compression).map(|h| Sink::Http(Box::new(h)))
             }
         }
+    }
+}
+
+/// An HTTP [`Plan`] kept by the handle for its exit: only what a client is
+/// made from (no sink, so the handle stays unwind-safe).
+pub(crate) struct ExitPlan {
+    endpoint: Endpoint,
+    format: WireFormat,
+    api_key: Option<String>,
+    timeout: Duration,
+    compression: Compression,
+}
+
+impl ExitPlan {
+    /// A client of its own whose every request (connection included) also
+    /// ends within `left`: what exit may still wait.
+    #[cfg_attr(not(feature = "http"), allow(unreachable_code, unused_variables))]
+    pub(crate) fn open(&self, left: Duration) -> Result<Sink, String> {
+        let endpoint = self.endpoint.clone();
+        http::open(endpoint, self.format, self.api_key.clone(), self.timeout.min(left), self.compression)
+            .map(|h| Sink::Http(Box::new(h)))
     }
 }
 
