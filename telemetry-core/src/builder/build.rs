@@ -18,7 +18,7 @@ use crate::spool::Spool;
 use crate::state::{Identity, Install, NoIdentity, unmark_notice};
 use crate::status::Status;
 use crate::telemetry::Telemetry;
-use crate::transport::{Endpoint, Plan, Sink, checked_endpoint};
+use crate::transport::{Endpoint, HttpPlan, Plan, Sink, checked_endpoint};
 
 /// What starting gave: a handle that records, or the status of one that
 /// stays off (consent says so, no randomness for a key, no thread). Off is
@@ -282,13 +282,13 @@ impl Builder {
             (_, false, _) if self.test.memory.is_some() => {
                 Plan::Ready(Sink::Memory(self.test.memory.clone().unwrap_or_default()))
             }
-            (_, false, Some(endpoint)) => Plan::Http {
+            (_, false, Some(endpoint)) => Plan::Http(HttpPlan {
                 endpoint,
                 format: self.format,
                 api_key: self.api_key.clone(),
                 timeout: self.retry.request_timeout(),
                 compression: self.compression,
-            },
+            }),
             (_, false, None) => Plan::Ready(Sink::File { gate: None, max_bytes: self.limits.file_bytes() }),
         }
     }

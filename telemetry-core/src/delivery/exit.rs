@@ -5,7 +5,7 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::Ordering::Relaxed;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use super::pending::{Activity, Phase, Spooler, one_run};
 use super::queue::Queue;
@@ -13,7 +13,7 @@ use super::stats::Counters;
 use crate::envelope::Event;
 use crate::output::Diag;
 use crate::spool::{MAX_GENERATION, Spool};
-use crate::transport::{ExitPlan, Outcome, Pace};
+use crate::transport::{HttpPlan, Outcome, Pace};
 
 /// Where leftovers go.
 pub(crate) struct Leftovers {
@@ -29,7 +29,7 @@ impl Leftovers {
     /// a client of its own whose request ends by `deadline`. Not delivered
     /// by then, it is spooled for the next run as at the deadline; refused,
     /// dropped. A panic stays here: the events are spooled, the caller goes on.
-    pub(crate) fn send_last(&self, queue: &Queue, plan: &ExitPlan, deadline: Instant) {
+    pub(crate) fn send_last(&self, queue: &Queue, plan: &HttpPlan, deadline: Instant) {
         let Some(batch) = queue.take_last() else { return };
         let mut attempt = 0u32;
         let why = loop {
@@ -49,8 +49,7 @@ impl Leftovers {
                 Ok(Err(e)) => break format!("cannot start HTTP client: {e}"),
                 Err(_) => break "delivery at exit stopped after a panic".into(),
             };
-            let wait =
-                after.map(|a| a.min(Duration::from_secs(600))).unwrap_or_else(|| queue.tuning.backoff.delay(attempt));
+            let wait = queue.tuning.backoff.wait(after, attempt);
             if Instant::now() + wait >= deadline {
                 break format!("delivery failed ({why})");
             }

@@ -33,7 +33,7 @@ use crate::envelope::Event;
 use crate::output::Diag;
 use crate::spool::Spool;
 use crate::state::Gate;
-use crate::transport::{ExitPlan, Plan};
+use crate::transport::{HttpPlan, Plan};
 
 /// What a [`Delivery`] is made of besides the identity: its worker's
 /// thread name and sink, the queue's tuning, where diagnostics go.
@@ -69,7 +69,7 @@ pub(crate) struct Delivery {
     spooler: Mutex<SpoolerThread>,
     leftovers: Leftovers,
     /// What the exiting thread sends the last batch with, when the worker has not taken it.
-    last: Option<ExitPlan>,
+    last: Option<HttpPlan>,
     deadline: Duration,
 }
 

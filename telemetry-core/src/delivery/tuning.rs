@@ -33,6 +33,12 @@ pub(crate) struct Backoff {
 }
 
 impl Backoff {
+    /// The wait before retry number `attempt`: the server's `Retry-After`
+    /// (`after`, capped at 10 minutes) when it gave one, else [`Backoff::delay`].
+    pub(crate) fn wait(&self, after: Option<Duration>, attempt: u32) -> Duration {
+        after.map(|a| a.min(Duration::from_secs(600))).unwrap_or_else(|| self.delay(attempt))
+    }
+
     /// The wait before retry number `attempt` (from 0).
     pub(crate) fn delay(&self, attempt: u32) -> Duration {
         let exp = self.base.saturating_mul(1u32.checked_shl(attempt.min(16)).unwrap_or(u32::MAX)).min(self.max);

@@ -10,7 +10,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 use std::sync::atomic::Ordering::Relaxed;
 use std::thread::{self, JoinHandle};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use super::exit::put_back;
 use super::pending::{Backlog, Next};
@@ -30,9 +30,10 @@ enum Done {
 /// The worker: its sink opened at its first batch, from the plan and gate.
 pub(crate) struct Worker {
     shared: Arc<Queue>,
-    plan: Cell<Option<Plan>>,
-    gate: Cell<Option<Gate>>,
-    sink: OnceCell<Sink>,
+    /// What the sink is opened from, until it is.
+    unopened: Cell<Option<(Plan, Option<Gate>)>>,
+    /// The sink once opened; `None` if it could not be.
+    sink: OnceCell<Option<Sink>>,
     /// The spool: the previous runs' files to send first, this run's overflow to send back.
     spool: Option<Spool>,
     diag: Diag,
@@ -66,9 +67,8 @@ impl Worker {
     fn run(shared: Arc<Queue>, plan: Plan, handoff: Handoff, diag: Diag) {
         let worker = catch_unwind(AssertUnwindSafe(|| {
             let Handoff { spool, gate } = handoff;
-            let (plan, gate) = (Cell::new(Some(plan)), Cell::new(gate));
-            let worker =
-                Worker { shared: shared.clone(), plan, gate, sink: OnceCell::new(), spool, diag: diag.clone() };
+            let unopened = Cell::new(Some((plan, gate)));
+            let worker = Worker { shared: shared.clone(), unopened, sink: OnceCell::new(), spool, diag: diag.clone() };
             worker.work();
             worker
         }));
@@ -149,16 +149,14 @@ impl Worker {
     /// The sink, opened at the first batch; `None` when it cannot be
     /// (said once): the worker stops, and exit spools what it holds.
     fn sink(&self) -> Option<&Sink> {
-        if let Some(sink) = self.sink.get() {
-            return Some(sink);
-        }
-        match self.plan.take()?.open() {
-            Ok(sink) => Some(self.sink.get_or_init(|| sink.with_gate(self.gate.take()))),
-            Err(e) => {
-                self.diag.say(format_args!("cannot start HTTP client: {e}"));
-                None
-            }
-        }
+        let opened = self.sink.get_or_init(|| {
+            let (plan, gate) = self.unopened.take()?;
+            plan.open()
+                .map(|sink| sink.with_gate(gate))
+                .inspect_err(|e| self.diag.say(format_args!("cannot start HTTP client: {e}")))
+                .ok()
+        });
+        opened.as_ref()
     }
 
     /// Attempts until delivered or rejected, waiting between them
@@ -177,9 +175,7 @@ impl Worker {
                 Outcome::Written { rotated_away } => return Some(self.written(rotated_away)),
                 Outcome::Reject(why) => return Some(Done::Dropped(why)),
                 Outcome::Retry { after, why } => {
-                    let wait = after
-                        .map(|a| a.min(Duration::from_secs(600)))
-                        .unwrap_or_else(|| self.shared.tuning.backoff.delay(attempt));
+                    let wait = self.shared.tuning.backoff.wait(after, attempt);
                     self.diag.say(format_args!("delivery failed ({why}); retrying in {wait:?}"));
                     attempt = attempt.saturating_add(1);
                     if !self.shared.wait_to_retry(Instant::now() + wait) {

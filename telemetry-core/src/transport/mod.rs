@@ -62,13 +62,7 @@ pub(crate) enum Plan {
     /// An HTTP client: built on the worker, since building one takes a
     /// while (TLS roots) and `build()` must not. (Never made without the
     /// `http` feature: no [`Endpoint`] exists then.)
-    Http {
-        endpoint: Endpoint,
-        format: WireFormat,
-        api_key: Option<String>,
-        timeout: Duration,
-        compression: Compression,
-    },
+    Http(HttpPlan),
 }
 
 impl Plan {
@@ -78,25 +72,19 @@ impl Plan {
     pub(crate) fn spools(&self) -> bool {
         match self {
             Plan::Ready(_) => false,
-            Plan::Http { .. } => true,
+            Plan::Http(_) => true,
         }
     }
 
     /// The same HTTP client again, for the exiting thread to send the last
     /// batch itself (`delivery/exit.rs`); `None` for the other transports,
     /// which the worker alone delivers to.
-    // Without the `http` feature `Endpoint` is uninhabited: the arm is never taken.
-    #[cfg_attr(not(feature = "http"), allow(unreachable_code, unused_variables))]
-    pub(crate) fn for_exit(&self) -> Option<ExitPlan> {
+    // Without the `http` feature `HttpPlan` is uninhabited: the arm is never taken.
+    #[cfg_attr(not(feature = "http"), allow(unreachable_code))]
+    pub(crate) fn for_exit(&self) -> Option<HttpPlan> {
         match self {
             Plan::Ready(_) => None,
-            Plan::Http { endpoint, format, api_key, timeout, compression } => Some(ExitPlan {
-                endpoint: endpoint.clone(),
-                format: *format,
-                api_key: api_key.clone(),
-                timeout: *timeout,
-                compression: *compression,
-            }),
+            Plan::Http(http) => Some(http.clone()),
         }
     }
 
@@ -104,30 +92,31 @@ impl Plan {
     pub(crate) fn open(self) -> Result<Sink, String> {
         match self {
             Plan::Ready(sink) => Ok(sink),
-            Plan::Http { endpoint, format, api_key, timeout, compression } => {
-                http::open(endpoint, format, api_key, timeout, compression).map(|h| Sink::Http(Box::new(h)))
-            }
+            Plan::Http(http) => http.open(http.timeout),
         }
     }
 }
 
-/// An HTTP [`Plan`] kept by the handle for its exit: only what a client is
-/// made from (no sink, so the handle stays unwind-safe).
-pub(crate) struct ExitPlan {
-    endpoint: Endpoint,
-    format: WireFormat,
-    api_key: Option<String>,
-    timeout: Duration,
-    compression: Compression,
+/// What an HTTP client is made from: also kept by the handle for its exit
+/// (no sink in it, so the handle stays unwind-safe).
+#[derive(Clone)]
+pub(crate) struct HttpPlan {
+    pub endpoint: Endpoint,
+    pub format: WireFormat,
+    pub api_key: Option<String>,
+    /// Each request's timeout.
+    pub timeout: Duration,
+    pub compression: Compression,
 }
 
-impl ExitPlan {
-    /// A client of its own whose every request (connection included) also
-    /// ends within `left`: what exit may still wait.
+impl HttpPlan {
+    /// A client whose every request (connection included) ends within
+    /// `timeout`, or within the plan's own timeout if shorter.
+    // Without the `http` feature `Endpoint` is uninhabited: never called.
     #[cfg_attr(not(feature = "http"), allow(unreachable_code, unused_variables))]
-    pub(crate) fn open(&self, left: Duration) -> Result<Sink, String> {
+    pub(crate) fn open(&self, timeout: Duration) -> Result<Sink, String> {
         let endpoint = self.endpoint.clone();
-        http::open(endpoint, self.format, self.api_key.clone(), self.timeout.min(left), self.compression)
+        http::open(endpoint, self.format, self.api_key.clone(), self.timeout.min(timeout), self.compression)
             .map(|h| Sink::Http(Box::new(h)))
     }
 }
