@@ -6,7 +6,7 @@
 
 mod common;
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use common::*;
 use telemetry_core::{EnvSource, Telemetry, WireFormat};
@@ -21,6 +21,19 @@ fn telemetry_threads() -> usize {
         .filter_map(|t| std::fs::read_to_string(t.ok()?.path().join("comm")).ok())
         .filter(|comm| comm.trim_end() == "example-cli-tel")
         .count()
+}
+
+/// The count once `at_least` threads carry the name (or after 10 s), plus a
+/// 50 ms grace for any other just-spawned one. A thread exists as soon as
+/// `spawn` returns, but std names it from inside the thread once it first
+/// runs: on a loaded machine, a count taken right away can miss it (CI did).
+fn telemetry_threads_settled(at_least: usize) -> usize {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while telemetry_threads() < at_least && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    std::thread::sleep(Duration::from_millis(50));
+    telemetry_threads()
 }
 
 #[test]
@@ -40,11 +53,11 @@ fn the_spooler_thread_starts_at_the_first_overflow() {
         .build()
         .unwrap();
     t.record(&run(0));
-    assert_eq!(telemetry_threads(), 1, "build() and a record() start the worker only");
+    assert_eq!(telemetry_threads_settled(1), 1, "build() and a record() start the worker only");
     for i in 1..5_000 {
         t.record(&run(i));
     }
-    assert_eq!(telemetry_threads(), 2, "the first overflow started the spooler");
+    assert_eq!(telemetry_threads_settled(2), 2, "the first overflow started the spooler");
     let s = t.shutdown();
     assert_eq!((s.recorded, s.dropped), (5_000, 0), "{s:?}");
     assert_eq!(s.recorded, s.sent + s.spooled, "{s:?}");
